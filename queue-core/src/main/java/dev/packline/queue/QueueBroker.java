@@ -1,0 +1,123 @@
+package dev.packline.queue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * All access to the queue's storage. The only implementation keeps everything in Redis
+ * ({@link dev.packline.queue.redis.RedisQueueBroker}); every state change is one atomic script.
+ * Calls fail with {@link QueueUnavailableException} when Redis cannot be reached.
+ */
+public interface QueueBroker extends AutoCloseable {
+
+    // ---- registry of queues and versions
+
+    Set<String> queueNames();
+
+    /** Creates the next version of a queue (v1 for a new queue); it becomes current if the queue had none. */
+    QueueVersion createVersion(String queueName);
+
+    /** The version enqueue uses when none is named, if the queue exists. */
+    Optional<QueueVersion> currentVersion(String queueName);
+
+    void setCurrentVersion(QueueVersion queue);
+
+    /** Every version of a queue that has not been obliterated, oldest first. */
+    List<QueueVersion> versions(String queueName);
+
+    /** Applies a lifecycle change (drain, retire, pause, resume); throws {@link QueueStateException} when refused. */
+    VersionState changeState(QueueVersion queue, VersionChange change, boolean force);
+
+    // ---- producer
+
+    /** Adds jobs in one round trip (per 500 jobs). Throws {@link VersionNotAcceptingJobsException}. */
+    List<Enqueued> enqueue(QueueVersion queue, List<NewJob> jobs);
+
+    // ---- worker runtime
+
+    /**
+     * Hands up to {@code max} ready jobs to the worker, each moved into the worker's active list
+     * first. {@code movedId} is a job {@link #awaitJob} already moved there, or null.
+     */
+    Fetch fetch(QueueVersion queue, String workerId, int max, String movedId, Duration workerLease);
+
+    /** Blocks up to {@code timeout} for a pending job and moves it into the worker's active list. */
+    Optional<String> awaitJob(QueueVersion queue, String workerId, Duration timeout);
+
+    /** Acknowledges finished deliveries; the result says, per ack, whether it was still this worker's delivery. */
+    List<Boolean> complete(QueueVersion queue, String workerId, List<Ack> acks);
+
+    FailOutcome fail(QueueVersion queue, String workerId, Failure failure);
+
+    /** Extends the worker's lease on a version; returns the version's state, empty when it no longer exists. */
+    Optional<VersionState> heartbeat(QueueVersion queue, String workerId, Duration lease);
+
+    /** Publishes what the admin tool shows about a live worker; it expires unless refreshed. */
+    void publishWorkerInfo(String workerId, String json, Duration ttl);
+
+    /** Returns jobs of workers whose lease expired, and jobs overdue past their deadline plus {@code overdueGrace}. */
+    Recovery recover(QueueVersion queue, Duration overdueGrace);
+
+    /** Gives back, at once and without counting an attempt, every job this worker still holds (graceful stop). */
+    Recovery release(QueueVersion queue, String workerId);
+
+    /** Drops done records and dead letters past their retention age. */
+    void trim(QueueVersion queue);
+
+    // ---- inspection and control
+
+    QueueCounts counts(QueueVersion queue);
+
+    List<String> jobIds(QueueVersion queue, JobState state, int offset, int limit);
+
+    Optional<JobRecord> job(QueueVersion queue, String id);
+
+    /** Live and recently expired worker leases on a version, worker id to lease expiry (epoch ms). */
+    List<WorkerLease> workers(QueueVersion queue);
+
+    int requeueDead(QueueVersion queue, List<String> ids);
+
+    int deleteDead(QueueVersion queue, List<String> ids);
+
+    /** Dead-letter events after the given stream id ("0" for all), oldest first. */
+    List<DeadLetterEvent> deadLetterEvents(QueueVersion queue, String afterId, int max);
+
+    /** Deletes every key of the version; refused (QueueStateException) unless retired and idle, or forced. */
+    long obliterate(QueueVersion queue, boolean force);
+
+    @Override
+    void close();
+
+    enum VersionChange { DRAIN, RETIRE, PAUSE, RESUME }
+
+    enum FailOutcome { RETRY_SCHEDULED, DEAD_LETTERED, LEASE_LOST }
+
+    /** The result of a fetch: jobs handed out, whether the version is serving, and when the next scheduled job is due. */
+    record Fetch(Status status, List<Job> jobs, long nextDueMillis) {
+        public enum Status { OK, PAUSED, RETIRED, MISSING }
+    }
+
+    record Ack(String jobId, String token) {
+    }
+
+    /** A failed delivery; {@code retryAtMillis} is when a retry is due; {@code rejected} skips retries (bad input). */
+    record Failure(Job job, String error, long retryAtMillis, boolean rejected) {
+    }
+
+    record Recovery(int returned, int deadLettered) {
+        public static final Recovery NONE = new Recovery(0, 0);
+
+        public Recovery plus(Recovery other) {
+            return new Recovery(returned + other.returned, deadLettered + other.deadLettered);
+        }
+    }
+
+    record WorkerLease(String workerId, long expiresAtMillis) {
+    }
+
+    record DeadLetterEvent(String streamId, QueueVersion queue, String jobId, int attempts, String worker,
+                           String reason, String error) {
+    }
+}

@@ -1,0 +1,455 @@
+package dev.packline.queue.redis;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.packline.queue.Enqueued;
+import dev.packline.queue.Job;
+import dev.packline.queue.JobRecord;
+import dev.packline.queue.JobState;
+import dev.packline.queue.NewJob;
+import dev.packline.queue.QueueBroker;
+import dev.packline.queue.QueueCounts;
+import dev.packline.queue.QueueException;
+import dev.packline.queue.QueueStateException;
+import dev.packline.queue.QueueUnavailableException;
+import dev.packline.queue.QueueVersion;
+import dev.packline.queue.VersionNotAcceptingJobsException;
+import dev.packline.queue.VersionState;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.args.ListDirection;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.params.SetParams;
+import redis.clients.jedis.resps.StreamEntry;
+import redis.clients.jedis.resps.Tuple;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+
+/**
+ * The queue in Redis. Each state change is one Lua script (see the scripts folder, each with a
+ * KEYS/ARGV header); this class only prepares arguments and reads answers. Times come from the
+ * injected clock. Redis failures surface as {@link QueueUnavailableException} naming the server
+ * and the operation.
+ */
+public final class RedisQueueBroker implements QueueBroker {
+    private static final LuaScript ENQUEUE = LuaScript.load("enqueue.lua");
+    private static final LuaScript FETCH = LuaScript.load("fetch.lua");
+    private static final LuaScript COMPLETE = LuaScript.load("complete.lua");
+    private static final LuaScript FAIL = LuaScript.load("fail.lua");
+    private static final LuaScript HEARTBEAT = LuaScript.load("heartbeat.lua");
+    private static final LuaScript RECOVER_WORKER = LuaScript.load("recover_worker.lua");
+    private static final LuaScript RECOVER_OVERDUE = LuaScript.load("recover_overdue.lua");
+    private static final LuaScript TRIM = LuaScript.load("trim.lua");
+    private static final LuaScript COUNTS = LuaScript.load("counts.lua");
+    private static final LuaScript REQUEUE_DEAD = LuaScript.load("requeue_dead.lua");
+    private static final LuaScript DELETE_DEAD = LuaScript.load("delete_dead.lua");
+    private static final LuaScript OBLITERATE = LuaScript.load("obliterate.lua");
+
+    /** Jobs per enqueue script call: bigger batches would block Redis for other clients. */
+    static final int ENQUEUE_CHUNK = 500;
+    /** Scheduled jobs promoted per fetch and zset: bounds the fetch script's work. */
+    static final int PROMOTE_LIMIT = 1000;
+    /** How long an expired worker stays listed (for the admin tool) before it is forgotten. */
+    static final Duration EXPIRED_WORKER_LINGER = Duration.ofHours(1);
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final UnifiedJedis redis;
+    private final String endpoint;
+    private final Clock clock;
+    private final Retention retention;
+    private final RedisVersionRegistry registry;
+    private final boolean ownsClient;
+
+    /**
+     * @param redis      the client (standalone or cluster); closed by {@link #close()} only if {@code ownsClient}
+     * @param endpoint   where it points, without password, for error messages
+     */
+    public RedisQueueBroker(UnifiedJedis redis, String endpoint, Clock clock, Retention retention, boolean ownsClient) {
+        this.redis = redis;
+        this.endpoint = endpoint;
+        this.clock = clock;
+        this.retention = retention;
+        this.registry = new RedisVersionRegistry(redis, clock);
+        this.ownsClient = ownsClient;
+    }
+
+    /** Opens its own client from a Redis URL and closes it with the broker. */
+    public static RedisQueueBroker connect(String url, Clock clock, Retention retention) {
+        return new RedisQueueBroker(RedisConnector.open(url), RedisConnector.describe(url), clock, retention, true);
+    }
+
+    // ---- registry
+
+    @Override
+    public Set<String> queueNames() {
+        return call("list queues", registry::queueNames);
+    }
+
+    @Override
+    public QueueVersion createVersion(String queueName) {
+        return call("create a version of queue " + queueName, () -> registry.createVersion(queueName));
+    }
+
+    @Override
+    public Optional<QueueVersion> currentVersion(String queueName) {
+        return call("read the current version of queue " + queueName, () -> registry.currentVersion(queueName));
+    }
+
+    @Override
+    public void setCurrentVersion(QueueVersion queue) {
+        call("make " + queue + " current", () -> {
+            registry.setCurrentVersion(queue);
+            return null;
+        });
+    }
+
+    @Override
+    public List<QueueVersion> versions(String queueName) {
+        return call("list versions of queue " + queueName, () -> registry.versions(queueName));
+    }
+
+    @Override
+    public VersionState changeState(QueueVersion queue, VersionChange change, boolean force) {
+        return call(change.name().toLowerCase() + " " + queue, () -> registry.changeState(queue, change, force));
+    }
+
+    // ---- producer
+
+    @Override
+    public List<Enqueued> enqueue(QueueVersion queue, List<NewJob> jobs) {
+        Keys keys = new Keys(queue);
+        List<Enqueued> results = new ArrayList<>(jobs.size());
+        for (int start = 0; start < jobs.size(); start += ENQUEUE_CHUNK) {
+            List<NewJob> chunk = jobs.subList(start, Math.min(jobs.size(), start + ENQUEUE_CHUNK));
+            List<String> args = new ArrayList<>(2 + chunk.size() * 5);
+            args.add(Long.toString(clock.millis()));
+            args.add(Integer.toString(chunk.size()));
+            List<String> ids = new ArrayList<>(chunk.size());
+            for (NewJob job : chunk) {
+                String id = job.id() != null ? job.id() : newJobId();
+                ids.add(id);
+                args.add(id);
+                args.add(job.payload());
+                args.add(Integer.toString(job.maxAttempts()));
+                args.add(Long.toString(job.timeout().toMillis()));
+                args.add(Long.toString(job.delay().toMillis()));
+            }
+            List<Object> reply = list(call("enqueue to " + queue, () -> ENQUEUE.run(redis,
+                    List.of(keys.info, keys.pending, keys.delayed, keys.meta, keys.payload, keys.stats), args)));
+            if ("refused".equals(text(reply.get(0)))) {
+                throw new VersionNotAcceptingJobsException(queue, text(reply.get(1)));
+            }
+            for (int i = 0; i < ids.size(); i++) {
+                results.add(new Enqueued(queue, ids.get(i), number(reply.get(i + 1)) == 1));
+            }
+        }
+        return results;
+    }
+
+    // ---- worker runtime
+
+    @Override
+    public Fetch fetch(QueueVersion queue, String workerId, int max, String movedId, Duration workerLease) {
+        Keys keys = new Keys(queue);
+        long now = clock.millis();
+        List<Object> reply = list(call("fetch from " + queue, () -> FETCH.run(redis,
+                List.of(keys.info, keys.pending, keys.active(workerId), keys.delayed, keys.retry, keys.deadlines,
+                        keys.meta, keys.payload, keys.workers),
+                List.of(Long.toString(now), workerId, Integer.toString(max), movedId == null ? "" : movedId,
+                        Integer.toString(PROMOTE_LIMIT), Long.toString(now + workerLease.toMillis())))));
+        Fetch.Status status = Fetch.Status.valueOf(text(reply.get(0)).toUpperCase());
+        long nextDue = number(reply.get(1));
+        int count = (int) number(reply.get(2));
+        List<Job> jobs = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int at = 3 + i * 7;
+            jobs.add(new Job(queue, text(reply.get(at)), text(reply.get(at + 1)), (int) number(reply.get(at + 2)),
+                    (int) number(reply.get(at + 3)), Duration.ofMillis(number(reply.get(at + 4))), text(reply.get(at + 5)),
+                    number(reply.get(at + 6))));
+        }
+        return new Fetch(status, jobs, nextDue);
+    }
+
+    @Override
+    public Optional<String> awaitJob(QueueVersion queue, String workerId, Duration timeout) {
+        Keys keys = new Keys(queue);
+        double seconds = Math.max(0.01, timeout.toMillis() / 1000.0);
+        return Optional.ofNullable(call("wait for a job on " + queue,
+                () -> redis.blmove(keys.pending, keys.active(workerId), ListDirection.RIGHT, ListDirection.LEFT, seconds)));
+    }
+
+    @Override
+    public List<Boolean> complete(QueueVersion queue, String workerId, List<Ack> acks) {
+        Keys keys = new Keys(queue);
+        List<String> args = new ArrayList<>(5 + acks.size() * 2);
+        args.add(Long.toString(clock.millis()));
+        args.add(workerId);
+        args.add(Integer.toString(retention.doneMaxCount()));
+        args.add(Long.toString(retention.doneMaxAge().toMillis()));
+        args.add(Integer.toString(acks.size()));
+        for (Ack ack : acks) {
+            args.add(ack.jobId());
+            args.add(ack.token());
+        }
+        List<Object> reply = list(call("complete jobs on " + queue, () -> COMPLETE.run(redis,
+                List.of(keys.active(workerId), keys.deadlines, keys.meta, keys.payload, keys.done, keys.stats), args)));
+        List<Boolean> results = new ArrayList<>(reply.size());
+        reply.forEach(r -> results.add(number(r) == 1));
+        return results;
+    }
+
+    @Override
+    public FailOutcome fail(QueueVersion queue, String workerId, Failure failure) {
+        Keys keys = new Keys(queue);
+        Object reply = call("fail job " + failure.job().id() + " on " + queue, () -> FAIL.run(redis,
+                List.of(keys.active(workerId), keys.deadlines, keys.meta, keys.payload, keys.retry, keys.dead, keys.events, keys.stats),
+                List.of(Long.toString(clock.millis()), workerId, failure.job().id(), failure.job().token(), failure.error(),
+                        Long.toString(failure.retryAtMillis()), failure.rejected() ? "1" : "0",
+                        Integer.toString(retention.deadMaxCount()), Integer.toString(retention.eventsMaxLength()), queue.label())));
+        return switch (text(reply)) {
+            case "retry" -> FailOutcome.RETRY_SCHEDULED;
+            case "dead" -> FailOutcome.DEAD_LETTERED;
+            default -> FailOutcome.LEASE_LOST;
+        };
+    }
+
+    @Override
+    public Optional<VersionState> heartbeat(QueueVersion queue, String workerId, Duration lease) {
+        Keys keys = new Keys(queue);
+        Object reply = call("heartbeat on " + queue, () -> HEARTBEAT.run(redis, List.of(keys.info, keys.workers),
+                List.of(workerId, Long.toString(clock.millis() + lease.toMillis()))));
+        return reply == null ? Optional.empty() : Optional.of(VersionState.parse(text(reply)));
+    }
+
+    @Override
+    public void publishWorkerInfo(String workerId, String json, Duration ttl) {
+        call("publish worker info", () -> redis.set(Keys.workerInfo(workerId), json, SetParams.setParams().px(ttl.toMillis())));
+    }
+
+    @Override
+    public Recovery recover(QueueVersion queue, Duration overdueGrace) {
+        Keys keys = new Keys(queue);
+        long now = clock.millis();
+        Recovery total = Recovery.NONE;
+        for (WorkerLease lease : workers(queue)) {
+            if (lease.expiresAtMillis() < now) {
+                total = total.plus(recoverWorker(queue, lease.workerId(), "expired",
+                        "worker " + lease.workerId() + " stopped heartbeating; job returned to the queue"));
+            }
+        }
+        // Overdue jobs of live workers: find them here, take them back atomically per worker.
+        List<String> overdue = call("find overdue jobs on " + queue,
+                () -> redis.zrangeByScore(keys.deadlines, "-inf", Long.toString(now - overdueGrace.toMillis()), 0, 500));
+        Map<String, List<String>> byWorker = new HashMap<>();
+        for (String id : overdue) {
+            job(queue, id).map(r -> r.record().get("worker")).ifPresent(w -> byWorker.computeIfAbsent(w.toString(), k -> new ArrayList<>()).add(id));
+        }
+        for (Map.Entry<String, List<String>> entry : byWorker.entrySet()) {
+            List<String> args = new ArrayList<>(List.of(Long.toString(now), entry.getKey(), Long.toString(overdueGrace.toMillis()),
+                    Integer.toString(retention.deadMaxCount()), Integer.toString(retention.eventsMaxLength()), queue.label()));
+            args.addAll(entry.getValue());
+            List<Object> reply = list(call("take back overdue jobs on " + queue, () -> RECOVER_OVERDUE.run(redis,
+                    List.of(keys.active(entry.getKey()), keys.pending, keys.deadlines, keys.meta, keys.payload, keys.dead,
+                            keys.events, keys.stats), args)));
+            total = total.plus(new Recovery((int) number(reply.get(0)), (int) number(reply.get(1))));
+        }
+        return total;
+    }
+
+    @Override
+    public Recovery release(QueueVersion queue, String workerId) {
+        return recoverWorker(queue, workerId, "shutdown", "");
+    }
+
+    private Recovery recoverWorker(QueueVersion queue, String workerId, String mode, String error) {
+        Keys keys = new Keys(queue);
+        List<Object> reply = list(call("recover jobs of worker " + workerId + " on " + queue, () -> RECOVER_WORKER.run(redis,
+                List.of(keys.workers, keys.active(workerId), keys.pending, keys.deadlines, keys.meta, keys.payload,
+                        keys.dead, keys.events, keys.stats),
+                List.of(Long.toString(clock.millis()), workerId, mode, error, Integer.toString(retention.deadMaxCount()),
+                        Integer.toString(retention.eventsMaxLength()), queue.label(),
+                        Long.toString(EXPIRED_WORKER_LINGER.toMillis())))));
+        long returned = number(reply.get(0));
+        return returned < 0 ? Recovery.NONE : new Recovery((int) returned, (int) number(reply.get(1)));
+    }
+
+    @Override
+    public void trim(QueueVersion queue) {
+        Keys keys = new Keys(queue);
+        call("trim " + queue, () -> TRIM.run(redis, List.of(keys.meta, keys.payload, keys.done, keys.dead),
+                List.of(Long.toString(clock.millis()), Long.toString(retention.doneMaxAge().toMillis()),
+                        Long.toString(retention.deadMaxAge().toMillis()))));
+    }
+
+    // ---- inspection and control
+
+    @Override
+    public QueueCounts counts(QueueVersion queue) {
+        Keys keys = new Keys(queue);
+        List<Object> r = list(call("count jobs of " + queue, () -> COUNTS.run(redis,
+                List.of(keys.info, keys.pending, keys.delayed, keys.retry, keys.deadlines, keys.dead, keys.done, keys.stats,
+                        keys.workers, keys.meta), List.of(Long.toString(clock.millis())))));
+        String state = text(r.get(0));
+        if (state.isEmpty()) {
+            throw new QueueStateException("queue " + queue.name() + " has no version " + queue.version());
+        }
+        Map<String, Long> counters = new LinkedHashMap<>();
+        for (int i = 10; i + 1 < r.size(); i += 2) {
+            counters.put(text(r.get(i)), Long.parseLong(text(r.get(i + 1))));
+        }
+        return new QueueCounts(queue, VersionState.parse(state), "1".equals(text(r.get(1))), number(r.get(2)), number(r.get(3)),
+                number(r.get(4)), number(r.get(5)), number(r.get(6)), number(r.get(7)), number(r.get(8)), number(r.get(9)), counters);
+    }
+
+    @Override
+    public List<String> jobIds(QueueVersion queue, JobState state, int offset, int limit) {
+        Keys keys = new Keys(queue);
+        int end = offset + limit - 1;
+        return call("list " + state.wireName() + " jobs of " + queue, () -> switch (state) {
+            case PENDING -> {
+                List<String> ids = new ArrayList<>(redis.lrange(keys.pending, -1L - end, -1L - offset));
+                java.util.Collections.reverse(ids); // oldest (next to run) first
+                yield ids;
+            }
+            case DELAYED -> redis.zrange(keys.delayed, offset, end);
+            case RETRY -> redis.zrange(keys.retry, offset, end);
+            case ACTIVE -> redis.zrange(keys.deadlines, offset, end);
+            case DEAD -> redis.zrevrange(keys.dead, offset, end);
+            case DONE -> redis.zrevrange(keys.done, offset, end);
+        });
+    }
+
+    @Override
+    public Optional<JobRecord> job(QueueVersion queue, String id) {
+        Keys keys = new Keys(queue);
+        String raw = call("read job " + id + " of " + queue, () -> redis.hget(keys.meta, id));
+        if (raw == null) {
+            return Optional.empty();
+        }
+        String payload = call("read job " + id + " of " + queue, () -> redis.hget(keys.payload, id));
+        try {
+            Map<String, Object> record = JSON.readValue(raw, new TypeReference<>() {
+            });
+            return Optional.of(new JobRecord(queue, id, JobState.parse(String.valueOf(record.get("state"))), payload, record));
+        } catch (JsonProcessingException e) {
+            throw new QueueException("record of job " + id + " in " + queue + " is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    @Override
+    public List<WorkerLease> workers(QueueVersion queue) {
+        Keys keys = new Keys(queue);
+        List<Tuple> tuples = call("list workers of " + queue, () -> redis.zrangeWithScores(keys.workers, 0, -1));
+        return tuples.stream().map(t -> new WorkerLease(t.getElement(), (long) t.getScore())).toList();
+    }
+
+    @Override
+    public int requeueDead(QueueVersion queue, List<String> ids) {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        Keys keys = new Keys(queue);
+        List<String> args = new ArrayList<>(ids.size() + 1);
+        args.add(Long.toString(clock.millis()));
+        args.addAll(ids);
+        Object reply = call("requeue dead letters of " + queue, () -> REQUEUE_DEAD.run(redis,
+                List.of(keys.info, keys.dead, keys.meta, keys.pending, keys.stats), args));
+        if (reply instanceof List<?> refused) {
+            throw new QueueStateException("cannot requeue into " + queue + ": the version is " + text(refused.get(1)));
+        }
+        return (int) number(reply);
+    }
+
+    @Override
+    public int deleteDead(QueueVersion queue, List<String> ids) {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        Keys keys = new Keys(queue);
+        return (int) number(call("delete dead letters of " + queue,
+                () -> DELETE_DEAD.run(redis, List.of(keys.dead, keys.meta, keys.payload), ids)));
+    }
+
+    @Override
+    public List<DeadLetterEvent> deadLetterEvents(QueueVersion queue, String afterId, int max) {
+        Keys keys = new Keys(queue);
+        String start = "0".equals(afterId) || afterId == null ? "-" : "(" + afterId;
+        List<StreamEntry> entries = call("read dead-letter events of " + queue, () -> redis.xrange(keys.events, start, "+", max));
+        return entries.stream().map(e -> {
+            Map<String, String> f = e.getFields();
+            return new DeadLetterEvent(e.getID().toString(), queue, f.get("job"), Integer.parseInt(f.getOrDefault("attempts", "0")),
+                    f.get("worker"), f.get("reason"), f.get("error"));
+        }).toList();
+    }
+
+    @Override
+    public long obliterate(QueueVersion queue, boolean force) {
+        Keys keys = new Keys(queue);
+        List<String> allKeys = new ArrayList<>(keys.fixed());
+        workers(queue).forEach(w -> allKeys.add(keys.active(w.workerId())));
+        List<Object> reply = list(call("obliterate " + queue, () -> OBLITERATE.run(redis, allKeys, List.of(force ? "1" : "0"))));
+        if (!"ok".equals(text(reply.get(0)))) {
+            throw new QueueStateException("refusing to obliterate " + queue + ": " + text(reply.get(1)));
+        }
+        call("forget " + queue, () -> {
+            registry.forget(queue);
+            return null;
+        });
+        return number(reply.get(1));
+    }
+
+    @Override
+    public void close() {
+        if (ownsClient) {
+            redis.close();
+        }
+    }
+
+    // ---- plumbing
+
+    private <T> T call(String operation, Supplier<T> body) {
+        try {
+            return body.get();
+        } catch (JedisConnectionException e) {
+            throw new QueueUnavailableException("Redis at " + endpoint + " unreachable while trying to " + operation + ": " + e.getMessage(), e);
+        } catch (JedisException e) {
+            throw new QueueException("Redis at " + endpoint + " refused to " + operation + ": " + e.getMessage(), e);
+        }
+    }
+
+    static String newJobId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        return new java.util.UUID(random.nextLong(), random.nextLong()).toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> list(Object reply) {
+        return (List<Object>) reply;
+    }
+
+    private static String text(Object value) {
+        if (value instanceof byte[] bytes) {
+            return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        }
+        return String.valueOf(value);
+    }
+
+    private static long number(Object value) {
+        if (value instanceof Number n) {
+            return n.longValue();
+        }
+        return (long) Double.parseDouble(text(value));
+    }
+}

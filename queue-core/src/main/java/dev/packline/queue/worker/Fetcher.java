@@ -1,0 +1,161 @@
+package dev.packline.queue.worker;
+
+import dev.packline.queue.Job;
+import dev.packline.queue.QueueBroker;
+import dev.packline.queue.QueueBroker.Fetch;
+import dev.packline.queue.QueueVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The fetch loop of one subscription: takes free slots from the processor, fetches that many jobs
+ * in one script call, and when none is ready blocks in Redis (BLMOVE) until one arrives or the
+ * next delayed or retry job is due, so an idle worker starts a new job within milliseconds without
+ * polling. Every job is in the worker's active list before its handler runs. Redis errors back off
+ * and retry; the watchdog restarts a loop that stops hearing from Redis.
+ */
+final class Fetcher {
+    private static final Logger log = LoggerFactory.getLogger(Fetcher.class);
+    static final int MAX_BATCH = 200;
+
+    private final QueueBroker broker;
+    private final String workerId;
+    private final Subscription subscription;
+    private final Processor processor;
+    private final Clock clock;
+    private final WorkerTimings timings;
+    private final WorkerEvents events;
+    private final Runnable onRetired;
+    private volatile boolean running;
+    private volatile long lastAnswerMillis;
+    private volatile Thread thread;
+
+    Fetcher(QueueBroker broker, String workerId, Subscription subscription, Processor processor, Clock clock,
+            WorkerTimings timings, WorkerEvents events, Runnable onRetired) {
+        this.broker = broker;
+        this.workerId = workerId;
+        this.subscription = subscription;
+        this.processor = processor;
+        this.clock = clock;
+        this.timings = timings;
+        this.events = events;
+        this.onRetired = onRetired;
+    }
+
+    QueueVersion queue() {
+        return subscription.queue();
+    }
+
+    void start() {
+        running = true;
+        lastAnswerMillis = clock.millis();
+        thread = Thread.ofVirtual().name("fetcher " + queue()).start(this::loop);
+    }
+
+    boolean isRunning() {
+        return running;
+    }
+
+    long lastAnswerMillis() {
+        return lastAnswerMillis;
+    }
+
+    /** Called by the watchdog: aborts the current Redis call (the interrupt closes its socket); the loop goes on. */
+    void restart() {
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
+    private void loop() {
+        long backoffMillis = timings.fetchErrorBackoff().toMillis();
+        while (running) {
+            int held = 0;
+            try {
+                held = processor.acquire(MAX_BATCH);
+                Fetch fetch = broker.fetch(queue(), workerId, held, null, timings.lease());
+                answered();
+                if (fetch.status() == Fetch.Status.OK && fetch.jobs().isEmpty()) {
+                    Optional<String> moved = broker.awaitJob(queue(), workerId, blockTime(fetch.nextDueMillis()));
+                    answered();
+                    if (moved.isPresent()) {
+                        fetch = broker.fetch(queue(), workerId, held, moved.get(), timings.lease());
+                        answered();
+                    }
+                }
+                held -= dispatch(fetch);
+                processor.release(held);
+                held = 0;
+                backoffMillis = timings.fetchErrorBackoff().toMillis();
+                switch (fetch.status()) {
+                    case PAUSED -> Thread.sleep(timings.pausedPoll());
+                    case RETIRED, MISSING -> {
+                        log.info("{} is {}; its fetch loop stops", queue(), fetch.status().name().toLowerCase());
+                        running = false;
+                        onRetired.run();
+                    }
+                    case OK -> {
+                    }
+                }
+            } catch (InterruptedException e) {
+                processor.release(held);
+                // a stop, or the watchdog restarting a stuck call: the loop condition decides
+            } catch (RuntimeException e) {
+                processor.release(held);
+                if (!running) {
+                    return;
+                }
+                Thread.interrupted(); // a watchdog restart leaves the flag set; later socket calls would fail at once
+                events.redisError("fetcher " + queue(), e);
+                log.warn("fetch loop for {} failed; retrying in {} ms: {}", queue(), backoffMillis, e.toString());
+                sleepQuietly(backoffMillis);
+                backoffMillis = Math.min(backoffMillis * 2, timings.fetchErrorBackoffMax().toMillis());
+            }
+        }
+    }
+
+    private int dispatch(Fetch fetch) {
+        for (Job job : fetch.jobs()) {
+            processor.dispatch(job);
+        }
+        return fetch.jobs().size();
+    }
+
+    /** Block until a job arrives, but no longer than the next scheduled job's due time or maxBlock. */
+    private Duration blockTime(long nextDueMillis) {
+        long max = timings.maxBlock().toMillis();
+        if (nextDueMillis >= 0) {
+            max = Math.min(max, Math.max(10, nextDueMillis - clock.millis()));
+        }
+        return Duration.ofMillis(max);
+    }
+
+    private void answered() {
+        lastAnswerMillis = clock.millis();
+    }
+
+    private void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            // stop() or watchdog: the loop re-checks running
+        }
+    }
+
+    void stop() {
+        running = false;
+        restart();
+    }
+
+    void join(Duration timeout) throws InterruptedException {
+        Thread t = thread;
+        if (t != null) {
+            t.join(timeout);
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package dev.packline.queue.worker;
+
+import dev.packline.queue.Job;
+
+/**
+ * Does the work of one job. Returning normally completes the job. Throwing
+ * {@link RejectJobException} sends it straight to dead letters (bad input: retrying cannot help);
+ * any other exception schedules a retry with backoff until attempts run out. Handlers run on
+ * virtual threads, may be interrupted at the job's hard timeout or at shutdown, and must be
+ * idempotent: a job is delivered at least once.
+ */
+@FunctionalInterface
+public interface JobHandler {
+    void handle(Job job) throws Exception;
+}

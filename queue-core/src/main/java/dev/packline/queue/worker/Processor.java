@@ -1,0 +1,174 @@
+package dev.packline.queue.worker;
+
+import dev.packline.queue.Job;
+import dev.packline.queue.QueueBroker.Failure;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Runs the handler of one subscription on a virtual thread per job, at most {@code concurrency} at
+ * once (the fetcher takes a permit before it fetches). Enforces the hard timeout: at the deadline
+ * the job is failed and its thread interrupted; a handler that ignores the interrupt is abandoned,
+ * its permit freed, and whatever it does later is ignored. Each delivery is settled exactly once.
+ */
+final class Processor {
+    private static final Logger log = LoggerFactory.getLogger(Processor.class);
+    private static final int MAX_ERROR_LENGTH = 2000;
+
+    private final Subscription subscription;
+    private final Acker acker;
+    private final ScheduledExecutorService timer;
+    private final WorkerEvents events;
+    private final Clock clock;
+    private final Semaphore permits;
+    private final Map<Running, Boolean> running = new ConcurrentHashMap<>();
+
+    private static final class Running {
+        final Job job;
+        final long startedNanos = System.nanoTime();
+        final AtomicBoolean settled = new AtomicBoolean();
+        volatile Thread thread;
+        volatile ScheduledFuture<?> timeout;
+
+        Running(Job job) {
+            this.job = job;
+        }
+    }
+
+    Processor(Subscription subscription, Acker acker, ScheduledExecutorService timer, WorkerEvents events, Clock clock) {
+        this.subscription = subscription;
+        this.acker = acker;
+        this.timer = timer;
+        this.events = events;
+        this.clock = clock;
+        this.permits = new Semaphore(subscription.concurrency());
+    }
+
+    /** Waits for one free slot, then takes up to {@code max} in all; returns how many it took. */
+    int acquire(int max) throws InterruptedException {
+        permits.acquire();
+        int taken = 1;
+        while (taken < max && permits.tryAcquire()) {
+            taken++;
+        }
+        return taken;
+    }
+
+    void release(int count) {
+        if (count > 0) {
+            permits.release(count);
+        }
+    }
+
+    int inFlight() {
+        return running.size();
+    }
+
+    /** Starts the job; the caller holds one permit for it, which the job gives back when settled. */
+    void dispatch(Job job) {
+        Running r = new Running(job);
+        running.put(r, Boolean.TRUE);
+        Thread thread = Thread.ofVirtual().name("job " + job.queue() + " " + job.id()).unstarted(() -> execute(r));
+        r.thread = thread;
+        r.timeout = timer.schedule(() -> timeOut(r), job.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        thread.start();
+    }
+
+    private void execute(Running r) {
+        Job job = r.job;
+        events.jobStarted(job, Duration.ofMillis(Math.max(0, clock.millis() - job.availableAtMillis())));
+        Throwable error = null;
+        try {
+            subscription.handler().handle(job);
+        } catch (Throwable t) {
+            error = t;
+        }
+        if (!r.settled.compareAndSet(false, true)) {
+            if (error != null) {
+                log.debug("job {} on {} finished after it was settled (timeout or shutdown): {}", job.id(), job.queue(), error.toString());
+            }
+            return;
+        }
+        r.timeout.cancel(false);
+        if (error == null) {
+            acker.submit(new Acker.Settlement(job, null, false, r.startedNanos));
+        } else if (error instanceof RejectJobException) {
+            acker.submit(new Acker.Settlement(job, new Failure(job, describe(error), clock.millis(), true), false, r.startedNanos));
+        } else {
+            if (error instanceof Error fatal && !(error instanceof AssertionError)) {
+                log.error("job {} on {} threw {}", job.id(), job.queue(), fatal.toString(), fatal);
+            }
+            acker.submit(new Acker.Settlement(job, new Failure(job, describe(error), retryAt(job), false), false, r.startedNanos));
+        }
+        finish(r);
+    }
+
+    private void timeOut(Running r) {
+        if (!r.settled.compareAndSet(false, true)) {
+            return;
+        }
+        Job job = r.job;
+        log.warn("job {} on {} exceeded its hard timeout of {} ms; interrupting it", job.id(), job.queue(), job.timeout().toMillis());
+        r.thread.interrupt();
+        String error = "hard timeout of " + job.timeout().toMillis() + " ms exceeded (attempt " + job.attempt() + ")";
+        acker.submit(new Acker.Settlement(job, new Failure(job, error, retryAt(job), false), true, r.startedNanos));
+        finish(r);
+    }
+
+    private void finish(Running r) {
+        running.remove(r);
+        permits.release();
+    }
+
+    private long retryAt(Job job) {
+        return clock.millis() + subscription.backoff().delayAfter(job.attempt()).toMillis();
+    }
+
+    /** Waits until no job runs, at most {@code timeout}; true when idle. */
+    boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!running.isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
+    }
+
+    /**
+     * Shutdown after the grace period: interrupts the jobs still running without settling them;
+     * the worker then releases them in Redis so another worker runs them.
+     */
+    int abandonRunning() {
+        int abandoned = 0;
+        for (Running r : running.keySet()) {
+            if (r.settled.compareAndSet(false, true)) {
+                r.timeout.cancel(false);
+                r.thread.interrupt();
+                finish(r);
+                abandoned++;
+            }
+        }
+        return abandoned;
+    }
+
+    static String describe(Throwable error) {
+        StringBuilder text = new StringBuilder(error instanceof RejectJobException ? "" : error.getClass().getSimpleName() + ": ");
+        text.append(error.getMessage());
+        for (Throwable cause = error.getCause(); cause != null && text.length() < MAX_ERROR_LENGTH; cause = cause.getCause()) {
+            text.append(" <- ").append(cause.getClass().getSimpleName()).append(": ").append(cause.getMessage());
+        }
+        return text.length() > MAX_ERROR_LENGTH ? text.substring(0, MAX_ERROR_LENGTH) : text.toString();
+    }
+}

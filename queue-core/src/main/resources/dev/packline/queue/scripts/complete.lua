@@ -1,0 +1,58 @@
+-- complete.lua: acknowledge a batch of finished jobs of one worker. Fenced: an ack whose token is not
+-- the job's current delivery (the job was recovered and handed to someone else) changes nothing.
+-- Keeps a bounded trace: the record of done jobs stays (for idempotent enqueue and inspection) until
+-- it is older than the retention age or beyond the retention count; payloads go at once.
+-- KEYS[1] active     list   this worker's active list
+-- KEYS[2] deadlines  zset
+-- KEYS[3] meta       hash
+-- KEYS[4] payload    hash
+-- KEYS[5] done       zset   job id -> finish time (ms)
+-- KEYS[6] stats      hash
+-- ARGV[1] now (ms)
+-- ARGV[2] worker id
+-- ARGV[3] max done records kept
+-- ARGV[4] max age of done records (ms)
+-- ARGV[5] ack count n, then n pairs: id, token
+-- Returns {r1, ..., rn}, ri = 1 (done) or 0 (lease lost: not this worker's current delivery)
+local now = tonumber(ARGV[1])
+local worker = ARGV[2]
+local n = tonumber(ARGV[5])
+local results = {}
+local completed = 0
+for i = 0, n - 1 do
+  local id = ARGV[6 + i * 2]
+  local token = ARGV[7 + i * 2]
+  local raw = redis.call('HGET', KEYS[3], id)
+  local ok = 0
+  if raw then
+    local job = cjson.decode(raw)
+    if job.state == 'active' and job.worker == worker and tostring(job.deliveries) == token then
+      redis.call('LREM', KEYS[1], -1, id)
+      redis.call('ZREM', KEYS[2], id)
+      redis.call('HDEL', KEYS[4], id)
+      job.state = 'done'
+      job.finishedAt = now
+      redis.call('HSET', KEYS[3], id, cjson.encode(job))
+      redis.call('ZADD', KEYS[5], now, id)
+      completed = completed + 1
+      ok = 1
+    end
+  end
+  results[#results + 1] = ok
+end
+if completed > 0 then
+  redis.call('HINCRBY', KEYS[6], 'completed', completed)
+  local excess = redis.call('ZCARD', KEYS[5]) - tonumber(ARGV[3])
+  if excess > 1000 then excess = 1000 end
+  if excess > 0 then
+    local old = redis.call('ZRANGE', KEYS[5], 0, excess - 1)
+    redis.call('HDEL', KEYS[3], unpack(old))
+    redis.call('ZREMRANGEBYRANK', KEYS[5], 0, excess - 1)
+  end
+  local expired = redis.call('ZRANGE', KEYS[5], '-inf', now - tonumber(ARGV[4]), 'BYSCORE', 'LIMIT', 0, 1000)
+  if #expired > 0 then
+    redis.call('HDEL', KEYS[3], unpack(expired))
+    redis.call('ZREM', KEYS[5], unpack(expired))
+  end
+end
+return results

@@ -1,0 +1,101 @@
+-- fetch.lua: hand up to `max` ready jobs to one worker, moving each into the worker's active list
+-- (the backup that survives the worker's crash) and giving it a lease (deadline) and a fencing token.
+-- Promotes due delayed and retry jobs first, so no separate process must stay alive for that.
+-- KEYS[1] info       hash   version state, paused
+-- KEYS[2] pending    list
+-- KEYS[3] active     list   this worker's active list
+-- KEYS[4] delayed    zset
+-- KEYS[5] retry      zset
+-- KEYS[6] deadlines  zset   job id -> hard deadline (ms) of every active job
+-- KEYS[7] meta       hash
+-- KEYS[8] payload    hash
+-- KEYS[9] workers    zset   worker id -> heartbeat expiry (ms)
+-- ARGV[1] now (ms)
+-- ARGV[2] worker id
+-- ARGV[3] max jobs to hand out
+-- ARGV[4] id that BLMOVE already moved into this worker's active list, or ''
+-- ARGV[5] max jobs to promote per zset
+-- ARGV[6] worker heartbeat expiry (ms)
+-- Returns {status, nextDue, n, then n groups of 7: id, payload, attempts, maxAttempts, timeoutMs, token, availableAt}
+-- status: ok | paused | retired | missing. nextDue: earliest due delayed/retry time, or -1.
+local now = tonumber(ARGV[1])
+local worker = ARGV[2]
+local first = ARGV[4]
+local state = redis.call('HGET', KEYS[1], 'state')
+local paused = redis.call('HGET', KEYS[1], 'paused') == '1'
+redis.call('ZADD', KEYS[9], tonumber(ARGV[6]), worker)
+
+local status = 'ok'
+if not state then status = 'missing' elseif state == 'retired' then status = 'retired' elseif paused then status = 'paused' end
+if status ~= 'ok' then
+  if first ~= '' then
+    -- BLMOVE raced with a pause or retirement: give the job back to the front untouched
+    redis.call('LREM', KEYS[3], 1, first)
+    redis.call('RPUSH', KEYS[2], first)
+  end
+  return {status, -1, 0}
+end
+
+local limit = tonumber(ARGV[5])
+for _, zset in ipairs({KEYS[4], KEYS[5]}) do
+  local due = redis.call('ZRANGE', zset, '-inf', now, 'BYSCORE', 'LIMIT', 0, limit)
+  for _, id in ipairs(due) do
+    redis.call('ZREM', zset, id)
+    local raw = redis.call('HGET', KEYS[7], id)
+    if raw then
+      local job = cjson.decode(raw)
+      job.state = 'pending'
+      redis.call('HSET', KEYS[7], id, cjson.encode(job))
+      redis.call('LPUSH', KEYS[2], id)
+    end
+  end
+end
+
+local out = {'ok', -1, 0}
+local function activate(id)
+  local raw = redis.call('HGET', KEYS[7], id)
+  if not raw then
+    -- deleted while pending (dead-letter delete, obliterate): nothing to run
+    redis.call('LREM', KEYS[3], 1, id)
+    return
+  end
+  local job = cjson.decode(raw)
+  job.attempts = job.attempts + 1
+  job.deliveries = job.deliveries + 1
+  job.state = 'active'
+  job.worker = worker
+  job.startedAt = now
+  local token = tostring(job.deliveries)
+  redis.call('HSET', KEYS[7], id, cjson.encode(job))
+  redis.call('ZADD', KEYS[6], now + job.timeoutMs, id)
+  out[#out + 1] = id
+  out[#out + 1] = redis.call('HGET', KEYS[8], id) or ''
+  out[#out + 1] = job.attempts
+  out[#out + 1] = job.maxAttempts
+  out[#out + 1] = job.timeoutMs
+  out[#out + 1] = token
+  out[#out + 1] = job.availableAt
+  out[3] = out[3] + 1
+end
+
+local max = tonumber(ARGV[3])
+if first ~= '' then
+  activate(first)
+  max = max - 1
+end
+for _ = 1, max do
+  local id = redis.call('LMOVE', KEYS[2], KEYS[3], 'RIGHT', 'LEFT')
+  if not id then break end
+  activate(id)
+end
+
+local nextDue = -1
+for _, zset in ipairs({KEYS[4], KEYS[5]}) do
+  local head = redis.call('ZRANGE', zset, 0, 0, 'WITHSCORES')
+  if head[2] then
+    local score = tonumber(head[2])
+    if nextDue < 0 or score < nextDue then nextDue = score end
+  end
+end
+out[2] = nextDue
+return out

@@ -1,0 +1,66 @@
+-- recover_worker.lua: return every job held in one worker's active list to the front of pending.
+-- Mode 'expired': the worker's heartbeat expired (it died or hung); each job it had started keeps
+-- the attempt it used (dead-lettered if that was the last one). Mode 'shutdown': the worker is
+-- stopping on purpose and gives back jobs it could not finish; their attempt is refunded.
+-- Jobs in the list that were never started (moved by BLMOVE just before a crash, no lease yet)
+-- go back untouched. Nothing else owns these jobs while this runs: it is atomic.
+-- KEYS[1] workers    zset   worker id -> heartbeat expiry (ms)
+-- KEYS[2] active     list   the worker's active list
+-- KEYS[3] pending    list
+-- KEYS[4] deadlines  zset
+-- KEYS[5] meta       hash
+-- KEYS[6] payload    hash
+-- KEYS[7] dead       zset
+-- KEYS[8] events     stream
+-- KEYS[9] stats      hash
+-- ARGV[1] now (ms)
+-- ARGV[2] worker id
+-- ARGV[3] mode: expired | shutdown
+-- ARGV[4] error text recorded on jobs taken from an expired worker
+-- ARGV[5] max dead letters kept
+-- ARGV[6] max events kept (approximate)
+-- ARGV[7] queue label, e.g. package:3
+-- ARGV[8] how long (ms) an expired worker's entry stays listed before it is forgotten
+-- Returns {returned, deadLettered}, or {-1, 0} when the worker is alive after all
+--!include dead_letter.lua
+local now = tonumber(ARGV[1])
+local worker = ARGV[2]
+local mode = ARGV[3]
+local expiry = tonumber(redis.call('ZSCORE', KEYS[1], worker))
+if mode == 'expired' and expiry and expiry >= now then return {-1, 0} end
+
+local returned, dead = 0, 0
+local ids = redis.call('LRANGE', KEYS[2], 0, -1)
+for _, id in ipairs(ids) do
+  local raw = redis.call('HGET', KEYS[5], id)
+  if raw then
+    local job = cjson.decode(raw)
+    if job.state == 'active' and job.worker == worker then
+      redis.call('ZREM', KEYS[4], id)
+      if mode == 'shutdown' then
+        job.attempts = job.attempts - 1
+      else
+        record_error(job, now, worker, ARGV[4])
+      end
+      if mode ~= 'shutdown' and job.attempts >= job.maxAttempts then
+        dead_letter({meta = KEYS[5], payload = KEYS[6], dead = KEYS[7], events = KEYS[8], stats = KEYS[9]},
+          id, job, now, 'worker lost', tonumber(ARGV[5]), ARGV[6], ARGV[7])
+        dead = dead + 1
+      else
+        job.state = 'pending'
+        redis.call('HSET', KEYS[5], id, cjson.encode(job))
+        redis.call('RPUSH', KEYS[3], id)
+        returned = returned + 1
+      end
+    elseif job.state == 'pending' then
+      redis.call('RPUSH', KEYS[3], id)
+      returned = returned + 1
+    end
+  end
+end
+redis.call('DEL', KEYS[2])
+if returned > 0 then redis.call('HINCRBY', KEYS[9], 'recovered', returned) end
+if mode == 'shutdown' or not expiry or now - expiry > tonumber(ARGV[8]) then
+  redis.call('ZREM', KEYS[1], worker)
+end
+return {returned, dead}

@@ -1,0 +1,235 @@
+package dev.packline.queue;
+
+import dev.packline.queue.QueueBroker.Ack;
+import dev.packline.queue.QueueBroker.FailOutcome;
+import dev.packline.queue.QueueBroker.Failure;
+import dev.packline.queue.QueueBroker.Fetch;
+import dev.packline.queue.redis.Keys;
+import dev.packline.queue.redis.RedisQueueBroker;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import redis.clients.jedis.UnifiedJedis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Enqueue, reliable fetch, complete, retry with backoff, dead letters: the broker on a real Redis, time moved by hand. */
+class JobLifecycleTest {
+    private static final Duration LEASE = Duration.ofSeconds(15);
+    private final TestClock clock = new TestClock();
+    private RedisQueueBroker broker;
+    private QueueClient client;
+    private QueueVersion queue;
+    private Keys keys;
+    private UnifiedJedis redis;
+
+    @BeforeEach
+    void setUp() {
+        broker = TestRedis.broker(clock);
+        client = new QueueClient(broker);
+        queue = new QueueInspector(broker, clock).ensureQueue(TestRedis.uniqueQueue("life"));
+        keys = new Keys(queue);
+        redis = TestRedis.client();
+    }
+
+    @AfterEach
+    void tearDown() {
+        broker.obliterate(queue, true);
+        broker.close();
+        redis.close();
+    }
+
+    @Test
+    void fetchMovesTheJobIntoTheWorkersActiveListBeforeHandingItOut() {
+        Enqueued job = client.enqueue(queue.name(), NewJob.of("{\"apk\":\"a\"}"));
+
+        Fetch fetch = broker.fetch(queue, "w1", 10, null, LEASE);
+
+        assertEquals(Fetch.Status.OK, fetch.status());
+        assertEquals(1, fetch.jobs().size());
+        Job delivered = fetch.jobs().get(0);
+        assertEquals(job.id(), delivered.id());
+        assertEquals("{\"apk\":\"a\"}", delivered.payload());
+        assertEquals(1, delivered.attempt());
+        assertEquals(List.of(job.id()), redis.lrange(keys.active("w1"), 0, -1));
+        assertEquals(0, redis.llen(keys.pending));
+        assertEquals(JobState.ACTIVE, broker.job(queue, job.id()).orElseThrow().state());
+        assertEquals(1, broker.counts(queue).active());
+    }
+
+    @Test
+    void completeRemovesTheJobFromTheBackupAndDropsItsPayload() {
+        Enqueued job = client.enqueue(queue.name(), NewJob.of("{}"));
+        Job delivered = broker.fetch(queue, "w1", 1, null, LEASE).jobs().get(0);
+
+        assertEquals(List.of(true), broker.complete(queue, "w1", List.of(new Ack(delivered.id(), delivered.token()))));
+
+        assertEquals(0, redis.llen(keys.active("w1")));
+        assertEquals(0, redis.zcard(keys.deadlines));
+        JobRecord record = broker.job(queue, job.id()).orElseThrow();
+        assertEquals(JobState.DONE, record.state());
+        assertEquals(null, record.payload());
+        assertEquals(1, broker.counts(queue).counter("completed"));
+    }
+
+    @Test
+    void jobsComeOutInTheOrderTheyWentIn() {
+        List<NewJob> jobs = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            jobs.add(NewJob.of("{\"n\":" + i + "}"));
+        }
+        client.enqueueBatch(queue.name(), jobs);
+
+        List<String> payloads = broker.fetch(queue, "w1", 5, null, LEASE).jobs().stream().map(Job::payload).toList();
+
+        assertEquals(List.of("{\"n\":0}", "{\"n\":1}", "{\"n\":2}", "{\"n\":3}", "{\"n\":4}"), payloads);
+    }
+
+    @Test
+    void aCallerGivenIdMakesEnqueueIdempotentEvenAfterTheJobIsDone() {
+        Enqueued first = client.enqueue(queue.name(), NewJob.of("{}").withId("channel-42"));
+        Enqueued second = client.enqueue(queue.name(), NewJob.of("{\"other\":1}").withId("channel-42"));
+        assertTrue(first.created());
+        assertFalse(second.created());
+        assertEquals(1, broker.counts(queue).pending());
+
+        Job delivered = broker.fetch(queue, "w1", 1, null, LEASE).jobs().get(0);
+        broker.complete(queue, "w1", List.of(new Ack(delivered.id(), delivered.token())));
+        assertFalse(client.enqueue(queue.name(), NewJob.of("{}").withId("channel-42")).created(),
+                "a redelivered producer must not enqueue a finished job again while its record is retained");
+        assertEquals(0, broker.counts(queue).pending());
+    }
+
+    @Test
+    void batchEnqueueAddsEveryJobAcrossScriptChunks() {
+        List<NewJob> jobs = new ArrayList<>();
+        for (int i = 0; i < 1_234; i++) {
+            jobs.add(NewJob.of("{\"n\":" + i + "}").withId("job-" + i));
+        }
+        jobs.add(NewJob.of("{}").withId("job-7")); // duplicate inside the batch
+
+        List<Enqueued> results = client.enqueueBatch(queue.name(), jobs);
+
+        assertEquals(1_235, results.size());
+        assertEquals(1_234, results.stream().filter(Enqueued::created).count());
+        assertFalse(results.get(1_234).created());
+        assertEquals(1_234, broker.counts(queue).pending());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "{", "{\"a\":1} trailing", "not json", "{\"a\":}"})
+    void payloadsThatAreNotJsonAreRefusedWithAClearError(String payload) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> client.enqueue(queue.name(), NewJob.of(payload)));
+        assertTrue(e.getMessage().contains("payload"), e.getMessage());
+        assertEquals(0, broker.counts(queue).pending());
+    }
+
+    @Test
+    void invalidJobOptionsAreRefusedNamingTheOption() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> NewJob.of("{}").withMaxAttempts(0)).getMessage().contains("maxAttempts"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> NewJob.of("{}").withTimeout(Duration.ZERO)).getMessage().contains("timeout"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> NewJob.of("{}").withDelay(Duration.ofSeconds(-1))).getMessage().contains("delay"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> NewJob.of("{}").withId("has space")).getMessage().contains("job id"));
+    }
+
+    @Test
+    void aDelayedJobIsPromotedOnTheFetchPathWhenDue() {
+        client.enqueue(queue.name(), NewJob.of("{}").withDelay(Duration.ofMinutes(5)));
+        Fetch early = broker.fetch(queue, "w1", 1, null, LEASE);
+        assertTrue(early.jobs().isEmpty());
+        assertEquals(clock.millis() + Duration.ofMinutes(5).toMillis(), early.nextDueMillis(), "tells the fetcher how long to block");
+        assertEquals(1, broker.counts(queue).delayed());
+
+        clock.advance(Duration.ofMinutes(5));
+
+        assertEquals(1, broker.fetch(queue, "w1", 1, null, LEASE).jobs().size());
+    }
+
+    @Test
+    void aFailedJobRetriesAfterItsBackoffAndDeadLettersWhenAttemptsRunOut() {
+        Enqueued job = client.enqueue(queue.name(), NewJob.of("{}").withMaxAttempts(2));
+
+        Job first = broker.fetch(queue, "w1", 1, null, LEASE).jobs().get(0);
+        long retryAt = clock.millis() + 30_000;
+        assertEquals(FailOutcome.RETRY_SCHEDULED, broker.fail(queue, "w1", new Failure(first, "upload timed out", retryAt, false)));
+        assertEquals(1, broker.counts(queue).retry());
+        assertEquals(0, redis.llen(keys.active("w1")));
+        assertTrue(broker.fetch(queue, "w1", 1, null, LEASE).jobs().isEmpty(), "not before its backoff");
+
+        clock.advance(Duration.ofSeconds(30));
+        Job second = broker.fetch(queue, "w1", 1, null, LEASE).jobs().get(0);
+        assertEquals(2, second.attempt());
+        assertTrue(second.isLastAttempt());
+        assertEquals(FailOutcome.DEAD_LETTERED, broker.fail(queue, "w1", new Failure(second, "upload timed out again", clock.millis(), false)));
+
+        JobRecord dead = broker.job(queue, job.id()).orElseThrow();
+        assertEquals(JobState.DEAD, dead.state());
+        assertEquals("upload timed out again", dead.lastError());
+        assertEquals(2, dead.attempts());
+        assertEquals("w1", dead.record().get("worker"));
+        assertEquals("attempts exhausted", dead.record().get("deadReason"));
+        assertEquals(2, ((List<?>) dead.record().get("errors")).size(), "each attempt's error is kept");
+        assertEquals(List.of(job.id()), broker.jobIds(queue, JobState.DEAD, 0, 10));
+        List<QueueBroker.DeadLetterEvent> events = broker.deadLetterEvents(queue, "0", 10);
+        assertEquals(1, events.size());
+        assertEquals(job.id(), events.get(0).jobId());
+        assertEquals("upload timed out again", events.get(0).error());
+        assertEquals(queue, events.get(0).queue());
+        assertTrue(broker.deadLetterEvents(queue, events.get(0).streamId(), 10).isEmpty(), "reading after the last id gives nothing new");
+    }
+
+    @Test
+    void aRejectedJobGoesStraightToDeadLettersWithItsReason() {
+        client.enqueue(queue.name(), NewJob.of("{}").withMaxAttempts(5));
+        Job job = broker.fetch(queue, "w1", 1, null, LEASE).jobs().get(0);
+
+        assertEquals(FailOutcome.DEAD_LETTERED, broker.fail(queue, "w1", new Failure(job, "channel name contains '/'", clock.millis(), true)));
+
+        JobRecord dead = broker.job(queue, job.id()).orElseThrow();
+        assertEquals("rejected", dead.record().get("deadReason"));
+        assertEquals("channel name contains '/'", dead.lastError());
+        assertEquals(1, dead.attempts());
+    }
+
+    @Test
+    void deadLettersAreBoundedByCount() {
+        try (RedisQueueBroker small = TestRedis.broker(clock, new dev.packline.queue.redis.Retention(100, Duration.ofHours(1), 3, Duration.ofDays(1), 100))) {
+            for (int i = 0; i < 5; i++) {
+                client.enqueue(queue.name(), NewJob.of("{}").withId("bad-" + i));
+                Job job = small.fetch(queue, "w1", 1, null, LEASE).jobs().get(0);
+                small.fail(queue, "w1", new Failure(job, "bad", clock.millis(), true));
+                clock.advance(Duration.ofMillis(1));
+            }
+            assertEquals(List.of("bad-4", "bad-3", "bad-2"), small.jobIds(queue, JobState.DEAD, 0, 10));
+            assertEquals(Optional.empty(), small.job(queue, "bad-0"), "trimmed dead letters leave no record");
+        }
+    }
+
+    @Test
+    void awaitJobWakesUpWhenAJobArrivesInsteadOfWaitingOutItsTimeout() throws Exception {
+        CompletableFuture<Optional<String>> waiting = CompletableFuture.supplyAsync(() -> broker.awaitJob(queue, "w1", Duration.ofSeconds(20)));
+        Thread.sleep(200);
+        long before = System.nanoTime();
+        Enqueued job = client.enqueue(queue.name(), NewJob.of("{}"));
+
+        Optional<String> moved = waiting.get();
+
+        assertEquals(Optional.of(job.id()), moved);
+        assertTrue(System.nanoTime() - before < Duration.ofSeconds(10).toNanos(), "woke on the push, not at the 20 s timeout");
+        assertEquals(List.of(job.id()), redis.lrange(keys.active("w1"), 0, -1), "already in the backup before any script ran");
+        Fetch fetch = broker.fetch(queue, "w1", 5, moved.get(), LEASE);
+        assertEquals(1, fetch.jobs().size());
+        assertEquals(1, fetch.jobs().get(0).attempt());
+    }
+}

@@ -1,0 +1,55 @@
+package dev.packline.queue;
+
+import dev.packline.queue.embedded.EmbeddedRedis;
+import dev.packline.queue.redis.RedisConnector;
+import dev.packline.queue.redis.RedisQueueBroker;
+import dev.packline.queue.redis.Retention;
+import redis.clients.jedis.UnifiedJedis;
+
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The Redis the tests use: REDIS_URL when set, otherwise one real redis-server started for the
+ * whole test JVM on a free loopback port. Tests isolate themselves by queue name, never by
+ * flushing, so REDIS_URL may point at a shared server.
+ */
+public final class TestRedis {
+    private static final AtomicInteger QUEUES = new AtomicInteger();
+    private static volatile String url;
+
+    private TestRedis() {
+    }
+
+    public static synchronized String url() {
+        if (url == null) {
+            String fromEnv = System.getenv("REDIS_URL");
+            if (fromEnv != null && !fromEnv.isBlank()) {
+                url = fromEnv;
+            } else {
+                EmbeddedRedis redis = EmbeddedRedis.start();
+                Runtime.getRuntime().addShutdownHook(new Thread(redis::close));
+                url = redis.url();
+            }
+        }
+        return url;
+    }
+
+    public static RedisQueueBroker broker(Clock clock) {
+        return broker(clock, Retention.DEFAULT);
+    }
+
+    public static RedisQueueBroker broker(Clock clock, Retention retention) {
+        return new RedisQueueBroker(RedisConnector.open(url()), url(), clock, retention, true);
+    }
+
+    /** A plain client for looking at keys directly. */
+    public static UnifiedJedis client() {
+        return RedisConnector.open(url(), 4);
+    }
+
+    /** A queue name no other test uses. */
+    public static String uniqueQueue(String prefix) {
+        return prefix + "-" + ProcessHandle.current().pid() + "-" + QUEUES.incrementAndGet();
+    }
+}
