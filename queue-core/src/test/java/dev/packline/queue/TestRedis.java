@@ -6,7 +6,12 @@ import dev.packline.queue.redis.RedisQueueBroker;
 import dev.packline.queue.redis.Retention;
 import redis.clients.jedis.UnifiedJedis;
 
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -46,6 +51,19 @@ public final class TestRedis {
     /** A plain client for looking at keys directly. */
     public static UnifiedJedis client() {
         return RedisConnector.open(url(), 4);
+    }
+
+    /** Every key matching a pattern (a full SCAN; fine for test-sized databases). */
+    public static List<String> keys(UnifiedJedis redis, String pattern) {
+        List<String> keys = new ArrayList<>();
+        ScanParams params = new ScanParams().match(pattern).count(1000);
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            ScanResult<String> page = redis.scan(cursor, params);
+            keys.addAll(page.getResult());
+            cursor = page.getCursor();
+        } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
+        return keys;
     }
 
     /** A queue name no other test uses. */
