@@ -16,6 +16,7 @@ import dev.packline.queue.QueueUnavailableException;
 import dev.packline.queue.QueueVersion;
 import dev.packline.queue.VersionNotAcceptingJobsException;
 import dev.packline.queue.VersionState;
+import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.args.ListDirection;
 import redis.clients.jedis.exceptions.JedisConnectionException;
@@ -423,6 +424,10 @@ public final class RedisQueueBroker implements QueueBroker {
         try {
             return body.get();
         } catch (JedisConnectionException e) {
+            if (redis instanceof JedisPooled pooled) {
+                // after a restart or failover every idle connection is dead: drop them all, not one per failed call
+                pooled.getPool().clear();
+            }
             throw new QueueUnavailableException("Redis at " + endpoint + " unreachable while trying to " + operation + ": " + e.getMessage(), e);
         } catch (JedisException e) {
             throw new QueueException("Redis at " + endpoint + " refused to " + operation + ": " + e.getMessage(), e);
