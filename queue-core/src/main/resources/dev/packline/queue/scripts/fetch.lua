@@ -23,10 +23,13 @@ local worker = ARGV[2]
 local first = ARGV[4]
 local state = redis.call('HGET', KEYS[1], 'state')
 local paused = redis.call('HGET', KEYS[1], 'paused') == '1'
-redis.call('ZADD', KEYS[9], tonumber(ARGV[6]), worker)
 
 local status = 'ok'
 if not state then status = 'missing' elseif state == 'retired' then status = 'retired' elseif paused then status = 'paused' end
+if status == 'ok' or status == 'paused' then
+  -- registering here too (not only in heartbeat.lua) means a worker's active list is always findable
+  redis.call('ZADD', KEYS[9], tonumber(ARGV[6]), worker)
+end
 if status ~= 'ok' then
   if first ~= '' then
     -- BLMOVE raced with a pause or retirement: give the job back to the front untouched
