@@ -217,6 +217,29 @@ class JobLifecycleTest {
     }
 
     @Test
+    void doneRecordsAndDeadLettersOlderThanTheirRetentionAgeAreTrimmed() {
+        try (RedisQueueBroker aged = TestRedis.broker(clock, new dev.packline.queue.redis.Retention(100, Duration.ofMinutes(10), 100, Duration.ofDays(1), 100))) {
+            Enqueued done = client.enqueue(queue.name(), NewJob.of("{}"));
+            Job first = aged.fetch(queue, "w1", 1, null, LEASE).jobs().get(0);
+            aged.complete(queue, "w1", List.of(new Ack(first.id(), first.token())));
+            Enqueued dead = client.enqueue(queue.name(), NewJob.of("{}"));
+            Job second = aged.fetch(queue, "w1", 1, null, LEASE).jobs().get(0);
+            aged.fail(queue, "w1", new Failure(second, "bad", clock.millis(), true));
+
+            clock.advance(Duration.ofMinutes(11));
+            aged.trim(queue);
+            assertTrue(aged.job(queue, done.id()).isEmpty(), "done record past 10 minutes is gone");
+            assertEquals(JobState.DEAD, aged.job(queue, dead.id()).orElseThrow().state(), "dead letters are kept longer");
+
+            clock.advance(Duration.ofDays(1));
+            aged.trim(queue);
+            assertTrue(aged.job(queue, dead.id()).isEmpty());
+            assertEquals(0, redis.hlen(keys.payload));
+            assertEquals(0, aged.counts(queue).dead());
+        }
+    }
+
+    @Test
     void awaitJobWakesUpWhenAJobArrivesInsteadOfWaitingOutItsTimeout() throws Exception {
         CompletableFuture<Optional<String>> waiting = CompletableFuture.supplyAsync(() -> broker.awaitJob(queue, "w1", Duration.ofSeconds(20)));
         Thread.sleep(200);
