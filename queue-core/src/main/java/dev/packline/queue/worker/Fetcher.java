@@ -29,13 +29,14 @@ final class Fetcher {
     private final Clock clock;
     private final WorkerTimings timings;
     private final WorkerEvents events;
-    private final Runnable onRetired;
+    private final JobBudget budget;
+    private final Runnable onStopped;
     private volatile boolean running;
     private volatile long lastAnswerMillis;
     private volatile Thread thread;
 
     Fetcher(QueueBroker broker, String workerId, Subscription subscription, Processor processor, Clock clock,
-            WorkerTimings timings, WorkerEvents events, Runnable onRetired) {
+            WorkerTimings timings, WorkerEvents events, JobBudget budget, Runnable onStopped) {
         this.broker = broker;
         this.workerId = workerId;
         this.subscription = subscription;
@@ -43,7 +44,8 @@ final class Fetcher {
         this.clock = clock;
         this.timings = timings;
         this.events = events;
-        this.onRetired = onRetired;
+        this.budget = budget;
+        this.onStopped = onStopped;
     }
 
     QueueVersion queue() {
@@ -78,6 +80,15 @@ final class Fetcher {
             int held = 0;
             try {
                 held = processor.acquire(MAX_BATCH);
+                int allowed = budget.take(held);
+                processor.release(held - allowed);
+                held = allowed;
+                if (held == 0) {
+                    log.info("{}: this worker started its maximum number of jobs; its fetch loop stops so the process can recycle", queue());
+                    running = false;
+                    onStopped.run();
+                    return;
+                }
                 Fetch fetch = broker.fetch(queue(), workerId, held, null, timings.lease());
                 answered();
                 if (fetch.status() == Fetch.Status.OK && fetch.jobs().isEmpty()) {
@@ -90,6 +101,7 @@ final class Fetcher {
                 }
                 held -= dispatch(fetch);
                 processor.release(held);
+                budget.giveBack(held);
                 held = 0;
                 backoffMillis = timings.fetchErrorBackoff().toMillis();
                 switch (fetch.status()) {
@@ -97,16 +109,18 @@ final class Fetcher {
                     case RETIRED, MISSING -> {
                         log.info("{} is {}; its fetch loop stops", queue(), fetch.status().name().toLowerCase());
                         running = false;
-                        onRetired.run();
+                        onStopped.run();
                     }
                     case OK -> {
                     }
                 }
             } catch (InterruptedException e) {
                 processor.release(held);
+                budget.giveBack(held);
                 // a stop, or the watchdog restarting a stuck call: the loop condition decides
             } catch (RuntimeException e) {
                 processor.release(held);
+                budget.giveBack(held);
                 if (!running) {
                     return;
                 }

@@ -14,10 +14,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -40,7 +39,7 @@ public final class Worker implements AutoCloseable {
      * @param workerId unique per process; {@link #newWorkerId()} makes one
      */
     public record Params(QueueBroker broker, String workerId, List<Subscription> subscriptions, Clock clock,
-                         WorkerTimings timings, WorkerEvents events) {
+                         WorkerTimings timings, WorkerEvents events, long maxJobs) {
         public Params {
             Objects.requireNonNull(broker, "broker");
             Objects.requireNonNull(workerId, "workerId");
@@ -53,27 +52,35 @@ public final class Worker implements AutoCloseable {
             if (subscriptions.stream().map(Subscription::queue).distinct().count() != subscriptions.size()) {
                 throw new IllegalArgumentException("a worker can subscribe to each queue version once; got " + subscriptions.stream().map(Subscription::queue).toList());
             }
+            if (maxJobs < 0) {
+                throw new IllegalArgumentException("maxJobs must be 0 (no limit) or more, got " + maxJobs);
+            }
             subscriptions = List.copyOf(subscriptions);
         }
 
         public static Params of(QueueBroker broker, List<Subscription> subscriptions) {
-            return new Params(broker, newWorkerId(), subscriptions, Clock.systemUTC(), WorkerTimings.DEFAULT, WorkerEvents.NONE);
+            return new Params(broker, newWorkerId(), subscriptions, Clock.systemUTC(), WorkerTimings.DEFAULT, WorkerEvents.NONE, 0);
         }
 
         public Params withTimings(WorkerTimings newTimings) {
-            return new Params(broker, workerId, subscriptions, clock, newTimings, events);
+            return new Params(broker, workerId, subscriptions, clock, newTimings, events, maxJobs);
         }
 
         public Params withClock(Clock newClock) {
-            return new Params(broker, workerId, subscriptions, newClock, timings, events);
+            return new Params(broker, workerId, subscriptions, newClock, timings, events, maxJobs);
         }
 
         public Params withEvents(WorkerEvents newEvents) {
-            return new Params(broker, workerId, subscriptions, clock, timings, newEvents);
+            return new Params(broker, workerId, subscriptions, clock, timings, newEvents, maxJobs);
+        }
+
+        /** After starting this many jobs the worker stops fetching, finishes what it holds, and reports RECYCLE. */
+        public Params withMaxJobs(long max) {
+            return new Params(broker, workerId, subscriptions, clock, timings, events, max);
         }
 
         public Params withWorkerId(String id) {
-            return new Params(broker, id, subscriptions, clock, timings, events);
+            return new Params(broker, id, subscriptions, clock, timings, events, maxJobs);
         }
     }
 
@@ -87,8 +94,9 @@ public final class Worker implements AutoCloseable {
     private final Recoverer recoverer;
     private final Janitor janitor;
     private final Watchdog watchdog;
-    private final AtomicInteger liveSubscriptions;
-    private final CountDownLatch allRetired = new CountDownLatch(1);
+    private final JobBudget budget;
+    private final AtomicInteger liveFetchers;
+    private final CompletableFuture<StopReason> fetchingStopped = new CompletableFuture<>();
     private boolean started;
     private boolean closed;
 
@@ -98,12 +106,13 @@ public final class Worker implements AutoCloseable {
         this.timer = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("job-timeouts").daemon().factory());
         this.timer.setRemoveOnCancelPolicy(true);
         this.acker = new Acker(params.broker(), params.workerId(), params.events());
-        this.liveSubscriptions = new AtomicInteger(params.subscriptions().size());
+        this.budget = new JobBudget(params.maxJobs());
+        this.liveFetchers = new AtomicInteger(params.subscriptions().size());
         for (Subscription s : params.subscriptions()) {
             Processor processor = new Processor(s, acker, timer, params.events(), params.clock());
             processors.add(processor);
             fetchers.add(new Fetcher(params.broker(), params.workerId(), s, processor, params.clock(), params.timings(),
-                    params.events(), this::subscriptionEnded));
+                    params.events(), budget, this::fetcherStopped));
         }
         this.heartbeater = new Heartbeater(params.broker(), params.workerId(), params.subscriptions(), params.timings(),
                 this::describe, params.events());
@@ -137,14 +146,25 @@ public final class Worker implements AutoCloseable {
         return processors.stream().mapToInt(Processor::inFlight).sum();
     }
 
-    /** Waits until every subscribed version is retired (or removed); true if that happened within the timeout. */
-    public boolean awaitAllRetired(Duration timeout) throws InterruptedException {
-        return allRetired.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    /** Why every fetch loop of a worker stopped on its own. */
+    public enum StopReason {
+        /** every subscribed version was retired or removed */
+        RETIRED,
+        /** the worker started its maximum number of jobs: the process should exit and be started afresh */
+        RECYCLE
     }
 
-    private void subscriptionEnded() {
-        if (liveSubscriptions.decrementAndGet() == 0) {
-            allRetired.countDown();
+    /**
+     * Completes when every fetch loop has stopped on its own (not by {@link #close()}); the owner
+     * then closes the worker, which lets running jobs finish, and exits the process if it recycles.
+     */
+    public CompletableFuture<StopReason> fetchingStopped() {
+        return fetchingStopped;
+    }
+
+    private void fetcherStopped() {
+        if (liveFetchers.decrementAndGet() == 0) {
+            fetchingStopped.complete(budget.isSpent() ? StopReason.RECYCLE : StopReason.RETIRED);
         }
     }
 

@@ -212,8 +212,27 @@ class WorkerTest {
         inspector.setCurrent(inspector.newVersion(queue.name()));
         inspector.drain(queue, Duration.ofSeconds(10), Duration.ofMillis(20), c -> { });
 
-        assertTrue(worker.awaitAllRetired(Duration.ofSeconds(10)));
+        assertEquals(Worker.StopReason.RETIRED, worker.fetchingStopped().get(10, TimeUnit.SECONDS));
         inspector.obliterate(QueueVersion.of(queue.name(), 2), true);
+    }
+
+    @Test
+    void afterItsMaximumNumberOfJobsTheWorkerStopsFetchingAndAsksToRecycle() throws Exception {
+        AtomicInteger ran = new AtomicInteger();
+        List<NewJob> jobs = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            jobs.add(NewJob.of("{}"));
+        }
+        client.enqueueBatch(queue, jobs);
+        Worker worker = new Worker(Worker.Params.of(broker, List.of(new Subscription(queue, job -> ran.incrementAndGet(), 3, QUICK_RETRY)))
+                .withTimings(FAST).withMaxJobs(5)).start();
+        workers.add(worker);
+
+        assertEquals(Worker.StopReason.RECYCLE, worker.fetchingStopped().get(10, TimeUnit.SECONDS));
+        worker.close();
+        assertEquals(5, ran.get());
+        assertEquals(5, inspector.counts(queue).counter("completed"));
+        assertEquals(7, inspector.counts(queue).pending(), "the rest waits for the next process");
     }
 
     @Test
