@@ -84,6 +84,15 @@ public interface QueueBroker extends AutoCloseable {
     /** Dead-letter events after the given stream id ("0" for all), oldest first. */
     List<DeadLetterEvent> deadLetterEvents(QueueVersion queue, String afterId, int max);
 
+    /**
+     * Dead-letter events for one consumer of the group {@code group}: first those it read before but
+     * did not acknowledge (it crashed while alerting), then new ones. Each event goes to one consumer
+     * of the group, so N workers alert once, not N times.
+     */
+    List<DeadLetterEvent> claimDeadLetterEvents(QueueVersion queue, String group, String consumer, int max);
+
+    void acknowledgeDeadLetterEvents(QueueVersion queue, String group, List<String> streamIds);
+
     /** Deletes every key of the version; refused (QueueStateException) unless retired and idle, or forced. */
     long obliterate(QueueVersion queue, boolean force);
 

@@ -190,6 +190,25 @@ class JobLifecycleTest {
     }
 
     @Test
+    void deadLetterEventsGoToOneConsumerOfAGroupAndStayUntilAcknowledged() {
+        for (int i = 0; i < 3; i++) {
+            client.enqueue(queue.name(), NewJob.of("{}").withId("bad-" + i));
+            Job job = broker.fetch(queue, "w1", 1, null, LEASE).jobs().get(0);
+            broker.fail(queue, "w1", new Failure(job, "bad", clock.millis(), true));
+        }
+
+        List<QueueBroker.DeadLetterEvent> first = broker.claimDeadLetterEvents(queue, "alerts", "worker-a", 2);
+        List<QueueBroker.DeadLetterEvent> second = broker.claimDeadLetterEvents(queue, "alerts", "worker-b", 10);
+        assertEquals(List.of("bad-0", "bad-1"), first.stream().map(QueueBroker.DeadLetterEvent::jobId).toList());
+        assertEquals(List.of("bad-2"), second.stream().map(QueueBroker.DeadLetterEvent::jobId).toList(), "never the same event twice");
+
+        assertEquals(2, broker.claimDeadLetterEvents(queue, "alerts", "worker-a", 10).size(), "unacknowledged: handed again after a crash");
+        broker.acknowledgeDeadLetterEvents(queue, "alerts", first.stream().map(QueueBroker.DeadLetterEvent::streamId).toList());
+        assertTrue(broker.claimDeadLetterEvents(queue, "alerts", "worker-a", 10).isEmpty());
+        assertEquals(3, broker.claimDeadLetterEvents(queue, "another-group", "x", 10).size(), "each group sees every event");
+    }
+
+    @Test
     void aRejectedJobGoesStraightToDeadLettersWithItsReason() {
         client.enqueue(queue.name(), NewJob.of("{}").withMaxAttempts(5));
         Job job = broker.fetch(queue, "w1", 1, null, LEASE).jobs().get(0);

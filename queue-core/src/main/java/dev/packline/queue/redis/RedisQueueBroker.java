@@ -20,7 +20,10 @@ import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.args.ListDirection;
 import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.params.XReadGroupParams;
 import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.resps.StreamEntry;
 import redis.clients.jedis.resps.Tuple;
@@ -388,11 +391,49 @@ public final class RedisQueueBroker implements QueueBroker {
         Keys keys = new Keys(queue);
         String start = "0".equals(afterId) || afterId == null ? "-" : "(" + afterId;
         List<StreamEntry> entries = call("read dead-letter events of " + queue, () -> redis.xrange(keys.events, start, "+", max));
-        return entries.stream().map(e -> {
-            Map<String, String> f = e.getFields();
-            return new DeadLetterEvent(e.getID().toString(), queue, f.get("job"), Integer.parseInt(f.getOrDefault("attempts", "0")),
-                    f.get("worker"), f.get("reason"), f.get("error"));
-        }).toList();
+        return entries.stream().map(e -> event(queue, e)).toList();
+    }
+
+    @Override
+    public List<DeadLetterEvent> claimDeadLetterEvents(QueueVersion queue, String group, String consumer, int max) {
+        Keys keys = new Keys(queue);
+        return call("read dead-letter events of " + queue + " for " + group, () -> {
+            try {
+                redis.xgroupCreate(keys.events, group, new StreamEntryID(0, 0), true);
+            } catch (JedisDataException e) {
+                if (e.getMessage() == null || !e.getMessage().startsWith("BUSYGROUP")) {
+                    throw e;
+                }
+            }
+            List<DeadLetterEvent> events = new ArrayList<>(readGroup(queue, keys, group, consumer, new StreamEntryID(0, 0), max));
+            if (events.size() < max) {
+                events.addAll(readGroup(queue, keys, group, consumer, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY, max - events.size()));
+            }
+            return events;
+        });
+    }
+
+    private List<DeadLetterEvent> readGroup(QueueVersion queue, Keys keys, String group, String consumer, StreamEntryID from, int max) {
+        Map<String, List<StreamEntry>> read = redis.xreadGroupAsMap(group, consumer, XReadGroupParams.xReadGroupParams().count(max),
+                Map.of(keys.events, from));
+        List<StreamEntry> entries = read == null ? List.of() : read.getOrDefault(keys.events, List.of());
+        return entries.stream().filter(e -> e.getFields() != null).map(e -> event(queue, e)).toList();
+    }
+
+    @Override
+    public void acknowledgeDeadLetterEvents(QueueVersion queue, String group, List<String> streamIds) {
+        if (streamIds.isEmpty()) {
+            return;
+        }
+        Keys keys = new Keys(queue);
+        call("acknowledge dead-letter events of " + queue, () -> redis.xack(keys.events, group,
+                streamIds.stream().map(StreamEntryID::new).toArray(StreamEntryID[]::new)));
+    }
+
+    private static DeadLetterEvent event(QueueVersion queue, StreamEntry e) {
+        Map<String, String> f = e.getFields();
+        return new DeadLetterEvent(e.getID().toString(), queue, f.get("job"), Integer.parseInt(f.getOrDefault("attempts", "0")),
+                f.get("worker"), f.get("reason"), f.get("error"));
     }
 
     @Override

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
  * and logs everything under the component's name (repeats of the same failure at most every 30 s),
  * and stops within one interval on {@link #close()}.
  */
-abstract class PeriodicTask implements AutoCloseable {
+public abstract class PeriodicTask implements AutoCloseable {
     private static final long ERROR_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     protected final Logger log = LoggerFactory.getLogger(getClass());
@@ -23,7 +23,7 @@ abstract class PeriodicTask implements AutoCloseable {
     private long lastErrorLoggedNanos;
     private int suppressedErrors;
 
-    PeriodicTask(String name, Duration interval, WorkerEvents events) {
+    protected PeriodicTask(String name, Duration interval, WorkerEvents events) {
         this.name = name;
         this.interval = interval;
         this.events = events;
@@ -32,7 +32,7 @@ abstract class PeriodicTask implements AutoCloseable {
     /** One round of work. Exceptions are logged, and the next round comes at the next interval. */
     protected abstract void runOnce() throws Exception;
 
-    synchronized void start() {
+    public synchronized void start() {
         if (thread != null) {
             throw new IllegalStateException(name + " already started");
         }
