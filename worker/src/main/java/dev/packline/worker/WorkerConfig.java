@@ -1,0 +1,138 @@
+package dev.packline.worker;
+
+import dev.packline.queue.QueueVersion;
+import dev.packline.queue.retry.Backoff;
+import dev.packline.queue.worker.WorkerTimings;
+import dev.packline.settings.Settings;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The worker's whole configuration, read once from YAML (config/worker.yml is the commented
+ * example) with PACKLINE_* environment overrides, and validated at start: every problem, unknown
+ * keys included, is reported in one error.
+ */
+public record WorkerConfig(String redisUrl, List<QueueConfig> queues, long maxJobsPerWorker, WorkerTimings timings,
+                           int metricsPort, String metricsBind, LogFormat logFormat, Alarms alarms, Supervision supervision) {
+
+    public enum LogFormat { JSON, CONSOLE }
+
+    /** One queue the worker consumes: the versions it serves (empty = the current one at start), how many jobs at once, retry backoff. */
+    public record QueueConfig(String name, List<Integer> versions, int concurrency, Backoff backoff) {
+        public List<QueueVersion> queueVersions() {
+            return versions.stream().map(v -> QueueVersion.of(name, v)).toList();
+        }
+    }
+
+    /** Thresholds of the platform's own alarms; grafana/ alert rules use the same numbers. */
+    public record Alarms(long backlogPending, Duration backlogOldestAge, Duration checkInterval, Duration cooldown,
+                         Duration deadLetterDigestWindow) {
+    }
+
+    /** How the supervisor treats its worker processes. */
+    public record Supervision(int processes, Duration restartBackoffInitial, Duration restartBackoffMax, int crashLoopCrashes,
+                              Duration crashLoopWindow) {
+    }
+
+    public static WorkerConfig load(Path file, Map<String, String> env) {
+        return read(Settings.load(file, env));
+    }
+
+    public static WorkerConfig read(Settings s) {
+        String redisUrl = s.string("redis.url", null);
+        if (redisUrl == null || redisUrl.isBlank()) {
+            s.problem("redis.url: required (or set PACKLINE_REDIS_URL), e.g. redis://127.0.0.1:6379");
+        }
+        List<QueueConfig> queues = new ArrayList<>();
+        for (String name : s.keys("queues")) {
+            String base = "queues." + name;
+            try {
+                QueueVersion.requireValidName(name);
+            } catch (IllegalArgumentException e) {
+                s.problem(base + ": " + e.getMessage());
+                continue;
+            }
+            List<Integer> versions = new ArrayList<>();
+            for (String v : s.strings(base + ".versions")) {
+                try {
+                    int n = Integer.parseInt(v.trim());
+                    if (n < 1) {
+                        throw new NumberFormatException();
+                    }
+                    versions.add(n);
+                } catch (NumberFormatException e) {
+                    s.problem(base + ".versions: '" + v + "' is not a version number (1 or more)");
+                }
+            }
+            int concurrency = s.integer(base + ".concurrency", 4, 1, 10_000);
+            Duration initial = s.duration(base + ".retry.initial", Backoff.DEFAULT.initial());
+            Duration max = s.duration(base + ".retry.max", Backoff.DEFAULT.max());
+            if (max.compareTo(initial) < 0) {
+                s.problem(base + ".retry.max (" + max + ") must not be below retry.initial (" + initial + ")");
+                max = initial;
+            }
+            queues.add(new QueueConfig(name, versions, concurrency, new Backoff(initial, 2.0, max, 0.2)));
+        }
+        if (queues.isEmpty()) {
+            s.problem("queues: name at least one queue the worker consumes, e.g. queues: {package: {concurrency: 4}}");
+        }
+
+        long maxJobs = s.integer("worker.maxJobsPerWorker", 0, 0, Integer.MAX_VALUE);
+        WorkerTimings d = WorkerTimings.DEFAULT;
+        Duration heartbeat = s.duration("worker.heartbeatInterval", d.heartbeatInterval());
+        Duration lease = s.duration("worker.lease", d.lease());
+        Duration recover = s.duration("worker.recoverInterval", d.recoverInterval());
+        Duration overdue = s.duration("worker.overdueGrace", d.overdueGrace());
+        Duration stall = s.duration("worker.stallAfter", d.stallAfter());
+        Duration shutdown = s.duration("worker.shutdownTimeout", Duration.ofSeconds(20));
+        if (shutdown.compareTo(Duration.ofSeconds(28)) > 0) {
+            s.problem("worker.shutdownTimeout (" + shutdown + ") must stay under 28s: orchestrators kill after a 30 s grace period, and jobs must be handed back before that");
+        }
+        WorkerTimings timings = null;
+        try {
+            timings = new WorkerTimings(heartbeat, lease, recover, overdue, d.janitorInterval(), d.maxBlock(), stall, shutdown,
+                    d.pausedPoll(), d.fetchErrorBackoff(), d.fetchErrorBackoffMax());
+        } catch (IllegalArgumentException e) {
+            s.problem("worker: " + e.getMessage());
+        }
+
+        int metricsPort = s.integer("metrics.port", 9400, 0, 65_535);
+        String metricsBind = s.string("metrics.bind", "127.0.0.1");
+        LogFormat format = LogFormat.JSON;
+        String formatText = s.string("logging.format", "json");
+        try {
+            format = LogFormat.valueOf(formatText.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            s.problem("logging.format: expected json or console, got '" + formatText + "'");
+        }
+
+        Alarms alarms = new Alarms(s.integer("alarms.backlog.pending", 10_000, 1, Integer.MAX_VALUE),
+                s.duration("alarms.backlog.oldestPendingAge", Duration.ofMinutes(10)),
+                s.duration("alarms.checkInterval", Duration.ofSeconds(30)),
+                s.duration("alarms.cooldown", Duration.ofMinutes(15)),
+                s.duration("alarms.deadLetters.digestWindow", Duration.ofSeconds(30)));
+
+        Supervision supervision = new Supervision(s.integer("supervisor.processes", 2, 1, 64),
+                s.duration("supervisor.restartBackoff.initial", Duration.ofSeconds(1)),
+                s.duration("supervisor.restartBackoff.max", Duration.ofMinutes(1)),
+                s.integer("supervisor.crashLoop.crashes", 5, 2, 1_000),
+                s.duration("supervisor.crashLoop.window", Duration.ofMinutes(2)));
+        if (supervision.restartBackoffMax().compareTo(supervision.restartBackoffInitial()) < 0) {
+            s.problem("supervisor.restartBackoff.max must not be below supervisor.restartBackoff.initial");
+        }
+        s.finish();
+        return new WorkerConfig(redisUrl, List.copyOf(queues), maxJobs, timings, metricsPort, metricsBind, format, alarms, supervision);
+    }
+
+    public WorkerConfig withRedisUrl(String url) {
+        return new WorkerConfig(url, queues, maxJobsPerWorker, timings, metricsPort, metricsBind, logFormat, alarms, supervision);
+    }
+
+    public WorkerConfig withMetricsPort(int port) {
+        return new WorkerConfig(redisUrl, queues, maxJobsPerWorker, timings, port, metricsBind, logFormat, alarms, supervision);
+    }
+}

@@ -1,0 +1,84 @@
+package dev.packline.worker.metrics;
+
+import dev.packline.queue.QueueBroker;
+import dev.packline.queue.QueueCounts;
+import dev.packline.queue.QueueVersion;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Queue depth per version and state, and the oldest pending job's age, as gauges. Sampled by
+ * {@link #refresh()} (the alarm loop calls it), not on scrape, so a slow Redis never slows
+ * Prometheus down.
+ */
+public final class QueueDepthGauges {
+    private static final Logger log = LoggerFactory.getLogger(QueueDepthGauges.class);
+    private static final List<String> STATES = List.of("pending", "delayed", "active", "retry", "dead");
+
+    private final QueueBroker broker;
+    private final Clock clock;
+    private final MeterRegistry registry;
+    private final Map<QueueVersion, QueueCounts> latest = new ConcurrentHashMap<>();
+
+    public QueueDepthGauges(QueueBroker broker, Clock clock, MeterRegistry registry, List<QueueVersion> queues) {
+        this.broker = broker;
+        this.clock = clock;
+        this.registry = registry;
+        queues.forEach(this::register);
+    }
+
+    private void register(QueueVersion queue) {
+        String version = Integer.toString(queue.version());
+        for (String state : STATES) {
+            Gauge.builder("packline.queue.jobs", () -> count(queue, state)).description("jobs in a queue version by state")
+                    .tags("queue", queue.name(), "version", version, "state", state).register(registry);
+        }
+        Gauge.builder("packline.queue.oldest.pending.age", () -> oldestAgeSeconds(queue)).baseUnit("seconds")
+                .description("age of the job waiting longest in pending (0 when none)")
+                .tags("queue", queue.name(), "version", version).register(registry);
+        Gauge.builder("packline.queue.workers", () -> latest.containsKey(queue) ? latest.get(queue).liveWorkers() : Double.NaN)
+                .description("workers with a live lease on the version").tags("queue", queue.name(), "version", version).register(registry);
+    }
+
+    /** Reads every version's counts once; returns them for the alarms. */
+    public Map<QueueVersion, QueueCounts> refresh(List<QueueVersion> queues) {
+        for (QueueVersion queue : queues) {
+            try {
+                latest.put(queue, broker.counts(queue));
+            } catch (RuntimeException e) {
+                latest.remove(queue); // gauges read NaN: better no data than stale data
+                log.debug("cannot read counts of {}: {}", queue, e.toString());
+            }
+        }
+        return Map.copyOf(latest);
+    }
+
+    private double count(QueueVersion queue, String state) {
+        QueueCounts c = latest.get(queue);
+        if (c == null) {
+            return Double.NaN;
+        }
+        return switch (state) {
+            case "pending" -> c.pending();
+            case "delayed" -> c.delayed();
+            case "active" -> c.active();
+            case "retry" -> c.retry();
+            default -> c.dead();
+        };
+    }
+
+    private double oldestAgeSeconds(QueueVersion queue) {
+        QueueCounts c = latest.get(queue);
+        if (c == null) {
+            return Double.NaN;
+        }
+        return c.oldestPendingSinceMillis() < 0 ? 0 : Math.max(0, clock.millis() - c.oldestPendingSinceMillis()) / 1000.0;
+    }
+}
