@@ -143,6 +143,11 @@ public final class WorkerApp implements AutoCloseable {
         };
     }
 
+    /** The Redisson configuration for a Redis URL (public for the tests of other packages). */
+    public static Config redissonConfigForTests(String redisUrl) {
+        return redissonConfig(redisUrl);
+    }
+
     static Config redissonConfig(String redisUrl) {
         Config config = new Config();
         URI uri = URI.create(redisUrl);

@@ -50,7 +50,7 @@ public final class BacklogMonitor extends PeriodicTask {
     }
 
     @Override
-    protected void runOnce() throws Exception {
+    public void runOnce() throws Exception {
         Map<QueueVersion, QueueCounts> counts = depth.refresh(queues); // every worker keeps its gauges fresh
         RLock lock = redisson.getLock(LOCK);
         if (!lock.tryLock(0, 60, TimeUnit.SECONDS)) {
