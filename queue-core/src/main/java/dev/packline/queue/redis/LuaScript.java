@@ -15,13 +15,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One Lua script from the resources folder {@code dev/packline/queue/scripts}. Lines
+ * One Lua script from a resources folder (the queue's are in {@code dev/packline/queue/scripts}). Lines
  * {@code --!include other.lua} are replaced by that file, so scripts share functions without
  * touching undeclared keys. Runs by SHA (EVALSHA) and falls back to EVAL, which also caches it,
  * when Redis does not know the script (first use, restart, failover).
  */
-final class LuaScript {
+public final class LuaScript {
     private static final Pattern INCLUDE = Pattern.compile("(?m)^--!include (\\S+)$");
+
+    private static final String QUEUE_SCRIPTS = "/dev/packline/queue/scripts/";
 
     private final String name;
     private final String source;
@@ -34,17 +36,22 @@ final class LuaScript {
     }
 
     static LuaScript load(String name) {
-        String text = read(name);
+        return load(QUEUE_SCRIPTS, name);
+    }
+
+    /** Loads {@code folder + name} from the classpath (folder like {@code /dev/packline/pipeline/scripts/}). */
+    public static LuaScript load(String folder, String name) {
+        String text = read(folder, name);
         Matcher include = INCLUDE.matcher(text);
         StringBuilder expanded = new StringBuilder();
         while (include.find()) {
-            include.appendReplacement(expanded, Matcher.quoteReplacement(read(include.group(1))));
+            include.appendReplacement(expanded, Matcher.quoteReplacement(read(folder, include.group(1))));
         }
         include.appendTail(expanded);
         return new LuaScript(name, expanded.toString());
     }
 
-    Object run(UnifiedJedis redis, List<String> keys, List<String> args) {
+    public Object run(UnifiedJedis redis, List<String> keys, List<String> args) {
         try {
             return redis.evalsha(sha, keys, args);
         } catch (JedisNoScriptException e) {
@@ -52,12 +59,12 @@ final class LuaScript {
         }
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    private static String read(String file) {
-        String path = "/dev/packline/queue/scripts/" + file;
+    private static String read(String folder, String file) {
+        String path = folder + file;
         try (InputStream in = LuaScript.class.getResourceAsStream(path)) {
             if (in == null) {
                 throw new IllegalStateException("Lua script " + path + " is missing from the classpath");
