@@ -1,0 +1,118 @@
+package dev.packline.pipeline;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * What a publisher submits: one mother APK, the channels to build from it, where the outputs go,
+ * what to diff against, and whom to tell. Validated as a whole: {@link #problems()} lists every
+ * problem, so the API answers 400 with all of them and a worker dead-letters a bad request with
+ * the same reasons.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record PackagingRequest(String id, String publisher, String appId, String mother, List<ChannelSpec> channels,
+                               String format, String outputStore, String outputPrefix, String nameTemplate,
+                               List<String> diffAgainst, List<String> notifyChannels, String notifyLevel) {
+
+    public static final int MAX_CHANNEL_NAME = 100;
+    public static final String DEFAULT_TEMPLATE = "{package}-{versionName}-{channel}.apk";
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+
+    public PackagingRequest {
+        channels = channels == null ? List.of() : List.copyOf(channels);
+        diffAgainst = diffAgainst == null ? List.of() : List.copyOf(diffAgainst);
+        notifyChannels = notifyChannels == null ? List.of() : List.copyOf(notifyChannels);
+        format = format == null ? "walle" : format;
+        outputPrefix = outputPrefix == null ? "" : outputPrefix;
+        nameTemplate = nameTemplate == null ? DEFAULT_TEMPLATE : nameTemplate;
+        notifyLevel = notifyLevel == null ? "all" : notifyLevel;
+    }
+
+    /** Every problem with this request, empty when it is valid. */
+    public List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        if (id == null || !ID.matcher(id).matches()) {
+            problems.add("id: 1 to 64 letters, digits, '-' or '_', got '" + id + "'");
+        }
+        if (appId == null || appId.isBlank()) {
+            problems.add("appId: required");
+        }
+        if (mother == null || !(mother.startsWith("file://") || mother.startsWith("https://") || mother.startsWith("store://"))) {
+            problems.add("mother: a file://, https:// or store://NAME/KEY location of the signed mother APK, got '" + mother + "'");
+        }
+        if (channels.isEmpty()) {
+            problems.add("channels: at least one channel");
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < channels.size(); i++) {
+            String name = channels.get(i).name();
+            String problem = channelNameProblem(name);
+            if (problem != null) {
+                problems.add("channels[" + i + "]: " + problem);
+            } else if (!seen.add(name)) {
+                problems.add("channels[" + i + "]: '" + name + "' appears twice");
+            }
+        }
+        if (!List.of("walle", "vasdolly", "both").contains(format)) {
+            problems.add("format: walle, vasdolly or both, got '" + format + "'");
+        }
+        if (!nameTemplate.contains("{channel}")) {
+            problems.add("nameTemplate: must contain {channel}, or every channel would get the same file name");
+        }
+        if (outputPrefix.contains("..") || outputPrefix.startsWith("/")) {
+            problems.add("outputPrefix: must be relative and must not contain '..'");
+        }
+        if (!List.of("all", "failures", "none").contains(notifyLevel)) {
+            problems.add("notifyLevel: all, failures or none, got '" + notifyLevel + "'");
+        }
+        for (int i = 0; i < diffAgainst.size(); i++) {
+            String old = diffAgainst.get(i);
+            if (old == null || !(old.startsWith("file://") || old.startsWith("https://") || old.startsWith("store://"))) {
+                problems.add("diffAgainst[" + i + "]: a file://, https:// or store:// location, got '" + old + "'");
+            }
+        }
+        return problems;
+    }
+
+    /** Why a channel name cannot be used, or null: it becomes part of file and object names. */
+    public static String channelNameProblem(String name) {
+        if (name == null || name.isBlank()) {
+            return "channel name is empty";
+        }
+        if (name.codePointCount(0, name.length()) > MAX_CHANNEL_NAME) {
+            return "channel name longer than " + MAX_CHANNEL_NAME + " characters";
+        }
+        if (name.contains("/") || name.contains("\\") || name.contains("..")) {
+            return "channel name '" + name + "' contains a path separator or '..'";
+        }
+        if (name.codePoints().anyMatch(c -> Character.isISOControl(c) || c == 0x2028 || c == 0x2029)) {
+            return "channel name contains control characters";
+        }
+        return null;
+    }
+
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write request " + id + " as JSON", e);
+        }
+    }
+
+    public static PackagingRequest fromJson(String json) {
+        try {
+            return JSON.readValue(json, PackagingRequest.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not a valid packaging request: " + e.getOriginalMessage(), e);
+        }
+    }
+}

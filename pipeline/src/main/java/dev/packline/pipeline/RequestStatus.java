@@ -1,0 +1,23 @@
+package dev.packline.pipeline;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A request as the API and the admin tool show it. {@code state}: queued, running, done,
+ * partly_failed, failed or cancelled; {@code counts} holds stage.outcome counters such as
+ * {@code package.done} or {@code upload.dead}; {@code channels} has one entry per channel that
+ * reported anything (object key, size, SHA-256, or error).
+ */
+public record RequestStatus(PackagingRequest request, String state, int total, int ended, int failed,
+                            Map<String, Long> counts, long createdAt, Long startedAt, Long finishedAt, boolean cancelRequested,
+                            List<Map<String, Object>> channels) {
+
+    public int progressPercent() {
+        return total == 0 ? 100 : (int) (100L * ended / total);
+    }
+
+    public boolean finished() {
+        return finishedAt != null;
+    }
+}

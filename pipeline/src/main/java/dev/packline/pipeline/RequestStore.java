@@ -1,0 +1,139 @@
+package dev.packline.pipeline;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.packline.queue.QueueException;
+import dev.packline.queue.QueueUnavailableException;
+import dev.packline.queue.redis.LuaScript;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisException;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * The state of packaging requests in Redis: per request a hash of counters, state and times, and a
+ * hash of per-channel results, both under the hash tag {@code {req:ID}}; finished requests expire
+ * after the retention period. Every change is one script, idempotent per (channel, stage).
+ */
+public final class RequestStore {
+    private static final String SCRIPTS = "/dev/packline/pipeline/scripts/";
+    private static final LuaScript CREATE = LuaScript.load(SCRIPTS, "request_create.lua");
+    private static final LuaScript PROGRESS = LuaScript.load(SCRIPTS, "request_progress.lua");
+    private static final LuaScript CANCEL = LuaScript.load(SCRIPTS, "request_cancel.lua");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public enum Outcome { DONE, DEAD, CANCELLED }
+
+    /** What a progress call did; {@code finishedNow} is true for exactly one call per request. */
+    public record Progress(boolean recorded, int ended, int total, boolean finishedNow) {
+    }
+
+    private final UnifiedJedis redis;
+    private final Clock clock;
+    private final Duration retention;
+
+    public RequestStore(UnifiedJedis redis, Clock clock, Duration retention) {
+        this.redis = redis;
+        this.clock = clock;
+        this.retention = retention;
+    }
+
+    static String requestKey(String id) {
+        return "pl:{req:" + id + "}:request";
+    }
+
+    static String channelsKey(String id) {
+        return "pl:{req:" + id + "}:channels";
+    }
+
+    /** Records a new request; false when one with that id exists (a retried submit). */
+    public boolean create(PackagingRequest request) {
+        Object created = call("create request " + request.id(), () -> CREATE.run(redis, List.of(requestKey(request.id())),
+                List.of(request.toJson(), Integer.toString(request.channels().size()), Long.toString(clock.millis()))));
+        return ((Number) created).longValue() == 1;
+    }
+
+    @SuppressWarnings("unchecked")
+    public Progress progress(String requestId, int channel, Stage stage, Outcome outcome, Map<String, Object> result, boolean terminal) {
+        String resultJson;
+        try {
+            resultJson = JSON.writeValueAsString(result.isEmpty() ? Map.of("stage", stage.queueName()) : result);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("result of channel " + channel + " is not serialisable", e);
+        }
+        List<Object> reply = (List<Object>) call("record progress of request " + requestId, () -> PROGRESS.run(redis,
+                List.of(requestKey(requestId), channelsKey(requestId)),
+                List.of(Integer.toString(channel), stage.queueName(), outcome.name().toLowerCase(), resultJson, terminal ? "1" : "0",
+                        Long.toString(clock.millis()), Long.toString(retention.toSeconds()))));
+        long recorded = ((Number) reply.get(0)).longValue();
+        if (recorded < 0) {
+            throw new QueueException("request " + requestId + " does not exist (expired or never created)");
+        }
+        return new Progress(recorded == 1, ((Number) reply.get(1)).intValue(), ((Number) reply.get(2)).intValue(),
+                ((Number) reply.get(3)).longValue() == 1);
+    }
+
+    /** Asks to cancel; returns the state afterwards ("cancelling", or the final state), empty when unknown. */
+    public Optional<String> cancel(String requestId) {
+        Object state = call("cancel request " + requestId, () -> CANCEL.run(redis, List.of(requestKey(requestId)),
+                List.of(Long.toString(clock.millis()))));
+        return Optional.ofNullable(state).map(Object::toString);
+    }
+
+    public boolean cancelRequested(String requestId) {
+        return call("read request " + requestId, () -> redis.hexists(requestKey(requestId), "cancelRequested"));
+    }
+
+    public Optional<RequestStatus> status(String requestId) {
+        Map<String, String> fields = call("read request " + requestId, () -> redis.hgetAll(requestKey(requestId)));
+        if (fields.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, String> channelFields = call("read channels of request " + requestId, () -> redis.hgetAll(channelsKey(requestId)));
+        Map<Integer, Map<String, Object>> byIndex = new TreeMap<>();
+        for (Map.Entry<String, String> e : channelFields.entrySet()) {
+            try {
+                Map<String, Object> channel = new LinkedHashMap<>(JSON.readValue(e.getValue(), new TypeReference<Map<String, Object>>() {
+                }));
+                channel.put("index", Integer.parseInt(e.getKey()));
+                byIndex.put(Integer.parseInt(e.getKey()), channel);
+            } catch (JsonProcessingException ex) {
+                throw new QueueException("channel " + e.getKey() + " of request " + requestId + " is not valid JSON", ex);
+            }
+        }
+        Map<String, Long> counts = new TreeMap<>();
+        fields.forEach((k, v) -> {
+            if (k.contains(".")) {
+                counts.put(k, Long.parseLong(v));
+            }
+        });
+        return Optional.of(new RequestStatus(PackagingRequest.fromJson(fields.get("spec")), fields.get("state"),
+                Integer.parseInt(fields.get("total")), Integer.parseInt(fields.get("ended")), Integer.parseInt(fields.get("failed")),
+                counts, Long.parseLong(fields.get("createdAt")), optionalLong(fields.get("startedAt")),
+                optionalLong(fields.get("finishedAt")), fields.containsKey("cancelRequested"), new ArrayList<>(byIndex.values())));
+    }
+
+    private static Long optionalLong(String text) {
+        return text == null ? null : Long.parseLong(text);
+    }
+
+    private <T> T call(String operation, Supplier<T> body) {
+        try {
+            return body.get();
+        } catch (JedisConnectionException e) {
+            throw new QueueUnavailableException("Redis unreachable while trying to " + operation + ": " + e.getMessage(), e);
+        } catch (JedisException e) {
+            throw new QueueException("Redis refused to " + operation + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package dev.packline.pipeline;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.packline.queue.NewJob;
+import dev.packline.queue.QueueClient;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns a validated packaging request into its request state and one package job per channel
+ * (ids {@code pkg:REQUEST:INDEX}), enqueued to the package queue's current version in batches.
+ * Submitting the same request id again records nothing new and enqueues nothing twice.
+ */
+public final class Submitter {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int BATCH = 500;
+
+    private final RequestStore store;
+    private final QueueClient queue;
+    private final int maxAttempts;
+    private final Duration timeout;
+
+    public Submitter(RequestStore store, QueueClient queue, int maxAttempts, Duration timeout) {
+        this.store = store;
+        this.queue = queue;
+        this.maxAttempts = maxAttempts;
+        this.timeout = timeout;
+    }
+
+    /** Returns true when the request is new; throws IllegalArgumentException listing every problem of a bad request. */
+    public boolean submit(PackagingRequest request) {
+        List<String> problems = request.problems();
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("invalid packaging request: " + String.join("; ", problems));
+        }
+        boolean created = store.create(request);
+        // enqueue even when the request existed: a submit that died half-way finishes here, and ids dedupe
+        List<NewJob> batch = new ArrayList<>(BATCH);
+        for (int i = 0; i < request.channels().size(); i++) {
+            batch.add(NewJob.of(packageJobPayload(request, i)).withId(Stage.packageJobId(request.id(), i))
+                    .withMaxAttempts(maxAttempts).withTimeout(timeout));
+            if (batch.size() == BATCH || i == request.channels().size() - 1) {
+                queue.enqueueBatch(Stage.PACKAGE.queueName(), batch);
+                batch.clear();
+            }
+        }
+        return created;
+    }
+
+    /** The package job's payload: everything the stage needs, so it never reads the request first. */
+    static String packageJobPayload(PackagingRequest request, int index) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("requestId", request.id());
+        node.put("index", index);
+        node.put("channel", request.channels().get(index).name());
+        node.putPOJO("extra", request.channels().get(index).extra());
+        node.put("mother", request.mother());
+        node.put("format", request.format());
+        node.put("nameTemplate", request.nameTemplate());
+        node.put("outputStore", request.outputStore());
+        node.put("outputPrefix", request.outputPrefix());
+        return node.toString();
+    }
+}

@@ -1,0 +1,54 @@
+-- request_progress.lua: record one stage outcome of one channel, once per (channel, stage), so a
+-- redelivered job never counts twice. A terminal outcome (the last stage done, or any stage dead
+-- or cancelled) ends the channel; the call that ends the last channel finishes the request
+-- (state, finishedAt, retention) and is told so, which makes exactly one notify job.
+-- KEYS[1] request   hash   counters, state, times
+-- KEYS[2] channels  hash   channel index -> JSON {channel, stages, ended, objectKey, bytes, sha256, error...}
+-- ARGV[1] channel index
+-- ARGV[2] stage (package | upload | diff)
+-- ARGV[3] outcome: done | dead | cancelled
+-- ARGV[4] result fields as a JSON object, merged into the channel's record
+-- ARGV[5] '1' when this outcome ends the channel (dead and cancelled always do)
+-- ARGV[6] now (ms)
+-- ARGV[7] retention after the request finishes (s)
+-- Returns {recorded (1/0, -1 if no such request), ended, total, finishedNow (1/0)}
+local state = redis.call('HGET', KEYS[1], 'state')
+if not state then return {-1, 0, 0, 0} end
+local total = tonumber(redis.call('HGET', KEYS[1], 'total'))
+local raw = redis.call('HGET', KEYS[2], ARGV[1])
+local channel = raw and cjson.decode(raw) or {stages = {}}
+if type(channel.stages) ~= 'table' then channel.stages = {} end
+local stage, outcome = ARGV[2], ARGV[3]
+if channel.stages[stage] then
+  return {0, tonumber(redis.call('HGET', KEYS[1], 'ended')), total, 0}
+end
+channel.stages[stage] = outcome
+for k, v in pairs(cjson.decode(ARGV[4])) do channel[k] = v end
+redis.call('HINCRBY', KEYS[1], stage .. '.' .. outcome, 1)
+if not redis.call('HGET', KEYS[1], 'startedAt') then
+  redis.call('HSET', KEYS[1], 'startedAt', ARGV[6])
+end
+if state == 'queued' then redis.call('HSET', KEYS[1], 'state', 'running') end
+local finished = 0
+local ended = tonumber(redis.call('HGET', KEYS[1], 'ended'))
+if (ARGV[5] == '1' or outcome ~= 'done') and not channel.ended then
+  channel.ended = true
+  channel.outcome = outcome
+  ended = redis.call('HINCRBY', KEYS[1], 'ended', 1)
+  if outcome == 'dead' then redis.call('HINCRBY', KEYS[1], 'failed', 1) end
+  if outcome == 'cancelled' then redis.call('HINCRBY', KEYS[1], 'cancelled', 1) end
+  if ended == total then
+    local failed = tonumber(redis.call('HGET', KEYS[1], 'failed'))
+    local cancelled = tonumber(redis.call('HGET', KEYS[1], 'cancelled'))
+    local final = 'done'
+    if cancelled > 0 then final = 'cancelled'
+    elseif failed == total then final = 'failed'
+    elseif failed > 0 then final = 'partly_failed' end
+    redis.call('HSET', KEYS[1], 'state', final, 'finishedAt', ARGV[6])
+    redis.call('EXPIRE', KEYS[1], tonumber(ARGV[7]))
+    redis.call('EXPIRE', KEYS[2], tonumber(ARGV[7]))
+    finished = 1
+  end
+end
+redis.call('HSET', KEYS[2], ARGV[1], cjson.encode(channel))
+return {1, ended, total, finished}

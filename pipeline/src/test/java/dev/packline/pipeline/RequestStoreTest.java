@@ -1,0 +1,181 @@
+package dev.packline.pipeline;
+
+import dev.packline.queue.QueueClient;
+import dev.packline.queue.QueueInspector;
+import dev.packline.queue.QueueVersion;
+import dev.packline.queue.TestClock;
+import dev.packline.queue.TestRedis;
+import dev.packline.queue.redis.RedisQueueBroker;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import redis.clients.jedis.UnifiedJedis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RequestStoreTest {
+    private final TestClock clock = new TestClock();
+    private UnifiedJedis redis;
+    private RequestStore store;
+
+    @BeforeEach
+    void setUp() {
+        redis = TestRedis.client();
+        store = new RequestStore(redis, clock, Duration.ofDays(7));
+    }
+
+    @AfterEach
+    void tearDown() {
+        redis.close();
+    }
+
+    static PackagingRequest request(int channels) {
+        List<ChannelSpec> specs = new ArrayList<>();
+        for (int i = 0; i < channels; i++) {
+            specs.add(new ChannelSpec(i % 2 == 0 ? "华为-" + i : "store-" + i, Map.of("campaign", "spring")));
+        }
+        return new PackagingRequest("r-" + UUID.randomUUID().toString().substring(0, 8), "publisher-a", "com.example.game",
+                "file:///data/apks/game-1.2.apk", specs, "walle", "local", "game/1.2/", null, List.of(), List.of("log"), null);
+    }
+
+    @Test
+    void aRequestIsCreatedOnceAndReadBackWithItsSpec() {
+        PackagingRequest request = request(3);
+        assertTrue(store.create(request));
+        assertFalse(store.create(request), "a retried submit creates nothing");
+
+        RequestStatus status = store.status(request.id()).orElseThrow();
+        assertEquals("queued", status.state());
+        assertEquals(3, status.total());
+        assertEquals(request, status.request());
+        assertEquals(0, status.progressPercent());
+        assertTrue(store.status("no-such-request").isEmpty());
+    }
+
+    @Test
+    void stageOutcomesCountOncePerChannelAndStageAndTheLastEndFinishesTheRequestOnce() {
+        PackagingRequest request = request(2);
+        store.create(request);
+
+        RequestStore.Progress p = store.progress(request.id(), 0, Stage.PACKAGE, RequestStore.Outcome.DONE, Map.of("sha256", "aa", "bytes", 1234), false);
+        assertTrue(p.recorded());
+        assertEquals(0, p.ended(), "packaged is not the end of a channel");
+        assertFalse(store.progress(request.id(), 0, Stage.PACKAGE, RequestStore.Outcome.DONE, Map.of(), false).recorded(), "redelivery");
+        assertEquals("running", store.status(request.id()).orElseThrow().state());
+
+        assertFalse(store.progress(request.id(), 0, Stage.UPLOAD, RequestStore.Outcome.DONE, Map.of("objectKey", "game/1.2/a.apk"), true).finishedNow());
+        RequestStore.Progress last = store.progress(request.id(), 1, Stage.PACKAGE, RequestStore.Outcome.DEAD, Map.of("error", "disk full"), false);
+        assertTrue(last.finishedNow(), "a dead stage ends its channel, and this was the last channel");
+        assertFalse(store.progress(request.id(), 1, Stage.PACKAGE, RequestStore.Outcome.DEAD, Map.of(), false).finishedNow(), "only once");
+
+        RequestStatus status = store.status(request.id()).orElseThrow();
+        assertEquals("partly_failed", status.state());
+        assertEquals(100, status.progressPercent());
+        assertEquals(1, status.failed());
+        assertEquals(1L, status.counts().get("package.done"));
+        assertEquals(1L, status.counts().get("package.dead"));
+        assertEquals(1L, status.counts().get("upload.done"));
+        assertEquals("game/1.2/a.apk", status.channels().get(0).get("objectKey"));
+        assertEquals(1234, status.channels().get(0).get("bytes"));
+        assertEquals("disk full", status.channels().get(1).get("error"));
+        assertTrue(status.finished());
+        assertTrue(redis.ttl(RequestStore.requestKey(request.id())) > 6 * 86_400, "finished requests expire after the retention period");
+        assertTrue(redis.ttl(RequestStore.channelsKey(request.id())) > 6 * 86_400);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"DONE,DONE,done", "DEAD,DEAD,failed", "DONE,CANCELLED,cancelled"})
+    void theFinalStateFollowsTheChannelOutcomes(RequestStore.Outcome first, RequestStore.Outcome second, String state) {
+        PackagingRequest request = request(2);
+        store.create(request);
+        store.progress(request.id(), 0, Stage.UPLOAD, first, Map.of(), true);
+        store.progress(request.id(), 1, Stage.UPLOAD, second, Map.of(), true);
+        assertEquals(state, store.status(request.id()).orElseThrow().state());
+    }
+
+    @Test
+    void concurrentEndsFinishTheRequestExactlyOnce() throws Exception {
+        PackagingRequest request = request(200);
+        store.create(request);
+        AtomicInteger finishes = new AtomicInteger();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                int channel = i;
+                for (int copy = 0; copy < 2; copy++) { // every end is also redelivered
+                    futures.add(pool.submit(() -> {
+                        if (store.progress(request.id(), channel, Stage.UPLOAD, RequestStore.Outcome.DONE, Map.of(), true).finishedNow()) {
+                            finishes.incrementAndGet();
+                        }
+                    }));
+                }
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        }
+        assertEquals(1, finishes.get());
+        RequestStatus status = store.status(request.id()).orElseThrow();
+        assertEquals(200, status.ended());
+        assertEquals(200L, status.counts().get("upload.done"));
+    }
+
+    @Test
+    void cancellingMarksTheRequestUntilItFinishes() {
+        PackagingRequest request = request(1);
+        store.create(request);
+        assertEquals("cancelling", store.cancel(request.id()).orElseThrow());
+        assertTrue(store.cancelRequested(request.id()));
+        store.progress(request.id(), 0, Stage.PACKAGE, RequestStore.Outcome.CANCELLED, Map.of(), true);
+        assertEquals("cancelled", store.cancel(request.id()).orElseThrow());
+        assertTrue(store.cancel("unknown").isEmpty());
+    }
+
+    @Test
+    void submittingEnqueuesOnePackageJobPerChannelOnlyOnce() {
+        try (RedisQueueBroker broker = TestRedis.broker(clock)) {
+            QueueInspector inspector = new QueueInspector(broker, clock);
+            QueueVersion packageQueue = inspector.ensureQueue(Stage.PACKAGE.queueName());
+            long before = inspector.counts(packageQueue).pending();
+            Submitter submitter = new Submitter(store, new QueueClient(broker), 5, Duration.ofMinutes(10));
+            PackagingRequest request = request(1_200);
+
+            assertTrue(submitter.submit(request));
+            assertFalse(submitter.submit(request));
+
+            assertEquals(before + 1_200, inspector.counts(packageQueue).pending());
+            var job = inspector.job(packageQueue, Stage.packageJobId(request.id(), 2)).orElseThrow();
+            assertTrue(job.payload().contains("\"channel\":\"华为-2\""), job.payload());
+            assertTrue(job.payload().contains("\"requestId\":\"" + request.id() + "\""), job.payload());
+            inspector.setCurrent(inspector.newVersion(Stage.PACKAGE.queueName()));
+            broker.obliterate(packageQueue, true); // other tests get a clean package queue
+        }
+    }
+
+    @Test
+    void aBadRequestIsRefusedWithEveryProblem() {
+        PackagingRequest bad = new PackagingRequest("bad id!", "p", "", "ftp://x", List.of(new ChannelSpec("a/b", null),
+                new ChannelSpec("ok", null), new ChannelSpec("ok", null)), "zip", "local", "../up", "{package}.apk", List.of("x"), null, "loud");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Submitter(store, null, 5, Duration.ofMinutes(1)).submit(bad));
+        for (String expected : List.of("id:", "appId: required", "mother:", "channels[0]: channel name 'a/b' contains a path separator",
+                "channels[2]: 'ok' appears twice", "format:", "nameTemplate: must contain {channel}", "outputPrefix:", "notifyLevel:", "diffAgainst[0]:")) {
+            assertTrue(e.getMessage().contains(expected), "missing " + expected + " in " + e.getMessage());
+        }
+    }
+}
