@@ -1,0 +1,54 @@
+package dev.packline.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Where channel APKs and patches go. Keys are relative paths with '/' separators; a key with
+ * {@code ..}, a leading '/', a backslash or control characters is refused. Writing a key that
+ * exists replaces it (uploads are retried, so a put must be idempotent). Implementations are
+ * thread-safe and shared by all jobs of a worker; {@link #close()} releases their clients.
+ */
+public interface ObjectStore extends AutoCloseable {
+
+    /** The name the configuration gives this store (requests name their output store by it). */
+    String name();
+
+    /** Stores the file's content under the key and returns what was stored, checked. */
+    StoredObject put(String key, Path file) throws IOException;
+
+    Optional<StoredObject> stat(String key) throws IOException;
+
+    InputStream open(String key) throws IOException;
+
+    void delete(String key) throws IOException;
+
+    /** Where a client downloads the object from. */
+    String url(String key);
+
+    @Override
+    void close();
+
+    /** Throws IllegalArgumentException naming what is wrong with a key. */
+    static void requireValidKey(String key) {
+        if (key == null || key.isEmpty()) {
+            throw new IllegalArgumentException("object key is empty");
+        }
+        if (key.startsWith("/") || key.contains("\\") || key.contains("//")) {
+            throw new IllegalArgumentException("object key '" + key + "' must be a relative path with single '/' separators");
+        }
+        for (String part : key.split("/")) {
+            if (part.equals("..") || part.equals(".")) {
+                throw new IllegalArgumentException("object key '" + key + "' must not contain '.' or '..' segments");
+            }
+        }
+        if (key.codePoints().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException("object key contains control characters");
+        }
+        if (key.length() > 1024) {
+            throw new IllegalArgumentException("object key is longer than 1024 characters");
+        }
+    }
+}
