@@ -90,6 +90,25 @@ public final class RequestStore {
         return Optional.ofNullable(state).map(Object::toString);
     }
 
+    /** Records that a request waits for the patch of a mother pair (one patch serves every request with that pair). */
+    public void linkDiff(String requestId, String oldSha256, String newSha256) {
+        call("link a diff to request " + requestId, () -> redis.hset(requestKey(requestId), "diff:" + oldSha256 + ":" + newSha256, "1"));
+    }
+
+    /** Stores a finished patch's description for every request that links its pair. */
+    public void recordDiff(String oldSha256, String newSha256, Map<String, Object> result) {
+        try {
+            String json = JSON.writeValueAsString(result);
+            call("record diff " + oldSha256 + " -> " + newSha256, () -> redis.setex(diffKey(oldSha256, newSha256), retention.toSeconds(), json));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("diff result is not serialisable", e);
+        }
+    }
+
+    static String diffKey(String oldSha256, String newSha256) {
+        return "pl:diff:" + oldSha256 + ":" + newSha256;
+    }
+
     public boolean cancelRequested(String requestId) {
         return call("read request " + requestId, () -> redis.hexists(requestKey(requestId), "cancelRequested"));
     }
@@ -112,15 +131,30 @@ public final class RequestStore {
             }
         }
         Map<String, Long> counts = new TreeMap<>();
-        fields.forEach((k, v) -> {
-            if (k.contains(".")) {
-                counts.put(k, Long.parseLong(v));
+        List<Map<String, Object>> diffs = new ArrayList<>();
+        for (Map.Entry<String, String> f : fields.entrySet()) {
+            String k = f.getKey();
+            if (k.startsWith("diff:")) {
+                String[] pair = k.split(":");
+                String json = call("read diff of request " + requestId, () -> redis.get(diffKey(pair[1], pair[2])));
+                Map<String, Object> diff = new LinkedHashMap<>(Map.of("oldSha256", pair[1], "newSha256", pair[2], "state", json == null ? "pending" : "done"));
+                if (json != null) {
+                    try {
+                        diff.putAll(JSON.readValue(json, new TypeReference<Map<String, Object>>() {
+                        }));
+                    } catch (JsonProcessingException e) {
+                        throw new QueueException("diff record " + k + " is not valid JSON", e);
+                    }
+                }
+                diffs.add(diff);
+            } else if (k.contains(".")) {
+                counts.put(k, Long.parseLong(f.getValue()));
             }
-        });
+        }
         return Optional.of(new RequestStatus(PackagingRequest.fromJson(fields.get("spec")), fields.get("state"),
                 Integer.parseInt(fields.get("total")), Integer.parseInt(fields.get("ended")), Integer.parseInt(fields.get("failed")),
                 counts, Long.parseLong(fields.get("createdAt")), optionalLong(fields.get("startedAt")),
-                optionalLong(fields.get("finishedAt")), fields.containsKey("cancelRequested"), new ArrayList<>(byIndex.values())));
+                optionalLong(fields.get("finishedAt")), fields.containsKey("cancelRequested"), new ArrayList<>(byIndex.values()), diffs));
     }
 
     private static Long optionalLong(String text) {

@@ -1,0 +1,94 @@
+package dev.packline.worker.stage;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.packline.pipeline.ChannelSpec;
+import dev.packline.pipeline.RequestStore.Outcome;
+import dev.packline.pipeline.Stage;
+import dev.packline.queue.Job;
+import dev.packline.queue.NewJob;
+import dev.packline.queue.worker.JobHandler;
+import dev.packline.queue.worker.RejectJobException;
+import dev.packline.worker.mother.Mother;
+import dev.packline.worker.mother.MotherRejectedException;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The package stage, one job per channel: fetch the mother into the cache, write and verify the
+ * channel APK, record its size and SHA-256, then enqueue its upload. The file itself is not kept:
+ * the upload stage rebuilds the same bytes from the mother on whichever worker runs it. The job
+ * of channel 0 also enqueues the diffs against earlier mothers, once per (old, new) pair.
+ */
+public final class PackageStage implements JobHandler {
+    private final StageContext ctx;
+
+    public PackageStage(StageContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void handle(Job job) throws Exception {
+        Payload p = Payload.of(job);
+        String requestId = p.text("requestId");
+        int index = p.integer("index");
+        if (ctx.requests().cancelRequested(requestId)) {
+            Notify.ifFinished(ctx, requestId, ctx.requests().progress(requestId, index, Stage.PACKAGE, Outcome.CANCELLED,
+                    Map.of("channel", p.text("channel")), true));
+            return;
+        }
+        ChannelSpec channel = p.channel();
+        Mother mother = fetch(p.text("mother"));
+        ChannelBuilder.Built built;
+        ctx.diskSlots().acquire();
+        try {
+            Path dir = Files.createDirectories(ctx.workDir().resolve("package"));
+            built = ctx.channels().build(mother, channel, p.text("format"), p.text("nameTemplate"), dir);
+            Files.deleteIfExists(built.file());
+        } finally {
+            ctx.diskSlots().release();
+        }
+        String objectKey = p.textOr("outputPrefix", "") + built.fileName();
+        ctx.requests().progress(requestId, index, Stage.PACKAGE, Outcome.DONE, Map.of("channel", channel.name(), "fileName", built.fileName(),
+                "bytes", built.bytes(), "sha256", built.sha256(), "motherSha256", mother.sha256()), false);
+
+        ObjectNode upload = p.node().deepCopy();
+        upload.put("motherSha256", mother.sha256());
+        upload.put("objectKey", objectKey);
+        upload.put("bytes", built.bytes());
+        upload.put("sha256", built.sha256());
+        ctx.queues().enqueue(Stage.UPLOAD.queueName(), NewJob.of(upload.toString()).withId(Stage.uploadJobId(requestId, index))
+                .withMaxAttempts(ctx.maxAttempts()).withTimeout(ctx.jobTimeout()));
+        if (index == 0) {
+            enqueueDiffs(requestId, p, mother);
+        }
+    }
+
+    private void enqueueDiffs(String requestId, Payload p, Mother newMother) throws Exception {
+        var request = ctx.requests().status(requestId).orElseThrow(() -> new RejectJobException("request " + requestId + " is gone")).request();
+        for (String old : request.diffAgainst()) {
+            Mother oldMother = fetch(old);
+            ObjectNode diff = Payload.JSON.createObjectNode();
+            diff.put("requestId", requestId);
+            diff.put("old", old);
+            diff.put("new", p.text("mother"));
+            diff.put("oldSha256", oldMother.sha256());
+            diff.put("newSha256", newMother.sha256());
+            diff.put("outputStore", p.text("outputStore"));
+            diff.put("objectKey", p.textOr("outputPrefix", "") + "patches/" + oldMother.sha256().substring(0, 12) + "-"
+                    + newMother.sha256().substring(0, 12) + ".bsdiff");
+            ctx.requests().linkDiff(requestId, oldMother.sha256(), newMother.sha256());
+            ctx.queues().enqueue(Stage.DIFF.queueName(), NewJob.of(diff.toString())
+                    .withId(Stage.diffJobId(oldMother.sha256(), newMother.sha256())).withMaxAttempts(ctx.maxAttempts()).withTimeout(ctx.jobTimeout()));
+        }
+    }
+
+    private Mother fetch(String location) throws Exception {
+        try {
+            return ctx.mothers().fetch(location);
+        } catch (MotherRejectedException e) {
+            throw new RejectJobException(e.getMessage(), e);
+        }
+    }
+}

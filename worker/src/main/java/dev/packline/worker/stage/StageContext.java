@@ -1,0 +1,30 @@
+package dev.packline.worker.stage;
+
+import dev.packline.pipeline.RequestStore;
+import dev.packline.queue.QueueClient;
+import dev.packline.storage.ObjectStore;
+import dev.packline.worker.alarm.AlertChannel;
+import dev.packline.worker.mother.MotherCache;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+
+/**
+ * What the stage handlers share: request state, the queues to enqueue the next stage, the mother
+ * cache, the object stores, where to write work files, and the limits that keep disk-heavy and
+ * network-heavy work from starving each other across all stages of the worker.
+ */
+public record StageContext(RequestStore requests, QueueClient queues, MotherCache mothers, Map<String, ObjectStore> stores,
+                           ChannelBuilder channels, PatchMaker patches, AlertChannel notifications, Path workDir,
+                           Semaphore diskSlots, Semaphore networkSlots, int maxAttempts, Duration jobTimeout) {
+
+    public ObjectStore store(String name) {
+        ObjectStore store = stores.get(name);
+        if (store == null) {
+            throw new IllegalArgumentException("output store '" + name + "' is not configured; stores: " + stores.keySet());
+        }
+        return store;
+    }
+}
