@@ -20,6 +20,30 @@ import org.redisson.config.Config;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import redis.clients.jedis.UnifiedJedis;
+import dev.packline.pipeline.RequestStore;
+import dev.packline.pipeline.Stage;
+import dev.packline.queue.QueueClient;
+import dev.packline.storage.LocalDirectoryStore;
+import dev.packline.storage.ObjectStore;
+import dev.packline.worker.mother.MotherCache;
+import dev.packline.worker.stage.ChannelBuilder;
+import dev.packline.worker.stage.DiffStage;
+import dev.packline.worker.stage.NotifyStage;
+import dev.packline.worker.stage.PackageStage;
+import dev.packline.worker.stage.PatchMaker;
+import dev.packline.worker.stage.StageContext;
+import dev.packline.worker.stage.StageDeadLetters;
+import dev.packline.worker.stage.UploadStage;
+
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Set;
+import java.util.concurrent.Semaphore;
 
 import java.net.URI;
 import java.time.Clock;
@@ -31,9 +55,10 @@ import java.util.Map;
  * One worker process: wires the queue runtime to the stage handlers, metrics and alarms.
  *
  * <p>Start order: Redis clients, the metrics endpoint (so a process that fails later can still be
- * scraped while it starts), the queue worker (heartbeat, fetch loops), then the alarm loops.
- * Shutdown order is the reverse: alarms, the worker (which finishes or hands back its jobs), the
- * metrics endpoint, and the Redis clients last, since the worker needs them to hand jobs back.
+ * scraped while it starts), the queue worker (heartbeat, fetch loops), the dead-letter consumer
+ * that keeps request state true, then the alarm loops. Shutdown order is the reverse: alarms, the
+ * dead-letter consumer, the worker (which finishes or hands back its jobs), the metrics endpoint,
+ * the stores, and the Redis clients last, since the worker needs them to hand jobs back.
  */
 public final class WorkerApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkerApp.class);
@@ -46,12 +71,16 @@ public final class WorkerApp implements AutoCloseable {
     private final BacklogMonitor backlog;
     private final DeadLetterAlerter deadLetters;
     private final List<QueueVersion> queues;
+    private final UnifiedJedis requestRedis;
+    private final Map<String, ObjectStore> stores;
+    private final StageDeadLetters stageDeadLetters;
     private boolean closed;
 
     /**
-     * @param handlers stage handler per queue name; every configured queue needs one
+     * @param channels writes channel APKs (the packaging library)
+     * @param patches  makes patches (the packaging library)
      */
-    public WorkerApp(WorkerConfig config, Map<String, JobHandler> handlers, AlertChannel alerts, Clock clock) {
+    public WorkerApp(WorkerConfig config, ChannelBuilder channels, PatchMaker patches, AlertChannel alerts, Clock clock) throws IOException {
         this.config = config;
         this.broker = new RedisQueueBroker(RedisConnector.open(config.redisUrl()), RedisConnector.describe(config.redisUrl()),
                 clock, Retention.DEFAULT, true);
@@ -59,6 +88,19 @@ public final class WorkerApp implements AutoCloseable {
         this.metrics = new MetricsEndpoint();
         WorkerMetrics events = new WorkerMetrics(metrics.registry());
         this.queues = resolveVersions(config, broker);
+        WorkerConfig.Pipeline p = config.pipeline();
+        this.requestRedis = RedisConnector.open(config.redisUrl(), 16);
+        this.stores = new LinkedHashMap<>();
+        for (Map.Entry<String, Path> store : p.localStores().entrySet()) {
+            stores.put(store.getKey(), new LocalDirectoryStore(store.getKey(), store.getValue()));
+        }
+        MotherCache mothers = new MotherCache(new MotherCache.Params(p.motherCacheDir(), p.motherCacheMaxBytes(), p.allowedRoots(),
+                Set.copyOf(p.allowedHosts()), stores, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), Duration.ofMinutes(10)));
+        StageContext ctx = new StageContext(new RequestStore(requestRedis, clock, p.requestRetention()), new QueueClient(broker), mothers,
+                stores, channels, patches, alerts, Files.createDirectories(p.workDir()), new Semaphore(p.diskConcurrency()),
+                new Semaphore(p.networkConcurrency()), p.jobMaxAttempts(), p.jobTimeout());
+        Map<String, JobHandler> handlers = Map.of(Stage.PACKAGE.queueName(), new PackageStage(ctx), Stage.UPLOAD.queueName(), new UploadStage(ctx),
+                Stage.DIFF.queueName(), new DiffStage(ctx), Stage.NOTIFY.queueName(), new NotifyStage(ctx));
         List<Subscription> subscriptions = new ArrayList<>();
         for (WorkerConfig.QueueConfig q : config.queues()) {
             JobHandler handler = handlers.get(q.name());
@@ -76,11 +118,13 @@ public final class WorkerApp implements AutoCloseable {
         this.backlog = new BacklogMonitor(queues, depth, redisson, alerts, config.alarms(), clock, metrics.registry(), events);
         this.deadLetters = new DeadLetterAlerter(broker, queues, worker.id(), alerts, config.alarms().deadLetterDigestWindow(), clock,
                 metrics.registry(), events);
+        this.stageDeadLetters = new StageDeadLetters(broker, ctx, queues, worker.id(), events);
     }
 
     public WorkerApp start() {
         metrics.start(config.metricsBind(), config.metricsPort());
         worker.start();
+        stageDeadLetters.start();
         backlog.start();
         deadLetters.start();
         log.info("worker {} serving {}; metrics on {}:{}", worker.id(), queues, config.metricsBind(), metrics.port());
@@ -107,9 +151,12 @@ public final class WorkerApp implements AutoCloseable {
         closed = true;
         deadLetters.close();
         backlog.close();
+        stageDeadLetters.close();
         worker.close();
         metrics.close();
+        stores.values().forEach(ObjectStore::close);
         redisson.shutdown();
+        requestRedis.close();
         broker.close();
     }
 

@@ -17,7 +17,8 @@ import java.util.Map;
  * keys included, is reported in one error.
  */
 public record WorkerConfig(String redisUrl, List<QueueConfig> queues, long maxJobsPerWorker, WorkerTimings timings,
-                           int metricsPort, String metricsBind, LogFormat logFormat, Alarms alarms, Supervision supervision) {
+                           int metricsPort, String metricsBind, LogFormat logFormat, Alarms alarms, Supervision supervision,
+                           Pipeline pipeline) {
 
     public enum LogFormat { JSON, CONSOLE }
 
@@ -31,6 +32,16 @@ public record WorkerConfig(String redisUrl, List<QueueConfig> queues, long maxJo
     /** Thresholds of the platform's own alarms; grafana/ alert rules use the same numbers. */
     public record Alarms(long backlogPending, Duration backlogOldestAge, Duration checkInterval, Duration cooldown,
                          Duration deadLetterDigestWindow) {
+    }
+
+    /**
+     * What the stages need: where mothers come from and are cached, where outputs go, the work
+     * directory, the limits shared by disk-heavy and network-heavy work, and the attempts and hard
+     * timeout of the jobs one stage enqueues for the next.
+     */
+    public record Pipeline(Path workDir, Path motherCacheDir, long motherCacheMaxBytes, List<Path> allowedRoots,
+                           List<String> allowedHosts, Map<String, Path> localStores, int diskConcurrency, int networkConcurrency,
+                           int jobMaxAttempts, Duration jobTimeout, Duration requestRetention) {
     }
 
     /** How the supervisor treats its worker processes. */
@@ -124,15 +135,34 @@ public record WorkerConfig(String redisUrl, List<QueueConfig> queues, long maxJo
         if (supervision.restartBackoffMax().compareTo(supervision.restartBackoffInitial()) < 0) {
             s.problem("supervisor.restartBackoff.max must not be below supervisor.restartBackoff.initial");
         }
+        Map<String, Path> stores = new java.util.LinkedHashMap<>();
+        for (String name : s.keys("stores")) {
+            String kind = s.string("stores." + name + ".kind", "local");
+            if (!kind.equals("local")) {
+                s.problem("stores." + name + ".kind: only 'local' is available so far, got '" + kind + "'");
+            }
+            String path = s.string("stores." + name + ".path", null);
+            if (path == null) {
+                s.problem("stores." + name + ".path: required for a local store");
+            } else {
+                stores.put(name, Path.of(path));
+            }
+        }
+        Pipeline pipeline = new Pipeline(Path.of(s.string("pipeline.workDir", "var/work")),
+                Path.of(s.string("mothers.cacheDir", "var/mothers")), s.bytes("mothers.cacheMaxBytes", 20L << 30),
+                s.strings("mothers.allowedRoots").stream().map(Path::of).toList(), s.strings("mothers.allowedHosts"), stores,
+                s.integer("limits.diskConcurrency", 4, 1, 1_000), s.integer("limits.networkConcurrency", 16, 1, 10_000),
+                s.integer("pipeline.jobMaxAttempts", 5, 1, 100), s.duration("pipeline.jobTimeout", Duration.ofMinutes(30)),
+                s.duration("pipeline.requestRetention", Duration.ofDays(7)));
         s.finish();
-        return new WorkerConfig(redisUrl, List.copyOf(queues), maxJobs, timings, metricsPort, metricsBind, format, alarms, supervision);
+        return new WorkerConfig(redisUrl, List.copyOf(queues), maxJobs, timings, metricsPort, metricsBind, format, alarms, supervision, pipeline);
     }
 
     public WorkerConfig withRedisUrl(String url) {
-        return new WorkerConfig(url, queues, maxJobsPerWorker, timings, metricsPort, metricsBind, logFormat, alarms, supervision);
+        return new WorkerConfig(url, queues, maxJobsPerWorker, timings, metricsPort, metricsBind, logFormat, alarms, supervision, pipeline);
     }
 
     public WorkerConfig withMetricsPort(int port) {
-        return new WorkerConfig(redisUrl, queues, maxJobsPerWorker, timings, port, metricsBind, logFormat, alarms, supervision);
+        return new WorkerConfig(redisUrl, queues, maxJobsPerWorker, timings, port, metricsBind, logFormat, alarms, supervision, pipeline);
     }
 }
