@@ -57,6 +57,9 @@ public interface QueueBroker extends AutoCloseable {
     /** Publishes what the admin tool shows about a live worker; it expires unless refreshed. */
     void publishWorkerInfo(String workerId, String json, Duration ttl);
 
+    /** The published JSON of every worker whose information has not expired. */
+    List<String> workerInfos();
+
     /** Returns jobs of workers whose lease expired, and jobs overdue past their deadline plus {@code overdueGrace}. */
     Recovery recover(QueueVersion queue, Duration overdueGrace);
 
@@ -92,6 +95,14 @@ public interface QueueBroker extends AutoCloseable {
     List<DeadLetterEvent> claimDeadLetterEvents(QueueVersion queue, String group, String consumer, int max);
 
     void acknowledgeDeadLetterEvents(QueueVersion queue, String group, List<String> streamIds);
+
+    /**
+     * Moves jobs that have not started (pending, delayed, retry) from a draining version to another
+     * version, keeping their ids, attempts budget and remaining delay. Never loses a job: each is
+     * copied to the target before the source forgets it, and a migration interrupted half-way is
+     * finished by the next one. Returns how many moved.
+     */
+    int migrate(QueueVersion from, QueueVersion to, int max);
 
     /** Deletes every key of the version; refused (QueueStateException) unless retired and idle, or forced. */
     long obliterate(QueueVersion queue, boolean force);

@@ -209,6 +209,62 @@ class VersionsAndControlTest {
     }
 
     @Test
+    void jobsNotStartedMoveToAnotherVersionWithTheirIdsAndRemainingBudget() {
+        QueueVersion v1 = inspector.ensureQueue(name);
+        client.enqueueBatch(name, List.of(NewJob.of("{\"n\":1}").withId("a"), NewJob.of("{\"n\":2}").withId("b").withMaxAttempts(3),
+                NewJob.of("{\"n\":3}").withId("c").withDelay(Duration.ofMinutes(2))));
+        Job failed = broker.fetch(v1, "w1", 1, null, LEASE).jobs().get(0);
+        broker.fail(v1, "w1", new QueueBroker.Failure(failed, "flaky", clock.millis() + 60_000, false));
+        QueueVersion v2 = inspector.newVersion(name);
+        assertThrows(QueueStateException.class, () -> broker.migrate(v1, v2, 100), "only out of a draining version");
+        inspector.setCurrent(v2);
+        inspector.markDraining(v1);
+
+        assertEquals(3, broker.migrate(v1, v2, 100));
+
+        assertEquals(0, broker.counts(v1).unfinished());
+        assertEquals(3, broker.counts(v1).counter("migrated"));
+        QueueCounts target = broker.counts(v2);
+        assertEquals(1, target.pending());
+        assertEquals(2, target.delayed(), "the retry and the delayed job keep their remaining wait");
+        assertEquals(4, ((Number) broker.job(v2, "a").orElseThrow().record().get("maxAttempts")).intValue(), "one attempt was used in v1");
+        assertEquals("{\"n\":2}", broker.job(v2, "b").orElseThrow().payload());
+        assertEquals(0, broker.migrate(v1, v2, 100));
+    }
+
+    @Test
+    void anInterruptedMigrationIsFinishedByTheNextOne() {
+        QueueVersion v1 = inspector.ensureQueue(name);
+        client.enqueue(name, NewJob.of("{}").withId("half-moved"));
+        QueueVersion v2 = inspector.newVersion(name);
+        inspector.setCurrent(v2);
+        inspector.markDraining(v1);
+        // a migration that died after taking the job out of pending, before copying it
+        redis.rpoplpush(new Keys(v1).pending, new Keys(v1).migrating);
+
+        assertEquals(1, broker.migrate(v1, v2, 100));
+        assertEquals(1, broker.counts(v2).pending());
+        assertTrue(broker.job(v1, "half-moved").isEmpty());
+    }
+
+    @Test
+    void throughputIsCountedPerMinute() {
+        QueueVersion v = inspector.ensureQueue(name);
+        for (int i = 0; i < 3; i++) {
+            client.enqueue(name, NewJob.of("{}"));
+            Job job = broker.fetch(v, "w1", 1, null, LEASE).jobs().get(0);
+            broker.complete(v, "w1", List.of(new QueueBroker.Ack(job.id(), job.token())));
+        }
+        clock.advance(Duration.ofMinutes(1));
+        assertEquals(3.0 / 5, broker.counts(v).completedPerMinute(clock.millis(), 5), 1e-9);
+        clock.advance(Duration.ofMinutes(20));
+        client.enqueue(name, NewJob.of("{}"));
+        Job job = broker.fetch(v, "w1", 1, null, LEASE).jobs().get(0);
+        broker.complete(v, "w1", List.of(new QueueBroker.Ack(job.id(), job.token())));
+        assertEquals(1, broker.counts(v).counters().keySet().stream().filter(k -> k.startsWith("m:")).count(), "old minutes are dropped");
+    }
+
+    @Test
     void drainTimesOutWithWhatIsLeftAndStaysDraining() {
         QueueVersion v1 = inspector.ensureQueue(name);
         client.enqueue(name, NewJob.of("{}"));

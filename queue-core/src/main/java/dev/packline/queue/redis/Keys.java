@@ -11,6 +11,7 @@ import java.util.List;
  * <pre>
  * pl:queues                      set    queue names
  * pl:{name}:registry             hash   current, latest, v:N -> created ms
+ * pl:workers                     zset   worker id -> last heartbeat ms (entries older than an hour dropped)
  * pl:worker:{id}                 string JSON about a live worker (expires)
  * pl:{name:v}:info               hash   state, paused, createdAt, drainingSince, retiredAt
  * pl:{name:v}:pending            list   ready job ids (LPUSH in, taken from the right)
@@ -24,12 +25,14 @@ import java.util.List;
  * pl:{name:v}:done               zset   id -> finish ms (bounded)
  * pl:{name:v}:dead               zset   id -> dead ms (bounded)
  * pl:{name:v}:events             stream dead-letter events (capped)
- * pl:{name:v}:stats              hash   running counters
+ * pl:{name:v}:stats              hash   running counters, completions per minute
+ * pl:{name:v}:migrating          list   jobs being moved to another version by an admin
  * </pre>
  */
 public final class Keys {
     public static final String PREFIX = "pl:";
     public static final String QUEUES = PREFIX + "queues";
+    public static final String WORKERS = PREFIX + "workers";
 
     private final String base;
     public final String info;
@@ -44,6 +47,7 @@ public final class Keys {
     public final String dead;
     public final String events;
     public final String stats;
+    public final String migrating;
 
     public Keys(QueueVersion queue) {
         this.base = PREFIX + "{" + queue.name() + ":" + queue.version() + "}:";
@@ -59,6 +63,7 @@ public final class Keys {
         this.dead = base + "dead";
         this.events = base + "events";
         this.stats = base + "stats";
+        this.migrating = base + "migrating";
     }
 
     public String active(String workerId) {
@@ -67,7 +72,7 @@ public final class Keys {
 
     /** The keys of the version that exist whatever workers there are (used by obliterate). */
     public List<String> fixed() {
-        return List.of(info, pending, delayed, retry, deadlines, meta, payload, done, dead, events, stats, workers);
+        return List.of(info, pending, delayed, retry, deadlines, meta, payload, done, dead, events, stats, workers, migrating);
     }
 
     public static String registry(String queueName) {

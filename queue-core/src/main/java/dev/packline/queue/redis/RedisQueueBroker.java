@@ -59,6 +59,8 @@ public final class RedisQueueBroker implements QueueBroker {
     private static final LuaScript REQUEUE_DEAD = LuaScript.load("requeue_dead.lua");
     private static final LuaScript DELETE_DEAD = LuaScript.load("delete_dead.lua");
     private static final LuaScript OBLITERATE = LuaScript.load("obliterate.lua");
+    private static final LuaScript MIGRATE_TAKE = LuaScript.load("migrate_take.lua");
+    private static final LuaScript MIGRATE_DONE = LuaScript.load("migrate_done.lua");
 
     /** Jobs per enqueue script call: bigger batches would block Redis for other clients. */
     static final int ENQUEUE_CHUNK = 500;
@@ -239,7 +241,26 @@ public final class RedisQueueBroker implements QueueBroker {
 
     @Override
     public void publishWorkerInfo(String workerId, String json, Duration ttl) {
-        call("publish worker info", () -> redis.set(Keys.workerInfo(workerId), json, SetParams.setParams().px(ttl.toMillis())));
+        long now = clock.millis();
+        call("publish worker info", () -> {
+            redis.set(Keys.workerInfo(workerId), json, SetParams.setParams().px(ttl.toMillis()));
+            redis.zadd(Keys.WORKERS, now, workerId);
+            return redis.zremrangeByScore(Keys.WORKERS, Double.NEGATIVE_INFINITY, now - EXPIRED_WORKER_LINGER.toMillis());
+        });
+    }
+
+    @Override
+    public List<String> workerInfos() {
+        return call("list workers", () -> {
+            List<String> infos = new ArrayList<>();
+            for (String id : redis.zrange(Keys.WORKERS, 0, -1)) {
+                String json = redis.get(Keys.workerInfo(id)); // one GET each: worker keys live in different cluster slots
+                if (json != null) {
+                    infos.add(json);
+                }
+            }
+            return infos;
+        });
     }
 
     @Override
@@ -434,6 +455,50 @@ public final class RedisQueueBroker implements QueueBroker {
         Map<String, String> f = e.getFields();
         return new DeadLetterEvent(e.getID().toString(), queue, f.get("job"), Integer.parseInt(f.getOrDefault("attempts", "0")),
                 f.get("worker"), f.get("reason"), f.get("error"));
+    }
+
+    @Override
+    public int migrate(QueueVersion from, QueueVersion to, int max) {
+        if (from.equals(to) || !from.name().equals(to.name())) {
+            throw new IllegalArgumentException("jobs move between versions of one queue, not from " + from + " to " + to);
+        }
+        Keys source = new Keys(from);
+        // first whatever an interrupted migration left in the migrating list, then new ones
+        List<String> ids = new ArrayList<>(call("read " + from + " migrating", () -> redis.lrange(source.migrating, 0, max - 1)));
+        if (ids.size() < max) {
+            Object taken = call("take jobs to migrate from " + from, () -> MIGRATE_TAKE.run(redis,
+                    List.of(source.info, source.pending, source.delayed, source.retry, source.migrating), List.of(Integer.toString(max - ids.size()))));
+            List<Object> list = list(taken);
+            if (!list.isEmpty() && "refused".equals(text(list.get(0))) && list.size() == 2 && !(list.get(1) instanceof Number)) {
+                throw new QueueStateException("cannot migrate jobs out of " + from + ": it is " + text(list.get(1)) + "; drain it first");
+            }
+            list.forEach(id -> ids.add(text(id)));
+        }
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        long now = clock.millis();
+        List<NewJob> copies = new ArrayList<>(ids.size());
+        List<String> present = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            Optional<JobRecord> record = job(from, id);
+            if (record.isEmpty()) {
+                present.add(id); // deleted meanwhile: just forget it
+                continue;
+            }
+            Map<String, Object> r = record.get().record();
+            int maxAttempts = ((Number) r.getOrDefault("maxAttempts", NewJob.DEFAULT_MAX_ATTEMPTS)).intValue();
+            int used = ((Number) r.getOrDefault("attempts", 0)).intValue();
+            long availableAt = ((Number) r.getOrDefault("availableAt", now)).longValue();
+            copies.add(new NewJob(record.get().payload() == null ? "{}" : record.get().payload(), id, Math.max(1, maxAttempts - used),
+                    Duration.ofMillis(((Number) r.getOrDefault("timeoutMs", NewJob.DEFAULT_TIMEOUT.toMillis())).longValue()),
+                    Duration.ofMillis(Math.max(0, availableAt - now))));
+            present.add(id);
+        }
+        enqueue(to, copies);
+        List<String> args = new ArrayList<>(present);
+        return (int) number(call("finish migrating from " + from, () -> MIGRATE_DONE.run(redis,
+                List.of(source.migrating, source.meta, source.payload, source.stats), args)));
     }
 
     @Override

@@ -32,6 +32,7 @@ final class Processor {
     private final Clock clock;
     private final Semaphore permits;
     private final Map<Running, Boolean> running = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong started = new java.util.concurrent.atomic.AtomicLong();
 
     private static final class Running {
         final Job job;
@@ -74,10 +75,15 @@ final class Processor {
         return running.size();
     }
 
+    long started() {
+        return started.get();
+    }
+
     /** Starts the job; the caller holds one permit for it, which the job gives back when settled. */
     void dispatch(Job job) {
         Running r = new Running(job);
         running.put(r, Boolean.TRUE);
+        started.incrementAndGet();
         Thread thread = Thread.ofVirtual().name("job " + job.queue() + " " + job.id()).unstarted(() -> execute(r));
         r.thread = thread;
         r.timeout = timer.schedule(() -> timeOut(r), job.timeout().toMillis(), TimeUnit.MILLISECONDS);

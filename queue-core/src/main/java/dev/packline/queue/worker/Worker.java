@@ -217,7 +217,10 @@ public final class Worker implements AutoCloseable {
         node.put("host", hostName());
         node.put("pid", ProcessHandle.current().pid());
         node.put("startedAt", startedMillis);
+        node.put("heartbeatAt", params.clock().millis());
         node.put("inFlight", inFlight());
+        node.put("jobsStarted", processors.stream().mapToLong(Processor::started).sum());
+        node.put("generation", System.getenv().getOrDefault("PACKLINE_WORKER_GENERATION", "0"));
         node.putPOJO("queues", params.subscriptions().stream().map(s -> s.queue().label()).toList());
         return node.toString();
     }

@@ -7,7 +7,7 @@
 -- KEYS[3] meta       hash
 -- KEYS[4] payload    hash
 -- KEYS[5] done       zset   job id -> finish time (ms)
--- KEYS[6] stats      hash
+-- KEYS[6] stats      hash   counters, and completions per minute (m:<epoch minute>) for the last 15 minutes
 -- ARGV[1] now (ms)
 -- ARGV[2] worker id
 -- ARGV[3] max done records kept
@@ -42,6 +42,14 @@ for i = 0, n - 1 do
 end
 if completed > 0 then
   redis.call('HINCRBY', KEYS[6], 'completed', completed)
+  -- per-minute completions for throughput ('m:<minute>'), the last 15 minutes kept
+  local minute = math.floor(now / 60000)
+  if redis.call('HINCRBY', KEYS[6], 'm:' .. minute, completed) == completed then
+    for _, field in ipairs(redis.call('HKEYS', KEYS[6])) do
+      local m = tonumber(string.match(field, '^m:(%d+)$'))
+      if m and m < minute - 15 then redis.call('HDEL', KEYS[6], field) end
+    end
+  end
   local excess = redis.call('ZCARD', KEYS[5]) - tonumber(ARGV[3])
   if excess > 1000 then excess = 1000 end
   if excess > 0 then
