@@ -1,0 +1,110 @@
+package dev.packline.admin;
+
+import dev.packline.queue.QueueException;
+import dev.packline.queue.QueueStateException;
+import dev.packline.queue.QueueUnavailableException;
+import dev.packline.queue.redis.RedisQueueBroker;
+import dev.packline.queue.redis.Retention;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@code bin/packline admin}: the admins' CLI. Every command works while workers and producers
+ * run; every change is atomic in Redis. Exit codes scripts can trust: 0 done, 1 refused or failed
+ * (the message says why), 2 usage error, 3 not found, 4 Redis unreachable.
+ */
+public final class AdminMain {
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int USAGE = 2;
+    static final int NOT_FOUND = 3;
+    static final int UNAVAILABLE = 4;
+
+    static final String USAGE_TEXT = """
+            Usage: bin/packline admin [--redis URL] [--json] COMMAND [ARGS]
+
+            Commands:
+              queues                                   every queue version: state, counts, oldest pending, workers, throughput
+              workers                                  live workers: host, pid, queues, jobs, held, last heartbeat, uptime
+              job ID [--queue Q] [--version V]         one job: payload (secrets masked), state, attempts, errors, worker
+              dead list [FILTERS] [--limit N]          dead letters; FILTERS: --queue Q --version V --error TEXT
+                                                       --since ISO-TIME --until ISO-TIME --request ID
+              dead show ID --queue Q [--version V]
+              dead requeue (ID... | --all) --queue Q [--version V] [FILTERS] [--yes]
+              dead delete (ID... | --all) --queue Q [--version V] [FILTERS] [--yes]
+              pause|resume --queue Q [--version V]     (default: the current version)
+              version new --queue Q                    create the next version (not current until set-current)
+              version set-current --queue Q --version V
+              drain --queue Q --version V [--wait] [--timeout 10m] [--migrate-to V2]
+              obliterate --queue Q --version V [--force] [--yes]
+              recover [--queue Q] [--grace 30s]        return jobs of dead workers and overdue jobs now
+
+            --redis URL (or PACKLINE_REDIS_URL) is required: redis://host:port or redis-cluster://h:p,h:p.
+            --json prints one JSON document for scripts. Exit codes: 0 done, 1 refused or failed,
+            2 usage error, 3 not found, 4 Redis unreachable.""";
+
+    private AdminMain() {
+    }
+
+    public static void main(String[] argv) {
+        boolean terminal = System.console() != null;
+        System.exit(run(Arrays.asList(argv), System.in, System.out, System.err, System.getenv("PACKLINE_REDIS_URL"), terminal, Clock.systemUTC()));
+    }
+
+    static int run(List<String> argv, InputStream stdin, PrintStream out, PrintStream err, String envRedis, boolean terminal, Clock clock) {
+        Args args;
+        try {
+            args = Args.parse(argv);
+        } catch (Args.UsageException e) {
+            err.println("admin: " + e.getMessage());
+            return USAGE;
+        }
+        if (args.positional().isEmpty() || args.word(0).equals("help")) {
+            (args.flag("--help") || args.positional().isEmpty() ? out : err).println(USAGE_TEXT);
+            return args.flag("--help") || !args.positional().isEmpty() ? OK : USAGE;
+        }
+        if (args.flag("--help")) {
+            out.println(USAGE_TEXT);
+            return OK;
+        }
+        String url = args.option("--redis") != null ? args.option("--redis") : envRedis;
+        if (url == null || url.isBlank()) {
+            err.println("admin: --redis URL is required (or PACKLINE_REDIS_URL); the admin tool never starts its own Redis");
+            return USAGE;
+        }
+        Output output = new Output(out, err, new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8)), args.flag("--json"), terminal);
+        try (RedisQueueBroker broker = RedisQueueBroker.connect(url, clock, Retention.DEFAULT)) {
+            Commands commands = new Commands(broker, clock, output);
+            return commands.dispatch(args);
+        } catch (Args.UsageException e) {
+            err.println("admin: " + e.getMessage() + " (bin/packline admin --help)");
+            return USAGE;
+        } catch (Commands.NotFoundException e) {
+            err.println("admin: " + e.getMessage());
+            return NOT_FOUND;
+        } catch (QueueUnavailableException e) {
+            err.println("admin: " + e.getMessage());
+            return UNAVAILABLE;
+        } catch (QueueStateException | IllegalArgumentException e) {
+            err.println("admin: " + e.getMessage());
+            return FAILED;
+        } catch (QueueException e) {
+            err.println("admin: " + e.getMessage());
+            return FAILED;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("admin: interrupted");
+            return FAILED;
+        } catch (Exception e) {
+            err.println("admin: " + e);
+            return FAILED;
+        }
+    }
+}
