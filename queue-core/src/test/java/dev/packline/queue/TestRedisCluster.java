@@ -11,11 +11,11 @@ import java.util.stream.IntStream;
  * A real three-master Redis Cluster on loopback, built from plain redis-server processes: slots
  * split in three, nodes introduced with CLUSTER MEET, ready when every node reports state ok.
  */
-final class TestRedisCluster implements AutoCloseable {
+public final class TestRedisCluster implements AutoCloseable {
     private static final int SLOTS = 16384;
     private final List<EmbeddedRedis> nodes = new ArrayList<>();
 
-    TestRedisCluster() throws InterruptedException {
+    public TestRedisCluster() throws InterruptedException {
         try {
             for (int i = 0; i < 3; i++) {
                 nodes.add(EmbeddedRedis.start(portWithFreeBusPort(), List.of("cluster-enabled yes", "cluster-node-timeout 5000",
@@ -69,11 +69,11 @@ final class TestRedisCluster implements AutoCloseable {
         throw new IllegalStateException("the test Redis Cluster did not reach state ok within 30 s");
     }
 
-    String url() {
+    public String url() {
         return "redis-cluster://" + String.join(",", nodes.stream().map(n -> "127.0.0.1:" + n.port()).toList());
     }
 
-    List<Integer> ports() {
+    public List<Integer> ports() {
         return nodes.stream().map(EmbeddedRedis::port).toList();
     }
 
