@@ -52,6 +52,7 @@ public final class Supervisor implements AutoCloseable {
         volatile Process process;
         volatile SlotState state = SlotState.STOPPED;
         int consecutiveCrashes;
+        int generation;
 
         Slot(int index) {
             this.index = index;
@@ -79,7 +80,10 @@ public final class Supervisor implements AutoCloseable {
         }
         List<String> command = params.command().apply(slot.index);
         try {
-            Process process = new ProcessBuilder(command).inheritIO().start();
+            ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+            // how many processes this slot ran before: the admin tool shows it as the worker's recycles
+            builder.environment().put("PACKLINE_WORKER_GENERATION", Integer.toString(slot.generation++));
+            Process process = builder.start();
             slot.process = process;
             slot.state = SlotState.RUNNING;
             log.info("slot {}: worker process {} started", slot.index, process.pid());
