@@ -120,14 +120,7 @@ final class Commands {
         if (id == null) {
             throw new Args.UsageException("job needs a job id");
         }
-        List<QueueVersion> candidates = new ArrayList<>();
-        for (String name : args.option("--queue") != null ? List.of(args.option("--queue")) : inspector.queueNames()) {
-            if (args.integer("--version") != null) {
-                candidates.add(QueueVersion.of(name, args.integer("--version")));
-            } else {
-                candidates.addAll(broker.versions(name));
-            }
-        }
+        List<QueueVersion> candidates = versionsNamed(args, broker, inspector);
         for (QueueVersion v : candidates) {
             Optional<JobRecord> record = inspector.job(v, id);
             if (record.isPresent()) {
@@ -214,6 +207,19 @@ final class Commands {
         }
         out.rows(List.of("queue", "version", "returned", "deadLettered"), rows);
         return AdminMain.OK;
+    }
+
+    /** The versions a command looks in: --queue (else every queue), --version (else every version). */
+    static List<QueueVersion> versionsNamed(Args args, QueueBroker broker, QueueInspector inspector) {
+        List<QueueVersion> versions = new ArrayList<>();
+        for (String name : args.option("--queue") != null ? List.of(args.option("--queue")) : inspector.queueNames()) {
+            if (args.integer("--version") != null) {
+                versions.add(QueueVersion.of(name, args.integer("--version")));
+            } else {
+                versions.addAll(broker.versions(name));
+            }
+        }
+        return versions;
     }
 
     /** The version named by --version, or the queue's current one. */

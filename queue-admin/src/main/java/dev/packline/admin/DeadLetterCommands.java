@@ -122,15 +122,7 @@ final class DeadLetterCommands {
     }
 
     private List<QueueVersion> versions(Args args) {
-        List<QueueVersion> out = new ArrayList<>();
-        for (String name : args.option("--queue") != null ? List.of(args.option("--queue")) : inspector.queueNames()) {
-            if (args.integer("--version") != null) {
-                out.add(QueueVersion.of(name, args.integer("--version")));
-            } else {
-                out.addAll(broker.versions(name));
-            }
-        }
-        return out;
+        return Commands.versionsNamed(args, broker, inspector);
     }
 
     /** Dead letters newest first, filtered by error text, time range and request id. */

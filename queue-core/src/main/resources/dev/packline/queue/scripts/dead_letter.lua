@@ -32,3 +32,17 @@ local function dead_letter(keys, id, job, now, reason, dead_max, events_max, que
     redis.call('ZREMRANGEBYRANK', keys.dead, 0, excess - 1)
   end
 end
+
+-- A job taken away from its worker (lease lost, deadline passed): dead-lettered when that was its
+-- last attempt, otherwise back to the front of pending. keys: meta, payload, pending, dead, events,
+-- stats. Returns true when it went back to pending.
+local function return_or_bury(keys, id, job, now, reason, dead_max, events_max, queue_label)
+  if job.attempts >= job.maxAttempts then
+    dead_letter(keys, id, job, now, reason, dead_max, events_max, queue_label)
+    return false
+  end
+  job.state = 'pending'
+  redis.call('HSET', keys.meta, id, cjson.encode(job))
+  redis.call('RPUSH', keys.pending, id)
+  return true
+end

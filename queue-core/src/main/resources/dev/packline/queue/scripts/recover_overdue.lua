@@ -33,15 +33,11 @@ for i = 7, #ARGV do
       redis.call('LREM', KEYS[1], -1, id)
       redis.call('ZREM', KEYS[3], id)
       record_error(job, now, worker, 'hard timeout of ' .. job.timeoutMs .. ' ms exceeded; the job was taken back from worker ' .. worker)
-      if job.attempts >= job.maxAttempts then
-        dead_letter({meta = KEYS[4], payload = KEYS[5], dead = KEYS[6], events = KEYS[7], stats = KEYS[8]},
-          id, job, now, 'timed out', tonumber(ARGV[4]), ARGV[5], ARGV[6])
-        dead = dead + 1
-      else
-        job.state = 'pending'
-        redis.call('HSET', KEYS[4], id, cjson.encode(job))
-        redis.call('RPUSH', KEYS[2], id)
+      if return_or_bury({meta = KEYS[4], payload = KEYS[5], pending = KEYS[2], dead = KEYS[6], events = KEYS[7], stats = KEYS[8]},
+          id, job, now, 'timed out', tonumber(ARGV[4]), ARGV[5], ARGV[6]) then
         returned = returned + 1
+      else
+        dead = dead + 1
       end
     end
   end

@@ -38,19 +38,15 @@ for _, id in ipairs(ids) do
     if job.state == 'active' and job.worker == worker then
       redis.call('ZREM', KEYS[4], id)
       if mode == 'shutdown' then
-        job.attempts = job.attempts - 1
+        job.attempts = job.attempts - 1 -- not the job's fault: the attempt is refunded, so it cannot be the last
       else
         record_error(job, now, worker, ARGV[4])
       end
-      if mode ~= 'shutdown' and job.attempts >= job.maxAttempts then
-        dead_letter({meta = KEYS[5], payload = KEYS[6], dead = KEYS[7], events = KEYS[8], stats = KEYS[9]},
-          id, job, now, 'worker lost', tonumber(ARGV[5]), ARGV[6], ARGV[7])
-        dead = dead + 1
-      else
-        job.state = 'pending'
-        redis.call('HSET', KEYS[5], id, cjson.encode(job))
-        redis.call('RPUSH', KEYS[3], id)
+      if return_or_bury({meta = KEYS[5], payload = KEYS[6], pending = KEYS[3], dead = KEYS[7], events = KEYS[8], stats = KEYS[9]},
+          id, job, now, 'worker lost', tonumber(ARGV[5]), ARGV[6], ARGV[7]) then
         returned = returned + 1
+      else
+        dead = dead + 1
       end
     elseif job.state == 'pending' then
       redis.call('RPUSH', KEYS[3], id)

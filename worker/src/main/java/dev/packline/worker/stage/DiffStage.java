@@ -6,7 +6,6 @@ import dev.packline.queue.worker.RejectJobException;
 import dev.packline.storage.ObjectStore;
 import dev.packline.storage.StoredObject;
 import dev.packline.worker.mother.Mother;
-import dev.packline.worker.mother.MotherRejectedException;
 
 import java.nio.file.Files;
 import java.util.Map;
@@ -27,14 +26,9 @@ public final class DiffStage implements JobHandler {
     @Override
     public void handle(Job job) throws Exception {
         Payload p = Payload.of(job);
-        ObjectStore store;
-        try {
-            store = ctx.store(p.text("outputStore"));
-        } catch (IllegalArgumentException e) {
-            throw new RejectJobException(e.getMessage());
-        }
-        Mother oldMother = fetch(p.text("old"));
-        Mother newMother = fetch(p.text("new"));
+        ObjectStore store = ctx.store(p.text("outputStore"));
+        Mother oldMother = ctx.mother(p.text("old"));
+        Mother newMother = ctx.mother(p.text("new"));
         if (!oldMother.sha256().equals(p.text("oldSha256")) || !newMother.sha256().equals(p.text("newSha256"))) {
             throw new RejectJobException("a mother changed since the diff was planned; submit a new request");
         }
@@ -61,14 +55,6 @@ public final class DiffStage implements JobHandler {
                     "newSha256", newMother.sha256(), "newBytes", newMother.size()));
         } finally {
             Files.deleteIfExists(patch.file());
-        }
-    }
-
-    private Mother fetch(String location) throws Exception {
-        try {
-            return ctx.mothers().fetch(location);
-        } catch (MotherRejectedException e) {
-            throw new RejectJobException(e.getMessage(), e);
         }
     }
 }

@@ -9,7 +9,6 @@ import dev.packline.queue.NewJob;
 import dev.packline.queue.worker.JobHandler;
 import dev.packline.queue.worker.RejectJobException;
 import dev.packline.worker.mother.Mother;
-import dev.packline.worker.mother.MotherRejectedException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +38,7 @@ public final class PackageStage implements JobHandler {
             return;
         }
         ChannelSpec channel = p.channel();
-        Mother mother = fetch(p.text("mother"));
+        Mother mother = ctx.mother(p.text("mother"));
         ChannelBuilder.Built built;
         ctx.diskSlots().acquire();
         try {
@@ -68,7 +67,7 @@ public final class PackageStage implements JobHandler {
     private void enqueueDiffs(String requestId, Payload p, Mother newMother) throws Exception {
         var request = ctx.requests().status(requestId).orElseThrow(() -> new RejectJobException("request " + requestId + " is gone")).request();
         for (String old : request.diffAgainst()) {
-            Mother oldMother = fetch(old);
+            Mother oldMother = ctx.mother(old);
             ObjectNode diff = Payload.JSON.createObjectNode();
             diff.put("requestId", requestId);
             diff.put("old", old);
@@ -81,14 +80,6 @@ public final class PackageStage implements JobHandler {
             ctx.requests().linkDiff(requestId, oldMother.sha256(), newMother.sha256());
             ctx.queues().enqueue(Stage.DIFF.queueName(), NewJob.of(diff.toString())
                     .withId(Stage.diffJobId(oldMother.sha256(), newMother.sha256())).withMaxAttempts(ctx.maxAttempts()).withTimeout(ctx.jobTimeout()));
-        }
-    }
-
-    private Mother fetch(String location) throws Exception {
-        try {
-            return ctx.mothers().fetch(location);
-        } catch (MotherRejectedException e) {
-            throw new RejectJobException(e.getMessage(), e);
         }
     }
 }

@@ -4,7 +4,12 @@ import dev.packline.pipeline.RequestStore;
 import dev.packline.queue.QueueClient;
 import dev.packline.storage.ObjectStore;
 import dev.packline.worker.alarm.AlertChannel;
+import dev.packline.queue.worker.RejectJobException;
+import dev.packline.worker.mother.Mother;
 import dev.packline.worker.mother.MotherCache;
+import dev.packline.worker.mother.MotherRejectedException;
+
+import java.io.IOException;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,11 +25,21 @@ public record StageContext(RequestStore requests, QueueClient queues, MotherCach
                            ChannelBuilder channels, PatchMaker patches, AlertChannel notifications, Path workDir,
                            Semaphore diskSlots, Semaphore networkSlots, int maxAttempts, Duration jobTimeout) {
 
-    public ObjectStore store(String name) {
+    /** The configured store of that name; a job naming another one is bad input. */
+    public ObjectStore store(String name) throws RejectJobException {
         ObjectStore store = stores.get(name);
         if (store == null) {
-            throw new IllegalArgumentException("output store '" + name + "' is not configured; stores: " + stores.keySet());
+            throw new RejectJobException("output store '" + name + "' is not configured; stores: " + stores.keySet());
         }
         return store;
+    }
+
+    /** The mother at a location, from the cache; a location that can never be fetched is bad input. */
+    public Mother mother(String location) throws RejectJobException, IOException, InterruptedException {
+        try {
+            return mothers.fetch(location);
+        } catch (MotherRejectedException e) {
+            throw new RejectJobException(e.getMessage(), e);
+        }
     }
 }

@@ -8,7 +8,6 @@ import dev.packline.queue.worker.RejectJobException;
 import dev.packline.storage.ObjectStore;
 import dev.packline.storage.StoredObject;
 import dev.packline.worker.mother.Mother;
-import dev.packline.worker.mother.MotherRejectedException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,18 +32,8 @@ public final class UploadStage implements JobHandler {
         String requestId = p.text("requestId");
         int index = p.integer("index");
         String expectedSha = p.text("sha256");
-        ObjectStore store;
-        try {
-            store = ctx.store(p.text("outputStore"));
-        } catch (IllegalArgumentException e) {
-            throw new RejectJobException(e.getMessage());
-        }
-        Mother mother;
-        try {
-            mother = ctx.mothers().fetch(p.text("mother"));
-        } catch (MotherRejectedException e) {
-            throw new RejectJobException(e.getMessage(), e);
-        }
+        ObjectStore store = ctx.store(p.text("outputStore"));
+        Mother mother = ctx.mother(p.text("mother"));
         if (!mother.sha256().equals(p.text("motherSha256"))) {
             throw new RejectJobException("the mother at " + p.text("mother") + " changed since it was packaged (SHA-256 "
                     + mother.sha256() + ", packaged from " + p.text("motherSha256") + "); submit a new request");
