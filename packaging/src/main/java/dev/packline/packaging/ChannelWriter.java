@@ -1,0 +1,339 @@
+package dev.packline.packaging;
+
+import static dev.packline.packaging.PackagingException.Problem.INVALID_ARGUMENT;
+import static dev.packline.packaging.PackagingException.Problem.IO;
+import static dev.packline.packaging.PackagingException.Problem.NOT_SIGNED;
+import static dev.packline.packaging.PackagingException.Problem.REFUSED;
+import static dev.packline.packaging.PackagingException.Problem.VERIFICATION_FAILED;
+
+import dev.packline.packaging.internal.apk.ApkLayout;
+import dev.packline.packaging.internal.apk.ChannelPairs;
+import dev.packline.packaging.internal.apk.SignatureCheck;
+import dev.packline.packaging.internal.apk.SigningBlock;
+import dev.packline.packaging.internal.apk.StructuralCheck;
+import dev.packline.packaging.internal.apk.V1ChannelEntry;
+import dev.packline.packaging.internal.io.FileRegions;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Writes channel APKs from one signed mother. {@link #open} runs every pre-check that needs only
+ * the mother's structure; {@link #verifyMother} checks its signatures with apksig (once); each
+ * {@link #write} streams the mother's entries with a kernel file copy, appends a new tail (signing
+ * block with the channel pair, central directory, end records) and verifies the result before it
+ * is renamed into place. See docs/packaging.md for the verification argument.
+ *
+ * <p>Thread-safe: any number of threads (virtual ones included) may call {@link #tail} and
+ * {@link #write} concurrently. The mother stays open until {@link #close}; heap use per write is
+ * the tail, independent of the APK's size.
+ */
+public final class ChannelWriter implements AutoCloseable {
+
+    /** Channel format and whether a mother's v4 signature may be dropped from the outputs. */
+    public record Options(ChannelFormat format, boolean dropV4) {
+        public Options {
+            Objects.requireNonNull(format, "format");
+            if (format == ChannelFormat.V1_ENTRY) {
+                throw new IllegalArgumentException("v1 entries are chosen by the mother, not by the caller");
+            }
+        }
+
+        public static Options defaults() {
+            return new Options(ChannelFormat.WALLE, false);
+        }
+    }
+
+    private final ApkLayout layout;
+    private final ManifestFacts manifest;
+    private final Options options;
+    private final FileChannel mother;
+    private final long motherSize;
+    private final FileTime motherModified;
+    private final boolean v1Route;
+    private final ReentrantLock lock = new ReentrantLock();
+    private SignatureReport motherReport;
+    private MessageDigest prefixDigest;
+    private volatile boolean motherVerified;
+    private volatile boolean referenceVerified;
+
+    private ChannelWriter(ApkLayout layout, ManifestFacts manifest, Options options, FileChannel mother, boolean v1Route)
+            throws IOException {
+        this.layout = layout;
+        this.manifest = manifest;
+        this.options = options;
+        this.mother = mother;
+        this.motherSize = mother.size();
+        this.motherModified = Files.getLastModifiedTime(layout.path());
+        this.v1Route = v1Route;
+    }
+
+    /**
+     * Opens the mother and runs the structural pre-checks, each with its own error: readable, a
+     * ZIP, an APK, signed, no channel yet, no v4 signature unless dropping it is allowed, and for
+     * v1-only APKs a targetSdk below 30.
+     */
+    public static ChannelWriter open(Path motherPath, Options options) throws PackagingException {
+        Objects.requireNonNull(options, "options");
+        ApkLayout layout = ApkLayout.read(motherPath);
+        ManifestFacts manifest = ManifestFacts.read(motherPath);
+        boolean v1Route = !layout.signedWithBlock();
+        if (v1Route && !layout.hasV1Signature()) {
+            throw new PackagingException(NOT_SIGNED, "APK is not signed: " + motherPath.getFileName()
+                    + " has no v1 JAR signature and no v2/v3 signature in an APK Signing Block");
+        }
+        Optional<ChannelInfo> existing = v1Route
+                ? layout.v1ChannelEntry().map(entry -> new ChannelInfo(
+                        entry.name().substring(ApkLayout.V1_CHANNEL_PREFIX.length()), java.util.Map.of(), ChannelFormat.V1_ENTRY))
+                : ChannelPairs.decode(layout.signingBlock().orElseThrow());
+        if (existing.isPresent()) {
+            throw new PackagingException(REFUSED, "APK already carries channel '" + existing.get().name()
+                    + "'; write channels from the mother, or strip this one first (channel strip)");
+        }
+        if (Files.exists(layout.idsigPath()) && !options.dropV4()) {
+            throw new PackagingException(REFUSED, "mother has a v4 signature (" + layout.idsigPath().getFileName()
+                    + "): v4 hashes the whole file, so every channel APK's v4 signature would be stale; "
+                    + "pass --drop-v4 to write channel APKs without v4 (re-sign v4 afterwards if you need it)");
+        }
+        if (v1Route && layout.zip().zip64()) {
+            throw new PackagingException(REFUSED, "APK is a v1-only ZIP64 archive, which apksig cannot verify;"
+                    + " channels are not written into APKs whose result cannot be verified");
+        }
+        if (v1Route && manifest.targetSdk() >= 30) {
+            throw new PackagingException(REFUSED, "APK is signed with v1 only and targets SDK " + manifest.targetSdk()
+                    + ": Android 11+ requires v2 or later for targetSdk 30+, so it cannot install with any channel; "
+                    + "sign the mother with v2/v3 and write channels into its signing block");
+        }
+        try {
+            return new ChannelWriter(layout, manifest, options, FileChannel.open(motherPath, StandardOpenOption.READ), v1Route);
+        } catch (IOException e) {
+            throw new PackagingException(IO, "cannot open " + motherPath + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** What the mother's manifest says (for output names). */
+    public ManifestFacts manifest() {
+        return manifest;
+    }
+
+    /** The format channels are written in: the option for signing-block APKs, v1 entries otherwise. */
+    public ChannelFormat format() {
+        return v1Route ? ChannelFormat.V1_ENTRY : options.format();
+    }
+
+    /**
+     * Verifies the mother's signatures with apksig, once (later calls return the same report).
+     * ZIP64 mothers cannot be verified by apksig; for them the report is null and every channel is
+     * checked structurally. Throws NOT_SIGNED when the signature does not verify.
+     */
+    public SignatureReport verifyMother() throws PackagingException {
+        if (motherVerified) {
+            return motherReport;
+        }
+        lock.lock();
+        try {
+            if (!motherVerified) {
+                if (!layout.zip().zip64()) {
+                    Optional<Path> idsig = Files.exists(layout.idsigPath()) ? Optional.of(layout.idsigPath()) : Optional.empty();
+                    SignatureReport report = SignatureCheck.verify(layout.path(), idsig);
+                    if (!report.verified()) {
+                        throw new PackagingException(NOT_SIGNED, "mother's signature does not verify: "
+                                + String.join("; ", report.errors()));
+                    }
+                    motherReport = report;
+                }
+                motherVerified = true;
+            }
+            return motherReport;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The channel APK as mother prefix plus tail, for uploaders that copy the prefix server-side.
+     * Before the first tail is handed out, one channel APK of this mother is written to a temporary
+     * file and verified fully, so tails are never based on an unverified construction.
+     */
+    public ChannelTail tail(Channel channel) throws PackagingException {
+        requireBlockRoute();
+        ChannelTail tail = buildTail(channel);
+        if (!referenceVerified && !layout.zip().zip64()) {
+            try {
+                Path reference = Files.createTempFile("packline-reference-", ".apk");
+                try {
+                    write(channel, reference);
+                } finally {
+                    Files.deleteIfExists(reference);
+                }
+            } catch (IOException e) {
+                throw new PackagingException(IO, "cannot write the reference channel APK: " + e.getMessage(), e);
+            }
+        }
+        return tail;
+    }
+
+    /** Writes the channel APK to {@code output} (replacing it) and verifies it before reporting it done. */
+    public WrittenChannel write(Channel channel, Path output) throws PackagingException {
+        Objects.requireNonNull(channel, "channel");
+        verifyMother();
+        Path directory = output.toAbsolutePath().getParent();
+        Path partial = null;
+        try {
+            if (Files.exists(output) && Files.isSameFile(output, layout.path())) {
+                throw new PackagingException(INVALID_ARGUMENT, "output " + output + " is the mother itself");
+            }
+            partial = Files.createTempFile(directory, ".packline-", ".partial");
+            WrittenChannel written = v1Route ? writeV1(channel, partial, output) : writeIntoBlock(channel, partial, output);
+            requireMotherUnchanged();
+            Files.move(partial, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return written;
+        } catch (IOException e) {
+            throw new PackagingException(IO, "cannot write " + output + ": " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(partial);
+        }
+    }
+
+    private WrittenChannel writeIntoBlock(Channel channel, Path partial, Path output) throws PackagingException, IOException {
+        ChannelTail tail = buildTail(channel);
+        WrittenChannel.Verification verification;
+        try (FileChannel target = FileChannel.open(partial, StandardOpenOption.WRITE, StandardOpenOption.READ,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            FileRegions.copy(mother, 0, tail.prefixLength(), target, 0);
+            FileRegions.write(target, tail.tailBytesUnsafe(), tail.prefixLength());
+            StructuralCheck.verify(partial, target, layout, channel, tail.tailBytesUnsafe());
+        }
+        if (layout.zip().zip64()) {
+            verification = WrittenChannel.Verification.STRUCTURAL_ZIP64;
+        } else {
+            verification = verifyReferenceOnce(partial, channel);
+        }
+        MessageDigest digest = prefixDigest();
+        digest.update(tail.tailBytesUnsafe());
+        return new WrittenChannel(channel, output, tail.totalLength(), HexFormat.of().formatHex(digest.digest()),
+                options.format(), verification);
+    }
+
+    private WrittenChannel writeV1(Channel channel, Path partial, Path output) throws PackagingException, IOException {
+        if (!channel.extras().isEmpty()) {
+            throw new PackagingException(INVALID_ARGUMENT, "channel '" + channel.name()
+                    + "': a v1-only APK carries the channel as an empty META-INF entry, which cannot hold extras");
+        }
+        try (FileChannel target = FileChannel.open(partial, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            FileRegions.copy(mother, 0, motherSize, target, 0);
+        }
+        V1ChannelEntry.add(partial, channel);
+        // v1 digests cover entry data and zip4j rewrites the central directory: no cheap equivalence, verify fully
+        verifyFully(partial, channel);
+        try (FileChannel written = FileChannel.open(partial, StandardOpenOption.READ)) {
+            return new WrittenChannel(channel, output, written.size(), FileRegions.sha256(written), ChannelFormat.V1_ENTRY,
+                    WrittenChannel.Verification.APKSIG);
+        }
+    }
+
+    private ChannelTail buildTail(Channel channel) throws PackagingException {
+        if (!channel.extras().isEmpty() && options.format() == ChannelFormat.VASDOLLY) {
+            throw new PackagingException(INVALID_ARGUMENT, "channel '" + channel.name()
+                    + "' has extras, which the vasdolly format cannot carry; use walle or both");
+        }
+        SigningBlock block = layout.signingBlock().orElseThrow().with(ChannelPairs.encode(channel, options.format()));
+        byte[] blockBytes = block.encode();
+        byte[] centralDirectory = layout.tail().movedTo(layout.prefixLength() + blockBytes.length);
+        byte[] tail = new byte[blockBytes.length + centralDirectory.length];
+        System.arraycopy(blockBytes, 0, tail, 0, blockBytes.length);
+        System.arraycopy(centralDirectory, 0, tail, blockBytes.length, centralDirectory.length);
+        return new ChannelTail(channel, layout.prefixLength(), tail);
+    }
+
+    /** The first channel APK of this mother is verified by apksig; later ones are compared structurally to it. */
+    private WrittenChannel.Verification verifyReferenceOnce(Path written, Channel channel) throws PackagingException {
+        if (referenceVerified) {
+            return WrittenChannel.Verification.SAME_AS_VERIFIED;
+        }
+        lock.lock();
+        try {
+            if (referenceVerified) {
+                return WrittenChannel.Verification.SAME_AS_VERIFIED;
+            }
+            verifyFully(written, channel);
+            referenceVerified = true;
+            return WrittenChannel.Verification.APKSIG;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** apksig on the written file: verified, with the mother's schemes (less v4) and signer, and the channel reads back. */
+    private void verifyFully(Path written, Channel channel) throws PackagingException {
+        SignatureReport report = SignatureCheck.verify(written, Optional.empty());
+        Set<SignatureScheme> expected = EnumSet.copyOf(motherReport.schemes());
+        expected.remove(SignatureScheme.V4);
+        if (!report.verified() || !report.schemes().equals(expected)
+                || !report.signerCertificateSha256().equals(motherReport.signerCertificateSha256())) {
+            throw new PackagingException(VERIFICATION_FAILED, "channel APK for '" + channel.name()
+                    + "' does not verify like its mother: schemes " + report.schemes() + " (mother " + expected + ")"
+                    + (report.errors().isEmpty() ? "" : ", errors: " + String.join("; ", report.errors())));
+        }
+        Optional<ChannelInfo> info = ChannelReader.read(written);
+        if (info.isEmpty() || !info.get().matches(channel)) {
+            throw new PackagingException(VERIFICATION_FAILED, "channel APK for '" + channel.name()
+                    + "' reads back as " + info.map(ChannelInfo::name).orElse("no channel"));
+        }
+    }
+
+    /** SHA-256 state after the mother's prefix, computed once; each output's hash continues a clone of it. */
+    private MessageDigest prefixDigest() throws IOException {
+        lock.lock();
+        try {
+            if (prefixDigest == null) {
+                MessageDigest digest = FileRegions.sha256();
+                FileRegions.digest(mother, 0, layout.prefixLength(), digest);
+                prefixDigest = digest;
+            }
+            return (MessageDigest) prefixDigest.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("SHA-256 digests of the JDK are cloneable", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void requireMotherUnchanged() throws PackagingException, IOException {
+        if (Files.size(layout.path()) != motherSize || !Files.getLastModifiedTime(layout.path()).equals(motherModified)) {
+            throw new PackagingException(VERIFICATION_FAILED, "mother " + layout.path() + " changed while channels were written");
+        }
+    }
+
+    private void requireBlockRoute() throws PackagingException {
+        if (v1Route) {
+            throw new PackagingException(REFUSED, "a v1-only APK's channel is a ZIP entry, not a tail; use write()");
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // a leftover .partial file is harmless and says what it is
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        mother.close();
+    }
+}
