@@ -45,6 +45,8 @@ public final class MotherCache {
     private final Params params;
     private final Path dir;
     private final Map<String, CompletableFuture<Mother>> byLocation = new ConcurrentHashMap<>();
+    /** When each cached file was last asked for. Kept in memory, not as file times: a mother's bytes and times never change once cached. */
+    private final Map<Path, Long> lastUsed = new ConcurrentHashMap<>();
     private final List<Path> roots;
 
     public MotherCache(Params params) throws IOException {
@@ -72,7 +74,7 @@ public final class MotherCache {
             try {
                 Mother mother = existing.get();
                 if (Files.isRegularFile(mother.file())) {
-                    Files.setLastModifiedTime(mother.file(), java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+                    lastUsed.put(mother.file(), System.nanoTime());
                     return mother;
                 }
                 byLocation.remove(location, existing); // evicted since: fetch again
@@ -101,7 +103,12 @@ public final class MotherCache {
             }
             String hex = HexFormat.of().formatHex(sha.digest());
             Path target = dir.resolve(hex + ".apk");
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            if (Files.exists(target)) {
+                Files.delete(temp); // the same bytes under another location: keep the cached file untouched (writers may have it open)
+            } else {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            }
+            lastUsed.put(target, System.nanoTime());
             log.info("mother {} cached as {} ({} bytes)", location, hex, size);
             evict(target);
             return new Mother(hex, target, size);
@@ -175,7 +182,8 @@ public final class MotherCache {
     private synchronized void evict(Path keep) throws IOException {
         List<Path> files;
         try (Stream<Path> list = Files.list(dir)) {
-            files = list.filter(p -> p.getFileName().toString().endsWith(".apk")).sorted(Comparator.comparing(MotherCache::lastUsed)).toList();
+            files = list.filter(p -> p.getFileName().toString().endsWith(".apk"))
+                    .sorted(Comparator.comparing((Path p) -> lastUsed.getOrDefault(p, Long.MIN_VALUE))).toList();
         }
         long total = 0;
         for (Path f : files) {
@@ -188,16 +196,9 @@ public final class MotherCache {
             if (!f.equals(keep)) {
                 total -= Files.size(f);
                 Files.deleteIfExists(f);
+                lastUsed.remove(f);
                 log.info("mother cache over {} bytes: evicted {}", params.maxBytes(), f.getFileName());
             }
-        }
-    }
-
-    private static long lastUsed(Path file) {
-        try {
-            return Files.getLastModifiedTime(file).toMillis();
-        } catch (IOException e) {
-            return 0;
         }
     }
 

@@ -1,0 +1,142 @@
+package dev.packline.worker;
+
+import dev.packline.settings.SettingsException;
+import dev.packline.worker.alarm.LogAlertChannel;
+import dev.packline.worker.metrics.MetricsEndpoint;
+import dev.packline.worker.stage.PackagingTools;
+import dev.packline.worker.supervisor.Supervisor;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code bin/packline worker --config FILE [--redis URL] [--supervise [--processes N]]}: one worker
+ * process, or a supervisor of N. The exit status says what happened (see {@link ExitCode} and
+ * docs/operations.md). No logger is created before the configuration chose the log format.
+ */
+public final class WorkerMain {
+    static final String USAGE = """
+            Usage: bin/packline worker --config FILE [--redis URL] [--metrics-port N]
+                   bin/packline worker --supervise [--processes N] --config FILE [--redis URL]
+            Runs a Packline worker: it consumes the queues named in the config (config/worker.yml is the
+            commented example). With --supervise, starts N worker processes and keeps them running.
+              --redis URL        overrides redis.url (also PACKLINE_REDIS_URL)
+              --metrics-port N   overrides metrics.port (supervised workers get port + 1 + slot)
+            Exit status: 0 stopped (SIGTERM, or its queue versions retired), 1 crashed, 2 invalid
+            configuration, 3 recycled after worker.maxJobsPerWorker jobs (restart it at once).""";
+
+    private WorkerMain() {
+    }
+
+    public static void main(String[] argv) {
+        System.exit(run(argv));
+    }
+
+    static int run(String[] argv) {
+        String config = null;
+        String redis = null;
+        Integer metricsPort = null;
+        Integer processes = null;
+        boolean supervise = false;
+        try {
+            for (int i = 0; i < argv.length; i++) {
+                switch (argv[i]) {
+                    case "--help", "-h" -> {
+                        System.out.println(USAGE);
+                        return ExitCode.STOPPED.status();
+                    }
+                    case "--config" -> config = argv[++i];
+                    case "--redis" -> redis = argv[++i];
+                    case "--metrics-port" -> metricsPort = Integer.parseInt(argv[++i]);
+                    case "--processes" -> processes = Integer.parseInt(argv[++i]);
+                    case "--supervise" -> supervise = true;
+                    default -> throw new IllegalArgumentException("unknown option '" + argv[i] + "'");
+                }
+            }
+            if (config == null) {
+                throw new IllegalArgumentException("--config FILE is required");
+            }
+        } catch (ArrayIndexOutOfBoundsException | IllegalArgumentException e) {
+            System.err.println("worker: " + (e instanceof ArrayIndexOutOfBoundsException ? "an option lacks its value" : e.getMessage()));
+            System.err.println(USAGE);
+            return ExitCode.BAD_CONFIG.status();
+        }
+        WorkerConfig loaded;
+        try {
+            loaded = WorkerConfig.load(Path.of(config), System.getenv());
+        } catch (SettingsException e) {
+            System.err.println("worker: " + e.getMessage());
+            return ExitCode.BAD_CONFIG.status();
+        }
+        if (redis != null) {
+            loaded = loaded.withRedisUrl(redis);
+        }
+        if (metricsPort != null) {
+            loaded = loaded.withMetricsPort(metricsPort);
+        }
+        System.setProperty("packline.log.format", loaded.logFormat().name());
+        return supervise ? supervise(loaded, config, redis, processes) : work(loaded);
+    }
+
+    private static int work(WorkerConfig config) {
+        org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(WorkerMain.class);
+        WorkerApp app;
+        try {
+            app = new WorkerApp(config, PackagingTools.channelBuilder(), PackagingTools.patchMaker(), new LogAlertChannel(), Clock.systemUTC());
+            app.start();
+        } catch (Exception e) {
+            log.error("worker could not start: {}", e.getMessage(), e);
+            return ExitCode.CRASHED.status();
+        }
+        WorkerApp running = app;
+        Runtime.getRuntime().addShutdownHook(new Thread(running::close, "shutdown"));
+        try {
+            var reason = app.worker().fetchingStopped().get();
+            app.close();
+            if (reason == dev.packline.queue.worker.Worker.StopReason.RECYCLE) {
+                log.info("worker started {} jobs; exiting to be replaced by a fresh process", config.maxJobsPerWorker());
+                return ExitCode.RECYCLE.status();
+            }
+            log.info("every queue version this worker served is retired; exiting");
+            return ExitCode.STOPPED.status();
+        } catch (Exception e) {
+            log.error("worker failed: {}", e.getMessage(), e);
+            app.close();
+            return ExitCode.CRASHED.status();
+        }
+    }
+
+    private static int supervise(WorkerConfig config, String configFile, String redis, Integer processes) {
+        org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(WorkerMain.class);
+        WorkerConfig.Supervision policy = config.supervision();
+        if (processes != null) {
+            policy = new WorkerConfig.Supervision(processes, policy.restartBackoffInitial(), policy.restartBackoffMax(),
+                    policy.crashLoopCrashes(), policy.crashLoopWindow());
+        }
+        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        String classpath = System.getProperty("java.class.path");
+        int basePort = config.metricsPort();
+        try (MetricsEndpoint metrics = new MetricsEndpoint()) {
+            metrics.start(config.metricsBind(), basePort);
+            Supervisor supervisor = new Supervisor(new Supervisor.Params(slot -> {
+                List<String> command = new ArrayList<>(List.of(java, "-cp", classpath, WorkerMain.class.getName(), "--config", configFile,
+                        "--metrics-port", Integer.toString(basePort == 0 ? 0 : basePort + 1 + slot)));
+                if (redis != null) {
+                    command.addAll(List.of("--redis", redis));
+                }
+                return command;
+            }, policy, config.timings().shutdownTimeout().plus(Duration.ofSeconds(5)), new LogAlertChannel(), metrics.registry(), Clock.systemUTC()));
+            Runtime.getRuntime().addShutdownHook(new Thread(supervisor::close, "supervisor-shutdown"));
+            supervisor.start();
+            log.info("supervising {} worker processes; metrics on {}:{}", policy.processes(), config.metricsBind(), metrics.port());
+            supervisor.allEnded().join();
+            return ExitCode.STOPPED.status();
+        } catch (RuntimeException e) {
+            log.error("supervisor failed: {}", e.getMessage(), e);
+            return ExitCode.CRASHED.status();
+        }
+    }
+}

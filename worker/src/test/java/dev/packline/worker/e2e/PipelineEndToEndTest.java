@@ -1,0 +1,112 @@
+package dev.packline.worker.e2e;
+
+import dev.packline.packaging.Patcher;
+import dev.packline.pipeline.PackagingRequest;
+import dev.packline.pipeline.RequestStatus;
+import dev.packline.pipeline.RequestStore;
+import dev.packline.pipeline.Submitter;
+import dev.packline.queue.QueueClient;
+import dev.packline.queue.TestRedis;
+import dev.packline.queue.redis.RedisConnector;
+import dev.packline.queue.redis.RedisQueueBroker;
+import dev.packline.settings.Settings;
+import dev.packline.worker.WorkerApp;
+import dev.packline.worker.WorkerConfig;
+import dev.packline.worker.alarm.Alert;
+import dev.packline.worker.alarm.AlertChannel;
+import dev.packline.worker.stage.PackagingTools;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.UnifiedJedis;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A request of 50 channels through every stage on a real Redis, real signed APKs and the local store. */
+class PipelineEndToEndTest {
+    @TempDir
+    Path temp;
+
+    @Test
+    void fiftyChannelsAndADiffGoThroughEveryStageAndEveryOutputVerifies() throws Exception {
+        Path apks = Files.createDirectories(temp.resolve("apks"));
+        Path oldMother = PipelineFixture.mother(apks, "game-0.9.apk", 7);
+        Path newMother = PipelineFixture.mother(apks, "game-1.0.apk", 8);
+        WorkerConfig config = WorkerConfig.read(Settings.parse("e2e.yml", PipelineFixture.yaml(TestRedis.url(), apks, temp, ""), Map.of()));
+        List<Alert> notifications = new CopyOnWriteArrayList<>();
+        AlertChannel channel = new AlertChannel() {
+            @Override
+            public String name() {
+                return "test";
+            }
+
+            @Override
+            public void send(Alert alert) {
+                notifications.add(alert);
+            }
+        };
+        try (RedisQueueBroker broker = TestRedis.broker(Clock.systemUTC()); UnifiedJedis redis = RedisConnector.open(TestRedis.url(), 4)) {
+            PipelineFixture.ensureStageQueues(broker);
+            RequestStore requests = new RequestStore(redis, Clock.systemUTC(), Duration.ofDays(1));
+            PackagingRequest request = PipelineFixture.request(newMother, 50, List.of(oldMother));
+            try (WorkerApp app = new WorkerApp(config, PackagingTools.channelBuilder(), PackagingTools.patchMaker(), channel, Clock.systemUTC()).start()) {
+                new Submitter(requests, new QueueClient(broker), 5, Duration.ofMinutes(2)).submit(request);
+
+                awaitFinished(requests, request.id(), 120);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (notifications.stream().noneMatch(a -> a.key().equals("request:" + request.id())) && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                while (requests.status(request.id()).orElseThrow().diffs().stream().anyMatch(d -> !"done".equals(d.get("state")))
+                        && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.metricsPort() + "/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+                assertTrue(metrics.lines().anyMatch(l -> l.startsWith("packline_jobs_finished_total{") && l.contains("outcome=\"completed\"")
+                        && l.contains("queue=\"upload\"")), "metrics show the work:\n" + metrics.lines().filter(l -> l.startsWith("packline_jobs")).toList());
+            }
+
+            RequestStatus status = requests.status(request.id()).orElseThrow();
+            PipelineFixture.verifyOutputs(status, temp.resolve("store"));
+            assertEquals(50L, status.counts().get("package.done"));
+            assertEquals(50L, status.counts().get("upload.done"));
+            List<Alert> summaries = notifications.stream().filter(a -> a.key().equals("request:" + request.id())).toList();
+            assertEquals(1, summaries.size(), "exactly one notification");
+            assertTrue(summaries.get(0).text().startsWith("50 of 50 channels done"), summaries.get(0).text());
+
+            assertEquals(1, status.diffs().size());
+            Map<String, Object> diff = status.diffs().get(0);
+            assertEquals("done", diff.get("state"), diff.toString());
+            Path patched = temp.resolve("patched.apk");
+            new Patcher(1L << 30).apply(oldMother, temp.resolve("store").resolve((String) diff.get("objectKey")), patched);
+            assertEquals(PipelineFixture.sha256(newMother), PipelineFixture.sha256(patched), "the stored patch turns the old mother into the new");
+        }
+    }
+
+    static RequestStatus awaitFinished(RequestStore requests, String id, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            RequestStatus status = requests.status(id).orElse(null);
+            if (status != null && status.finished()) {
+                return status;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("request " + id + " did not finish within " + seconds + " s: " + requests.status(id).orElse(null));
+    }
+}
