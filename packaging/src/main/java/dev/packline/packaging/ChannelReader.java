@@ -57,7 +57,7 @@ public final class ChannelReader {
         try {
             partial = Files.createTempFile(output.toAbsolutePath().getParent(), ".packline-", ".partial");
             try (FileChannel source = FileChannel.open(apk, StandardOpenOption.READ);
-                    FileChannel target = FileChannel.open(partial, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                    FileChannel target = FileChannel.open(partial, StandardOpenOption.WRITE)) {
                 if (layout.signingBlock().isPresent()) {
                     SigningBlock block = layout.signingBlock().get().without(ChannelPairs.IDS);
                     byte[] blockBytes = block.encode();

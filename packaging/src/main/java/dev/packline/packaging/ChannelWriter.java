@@ -8,7 +8,6 @@ import static dev.packline.packaging.PackagingException.Problem.VERIFICATION_FAI
 
 import dev.packline.packaging.internal.apk.ApkLayout;
 import dev.packline.packaging.internal.apk.ChannelPairs;
-import dev.packline.packaging.internal.apk.SignatureCheck;
 import dev.packline.packaging.internal.apk.SigningBlock;
 import dev.packline.packaging.internal.apk.StructuralCheck;
 import dev.packline.packaging.internal.apk.V1ChannelEntry;
@@ -21,12 +20,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
-import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Writes channel APKs from one signed mother. {@link #open} runs every pre-check that needs only
@@ -62,11 +58,7 @@ public final class ChannelWriter implements AutoCloseable {
     private final long motherSize;
     private final FileTime motherModified;
     private final boolean v1Route;
-    private final ReentrantLock lock = new ReentrantLock();
-    private SignatureReport motherReport;
-    private MessageDigest prefixDigest;
-    private volatile boolean motherVerified;
-    private volatile boolean referenceVerified;
+    private final ReferenceVerification reference;
 
     private ChannelWriter(ApkLayout layout, ManifestFacts manifest, Options options, FileChannel mother, boolean v1Route)
             throws IOException {
@@ -77,6 +69,7 @@ public final class ChannelWriter implements AutoCloseable {
         this.motherSize = mother.size();
         this.motherModified = Files.getLastModifiedTime(layout.path());
         this.v1Route = v1Route;
+        this.reference = new ReferenceVerification(layout, mother);
     }
 
     /**
@@ -134,31 +127,13 @@ public final class ChannelWriter implements AutoCloseable {
 
     /**
      * Verifies the mother's signatures with apksig, once (later calls return the same report).
-     * ZIP64 mothers cannot be verified by apksig; for them the report is null and every channel is
-     * checked structurally. Throws NOT_SIGNED when the signature does not verify.
+     * Writing does not need it: the first channel APK is verified fully instead, which by the same
+     * equivalence argument covers the mother (docs/packaging.md), and costs one full read less.
+     * Call it to fail early, before any output is written. ZIP64 mothers cannot be verified by
+     * apksig; for them the report is null. Throws NOT_SIGNED when the signature does not verify.
      */
     public SignatureReport verifyMother() throws PackagingException {
-        if (motherVerified) {
-            return motherReport;
-        }
-        lock.lock();
-        try {
-            if (!motherVerified) {
-                if (!layout.zip().zip64()) {
-                    Optional<Path> idsig = Files.exists(layout.idsigPath()) ? Optional.of(layout.idsigPath()) : Optional.empty();
-                    SignatureReport report = SignatureCheck.verify(layout.path(), idsig);
-                    if (!report.verified()) {
-                        throw new PackagingException(NOT_SIGNED, "mother's signature does not verify: "
-                                + String.join("; ", report.errors()));
-                    }
-                    motherReport = report;
-                }
-                motherVerified = true;
-            }
-            return motherReport;
-        } finally {
-            lock.unlock();
-        }
+        return reference.verifyMother();
     }
 
     /**
@@ -169,7 +144,7 @@ public final class ChannelWriter implements AutoCloseable {
     public ChannelTail tail(Channel channel) throws PackagingException {
         requireBlockRoute();
         ChannelTail tail = buildTail(channel);
-        if (!referenceVerified && !layout.zip().zip64()) {
+        if (!reference.verified() && !layout.zip().zip64()) {
             try {
                 Path reference = Files.createTempFile("packline-reference-", ".apk");
                 try {
@@ -186,19 +161,30 @@ public final class ChannelWriter implements AutoCloseable {
 
     /** Writes the channel APK to {@code output} (replacing it) and verifies it before reporting it done. */
     public WrittenChannel write(Channel channel, Path output) throws PackagingException {
+        return complete(stage(channel, output));
+    }
+
+    /**
+     * A channel APK written to a partial file beside its output and checked structurally, not yet
+     * renamed into place nor reported: it waits for the reference verification (see {@link ChannelBatch}).
+     */
+    record Staged(Channel channel, Path partial, Path output, ChannelTail tail, boolean isReference,
+            WrittenChannel verifiedV1) {
+    }
+
+    /** First half of {@link #write}: everything but waiting for the reference, hashing and renaming. */
+    Staged stage(Channel channel, Path output) throws PackagingException {
         Objects.requireNonNull(channel, "channel");
-        verifyMother();
-        Path directory = output.toAbsolutePath().getParent();
+        reference.requireMotherNotKnownBad();
         Path partial = null;
         try {
             if (Files.exists(output) && Files.isSameFile(output, layout.path())) {
                 throw new PackagingException(INVALID_ARGUMENT, "output " + output + " is the mother itself");
             }
-            partial = Files.createTempFile(directory, ".packline-", ".partial");
-            WrittenChannel written = v1Route ? writeV1(channel, partial, output) : writeIntoBlock(channel, partial, output);
-            requireMotherUnchanged();
-            Files.move(partial, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            return written;
+            partial = Files.createTempFile(output.toAbsolutePath().getParent(), ".packline-", ".partial");
+            Staged staged = v1Route ? stageV1(channel, partial, output) : stageIntoBlock(channel, partial, output);
+            partial = null;
+            return staged;
         } catch (IOException e) {
             throw new PackagingException(IO, "cannot write " + output + ": " + e.getMessage(), e);
         } finally {
@@ -206,40 +192,71 @@ public final class ChannelWriter implements AutoCloseable {
         }
     }
 
-    private WrittenChannel writeIntoBlock(Channel channel, Path partial, Path output) throws PackagingException, IOException {
+    /** Second half of {@link #write}: waits for the reference, then hashes, renames and reports. */
+    WrittenChannel complete(Staged staged) throws PackagingException {
+        try {
+            WrittenChannel written;
+            if (staged.verifiedV1() != null) {
+                written = staged.verifiedV1();
+            } else {
+                WrittenChannel.Verification verification = WrittenChannel.Verification.STRUCTURAL_ZIP64;
+                if (!layout.zip().zip64()) {
+                    reference.await(staged.channel(), staged.isReference());
+                    verification = staged.isReference() ? WrittenChannel.Verification.APKSIG
+                            : WrittenChannel.Verification.SAME_AS_VERIFIED;
+                }
+                MessageDigest digest = reference.prefixDigest();
+                digest.update(staged.tail().tailBytesUnsafe());
+                written = new WrittenChannel(staged.channel(), staged.output(), staged.tail().totalLength(),
+                        HexFormat.of().formatHex(digest.digest()), options.format(), verification);
+            }
+            requireMotherUnchanged();
+            Files.move(staged.partial(), staged.output(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return written;
+        } catch (IOException e) {
+            throw new PackagingException(IO, "cannot write " + staged.output() + ": " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(staged.partial());
+        }
+    }
+
+    /** True when {@link #complete} would not wait for the reference verification. */
+    boolean readyToComplete() {
+        return v1Route || reference.settled();
+    }
+
+    /** Drops a staged APK that will not be completed. */
+    void abandon(Staged staged) {
+        deleteQuietly(staged.partial());
+    }
+
+    private Staged stageIntoBlock(Channel channel, Path partial, Path output) throws PackagingException, IOException {
         ChannelTail tail = buildTail(channel);
-        WrittenChannel.Verification verification;
-        try (FileChannel target = FileChannel.open(partial, StandardOpenOption.WRITE, StandardOpenOption.READ,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        reference.startPrefixDigest();
+        // no TRUNCATE_EXISTING: the partial file is new and empty, and ext4 flushes O_TRUNC files on close
+        try (FileChannel target = FileChannel.open(partial, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
             FileRegions.copy(mother, 0, tail.prefixLength(), target, 0);
             FileRegions.write(target, tail.tailBytesUnsafe(), tail.prefixLength());
             StructuralCheck.verify(partial, target, layout, channel, tail.tailBytesUnsafe());
         }
-        if (layout.zip().zip64()) {
-            verification = WrittenChannel.Verification.STRUCTURAL_ZIP64;
-        } else {
-            verification = verifyReferenceOnce(partial, channel);
-        }
-        MessageDigest digest = prefixDigest();
-        digest.update(tail.tailBytesUnsafe());
-        return new WrittenChannel(channel, output, tail.totalLength(), HexFormat.of().formatHex(digest.digest()),
-                options.format(), verification);
+        boolean isReference = !layout.zip().zip64() && reference.offer(partial, channel);
+        return new Staged(channel, partial, output, tail, isReference, null);
     }
 
-    private WrittenChannel writeV1(Channel channel, Path partial, Path output) throws PackagingException, IOException {
+    private Staged stageV1(Channel channel, Path partial, Path output) throws PackagingException, IOException {
         if (!channel.extras().isEmpty()) {
             throw new PackagingException(INVALID_ARGUMENT, "channel '" + channel.name()
                     + "': a v1-only APK carries the channel as an empty META-INF entry, which cannot hold extras");
         }
-        try (FileChannel target = FileChannel.open(partial, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel target = FileChannel.open(partial, StandardOpenOption.WRITE)) {
             FileRegions.copy(mother, 0, motherSize, target, 0);
         }
         V1ChannelEntry.add(partial, channel);
         // v1 digests cover entry data and zip4j rewrites the central directory: no cheap equivalence, verify fully
-        verifyFully(partial, channel);
+        reference.verifyFully(partial, channel);
         try (FileChannel written = FileChannel.open(partial, StandardOpenOption.READ)) {
-            return new WrittenChannel(channel, output, written.size(), FileRegions.sha256(written), ChannelFormat.V1_ENTRY,
-                    WrittenChannel.Verification.APKSIG);
+            return new Staged(channel, partial, output, null, false, new WrittenChannel(channel, output, written.size(),
+                    FileRegions.sha256(written), ChannelFormat.V1_ENTRY, WrittenChannel.Verification.APKSIG));
         }
     }
 
@@ -255,59 +272,6 @@ public final class ChannelWriter implements AutoCloseable {
         System.arraycopy(blockBytes, 0, tail, 0, blockBytes.length);
         System.arraycopy(centralDirectory, 0, tail, blockBytes.length, centralDirectory.length);
         return new ChannelTail(channel, layout.prefixLength(), tail);
-    }
-
-    /** The first channel APK of this mother is verified by apksig; later ones are compared structurally to it. */
-    private WrittenChannel.Verification verifyReferenceOnce(Path written, Channel channel) throws PackagingException {
-        if (referenceVerified) {
-            return WrittenChannel.Verification.SAME_AS_VERIFIED;
-        }
-        lock.lock();
-        try {
-            if (referenceVerified) {
-                return WrittenChannel.Verification.SAME_AS_VERIFIED;
-            }
-            verifyFully(written, channel);
-            referenceVerified = true;
-            return WrittenChannel.Verification.APKSIG;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** apksig on the written file: verified, with the mother's schemes (less v4) and signer, and the channel reads back. */
-    private void verifyFully(Path written, Channel channel) throws PackagingException {
-        SignatureReport report = SignatureCheck.verify(written, Optional.empty());
-        Set<SignatureScheme> expected = EnumSet.copyOf(motherReport.schemes());
-        expected.remove(SignatureScheme.V4);
-        if (!report.verified() || !report.schemes().equals(expected)
-                || !report.signerCertificateSha256().equals(motherReport.signerCertificateSha256())) {
-            throw new PackagingException(VERIFICATION_FAILED, "channel APK for '" + channel.name()
-                    + "' does not verify like its mother: schemes " + report.schemes() + " (mother " + expected + ")"
-                    + (report.errors().isEmpty() ? "" : ", errors: " + String.join("; ", report.errors())));
-        }
-        Optional<ChannelInfo> info = ChannelReader.read(written);
-        if (info.isEmpty() || !info.get().matches(channel)) {
-            throw new PackagingException(VERIFICATION_FAILED, "channel APK for '" + channel.name()
-                    + "' reads back as " + info.map(ChannelInfo::name).orElse("no channel"));
-        }
-    }
-
-    /** SHA-256 state after the mother's prefix, computed once; each output's hash continues a clone of it. */
-    private MessageDigest prefixDigest() throws IOException {
-        lock.lock();
-        try {
-            if (prefixDigest == null) {
-                MessageDigest digest = FileRegions.sha256();
-                FileRegions.digest(mother, 0, layout.prefixLength(), digest);
-                prefixDigest = digest;
-            }
-            return (MessageDigest) prefixDigest.clone();
-        } catch (CloneNotSupportedException e) {
-            throw new IllegalStateException("SHA-256 digests of the JDK are cloneable", e);
-        } finally {
-            lock.unlock();
-        }
     }
 
     private void requireMotherUnchanged() throws PackagingException, IOException {

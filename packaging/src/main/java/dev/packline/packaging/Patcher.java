@@ -16,6 +16,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -76,7 +77,7 @@ public final class Patcher {
             byte[] newBytes = Files.readAllBytes(newFile);
             Path partial = Files.createTempFile(patchFile.toAbsolutePath().getParent(), ".packline-", ".partial");
             try {
-                try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(partial), 1 << 16)) {
+                try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(partial, StandardOpenOption.WRITE), 1 << 16)) {
                     Diff.diff(oldBytes, newBytes, out);
                 }
                 long diffMillis = (System.nanoTime() - started) / 1_000_000;
@@ -122,7 +123,7 @@ public final class Patcher {
             MessageDigest digest = FileRegions.sha256();
             Path partial = Files.createTempFile(newFile.toAbsolutePath().getParent(), ".packline-", ".partial");
             try {
-                try (OutputStream out = new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(partial), 1 << 16), digest)) {
+                try (OutputStream out = new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(partial, StandardOpenOption.WRITE), 1 << 16), digest)) {
                     Patch.patch(oldBytes, patchBytes, out);
                 }
                 Files.move(partial, newFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -49,6 +49,63 @@ class ConcurrentChannelsTest {
     }
 
     @Test
+    void aBatchReportsInOrderOnlyVerifiedApksAndFailuresInTheirPlace() throws Exception {
+        Path mother = Mothers.V2_ONLY.build(directory, 3_000_000, 5);
+        Path out = Files.createDirectories(directory.resolve("batch"));
+        java.util.Map<Channel, Path> plan = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 40; i++) {
+            Channel channel = i == 7 ? Channel.of("with-extras", java.util.Map.of("k", "v")) : Channel.of("batch-" + i);
+            plan.put(channel, out.resolve(channel.name() + ".apk"));
+        }
+        List<ChannelBatch.Outcome> outcomes = new ArrayList<>();
+        try (ChannelWriter writer = ChannelWriter.open(mother, new ChannelWriter.Options(ChannelFormat.VASDOLLY, false))) {
+            ChannelBatch.write(writer, plan, outcome -> {
+                if (outcome instanceof ChannelBatch.Written written) {
+                    assertTrue(Files.exists(written.written().file()), "reported only once renamed into place");
+                }
+                outcomes.add(outcome);
+            });
+        }
+        assertEquals(new ArrayList<>(plan.keySet()), outcomes.stream().map(ChannelBatch.Outcome::channel).toList());
+        ChannelBatch.Failed failed = (ChannelBatch.Failed) outcomes.get(7);
+        assertTrue(failed.error().getMessage().contains("vasdolly format cannot carry"), failed.error().getMessage());
+        for (ChannelBatch.Outcome outcome : outcomes) {
+            if (outcome instanceof ChannelBatch.Written written) {
+                Apksig.assertVerifies(written.written().file(), List.of("v2"));
+                assertEquals(written.channel().name(), ChannelReader.read(written.written().file()).orElseThrow().name());
+            }
+        }
+        try (var files = Files.list(out)) {
+            assertEquals(39, files.count(), "39 outputs and no partial file");
+        }
+    }
+
+    @Test
+    void whenTheMotherDoesNotVerifyEveryChannelOfTheBatchFailsAndNothingIsLeft() throws Exception {
+        Path mother = Mothers.V2_ONLY.build(directory, 500_000, 6);
+        try (var file = java.nio.channels.FileChannel.open(mother, java.nio.file.StandardOpenOption.WRITE)) {
+            file.write(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3, 4}), 100_000);
+        }
+        Path out = Files.createDirectories(directory.resolve("bad"));
+        java.util.Map<Channel, Path> plan = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 5; i++) {
+            plan.put(Channel.of("c" + i), out.resolve("c" + i + ".apk"));
+        }
+        List<ChannelBatch.Outcome> outcomes = new ArrayList<>();
+        try (ChannelWriter writer = ChannelWriter.open(mother, ChannelWriter.Options.defaults())) {
+            ChannelBatch.write(writer, plan, outcomes::add);
+        }
+        assertEquals(5, outcomes.size());
+        for (ChannelBatch.Outcome outcome : outcomes) {
+            PackagingException error = ((ChannelBatch.Failed) outcome).error();
+            assertEquals(PackagingException.Problem.NOT_SIGNED, error.problem(), error.getMessage());
+        }
+        try (var files = Files.list(out)) {
+            assertEquals(0, files.count());
+        }
+    }
+
+    @Test
     void theTailPlusTheMothersPrefixIsTheChannelApk() throws Exception {
         Path mother = Mothers.V31_KEY_ROTATION.build(directory, 1_000_000, 4);
         try (ChannelWriter writer = ChannelWriter.open(mother, new ChannelWriter.Options(ChannelFormat.BOTH, false))) {

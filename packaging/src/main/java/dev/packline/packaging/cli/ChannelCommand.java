@@ -5,6 +5,7 @@ import static dev.packline.packaging.PackagingException.Problem.IO;
 import dev.packline.packaging.ApkInspector;
 import dev.packline.packaging.ApkReport;
 import dev.packline.packaging.Channel;
+import dev.packline.packaging.ChannelBatch;
 import dev.packline.packaging.ChannelFormat;
 import dev.packline.packaging.ChannelInfo;
 import dev.packline.packaging.ChannelReader;
@@ -115,30 +116,27 @@ public final class ChannelCommand {
         List<Channel> channels = channels(line, extras);
         try (ChannelWriter writer = ChannelWriter.open(mother, new ChannelWriter.Options(format, line.has("drop-v4")))) {
             Map<Channel, Path> outputs = OutputNames.plan(template, writer.manifest(), channels, outputDirectory, mother);
-            writer.verifyMother();
             createDirectory(outputDirectory);
-            int exitCode = Console.OK;
-            for (Map.Entry<Channel, Path> output : outputs.entrySet()) {
-                try {
-                    WrittenChannel written = writer.write(output.getKey(), output.getValue());
-                    Map<String, Object> json = Console.object();
-                    json.put("channel", written.channel().name());
+            int[] exitCode = {Console.OK};
+            ChannelBatch.write(writer, outputs, outcome -> {
+                Map<String, Object> json = Console.object();
+                json.put("channel", outcome.channel().name());
+                if (outcome instanceof ChannelBatch.Written success) {
+                    WrittenChannel written = success.written();
                     json.put("file", written.file().toString());
                     json.put("bytes", written.bytes());
                     json.put("sha256", written.sha256());
                     json.put("format", written.format().label());
                     json.put("verification", written.verification().label());
                     console.json(json);
-                } catch (PackagingException e) {
-                    Map<String, Object> json = Console.object();
-                    json.put("channel", output.getKey().name());
-                    json.put("error", e.getMessage());
+                } else if (outcome instanceof ChannelBatch.Failed failure) {
+                    json.put("error", failure.error().getMessage());
                     console.json(json);
-                    int code = console.fail(e);
-                    exitCode = exitCode == Console.OK ? code : exitCode;
+                    int code = console.fail(failure.error());
+                    exitCode[0] = exitCode[0] == Console.OK ? code : exitCode[0];
                 }
-            }
-            return exitCode;
+            });
+            return exitCode[0];
         } catch (IOException e) {
             throw new PackagingException(IO, "cannot close " + mother + ": " + e.getMessage(), e);
         }

@@ -1,0 +1,227 @@
+package dev.packline.packaging.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.packline.packaging.Channel;
+import dev.packline.packaging.ChannelBatch;
+import dev.packline.packaging.ChannelWriter;
+import dev.packline.packaging.PackagingException;
+import dev.packline.packaging.WrittenChannel;
+import dev.packline.packaging.internal.io.FileRegions;
+import dev.packline.packaging.sample.SampleApkBuilder;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * {@code bin/packline bench channel}: builds a signed mother of the given size, then, for each
+ * round, writes a batch of channel APKs from it exactly as {@code channel write} does (a new writer
+ * each round, so the once-per-mother verification is paid every time) and makes as many plain
+ * copies of the mother, alternating which goes first so neither side always meets a warmer page
+ * cache or a busier disk. Every output is deleted as soon as it is done, on both sides. Prints one
+ * JSON line with both throughputs and the peak heap of the whole measured part.
+ */
+public final class ChannelBenchmark {
+    private static final String USAGE = """
+            Usage: bin/packline bench channel [--size-mb N] [--channels N] [--rounds N] [--dir DIR]
+
+              --size-mb N    size of the generated signed mother in MiB (default 200)
+              --channels N   channel APKs per batch, and plain copies per copy phase (default 50)
+              --rounds N     batches and copy phases, alternating which goes first (default 3)
+              --dir DIR      where the mother and outputs go (default: a temporary directory, removed after)
+
+            Prints one JSON line: channels per second and MiB/s for channel writes, MiB/s of a plain
+            file copy of the same mother in the same run, their ratio, and the channel phase's peak heap.
+            """;
+
+    private ChannelBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+        int sizeMb = 200;
+        int channels = 50;
+        int rounds = 3;
+        Path dir = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--help" -> {
+                    out.print(USAGE);
+                    return;
+                }
+                case "--size-mb" -> sizeMb = positive(args, ++i);
+                case "--channels" -> channels = positive(args, ++i);
+                case "--rounds" -> rounds = positive(args, ++i);
+                case "--dir" -> dir = Path.of(value(args, ++i));
+                default -> fail("unknown argument " + args[i]);
+            }
+        }
+        boolean temporary = dir == null;
+        Path work = temporary ? Files.createTempDirectory("packline-bench-") : Files.createDirectories(dir);
+        try {
+            out.println(new ObjectMapper().writeValueAsString(run(work, sizeMb, channels, rounds)));
+        } finally {
+            if (temporary) {
+                try (Stream<Path> files = Files.walk(work)) {
+                    for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(file);
+                    }
+                }
+            }
+        }
+    }
+
+    static Map<String, Object> run(Path work, int sizeMb, int channels, int rounds) throws IOException, PackagingException {
+        long buildStarted = System.nanoTime();
+        Path mother = new SampleApkBuilder().sdk(21, 33).payloadBytes((long) sizeMb << 20).build(work.resolve("mother.apk"));
+        double buildSeconds = seconds(buildStarted);
+        long motherBytes = Files.size(mother);
+
+        System.gc();
+        resetHeapPeaks();
+        long copyNanos = 0;
+        long channelNanos = 0;
+        int fullyVerified = 0;
+        // alternate which side goes first: page cache and disk writeback drift during a run
+        for (int pass = 0; pass < rounds; pass++) {
+            for (boolean channelPhase : pass % 2 == 0 ? new boolean[] {false, true} : new boolean[] {true, false}) {
+                long started = System.nanoTime();
+                if (channelPhase) {
+                    fullyVerified += writeChannels(mother, work, channels, pass);
+                    channelNanos += System.nanoTime() - started;
+                } else {
+                    for (int i = 0; i < channels; i++) {
+                        Path copy = work.resolve("copy-" + i + ".apk");
+                        plainCopy(mother, copy);
+                        Files.delete(copy);
+                    }
+                    copyNanos += System.nanoTime() - started;
+                }
+            }
+        }
+        double mib = (double) motherBytes * channels * rounds / (1 << 20);
+        double copySeconds = copyNanos / 1e9;
+        double channelSeconds = channelNanos / 1e9;
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("sizeMb", sizeMb);
+        json.put("channels", channels);
+        json.put("rounds", rounds);
+        json.put("motherBytes", motherBytes);
+        json.put("buildSeconds", round(buildSeconds));
+        json.put("channelSeconds", round(channelSeconds));
+        json.put("channelsPerSecond", round(channels * rounds / channelSeconds));
+        json.put("channelMiBPerSecond", round(mib / channelSeconds));
+        json.put("copySeconds", round(copySeconds));
+        json.put("copyMiBPerSecond", round(mib / copySeconds));
+        json.put("channelToCopyRatio", round(copySeconds / channelSeconds));
+        json.put("fullyVerifiedWithApksig", fullyVerified);
+        json.put("peakHeapBytes", peakHeapBytes());
+        json.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
+        json.put("cores", Runtime.getRuntime().availableProcessors());
+        json.put("java", Runtime.version().toString());
+        return json;
+    }
+
+    /**
+     * What {@code channel write} does: one writer, a batch of channels; each output is deleted as
+     * soon as it is reported, as each copy is deleted as soon as it is made. Returns how many
+     * outputs apksig verified fully.
+     */
+    private static int writeChannels(Path mother, Path work, int count, int pass) throws IOException, PackagingException {
+        Map<Channel, Path> plan = new LinkedHashMap<>();
+        for (int i = 0; i < count; i++) {
+            plan.put(Channel.of("channel-" + pass + "-" + i), work.resolve("channel-" + i + ".apk"));
+        }
+        int[] verified = {0};
+        IOException[] deleteFailure = {null};
+        PackagingException[] failure = {null};
+        try (ChannelWriter writer = ChannelWriter.open(mother, ChannelWriter.Options.defaults())) {
+            ChannelBatch.write(writer, plan, outcome -> {
+                if (outcome instanceof ChannelBatch.Failed failed) {
+                    failure[0] = failed.error();
+                    return;
+                }
+                WrittenChannel written = ((ChannelBatch.Written) outcome).written();
+                verified[0] += written.verification() == WrittenChannel.Verification.APKSIG ? 1 : 0;
+                try {
+                    Files.delete(written.file());
+                } catch (IOException e) {
+                    deleteFailure[0] = e;
+                }
+            });
+        }
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+        if (deleteFailure[0] != null) {
+            throw deleteFailure[0];
+        }
+        return verified[0];
+    }
+
+    /** The baseline: the same kernel copy a channel write uses for the mother's entries, over the whole file. */
+    private static void plainCopy(Path source, Path target) throws IOException {
+        try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
+                FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            FileRegions.copy(in, 0, in.size(), out, 0);
+        }
+    }
+
+    private static void resetHeapPeaks() {
+        heapPools().forEach(MemoryPoolMXBean::resetPeakUsage);
+    }
+
+    private static long peakHeapBytes() {
+        return heapPools().stream().mapToLong(pool -> pool.getPeakUsage().getUsed()).sum();
+    }
+
+    private static List<MemoryPoolMXBean> heapPools() {
+        return ManagementFactory.getMemoryPoolMXBeans().stream().filter(pool -> pool.getType() == MemoryType.HEAP).toList();
+    }
+
+    private static double seconds(long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1e9;
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 100) / 100.0;
+    }
+
+    private static String value(String[] args, int index) {
+        if (index >= args.length) {
+            fail(args[index - 1] + " needs a value");
+        }
+        return args[index];
+    }
+
+    private static int positive(String[] args, int index) {
+        try {
+            int value = Integer.parseInt(value(args, index));
+            if (value > 0) {
+                return value;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        fail(args[index - 1] + " needs a positive whole number");
+        return 0;
+    }
+
+    private static void fail(String message) {
+        System.err.println("packline: " + message + "\n" + USAGE);
+        System.exit(2);
+    }
+}
