@@ -78,30 +78,45 @@ final class Fetcher {
         long backoffMillis = timings.fetchErrorBackoff().toMillis();
         while (running) {
             int held = 0;
+            int reserved = 0;
             try {
                 held = processor.acquire(MAX_BATCH);
                 int allowed = budget.take(held);
-                processor.release(held - allowed);
-                held = allowed;
-                if (held == 0) {
+                if (allowed == JobBudget.WAIT) {
+                    processor.release(held);
+                    held = 0;
+                    Thread.sleep(20); // another loop is fetching the last jobs of the budget right now
+                    continue;
+                }
+                if (allowed == 0) {
+                    processor.release(held);
                     log.info("{}: this worker started its maximum number of jobs; its fetch loop stops so the process can recycle", queue());
                     running = false;
                     onStopped.run();
                     return;
                 }
+                processor.release(held - allowed);
+                held = allowed;
+                reserved = allowed;
                 Fetch fetch = broker.fetch(queue(), workerId, held, null, timings.lease());
+                budget.settle(reserved, fetch.jobs().size());
+                reserved = 0;
                 answered();
                 if (fetch.status() == Fetch.Status.OK && fetch.jobs().isEmpty()) {
+                    // wait without holding budget: other loops may use it meanwhile
                     Optional<String> moved = broker.awaitJob(queue(), workerId, blockTime(fetch.nextDueMillis()));
                     answered();
                     if (moved.isPresent()) {
-                        fetch = broker.fetch(queue(), workerId, held, moved.get(), timings.lease());
+                        int again = budget.take(held);
+                        reserved = Math.max(0, again);
+                        fetch = broker.fetch(queue(), workerId, reserved, moved.get(), timings.lease()); // 0: gives the job back
+                        budget.settle(reserved, fetch.jobs().size());
+                        reserved = 0;
                         answered();
                     }
                 }
                 held -= dispatch(fetch);
                 processor.release(held);
-                budget.giveBack(held);
                 held = 0;
                 backoffMillis = timings.fetchErrorBackoff().toMillis();
                 switch (fetch.status()) {
@@ -116,11 +131,11 @@ final class Fetcher {
                 }
             } catch (InterruptedException e) {
                 processor.release(held);
-                budget.giveBack(held);
+                budget.settle(reserved, 0);
                 // a stop, or the watchdog restarting a stuck call: the loop condition decides
             } catch (RuntimeException e) {
                 processor.release(held);
-                budget.giveBack(held);
+                budget.settle(reserved, 0);
                 if (!running) {
                     return;
                 }

@@ -1,45 +1,53 @@
 package dev.packline.queue.worker;
 
-import java.util.concurrent.atomic.AtomicLong;
-
 /**
  * How many more jobs this worker process may start before it recycles itself (a fresh JVM bounds
- * leaks in native code and libraries). Shared by all fetch loops. Once it runs dry it stays closed,
- * so every loop stops, not only the one that took the last job.
+ * leaks in native code and libraries). Shared by all fetch loops: a loop reserves what it asks
+ * Redis for, only for the length of one non-blocking fetch, then settles with what it got. Once
+ * every job is started and nothing is reserved, the budget is spent for good, so every loop stops,
+ * not only the one that took the last job.
  */
 final class JobBudget {
-    private final AtomicLong remaining;
-    private volatile boolean closed;
+    /** {@link #take} answer when other loops hold the rest for a moment: try again shortly. */
+    static final int WAIT = -1;
+
+    private long remaining;
+    private long reserved;
+    private boolean spent;
 
     /** @param maxJobs jobs allowed; 0 means no limit */
     JobBudget(long maxJobs) {
-        this.remaining = new AtomicLong(maxJobs <= 0 ? Long.MAX_VALUE : maxJobs);
+        this.remaining = maxJobs <= 0 ? Long.MAX_VALUE : maxJobs;
     }
 
-    /** Reserves up to {@code wanted} jobs; 0 once the budget is spent. */
-    int take(int wanted) {
-        while (!closed) {
-            long left = remaining.get();
-            if (left <= 0) {
-                closed = true;
+    /** Reserves up to {@code wanted} jobs; 0 once the budget is spent, {@link #WAIT} while others hold the rest. */
+    synchronized int take(int wanted) {
+        if (spent) {
+            return 0;
+        }
+        long free = remaining - reserved;
+        if (free <= 0) {
+            if (reserved == 0) {
+                spent = true;
                 return 0;
             }
-            int granted = (int) Math.min(wanted, left);
-            if (remaining.compareAndSet(left, left - granted)) {
-                return granted;
-            }
+            return WAIT;
         }
-        return 0;
+        int granted = (int) Math.min(wanted, free);
+        reserved += granted;
+        return granted;
     }
 
-    /** Returns reservations a fetch did not use; ignored once closed. */
-    void giveBack(int unused) {
-        if (unused > 0 && !closed) {
-            remaining.addAndGet(unused);
+    /** Ends a reservation: {@code started} of the {@code reserved} jobs were handed to this worker. */
+    synchronized void settle(int reservedJobs, int started) {
+        reserved -= reservedJobs;
+        remaining -= started;
+        if (remaining <= 0 && reserved == 0) {
+            spent = true;
         }
     }
 
-    boolean isSpent() {
-        return closed;
+    synchronized boolean isSpent() {
+        return spent;
     }
 }

@@ -12,7 +12,7 @@
 -- KEYS[9] workers    zset   worker id -> heartbeat expiry (ms)
 -- ARGV[1] now (ms)
 -- ARGV[2] worker id
--- ARGV[3] max jobs to hand out
+-- ARGV[3] max jobs to hand out (0 with a moved id: give that job back)
 -- ARGV[4] id that BLMOVE already moved into this worker's active list, or ''
 -- ARGV[5] max jobs to promote per zset
 -- ARGV[6] worker heartbeat expiry (ms)
@@ -82,6 +82,12 @@ local function activate(id)
 end
 
 local max = tonumber(ARGV[3])
+if first ~= '' and max < 1 then
+  -- the worker may start no more jobs (its job budget is spent): give the moved job back untouched
+  redis.call('LREM', KEYS[3], 1, first)
+  redis.call('RPUSH', KEYS[2], first)
+  first = ''
+end
 if first ~= '' then
   activate(first)
   max = max - 1
