@@ -95,10 +95,11 @@ public final class WorkerApp implements AutoCloseable {
             stores.put(store.getKey(), new LocalDirectoryStore(store.getKey(), store.getValue()));
         }
         MotherCache mothers = new MotherCache(new MotherCache.Params(p.motherCacheDir(), p.motherCacheMaxBytes(), p.allowedRoots(),
-                Set.copyOf(p.allowedHosts()), stores, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), Duration.ofMinutes(10)));
+                Set.copyOf(p.allowedHosts()), stores, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), Duration.ofMinutes(10),
+                (hit, bytes) -> metrics.registry().counter("packline.mother.cache.lookups", "result", hit ? "hit" : "miss").increment()));
         StageContext ctx = new StageContext(new RequestStore(requestRedis, clock, p.requestRetention()), new QueueClient(broker), mothers,
                 stores, channels, patches, alerts, Files.createDirectories(p.workDir()), new Semaphore(p.diskConcurrency()),
-                new Semaphore(p.networkConcurrency()), p.jobMaxAttempts(), p.jobTimeout());
+                new Semaphore(p.networkConcurrency()), p.jobMaxAttempts(), p.jobTimeout(), metrics.registry());
         Map<String, JobHandler> handlers = Map.of(Stage.PACKAGE.queueName(), new PackageStage(ctx), Stage.UPLOAD.queueName(), new UploadStage(ctx),
                 Stage.DIFF.queueName(), new DiffStage(ctx), Stage.NOTIFY.queueName(), new NotifyStage(ctx));
         List<Subscription> subscriptions = new ArrayList<>();
@@ -177,6 +178,15 @@ public final class WorkerApp implements AutoCloseable {
     /** Every log line a handler writes carries the job's context (JSON fields in production). */
     private JobHandler withLogContext(JobHandler handler) {
         return job -> {
+            int at = job.payload().indexOf("\"requestId\":\"");
+            if (at >= 0) {
+                int start = at + "\"requestId\":\"".length();
+                int end = job.payload().indexOf('"', start);
+                if (end > start) {
+                    MDC.put("requestId", job.payload().substring(start, end));
+                }
+            }
+            MDC.put("stage", job.queue().name());
             MDC.put("jobId", job.id());
             MDC.put("queue", job.queue().name());
             MDC.put("version", Integer.toString(job.queue().version()));

@@ -39,7 +39,14 @@ public final class MotherCache {
     private static final Logger log = LoggerFactory.getLogger(MotherCache.class);
 
     public record Params(Path dir, long maxBytes, List<Path> allowedRoots, Set<String> allowedHosts, Map<String, ObjectStore> stores,
-                         HttpClient http, Duration downloadTimeout) {
+                         HttpClient http, Duration downloadTimeout, Listener listener) {
+    }
+
+    /** Told about every lookup (for the cache-hit metric). */
+    public interface Listener {
+        Listener NONE = (hit, bytes) -> { };
+
+        void looked(boolean hit, long bytes);
     }
 
     private final Params params;
@@ -64,6 +71,7 @@ public final class MotherCache {
                 try {
                     Mother mother = download(location);
                     mine.complete(mother);
+                    params.listener().looked(false, mother.size());
                     return mother;
                 } catch (Exception e) {
                     byLocation.remove(location, mine); // not cached: the next job tries again
@@ -75,6 +83,7 @@ public final class MotherCache {
                 Mother mother = existing.get();
                 if (Files.isRegularFile(mother.file())) {
                     lastUsed.put(mother.file(), System.nanoTime());
+                    params.listener().looked(true, mother.size());
                     return mother;
                 }
                 byLocation.remove(location, existing); // evicted since: fetch again

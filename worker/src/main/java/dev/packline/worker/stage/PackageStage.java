@@ -48,6 +48,7 @@ public final class PackageStage implements JobHandler {
         } finally {
             ctx.diskSlots().release();
         }
+        ctx.metrics().counter("packline.bytes.packaged").increment(built.bytes());
         String objectKey = p.textOr("outputPrefix", "") + built.fileName();
         ctx.requests().progress(requestId, index, Stage.PACKAGE, Outcome.DONE, Map.of("channel", channel.name(), "fileName", built.fileName(),
                 "bytes", built.bytes(), "sha256", built.sha256(), "motherSha256", mother.sha256()), false);

@@ -9,6 +9,8 @@ import dev.packline.worker.mother.Mother;
 import dev.packline.worker.mother.MotherCache;
 import dev.packline.worker.mother.MotherRejectedException;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 import java.io.IOException;
 
 import java.nio.file.Path;
@@ -23,7 +25,7 @@ import java.util.concurrent.Semaphore;
  */
 public record StageContext(RequestStore requests, QueueClient queues, MotherCache mothers, Map<String, ObjectStore> stores,
                            ChannelBuilder channels, PatchMaker patches, AlertChannel notifications, Path workDir,
-                           Semaphore diskSlots, Semaphore networkSlots, int maxAttempts, Duration jobTimeout) {
+                           Semaphore diskSlots, Semaphore networkSlots, int maxAttempts, Duration jobTimeout, MeterRegistry metrics) {
 
     /** The configured store of that name; a job naming another one is bad input. */
     public ObjectStore store(String name) throws RejectJobException {

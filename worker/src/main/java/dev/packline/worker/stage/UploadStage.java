@@ -61,6 +61,7 @@ public final class UploadStage implements JobHandler {
                 throw new IllegalStateException("store " + store.name() + " holds " + stored.size() + " bytes with SHA-256 " + stored.sha256()
                         + " under " + stored.key() + ", expected " + built.bytes() + " bytes with " + built.sha256());
             }
+            ctx.metrics().counter("packline.bytes.uploaded", "store", store.name()).increment(stored.size());
             Notify.ifFinished(ctx, requestId, ctx.requests().progress(requestId, index, Stage.UPLOAD, Outcome.DONE,
                     Map.of("objectKey", stored.key(), "url", store.url(stored.key()), "bytes", stored.size(), "sha256", stored.sha256(),
                             "store", store.name()), true));

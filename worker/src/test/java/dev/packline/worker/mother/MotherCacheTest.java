@@ -85,7 +85,7 @@ class MotherCacheTest {
 
     private MotherCache cache(long maxBytes, Path root, ObjectStore store) throws IOException {
         return new MotherCache(new MotherCache.Params(temp.resolve("cache"), maxBytes, List.of(root), Set.of("cdn.example.com"),
-                store == null ? Map.of() : Map.of(store.name(), store), HttpClient.newHttpClient(), Duration.ofSeconds(5)));
+                store == null ? Map.of() : Map.of(store.name(), store), HttpClient.newHttpClient(), Duration.ofSeconds(5), MotherCache.Listener.NONE));
     }
 
     @Test
