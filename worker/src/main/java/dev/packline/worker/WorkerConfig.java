@@ -4,6 +4,7 @@ import dev.packline.queue.QueueVersion;
 import dev.packline.queue.retry.Backoff;
 import dev.packline.queue.worker.WorkerTimings;
 import dev.packline.settings.Settings;
+import dev.packline.worker.notify.ChannelSpec;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +19,7 @@ import java.util.Map;
  */
 public record WorkerConfig(String redisUrl, List<QueueConfig> queues, long maxJobsPerWorker, WorkerTimings timings,
                            int metricsPort, String metricsBind, LogFormat logFormat, Alarms alarms, Supervision supervision,
-                           Pipeline pipeline) {
+                           Pipeline pipeline, Map<String, ChannelSpec> notifications) {
 
     public enum LogFormat { JSON, CONSOLE }
 
@@ -154,15 +155,21 @@ public record WorkerConfig(String redisUrl, List<QueueConfig> queues, long maxJo
                 s.integer("limits.diskConcurrency", 4, 1, 1_000), s.integer("limits.networkConcurrency", 16, 1, 10_000),
                 s.integer("pipeline.jobMaxAttempts", 5, 1, 100), s.duration("pipeline.jobTimeout", Duration.ofMinutes(30)),
                 s.duration("pipeline.requestRetention", Duration.ofDays(7)));
+        Map<String, ChannelSpec> notifications = new java.util.LinkedHashMap<>();
+        for (String name : s.keys("notifications")) {
+            String base = "notifications." + name;
+            notifications.put(name, new ChannelSpec(s.string(base + ".kind", null), s.string(base + ".url", null), s.string(base + ".secret", null)));
+        }
         s.finish();
-        return new WorkerConfig(redisUrl, List.copyOf(queues), maxJobs, timings, metricsPort, metricsBind, format, alarms, supervision, pipeline);
+        return new WorkerConfig(redisUrl, List.copyOf(queues), maxJobs, timings, metricsPort, metricsBind, format, alarms, supervision, pipeline,
+                Map.copyOf(notifications));
     }
 
     public WorkerConfig withRedisUrl(String url) {
-        return new WorkerConfig(url, queues, maxJobsPerWorker, timings, metricsPort, metricsBind, logFormat, alarms, supervision, pipeline);
+        return new WorkerConfig(url, queues, maxJobsPerWorker, timings, metricsPort, metricsBind, logFormat, alarms, supervision, pipeline, notifications);
     }
 
     public WorkerConfig withMetricsPort(int port) {
-        return new WorkerConfig(redisUrl, queues, maxJobsPerWorker, timings, port, metricsBind, logFormat, alarms, supervision, pipeline);
+        return new WorkerConfig(redisUrl, queues, maxJobsPerWorker, timings, port, metricsBind, logFormat, alarms, supervision, pipeline, notifications);
     }
 }

@@ -3,6 +3,7 @@ package dev.packline.worker;
 import dev.packline.settings.SettingsException;
 import dev.packline.worker.alarm.LogAlertChannel;
 import dev.packline.worker.metrics.MetricsEndpoint;
+import dev.packline.worker.notify.NotificationChannels;
 import dev.packline.worker.stage.PackagingTools;
 import dev.packline.worker.supervisor.Supervisor;
 
@@ -84,18 +85,31 @@ public final class WorkerMain {
     private static int work(WorkerConfig config) {
         org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(WorkerMain.class);
         WorkerApp app;
+        NotificationChannels notifications;
         try {
-            app = new WorkerApp(config, PackagingTools.channelBuilder(), PackagingTools.patchMaker(), new LogAlertChannel(), Clock.systemUTC());
+            // no channels configured: alerts and summaries go to the log
+            notifications = NotificationChannels.fromSettings(config.notifications(), System.getenv()).start();
+        } catch (SettingsException e) {
+            System.err.println("worker: " + e.getMessage());
+            return ExitCode.BAD_CONFIG.status();
+        }
+        try {
+            app = new WorkerApp(config, PackagingTools.channelBuilder(), PackagingTools.patchMaker(), notifications.all(), Clock.systemUTC());
             app.start();
         } catch (Exception e) {
             log.error("worker could not start: {}", e.getMessage(), e);
+            notifications.close();
             return ExitCode.CRASHED.status();
         }
         WorkerApp running = app;
-        Runtime.getRuntime().addShutdownHook(new Thread(running::close, "shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            running.close();
+            notifications.close(); // after the worker: sends what the rate limit still holds
+        }, "shutdown"));
         try {
             var reason = app.worker().fetchingStopped().get();
             app.close();
+            notifications.close();
             if (reason == dev.packline.queue.worker.Worker.StopReason.RECYCLE) {
                 log.info("worker started {} jobs; exiting to be replaced by a fresh process", config.maxJobsPerWorker());
                 return ExitCode.RECYCLE.status();

@@ -38,6 +38,23 @@ class WorkerConfigTest {
     }
 
     @Test
+    void notificationChannelsAreReadAndValidatedWithTheirSecretsFromTheEnvironment() {
+        String yaml = """
+                redis: {url: "redis://127.0.0.1:6379"}
+                queues: {package: {concurrency: 1}}
+                notifications:
+                  ops: {kind: dingtalk, url: "env:DING_URL", secret: "env:DING_SECRET"}
+                  broken: {kind: carrier-pigeon}
+                """;
+        WorkerConfig config = WorkerConfig.read(Settings.parse("n.yml", yaml, Map.of()));
+        assertEquals("dingtalk", config.notifications().get("ops").kind());
+        SettingsException e = assertThrows(SettingsException.class, () -> dev.packline.worker.notify.NotificationChannels
+                .fromSettings(config.notifications(), Map.of("DING_URL", "https://oapi.dingtalk.com/robot/send?access_token=abc")));
+        assertTrue(e.getMessage().contains("carrier-pigeon"), e.getMessage());
+        assertTrue(e.getMessage().contains("DING_SECRET"), "a missing variable is named: " + e.getMessage());
+    }
+
+    @Test
     void everyProblemIsReportedTogether() {
         SettingsException e = assertThrows(SettingsException.class, () -> WorkerConfig.read(Settings.parse("bad.yml", """
                 queues:
