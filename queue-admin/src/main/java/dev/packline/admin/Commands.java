@@ -103,14 +103,14 @@ final class Commands {
             List<String> queues = new ArrayList<>();
             w.path("queues").forEach(q -> queues.add(q.asText()));
             row.put("queues", out.json ? queues : String.join(",", queues));
-            row.put("jobsStarted", w.path("jobsStarted").asLong());
+            row.put("jobsDone", Math.max(0, w.path("jobsStarted").asLong() - w.path("inFlight").asLong()));
             row.put("held", w.path("inFlight").asLong());
             row.put("lastHeartbeatSecondsAgo", Math.max(0, (now - w.path("heartbeatAt").asLong(now)) / 1000));
             row.put("uptimeSeconds", Math.max(0, (now - w.path("startedAt").asLong(now)) / 1000));
             row.put("recycles", w.path("generation").asText("0"));
             rows.add(row);
         }
-        out.rows(List.of("id", "host", "pid", "queues", "jobsStarted", "held", "lastHeartbeatSecondsAgo", "uptimeSeconds", "recycles"), rows);
+        out.rows(List.of("id", "host", "pid", "queues", "jobsDone", "held", "lastHeartbeatSecondsAgo", "uptimeSeconds", "recycles"), rows);
         return AdminMain.OK;
     }
 

@@ -308,7 +308,7 @@ class AdminTest {
                 }
             }
             assertTrue(mine != null, workers.toString());
-            for (String field : List.of("host", "pid", "queues", "jobsStarted", "held", "lastHeartbeatSecondsAgo", "uptimeSeconds", "recycles")) {
+            for (String field : List.of("host", "pid", "queues", "jobsDone", "held", "lastHeartbeatSecondsAgo", "uptimeSeconds", "recycles")) {
                 assertTrue(mine.has(field), field);
             }
             assertEquals(ProcessHandle.current().pid(), mine.get("pid").asLong());

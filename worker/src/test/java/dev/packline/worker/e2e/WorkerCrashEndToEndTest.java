@@ -92,6 +92,42 @@ class WorkerCrashEndToEndTest {
     }
 
     @Test
+    void theSupervisorRunsItsWorkersAndStopsThemAllOnSigterm() throws Exception {
+        Path apks = Files.createDirectories(temp.resolve("apks"));
+        Path config = Files.writeString(temp.resolve("worker.yml"), PipelineFixture.yaml(TestRedis.url(), apks, temp, ""));
+        try (RedisQueueBroker broker = TestRedis.broker(Clock.systemUTC())) {
+            PipelineFixture.ensureStageQueues(broker);
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            Process supervisor = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), WorkerMain.class.getName(),
+                    "--supervise", "--processes", "2", "--config", config.toString())
+                    .redirectErrorStream(true).redirectOutput(temp.resolve("supervisor.log").toFile()).start();
+            try {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                List<Long> workerPids = List.of();
+                while (System.nanoTime() < deadline) {
+                    workerPids = supervisor.descendants().filter(ProcessHandle::isAlive).map(ProcessHandle::pid).toList();
+                    long registered = broker.workerInfos().stream().filter(info -> info.contains("\"pid\":")).count();
+                    if (workerPids.size() == 2 && registered >= 2) {
+                        break;
+                    }
+                    Thread.sleep(100);
+                }
+                assertEquals(2, workerPids.size(), "two worker processes: " + Files.readString(temp.resolve("supervisor.log")));
+                List<ProcessHandle> children = supervisor.descendants().toList();
+                supervisor.destroy(); // SIGTERM to the supervisor only
+                assertTrue(supervisor.waitFor(40, TimeUnit.SECONDS), "the supervisor stops");
+                for (ProcessHandle child : children) {
+                    assertTrue(child.onExit().get(10, TimeUnit.SECONDS) != null);
+                    assertTrue(!child.isAlive(), "worker " + child.pid() + " stopped with its supervisor");
+                }
+            } finally {
+                supervisor.descendants().forEach(ProcessHandle::destroyForcibly);
+                supervisor.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
     void aWorkerExitsWithTheRecycleStatusAfterItsJobBudget() throws Exception {
         Path apks = Files.createDirectories(temp.resolve("apks"));
         Path mother = PipelineFixture.mother(apks, "game-1.0.apk", 12);
