@@ -166,14 +166,14 @@ public final class ChannelWriter implements AutoCloseable {
 
     /**
      * A channel APK written to a partial file beside its output and checked structurally, not yet
-     * renamed into place nor reported: it waits for the reference verification (see {@link ChannelBatch}).
+     * renamed into place nor reported: it waits for the reference verification.
      */
-    record Staged(Channel channel, Path partial, Path output, ChannelTail tail, boolean isReference,
+    private record Staged(Channel channel, Path partial, Path output, ChannelTail tail, boolean isReference,
             WrittenChannel verifiedV1) {
     }
 
     /** First half of {@link #write}: everything but waiting for the reference, hashing and renaming. */
-    Staged stage(Channel channel, Path output) throws PackagingException {
+    private Staged stage(Channel channel, Path output) throws PackagingException {
         Objects.requireNonNull(channel, "channel");
         reference.requireMotherNotKnownBad();
         Path partial = null;
@@ -193,7 +193,7 @@ public final class ChannelWriter implements AutoCloseable {
     }
 
     /** Second half of {@link #write}: waits for the reference, then hashes, renames and reports. */
-    WrittenChannel complete(Staged staged) throws PackagingException {
+    private WrittenChannel complete(Staged staged) throws PackagingException {
         try {
             WrittenChannel written;
             if (staged.verifiedV1() != null) {
@@ -218,16 +218,6 @@ public final class ChannelWriter implements AutoCloseable {
         } finally {
             deleteQuietly(staged.partial());
         }
-    }
-
-    /** True when {@link #complete} would not wait for the reference verification. */
-    boolean readyToComplete() {
-        return v1Route || reference.settled();
-    }
-
-    /** Drops a staged APK that will not be completed. */
-    void abandon(Staged staged) {
-        deleteQuietly(staged.partial());
     }
 
     private Staged stageIntoBlock(Channel channel, Path partial, Path output) throws PackagingException, IOException {

@@ -19,10 +19,11 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The once-per-mother work of a {@link ChannelWriter}, run on virtual threads beside the copies:
- * apksig on the first channel APK written (the reference every later one is compared with), the
- * mother's own apksig check when the reference fails (to say whose fault it is), and the SHA-256
- * state after the mother's entries that every output's hash continues from.
+ * The once-per-mother work of a {@link ChannelWriter}: apksig on the first channel APK written
+ * (the reference every later one is compared with), the mother's own apksig check when the
+ * reference fails (to say whose fault it is), and the SHA-256 state after the mother's entries that
+ * every output's hash continues from. The apksig run and the hashing go on two virtual threads, so
+ * the two cores share them; writers wait for the reference before reporting anything.
  */
 final class ReferenceVerification {
     private final ApkLayout layout;
@@ -80,16 +81,6 @@ final class ReferenceVerification {
             throw new PackagingException(VERIFICATION_FAILED, "channel APK for '" + channel.name()
                     + "' is not reported: the first channel APK of this mother, which it is checked against, failed: "
                     + cause.getMessage(), cause);
-        }
-    }
-
-    /** The reference verification and the mother's hash have finished, either way: completing would not block. */
-    boolean settled() {
-        lock.lock();
-        try {
-            return (reference == null || reference.isDone()) && prefixDigest != null && prefixDigest.isDone();
-        } finally {
-            lock.unlock();
         }
     }
 

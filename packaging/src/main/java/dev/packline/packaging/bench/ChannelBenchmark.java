@@ -36,11 +36,12 @@ import java.util.stream.Stream;
  */
 public final class ChannelBenchmark {
     private static final String USAGE = """
-            Usage: bin/packline bench channel [--size-mb N] [--channels N] [--rounds N] [--dir DIR]
+            Usage: bin/packline bench channel [--size-mb N] [--channels N] [--rounds N] [--min-sdk 21|24] [--dir DIR]
 
               --size-mb N    size of the generated signed mother in MiB (default 200)
               --channels N   channel APKs per batch, and plain copies per copy phase (default 50)
               --rounds N     batches and copy phases, alternating which goes first (default 3)
+              --min-sdk N    21: mother signed v1+v2+v3 (default); 24: v2+v3, as AGP signs from minSdk 24
               --dir DIR      where the mother and outputs go (default: a temporary directory, removed after)
 
             Prints one JSON line: channels per second and MiB/s for channel writes, MiB/s of a plain
@@ -55,6 +56,7 @@ public final class ChannelBenchmark {
         int sizeMb = 200;
         int channels = 50;
         int rounds = 3;
+        int minSdk = 21;
         Path dir = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -65,6 +67,7 @@ public final class ChannelBenchmark {
                 case "--size-mb" -> sizeMb = positive(args, ++i);
                 case "--channels" -> channels = positive(args, ++i);
                 case "--rounds" -> rounds = positive(args, ++i);
+                case "--min-sdk" -> minSdk = positive(args, ++i);
                 case "--dir" -> dir = Path.of(value(args, ++i));
                 default -> fail("unknown argument " + args[i]);
             }
@@ -72,7 +75,7 @@ public final class ChannelBenchmark {
         boolean temporary = dir == null;
         Path work = temporary ? Files.createTempDirectory("packline-bench-") : Files.createDirectories(dir);
         try {
-            out.println(new ObjectMapper().writeValueAsString(run(work, sizeMb, channels, rounds)));
+            out.println(new ObjectMapper().writeValueAsString(run(work, sizeMb, channels, rounds, minSdk)));
         } finally {
             if (temporary) {
                 try (Stream<Path> files = Files.walk(work)) {
@@ -84,9 +87,14 @@ public final class ChannelBenchmark {
         }
     }
 
-    static Map<String, Object> run(Path work, int sizeMb, int channels, int rounds) throws IOException, PackagingException {
+    static Map<String, Object> run(Path work, int sizeMb, int channels, int rounds, int minSdk)
+            throws IOException, PackagingException {
+        if (minSdk != 21 && minSdk != 24) {
+            fail("--min-sdk must be 21 (signed v1+v2+v3) or 24 (signed v2+v3, as AGP does from minSdk 24)");
+        }
         long buildStarted = System.nanoTime();
-        Path mother = new SampleApkBuilder().sdk(21, 33).payloadBytes((long) sizeMb << 20).build(work.resolve("mother.apk"));
+        Path mother = new SampleApkBuilder().sdk(minSdk, 33).schemes(minSdk < 24, true, true)
+                .payloadBytes((long) sizeMb << 20).build(work.resolve("mother.apk"));
         double buildSeconds = seconds(buildStarted);
         long motherBytes = Files.size(mother);
 
@@ -119,6 +127,7 @@ public final class ChannelBenchmark {
         json.put("sizeMb", sizeMb);
         json.put("channels", channels);
         json.put("rounds", rounds);
+        json.put("schemes", minSdk < 24 ? "v1+v2+v3" : "v2+v3");
         json.put("motherBytes", motherBytes);
         json.put("buildSeconds", round(buildSeconds));
         json.put("channelSeconds", round(channelSeconds));
