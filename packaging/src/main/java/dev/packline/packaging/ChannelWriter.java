@@ -26,8 +26,8 @@ import java.util.Optional;
 
 /**
  * Writes channel APKs from one signed mother. {@link #open} runs every pre-check that needs only
- * the mother's structure; {@link #verifyMother} checks its signatures with apksig (once); each
- * {@link #write} streams the mother's entries with a kernel file copy, appends a new tail (signing
+ * the mother's structure; the first {@link #write} is verified fully with apksig (the reference),
+ * later ones structurally against it; each {@link #write} streams the mother's entries with a kernel file copy, appends a new tail (signing
  * block with the channel pair, central directory, end records) and verifies the result before it
  * is renamed into place. See docs/packaging.md for the verification argument.
  *

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.util.Arrays;
 
 /**
  * The central directory and end records of an archive, as bytes, and the only edit a channel
@@ -68,13 +67,5 @@ public final class CentralDirectoryTail {
             out.putInt(eocd + 16, (int) newOffset);
         }
         return out.array();
-    }
-
-    /**
-     * True when {@code other} equals this tail moved to {@code newOffset}: the same central
-     * directory bytes and the same end records except for the offset fields a move rewrites.
-     */
-    public boolean matchesMoved(byte[] other, long newOffset) throws MalformedApkException {
-        return Arrays.equals(movedTo(newOffset), other);
     }
 }
