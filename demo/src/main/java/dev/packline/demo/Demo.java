@@ -192,9 +192,15 @@ final class Demo implements AutoCloseable {
         body.put("outputPrefix", "demo/");
         body.putArray("diffAgainst").add(older.toUri().toString());
         body.putArray("notifyChannels").add("demo-webhook");
-        HttpResponse<String> response = http.send(api("/v1/jobs").header("Content-Type", "application/json")
-                .header("Idempotency-Key", "demo-" + dir.getFileName()).POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
-                .build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        HttpRequest submit = api("/v1/jobs").header("Content-Type", "application/json").header("Idempotency-Key", "demo-" + dir.getFileName())
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        HttpResponse<String> response = http.send(submit, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        // 503 until the workers have created their queues: retried with the same Idempotency-Key, as a publisher's CI would
+        while (response.statusCode() == 503 && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            response = http.send(submit, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        }
         if (response.statusCode() != 202) {
             throw new IOException("the API refused the request (" + response.statusCode() + "): " + response.body());
         }
