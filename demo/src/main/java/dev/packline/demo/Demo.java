@@ -12,7 +12,12 @@ import dev.packline.packaging.Patcher;
 import dev.packline.packaging.SignatureReport;
 import dev.packline.packaging.sample.SampleApkBuilder;
 import dev.packline.packaging.sample.SampleKey;
+import dev.packline.pipeline.Stage;
+import dev.packline.queue.QueueInspector;
 import dev.packline.queue.embedded.EmbeddedRedis;
+import dev.packline.queue.redis.RedisConnector;
+import dev.packline.queue.redis.RedisQueueBroker;
+import dev.packline.queue.redis.Retention;
 
 import java.io.File;
 import java.io.IOException;
@@ -29,6 +34,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -80,7 +86,8 @@ final class Demo implements AutoCloseable {
         long started = System.nanoTime();
         out.println("Packline demo in " + dir);
         redis = EmbeddedRedis.start();
-        step("Redis", "embedded redis-server at " + redis.url());
+        createQueues();
+        step("Redis", "embedded redis-server at " + redis.url() + ", the pipeline's queues created (version 1 of each)");
 
         Path mothers = Files.createDirectories(dir.resolve("mothers"));
         SampleKey key = SampleKey.generate("packline-demo");
@@ -128,6 +135,17 @@ final class Demo implements AutoCloseable {
             keepFiles = true;
         }
         return succeeded;
+    }
+
+    /** What an admin does once per deployment ({@code bin/packline admin version new --queue NAME}): workers serve existing queues. */
+    private void createQueues() {
+        try (RedisQueueBroker broker = new RedisQueueBroker(RedisConnector.open(redis.url(), 2), redis.url(), Clock.systemUTC(),
+                Retention.DEFAULT, true)) {
+            QueueInspector queues = new QueueInspector(broker, Clock.systemUTC());
+            for (Stage stage : Stage.values()) {
+                queues.ensureQueue(stage.queueName());
+            }
+        }
     }
 
     void keepRunning() {
