@@ -237,7 +237,12 @@ final class Demo implements AutoCloseable {
             boolean finished = List.of("done", "partly_failed", "failed", "cancelled").contains(status.path("state").asText());
             boolean notified = webhook.received(requestId);
             progress.draw(status, notified);
-            if (finished && (notified || !"done".equals(status.path("state").asText()))) {
+            // a request's patches are made once per pair of mothers, beside its channels: wait for them too
+            boolean patchesEnded = true;
+            for (JsonNode diff : status.path("diffs")) {
+                patchesEnded &= List.of("done", "failed", "dead").contains(diff.path("state").asText());
+            }
+            if (finished && patchesEnded && (notified || !"done".equals(status.path("state").asText()))) {
                 progress.finish();
                 return status;
             }
