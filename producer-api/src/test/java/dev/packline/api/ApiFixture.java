@@ -70,7 +70,7 @@ final class ApiFixture implements AutoCloseable {
                   package: {concurrency: 1}
                 mothers:
                   allowedRoots: ["%s"]
-                  allowedHosts: [cdn.example.com, localhost, "93.184.216.34"]
+                  allowedHosts: [cdn.example.com, localhost, "93.184.216.34", "192.168.10.20", "100.64.1.1"]
                 stores:
                   local: {kind: local, path: "%s"}
                 notifications:
