@@ -90,14 +90,6 @@ public final class JobsApi {
             throw e;
         }
         MDC.put("requestId", request.id());
-        Duration wait = p.rate().take(caller.name(), caller.publisher().limits());
-        if (!wait.isZero()) {
-            p.metrics().rateLimited(caller.name(), "submit_rate");
-            p.metrics().submit(caller.name(), "rejected");
-            throw ApiError.rateLimited("submit rate of publisher '" + caller.name() + "' exceeded ("
-                    + caller.publisher().limits().submitsPerMinute() + " a minute, bursts of " + caller.publisher().limits().submitBurst() + ")",
-                    (wait.toMillis() + 999) / 1000);
-        }
         int maxInFlight = caller.publisher().limits().maxChannelsInFlight();
         int channels = request.channels().size();
         if (maxInFlight > 0 && channels > maxInFlight) {
@@ -120,6 +112,7 @@ public final class JobsApi {
                             + channels + " more would pass its cap of " + maxInFlight, List.of(), IN_FLIGHT_RETRY.toSeconds());
                 }
             }
+            takeSubmitRate(caller); // after the in-flight check: a submit refused for its channels uses none of the rate
             try {
                 created = p.submitter().submit(request);
             } catch (QueueStateException e) {
@@ -142,6 +135,17 @@ public final class JobsApi {
             p.metrics().submit(caller.name(), "duplicate");
         }
         accepted(res, request, !created);
+    }
+
+    private void takeSubmitRate(Caller caller) {
+        Duration wait = p.rate().take(caller.name(), caller.publisher().limits());
+        if (!wait.isZero()) {
+            p.metrics().rateLimited(caller.name(), "submit_rate");
+            p.metrics().submit(caller.name(), "rejected");
+            throw ApiError.rateLimited("submit rate of publisher '" + caller.name() + "' exceeded ("
+                    + caller.publisher().limits().submitsPerMinute() + " a minute, bursts of " + caller.publisher().limits().submitBurst() + ")",
+                    (wait.toMillis() + 999) / 1000);
+        }
     }
 
     /** A submit whose Idempotency-Key was seen: the same request again answers as the first did, another one is a conflict. */
