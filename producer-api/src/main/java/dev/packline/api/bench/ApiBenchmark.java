@@ -112,6 +112,8 @@ public final class ApiBenchmark {
             System.out.println(usage());
             return;
         }
+        org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger(); // Helidon's java.util.logging lines go where ours go
+        org.slf4j.bridge.SLF4JBridgeHandler.install();
         System.out.println(JSON.writeValueAsString(run(options)));
         System.exit(0);
     }
