@@ -165,6 +165,24 @@ class BadInputTest {
     }
 
     @Test
+    void everyProblemOfABodyIsListedAtOnce() throws Exception {
+        String body = """
+                {"appId": "com.acme.game", "mother": "https://localhost/a.apk", "channels": ["ok", "a/b", "ok"],
+                 "outputStore": "s3", "nameTemplate": "{package}.apk", "priority": 1}
+                """;
+        long pendingBefore = api.queues.counts(api.packageQueue()).pending();
+        Response r = api.post(api.acmeToken, body);
+        assertEquals(400, r.status(), r.toString());
+        assertEquals("6 problems with the request", r.json().get("error").get("message").asText(), r.toString());
+        java.util.Map<String, String> byField = new java.util.LinkedHashMap<>();
+        r.json().get("error").get("problems").forEach(p -> byField.put(p.get("field").asText(), p.get("reason").asText()));
+        assertEquals(java.util.Map.of("priority", "unknown_field", "mother", "invalid_request", "channels[1]", "invalid_request",
+                "channels[2]", "invalid_request", "outputStore", "invalid_request", "nameTemplate", "invalid_request"), byField);
+        assertEquals("unknown_field", r.json().get("error").get("reason").asText(), "the first problem's reason");
+        assertEquals(pendingBefore, api.queues.counts(api.packageQueue()).pending());
+    }
+
+    @Test
     void aBadIdempotencyKeyIsRefused() throws Exception {
         assertRefused(() -> api.post(api.acmeToken, api.body(2), "has space"), 400, "invalid_request", "Idempotency-Key", "visible ASCII");
         assertRefused(() -> api.post(api.acmeToken, api.body(2), "k".repeat(201)), 400, "invalid_request", "Idempotency-Key", "visible ASCII");

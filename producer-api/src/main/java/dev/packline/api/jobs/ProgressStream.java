@@ -42,7 +42,7 @@ public final class ProgressStream {
         this.p = params;
     }
 
-    public void stream(ServerRequest req, ServerResponse res) throws InterruptedException {
+    public void stream(ServerRequest req, ServerResponse res) {
         Caller caller = p.auth().caller(req);
         RequestStatus first = p.jobs().owned(caller, req.path().pathParameters().get("id"));
         String id = first.request().id();
@@ -85,6 +85,8 @@ public final class ProgressStream {
             }
         } catch (UncheckedIOException e) {
             log.debug("event stream of request {} ended by the client: {}", id, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the server is stopping: the stream just ends, the client reconnects elsewhere
         } finally {
             p.metrics().sseConnections().decrementAndGet();
         }

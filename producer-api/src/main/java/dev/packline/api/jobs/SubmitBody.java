@@ -95,7 +95,10 @@ public final class SubmitBody {
                 text(root, "format", problems), text(root, "outputStore", problems), text(root, "outputPrefix", problems),
                 text(root, "nameTemplate", problems), texts(root, "diffAgainst", problems), texts(root, "notifyChannels", problems),
                 text(root, "notifyLevel", problems));
-        if (problems.isEmpty()) {
+        // the request's own, the deployment's and the template's checks too, for the fields that parsed: all problems at once
+        Set<String> flagged = new java.util.HashSet<>();
+        problems.forEach(p -> flagged.add(p.field().replaceAll("[\\[.].*$", "")));
+        {
             List<String> found = new ArrayList<>(request.problems());
             found.addAll(rules.problems(request));
             try {
@@ -108,7 +111,8 @@ public final class SubmitBody {
                 int colon = text.indexOf(": ");
                 String field = colon < 0 ? "body" : text.substring(0, colon);
                 String message = colon < 0 ? text : text.substring(colon + 2);
-                if (seen.putIfAbsent(field + '\0' + message, true) == null) {
+                if (!field.equals("id") && !flagged.contains(field.replaceAll("[\\[.].*$", ""))
+                        && seen.putIfAbsent(field, true) == null) { // one problem per field: the first check's
                     problems.add(new Problem(field, Reason.INVALID_REQUEST, message));
                 }
             }
