@@ -4,11 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.packline.queue.QueueException;
-import dev.packline.queue.QueueUnavailableException;
 import dev.packline.queue.redis.LuaScript;
+import dev.packline.queue.redis.RedisErrors;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisConnectionException;
-import redis.clients.jedis.exceptions.JedisException;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -203,12 +201,6 @@ public final class RequestStore {
     }
 
     private <T> T call(String operation, Supplier<T> body) {
-        try {
-            return body.get();
-        } catch (JedisConnectionException e) {
-            throw new QueueUnavailableException("Redis unreachable while trying to " + operation + ": " + e.getMessage(), e);
-        } catch (JedisException e) {
-            throw new QueueException("Redis refused to " + operation + ": " + e.getMessage(), e);
-        }
+        return RedisErrors.call(operation, body);
     }
 }

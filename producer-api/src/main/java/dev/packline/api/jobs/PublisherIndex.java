@@ -1,11 +1,8 @@
 package dev.packline.api.jobs;
 
-import dev.packline.queue.QueueException;
-import dev.packline.queue.QueueUnavailableException;
 import dev.packline.queue.redis.LuaScript;
+import dev.packline.queue.redis.RedisErrors;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisConnectionException;
-import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.resps.Tuple;
 
 import java.nio.charset.StandardCharsets;
@@ -124,12 +121,6 @@ public final class PublisherIndex {
     }
 
     private <T> T call(String operation, Supplier<T> body) {
-        try {
-            return body.get();
-        } catch (JedisConnectionException e) {
-            throw new QueueUnavailableException("Redis unreachable while trying to " + operation + ": " + e.getMessage(), e);
-        } catch (JedisException e) {
-            throw new QueueException("Redis refused to " + operation + ": " + e.getMessage(), e);
-        }
+        return RedisErrors.call(operation, body);
     }
 }

@@ -2,9 +2,8 @@ package dev.packline.api.limits;
 
 import dev.packline.api.jobs.ApiKeys;
 import dev.packline.pipeline.RequestStore;
-import dev.packline.queue.QueueUnavailableException;
+import dev.packline.queue.redis.RedisErrors;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.params.ZAddParams;
 import redis.clients.jedis.resps.Tuple;
 
@@ -38,29 +37,29 @@ public final class ChannelsInFlight {
 
     /** Channels of the publisher's unfinished requests; the exact count, read again, when the cheap bound exceeds {@code fitBelow}. */
     public long inFlight(String publisher, long fitBelow) {
-        try {
-            String key = ApiKeys.inflight(publisher);
-            List<Tuple> entries = redis.zrangeWithScores(key, 0, -1);
-            long bound = entries.stream().mapToLong(t -> (long) t.getScore()).sum();
-            if (bound <= fitBelow) {
-                return bound;
-            }
-            long exact = 0;
-            for (Tuple t : entries) {
-                Optional<RequestStore.Summary> summary = requests.summary(t.getElement());
-                if (summary.isEmpty() || summary.get().finished()) {
-                    redis.zrem(key, t.getElement());
-                } else {
-                    long left = summary.get().total() - summary.get().ended();
-                    if (left != (long) t.getScore()) {
-                        redis.zadd(key, left, t.getElement(), ZAddParams.zAddParams().xx());
-                    }
-                    exact += left;
-                }
-            }
-            return exact;
-        } catch (JedisConnectionException e) {
-            throw new QueueUnavailableException("Redis unreachable while counting channels in flight: " + e.getMessage(), e);
+        return RedisErrors.call("count the channels in flight of " + publisher, () -> count(publisher, fitBelow));
+    }
+
+    private long count(String publisher, long fitBelow) {
+        String key = ApiKeys.inflight(publisher);
+        List<Tuple> entries = redis.zrangeWithScores(key, 0, -1);
+        long bound = entries.stream().mapToLong(t -> (long) t.getScore()).sum();
+        if (bound <= fitBelow) {
+            return bound;
         }
+        long exact = 0;
+        for (Tuple t : entries) {
+            Optional<RequestStore.Summary> summary = requests.summary(t.getElement());
+            if (summary.isEmpty() || summary.get().finished()) {
+                redis.zrem(key, t.getElement());
+            } else {
+                long left = summary.get().total() - summary.get().ended();
+                if (left != (long) t.getScore()) {
+                    redis.zadd(key, left, t.getElement(), ZAddParams.zAddParams().xx());
+                }
+                exact += left;
+            }
+        }
+        return exact;
     }
 }

@@ -2,10 +2,9 @@ package dev.packline.api.limits;
 
 import dev.packline.api.auth.Publishers.Limits;
 import dev.packline.api.jobs.ApiKeys;
-import dev.packline.queue.QueueUnavailableException;
 import dev.packline.queue.redis.LuaScript;
+import dev.packline.queue.redis.RedisErrors;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisConnectionException;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -32,13 +31,8 @@ public final class SubmitRateLimiter {
             return Duration.ZERO;
         }
         double interval = 60_000.0 / limits.submitsPerMinute();
-        Object wait;
-        try {
-            wait = TAKE.run(redis, List.of(ApiKeys.rate(publisher)), List.of(Long.toString(clock.millis()), Double.toString(interval),
-                    Integer.toString(limits.submitBurst())));
-        } catch (JedisConnectionException e) {
-            throw new QueueUnavailableException("Redis unreachable while checking the submit rate: " + e.getMessage(), e);
-        }
+        Object wait = RedisErrors.call("check the submit rate of " + publisher, () -> TAKE.run(redis, List.of(ApiKeys.rate(publisher)),
+                List.of(Long.toString(clock.millis()), Double.toString(interval), Integer.toString(limits.submitBurst()))));
         return Duration.ofMillis(((Number) wait).longValue());
     }
 }
