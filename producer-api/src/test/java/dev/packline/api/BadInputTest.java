@@ -90,6 +90,8 @@ class BadInputTest {
                         "outside the allowed roots"),
                 c("mother escaping through ..", b -> b.put("mother", "file://" + api.apks + "/../secret.apk"), 400, "invalid_request",
                         "mother", "outside the allowed roots"),
+                c("mother escaping through a percent-encoded ..", b -> b.put("mother", "file://" + api.apks + "/%2e%2e/secret.apk"), 400,
+                        "invalid_request", "mother", "outside the allowed roots"),
                 c("mother escaping through a symlink", b -> b.put("mother", api.apks.resolve("escape.apk").toUri().toString()), 400,
                         "invalid_request", "mother", "links outside the allowed roots"),
                 c("mother that does not exist", b -> b.put("mother", api.apks.resolve("nope.apk").toUri().toString()), 400,

@@ -118,6 +118,22 @@ class EventsAndMetricsTest {
         assertEquals("done", only.data().get("state").asText());
     }
 
+    @Test
+    void aClientThatLeavesIsNoticedAtTheNextHeartbeat() throws Exception {
+        String id = api.post(api.acmeToken, api.body(2)).json().get("id").asText();
+        HttpResponse<java.io.InputStream> response = api.http.send(HttpRequest.newBuilder(api.uri("/v1/jobs/" + id + "/events"))
+                .header("Authorization", "Bearer " + api.acmeToken).build(), HttpResponse.BodyHandlers.ofInputStream());
+        java.io.BufferedReader reader = new java.io.BufferedReader(new java.io.InputStreamReader(response.body(), java.nio.charset.StandardCharsets.UTF_8));
+        assertTrue(reader.readLine().startsWith("id:"), "the first event arrived");
+        assertEquals(1, api.api.metrics().sseConnections().get());
+        reader.close(); // the client goes away while the request is still queued
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); // the fixture's heartbeat is 2 s
+        while (api.api.metrics().sseConnections().get() != 0 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertEquals(0, api.api.metrics().sseConnections().get(), "the stream ended when a heartbeat could not be written");
+    }
+
     /** Reads one event (lines up to a blank line), skipping comment lines. */
     private static Event next(Iterator<String> lines) throws Exception {
         String name = "message";
