@@ -92,7 +92,7 @@ public final class MultipartStore implements ObjectStore {
     private final UploadObserver observer;
     private final Clock clock;
     private final Semaphore slots;
-    private final Map<String, List<String>> prefixDigests = new LinkedHashMap<>(16, 0.75f, true);
+    private final Map<String, PrefixDigests> prefixDigests = new LinkedHashMap<>(16, 0.75f, true);
     private final Map<String, Object> uploadLocks = new ConcurrentHashMap<>();
 
     /** {@code journal} may be null: uploads then restart from scratch after a crash. */
@@ -147,8 +147,13 @@ public final class MultipartStore implements ObjectStore {
         } else {
             long copyPart = Math.max(options.copyPartSize(), dialect.minPartSize());
             List<long[]> ranges = PartPlan.copyRanges(source.prefixLength(), copyPart);
-            List<String> md5s = prefixMd5s(source, ranges);
-            PartPlan plan = PartPlan.copied(content, objectKey(source.objectKey()), copyPart, md5s, ranges, sha256);
+            PrefixDigests digests = prefixDigests(source, ranges);
+            String actual = digests.sha256With(tail);
+            if (!actual.equals(sha256)) {
+                throw new StoreException(StoreErrorKind.INTEGRITY, name, key + ": prefix plus tail hash to " + actual + ", the caller expected "
+                        + sha256 + " (the local copy of " + source.objectKey() + " changed?)");
+            }
+            PartPlan plan = PartPlan.copied(content, objectKey(source.objectKey()), copyPart, digests.md5s(), ranges, sha256);
             report = multipart(key, plan, content, UploadMode.PART_COPY);
         }
         if (!report.stored().sha256().equals(sha256)) {
@@ -349,32 +354,49 @@ public final class MultipartStore implements ObjectStore {
         return new StoredObject(key, head.size(), plan.sha256());
     }
 
-    /** MD5 of each copied range of the prefix, computed from the local copy once per (file, ranges). */
-    private List<String> prefixMd5s(PrefixSource source, List<long[]> ranges) throws IOException {
+    /** The MD5 of each copied range and the SHA-256 state after the whole prefix. */
+    private record PrefixDigests(List<String> md5s, MessageDigest sha256AfterPrefix) {
+        String sha256With(byte[] tail) {
+            try {
+                MessageDigest sha = (MessageDigest) sha256AfterPrefix.clone();
+                return HexFormat.of().formatHex(sha.digest(tail));
+            } catch (CloneNotSupportedException e) {
+                throw new IllegalStateException("this JVM's SHA-256 cannot be cloned", e);
+            }
+        }
+    }
+
+    /**
+     * Digests of the prefix, read from the local copy once per (file, ranges) and kept for the
+     * next channels of the same mother: each channel then costs hashing its tail only.
+     */
+    private PrefixDigests prefixDigests(PrefixSource source, List<long[]> ranges) throws IOException {
         String cacheKey = source.localCopy() + ":" + Files.size(source.localCopy()) + ":" + Files.getLastModifiedTime(source.localCopy()).toMillis()
                 + ":" + ranges.stream().map(r -> r[0] + "+" + r[1]).toList();
         synchronized (prefixDigests) {
-            List<String> cached = prefixDigests.get(cacheKey);
+            PrefixDigests cached = prefixDigests.get(cacheKey);
             if (cached != null) {
                 return cached;
             }
         }
         Content file = Content.of(source.localCopy());
+        MessageDigest sha = PartPlan.digest("SHA-256");
         List<String> md5s = new ArrayList<>();
         for (long[] range : ranges) {
             MessageDigest md5 = PartPlan.digest("MD5");
-            try (InputStream in = new DigestInputStream(file.open(range[0], range[1]), md5)) {
+            try (InputStream in = new DigestInputStream(new DigestInputStream(file.open(range[0], range[1]), md5), sha)) {
                 in.transferTo(OutputStream.nullOutputStream());
             }
             md5s.add(HexFormat.of().formatHex(md5.digest()));
         }
+        PrefixDigests digests = new PrefixDigests(List.copyOf(md5s), sha);
         synchronized (prefixDigests) {
-            prefixDigests.put(cacheKey, List.copyOf(md5s));
+            prefixDigests.put(cacheKey, digests);
             if (prefixDigests.size() > PREFIX_DIGESTS_KEPT) {
                 prefixDigests.remove(prefixDigests.keySet().iterator().next());
             }
         }
-        return md5s;
+        return digests;
     }
 
     @Override
