@@ -57,6 +57,10 @@ public final class Failures {
     /** By the causes of a client-side failure; null when none is recognised. */
     public static StoreErrorKind byCause(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
+            String type = t.getClass().getSimpleName();
+            if (type.contains("Digest") || type.contains("MD5") || type.contains("Md5") || type.contains("Inconsistent")) {
+                return StoreErrorKind.INTEGRITY; // e.g. KS3's ClientInvalidDigestException: the ETag is not the MD5 sent
+            }
             if (t instanceof SocketTimeoutException || t instanceof InterruptedIOException && !(t.getCause() instanceof InterruptedException)
                     || t.getClass().getSimpleName().contains("Timeout")) {
                 return StoreErrorKind.TIMEOUT;

@@ -261,8 +261,12 @@ public final class MultipartStore implements ObjectStore {
                     }
                     slots.acquire();
                     try {
-                        String etag = call((part.copied() ? "copy part " : "upload part ") + part.number() + " of " + key,
-                                () -> sendPart(key, objectKey, uploadId, part, content, sent));
+                        String etag = call((part.copied() ? "copy part " : "upload part ") + part.number() + " of " + key, () -> {
+                            if (failure.get() != null) {
+                                throw new InterruptedIOException("another part of " + key + " failed");
+                            }
+                            return sendPart(key, objectKey, uploadId, part, content, sent);
+                        });
                         done.put(part.number(), etag);
                         if (journal != null) {
                             journal.partDone(name, key, uploadId, part.number(), etag, clock.instant());
