@@ -33,7 +33,10 @@ public final class UploadJanitor {
         this.clock = clock;
     }
 
-    /** One pass; returns how many uploads were aborted. A failed abort is logged and tried again next pass. */
+    /**
+     * One pass; returns how many abandoned uploads are gone from their store (aborted now, or
+     * already unknown to it). A failed abort is logged and tried again next pass.
+     */
     public int sweep() {
         int aborted = 0;
         for (UploadJournal.Entry entry : journal.idleSince(clock.instant().minus(maxIdle), BATCH)) {
@@ -49,7 +52,8 @@ public final class UploadJanitor {
                         entry.key(), entry.store(), entry.parts().size(), entry.updatedAt());
             } catch (StoreException e) {
                 if (e.kind() == StoreErrorKind.NOT_FOUND) {
-                    journal.forget(entry.store(), entry.key(), entry.uploadId());
+                    journal.forget(entry.store(), entry.key(), entry.uploadId()); // completed or aborted elsewhere: nothing left to clean
+                    aborted++;
                 } else {
                     log.warn("could not abort the abandoned upload of {} in store {}: {}", entry.key(), entry.store(), e.getMessage());
                 }
