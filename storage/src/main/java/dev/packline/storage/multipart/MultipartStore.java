@@ -12,12 +12,10 @@ import dev.packline.storage.UploadReport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
@@ -26,7 +24,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,7 +31,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
@@ -61,7 +57,6 @@ public final class MultipartStore implements ObjectStore {
     private static final Logger log = LoggerFactory.getLogger(MultipartStore.class);
     private static final Pattern MD5_HEX = Pattern.compile("[0-9a-f]{32}");
     private static final Pattern COMPOSITE = Pattern.compile("[0-9a-f]{32}-\\d+");
-    private static final int PREFIX_DIGESTS_KEPT = 16;
 
     /**
      * @param partSize           bytes per sent part (at least the provider's minimum)
@@ -92,7 +87,8 @@ public final class MultipartStore implements ObjectStore {
     private final UploadObserver observer;
     private final Clock clock;
     private final Semaphore slots;
-    private final Map<String, PrefixDigests> prefixDigests = new LinkedHashMap<>(16, 0.75f, true);
+    private final Retries retries;
+    private final PrefixDigests prefixDigests = new PrefixDigests();
     private final Map<String, Object> uploadLocks = new ConcurrentHashMap<>();
 
     /** {@code journal} may be null: uploads then restart from scratch after a crash. */
@@ -112,6 +108,7 @@ public final class MultipartStore implements ObjectStore {
         this.observer = observer == null ? UploadObserver.NONE : observer;
         this.clock = clock;
         this.slots = new Semaphore(options.concurrency(), true);
+        this.retries = new Retries(name, dialect, options.maxAttempts(), options.backoffBase(), options.backoffMax(), this.observer);
     }
 
     @Override
@@ -147,7 +144,7 @@ public final class MultipartStore implements ObjectStore {
         } else {
             long copyPart = Math.max(options.copyPartSize(), dialect.minPartSize());
             List<long[]> ranges = PartPlan.copyRanges(source.prefixLength(), copyPart);
-            PrefixDigests digests = prefixDigests(source, ranges);
+            PrefixDigests.Digests digests = prefixDigests.of(source, ranges);
             String actual = digests.sha256With(tail);
             if (!actual.equals(sha256)) {
                 throw new StoreException(StoreErrorKind.INTEGRITY, name, key + ": prefix plus tail hash to " + actual + ", the caller expected "
@@ -358,51 +355,6 @@ public final class MultipartStore implements ObjectStore {
         return new StoredObject(key, head.size(), plan.sha256());
     }
 
-    /** The MD5 of each copied range and the SHA-256 state after the whole prefix. */
-    private record PrefixDigests(List<String> md5s, MessageDigest sha256AfterPrefix) {
-        String sha256With(byte[] tail) {
-            try {
-                MessageDigest sha = (MessageDigest) sha256AfterPrefix.clone();
-                return HexFormat.of().formatHex(sha.digest(tail));
-            } catch (CloneNotSupportedException e) {
-                throw new IllegalStateException("this JVM's SHA-256 cannot be cloned", e);
-            }
-        }
-    }
-
-    /**
-     * Digests of the prefix, read from the local copy once per (file, ranges) and kept for the
-     * next channels of the same mother: each channel then costs hashing its tail only.
-     */
-    private PrefixDigests prefixDigests(PrefixSource source, List<long[]> ranges) throws IOException {
-        String cacheKey = source.localCopy() + ":" + Files.size(source.localCopy()) + ":" + Files.getLastModifiedTime(source.localCopy()).toMillis()
-                + ":" + ranges.stream().map(r -> r[0] + "+" + r[1]).toList();
-        synchronized (prefixDigests) {
-            PrefixDigests cached = prefixDigests.get(cacheKey);
-            if (cached != null) {
-                return cached;
-            }
-        }
-        Content file = Content.of(source.localCopy());
-        MessageDigest sha = PartPlan.digest("SHA-256");
-        List<String> md5s = new ArrayList<>();
-        for (long[] range : ranges) {
-            MessageDigest md5 = PartPlan.digest("MD5");
-            try (InputStream in = new DigestInputStream(new DigestInputStream(file.open(range[0], range[1]), md5), sha)) {
-                in.transferTo(OutputStream.nullOutputStream());
-            }
-            md5s.add(HexFormat.of().formatHex(md5.digest()));
-        }
-        PrefixDigests digests = new PrefixDigests(List.copyOf(md5s), sha);
-        synchronized (prefixDigests) {
-            prefixDigests.put(cacheKey, digests);
-            if (prefixDigests.size() > PREFIX_DIGESTS_KEPT) {
-                prefixDigests.remove(prefixDigests.keySet().iterator().next());
-            }
-        }
-        return digests;
-    }
-
     @Override
     public Optional<StoredObject> stat(String key) throws IOException {
         ObjectStore.requireValidKey(key);
@@ -469,72 +421,15 @@ public final class MultipartStore implements ObjectStore {
         return prefix + key;
     }
 
-    @FunctionalInterface
-    private interface Call<T> {
-        T run() throws IOException;
-    }
-
-    /** Runs one request, retrying the kinds that may pass with backoff; throws the rest at once. */
-    private <T> T call(String what, Call<T> request) throws IOException {
-        for (int attempt = 1; ; attempt++) {
-            StoreException failure;
-            try {
-                return request.run();
-            } catch (StoreException e) {
-                failure = e;
-            } catch (RuntimeException e) {
-                if (Thread.currentThread().isInterrupted()) {
-                    throw new InterruptedIOException("interrupted during " + what);
-                }
-                failure = dialect.translate(e, what);
-            }
-            observer.requestFailed(name, failure.kind());
-            if (!failure.kind().retryable() || attempt >= options.maxAttempts()) {
-                throw failure;
-            }
-            long cap = Math.min(options.backoffMax().toMillis(), options.backoffBase().toMillis() << Math.min(attempt - 1, 20));
-            long delay = cap / 2 + ThreadLocalRandom.current().nextLong(cap / 2 + 1);
-            log.info("store {}: {} failed (attempt {} of {}), retrying in {} ms: {}", name, what, attempt, options.maxAttempts(), delay,
-                    failure.getMessage());
-            try {
-                Thread.sleep(delay);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while waiting to retry " + what);
-            }
-        }
-    }
-
     private InputStream counting(InputStream in, AtomicLong sent) {
-        return new FilterInputStream(in) {
-            @Override
-            public int read() throws IOException {
-                int b = super.read();
-                if (b >= 0) {
-                    add(1);
-                }
-                return b;
-            }
+        return new CountingStream(in, n -> {
+            sent.addAndGet(n);
+            observer.bytesSent(name, n);
+        });
+    }
 
-            @Override
-            public int read(byte[] buffer, int off, int len) throws IOException {
-                int n = super.read(buffer, off, len);
-                if (n > 0) {
-                    add(n);
-                }
-                return n;
-            }
-
-            @Override
-            public boolean markSupported() {
-                return false;
-            }
-
-            private void add(long n) {
-                sent.addAndGet(n);
-                observer.bytesSent(name, n);
-            }
-        };
+    private <T> T call(String what, Retries.Request<T> request) throws IOException {
+        return retries.call(what, request);
     }
 
     private static String base64(String md5Hex) {
