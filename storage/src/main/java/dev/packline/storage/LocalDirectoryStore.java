@@ -1,9 +1,8 @@
 package dev.packline.storage;
 
-import java.io.ByteArrayInputStream;
+import dev.packline.storage.multipart.Content;
+
 import java.io.IOException;
-import java.io.SequenceInputStream;
-import java.time.Duration;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -13,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
 
@@ -62,8 +62,8 @@ public final class LocalDirectoryStore implements ObjectStore {
         boolean copy = Files.isRegularFile(source) && Files.size(source) >= prefix.prefixLength();
         Path from = copy ? source : prefix.localCopy();
         StoredObject stored;
-        try (InputStream in = new SequenceInputStream(new BoundedInputStream(Files.newInputStream(from), prefix.prefixLength()),
-                new ByteArrayInputStream(tail))) {
+        Content content = Content.prefixAndTail(from, prefix.prefixLength(), tail);
+        try (InputStream in = content.open(0, content.length())) {
             stored = write(key, in);
         }
         if (stored.size() != prefix.prefixLength() + tail.length || !stored.sha256().equals(sha256)) {
@@ -100,39 +100,6 @@ public final class LocalDirectoryStore implements ObjectStore {
         }
     }
 
-    /** The first bytes of a stream. */
-    private static final class BoundedInputStream extends java.io.FilterInputStream {
-        private long left;
-
-        BoundedInputStream(InputStream in, long limit) {
-            super(in);
-            this.left = limit;
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (left <= 0) {
-                return -1;
-            }
-            int b = super.read();
-            if (b >= 0) {
-                left--;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buffer, int off, int len) throws IOException {
-            if (left <= 0) {
-                return -1;
-            }
-            int n = super.read(buffer, off, (int) Math.min(len, left));
-            if (n > 0) {
-                left -= n;
-            }
-            return n;
-        }
-    }
 
     @Override
     public Optional<StoredObject> stat(String key) throws IOException {

@@ -19,11 +19,11 @@ import dev.packline.storage.StoreException;
 import dev.packline.storage.multipart.Dialect;
 import dev.packline.storage.multipart.Failures;
 import dev.packline.storage.multipart.ObjectUrls;
+import dev.packline.storage.multipart.ResponseStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.Closeable;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Field;
@@ -126,16 +126,7 @@ public final class Ks3Dialect implements Dialect {
     public InputStream get(String objectKey) {
         GetObjectResult result = client.getObject(settings.bucket(), objectKey);
         Ks3Object object = result.getObject();
-        return new FilterInputStream(object.getObjectContent()) {
-            @Override
-            public void close() throws IOException {
-                try {
-                    super.close();
-                } finally {
-                    object.close();
-                }
-            }
-        };
+        return new ResponseStream(object.getObjectContent(), object);
     }
 
     @Override

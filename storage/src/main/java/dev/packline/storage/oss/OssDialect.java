@@ -22,9 +22,8 @@ import dev.packline.storage.StoreException;
 import dev.packline.storage.multipart.Dialect;
 import dev.packline.storage.multipart.Failures;
 import dev.packline.storage.multipart.ObjectUrls;
+import dev.packline.storage.multipart.ResponseStream;
 
-import java.io.FilterInputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -129,16 +128,7 @@ public final class OssDialect implements Dialect {
     @Override
     public InputStream get(String objectKey) {
         OSSObject object = client.getObject(settings.bucket(), objectKey);
-        return new FilterInputStream(object.getObjectContent()) {
-            @Override
-            public void close() throws IOException {
-                try {
-                    super.close();
-                } finally {
-                    object.close();
-                }
-            }
-        };
+        return new ResponseStream(object.getObjectContent(), object);
     }
 
     @Override
