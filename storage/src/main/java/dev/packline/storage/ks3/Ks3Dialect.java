@@ -113,7 +113,7 @@ public final class Ks3Dialect implements Dialect {
     public Optional<Head> head(String objectKey) {
         try {
             ObjectMetadata meta = client.headObject(settings.bucket(), objectKey).getObjectMetadata();
-            return Optional.of(new Head(meta.getContentLength(), meta.getETag(), meta.getUserMeta(SHA256_META), null));
+            return Optional.of(new Head(meta.getContentLength(), meta.getETag(), meta.getUserMeta(SHA256_META)));
         } catch (Ks3ServiceException e) {
             if (e.getStatueCode() == 404) {
                 return Optional.empty();

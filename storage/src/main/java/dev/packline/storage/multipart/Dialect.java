@@ -14,8 +14,8 @@ import java.util.Optional;
  */
 public interface Dialect extends AutoCloseable {
 
-    /** What the store says about an object: size, ETag, the SHA-256 we stored as metadata, CRC64 where the provider gives one. */
-    record Head(long size, String etag, String sha256, Long crc64) {
+    /** What the store says about an object: size, ETag, and the SHA-256 we stored as metadata (null when someone else wrote it). */
+    record Head(long size, String etag, String sha256) {
     }
 
     record CompletedPart(int number, String etag) {

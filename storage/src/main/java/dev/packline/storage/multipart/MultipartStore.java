@@ -32,6 +32,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 
@@ -89,7 +90,7 @@ public final class MultipartStore implements ObjectStore {
     private final Semaphore slots;
     private final Retries retries;
     private final PrefixDigests prefixDigests = new PrefixDigests();
-    private final Map<String, Object> uploadLocks = new ConcurrentHashMap<>();
+    private final Map<String, ReentrantLock> uploadLocks = new ConcurrentHashMap<>();
 
     /** {@code journal} may be null: uploads then restart from scratch after a crash. */
     public MultipartStore(String name, String prefix, Dialect dialect, Options options, UploadJournal journal, UploadObserver observer, Clock clock) {
@@ -180,13 +181,13 @@ public final class MultipartStore implements ObjectStore {
     private UploadReport multipart(String key, PartPlan plan, Content content, UploadMode mode) throws IOException {
         String objectKey = objectKey(key);
         // One upload of a key at a time in this process: two jobs writing the same key would otherwise share a journal entry.
-        Object lock = uploadLocks.computeIfAbsent(key, k -> new Object());
-        synchronized (lock) {
-            try {
-                return multipartLocked(key, objectKey, plan, content, mode);
-            } finally {
-                uploadLocks.remove(key, lock);
-            }
+        // A ReentrantLock, not synchronized: the holder blocks on network I/O, which must not pin a virtual thread's carrier.
+        ReentrantLock lock = uploadLocks.computeIfAbsent(key, k -> new ReentrantLock());
+        lock.lock();
+        try {
+            return multipartLocked(key, objectKey, plan, content, mode);
+        } finally {
+            lock.unlock();
         }
     }
 

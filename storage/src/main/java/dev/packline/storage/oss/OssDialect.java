@@ -116,7 +116,7 @@ public final class OssDialect implements Dialect {
     public Optional<Head> head(String objectKey) {
         try {
             ObjectMetadata meta = client.getObjectMetadata(settings.bucket(), objectKey);
-            return Optional.of(new Head(meta.getContentLength(), meta.getETag(), meta.getUserMetadata().get(SHA256_META), meta.getServerCRC()));
+            return Optional.of(new Head(meta.getContentLength(), meta.getETag(), meta.getUserMetadata().get(SHA256_META)));
         } catch (OSSException e) {
             if ("NoSuchKey".equals(e.getErrorCode()) || "NoSuchObject".equals(e.getErrorCode())) {
                 return Optional.empty();

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The upload stage, one job per channel. With zero-copy on (the default) the channel APK is never
@@ -39,7 +40,7 @@ public final class UploadStage implements JobHandler {
 
     private final StageContext ctx;
     private final Set<String> staged = ConcurrentHashMap.newKeySet();
-    private final Map<String, Object> stagingLocks = new ConcurrentHashMap<>();
+    private final Map<String, ReentrantLock> stagingLocks = new ConcurrentHashMap<>();
 
     public UploadStage(StageContext ctx) {
         this.ctx = ctx;
@@ -112,7 +113,9 @@ public final class UploadStage implements JobHandler {
         if (staged.contains(id)) {
             return;
         }
-        synchronized (stagingLocks.computeIfAbsent(id, k -> new Object())) {
+        ReentrantLock lock = stagingLocks.computeIfAbsent(id, k -> new ReentrantLock()); // not synchronized: the holder does network I/O
+        lock.lock();
+        try {
             if (staged.contains(id)) {
                 return;
             }
@@ -121,6 +124,8 @@ public final class UploadStage implements JobHandler {
                 store.upload(stagingKey, mother.file());
             }
             staged.add(id);
+        } finally {
+            lock.unlock();
         }
     }
 
