@@ -14,6 +14,7 @@ import dev.packline.pipeline.RequestStatus;
 import dev.packline.pipeline.RequestStore;
 import dev.packline.pipeline.Submitter;
 import dev.packline.queue.QueueStateException;
+import dev.packline.queue.VersionNotAcceptingJobsException;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -115,7 +116,7 @@ public final class JobsApi {
             takeSubmitRate(caller); // after the in-flight check: a submit refused for its channels uses none of the rate
             try {
                 created = p.submitter().submit(request);
-            } catch (QueueStateException e) {
+            } catch (QueueStateException | VersionNotAcceptingJobsException e) {
                 log.error("cannot enqueue request {}: {}", request.id(), e.getMessage());
                 throw ApiError.of(503, Reason.INTERNAL, "the package queue cannot take jobs right now; retry later");
             }
@@ -155,7 +156,15 @@ public final class JobsApi {
                     + " with a different body; use a new key for a new request");
         }
         if (existing.state().equals("queued") && !existing.cancelRequested()) {
-            p.submitter().submit(request); // finishes a first submit that died between recording and enqueueing; ids dedupe
+            // finishes a first submit that died or was refused between recording and enqueueing; ids dedupe
+            try {
+                p.submitter().submit(request);
+            } catch (QueueStateException | VersionNotAcceptingJobsException e) {
+                log.error("cannot enqueue request {}: {}", request.id(), e.getMessage());
+                throw ApiError.of(503, Reason.INTERNAL, "the package queue cannot take jobs right now; retry later");
+            }
+            // and lists it, which that first submit did not get to (the index keeps an entry's first time)
+            p.index().add(request.publisher(), request.id(), request.appId(), request.channels().size());
         }
         p.metrics().submit(request.publisher(), "duplicate");
         accepted(res, request, true);

@@ -10,7 +10,7 @@
 -- ARGV[6] most index entries kept (newest win)
 -- Returns the index size after trimming
 local now, retention, max = tonumber(ARGV[3]), tonumber(ARGV[5]), tonumber(ARGV[6])
-redis.call('ZADD', KEYS[1], now, ARGV[1])
+redis.call('ZADD', KEYS[1], 'NX', now, ARGV[1]) -- NX: a replayed submit keeps the first time
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. (now - retention))
 local size = redis.call('ZCARD', KEYS[1])
 if size > max then
@@ -18,6 +18,6 @@ if size > max then
   size = max
 end
 redis.call('PEXPIRE', KEYS[1], retention)
-redis.call('ZADD', KEYS[2], tonumber(ARGV[4]), ARGV[2])
+redis.call('ZADD', KEYS[2], 'NX', tonumber(ARGV[4]), ARGV[2])
 redis.call('PEXPIRE', KEYS[2], retention)
 return size
