@@ -3,7 +3,6 @@ package dev.packline.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.packline.api.ApiFixture.Response;
 import dev.packline.queue.JobRecord;
-import dev.packline.queue.QueueBroker;
 import dev.packline.queue.JobState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -103,30 +102,6 @@ class JobsApiTest {
 
         Response withoutKey = api.post(api.acmeToken, api.body(5));
         assertNotEquals(id, withoutKey.json().get("id").asText());
-    }
-
-    @Test
-    void aSubmitThePackageQueueCannotTakeIs503AndItsRetryUnderTheSameKeyGoesThroughOnceItCan() throws Exception {
-        // the current version stops taking jobs (a version left draining): the submit is recorded but cannot enqueue
-        api.broker.changeState(api.packageQueue(), QueueBroker.VersionChange.DRAIN, true);
-        String key = "retry-" + System.nanoTime();
-        Response refused = api.post(api.acmeToken, api.body(4), key);
-        assertEquals(503, refused.status(), refused.toString());
-        assertEquals("internal", refused.json().get("error").get("reason").asText());
-        Response stillRefused = api.post(api.acmeToken, api.body(4), key);
-        assertEquals(503, stillRefused.status(), "a retry while the queue still cannot take jobs: " + stillRefused);
-
-        api.queues.setCurrent(api.queues.newVersion("package"));
-        Response accepted = api.post(api.acmeToken, api.body(4), key);
-        assertEquals(202, accepted.status(), accepted.toString());
-        String id = accepted.json().get("id").asText();
-        for (int i = 0; i < 4; i++) {
-            assertEquals(api.packageQueue(), api.packageJob(id, i).orElseThrow().queue(), "enqueued once the queue could take it");
-        }
-        Response list = api.get(api.acmeToken, "/v1/jobs");
-        List<String> listed = new ArrayList<>();
-        list.json().get("jobs").forEach(j -> listed.add(j.get("id").asText()));
-        assertTrue(listed.contains(id), "the publisher's list shows it: " + listed);
     }
 
     @Test
