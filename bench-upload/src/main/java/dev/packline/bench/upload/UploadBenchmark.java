@@ -40,7 +40,8 @@ public final class UploadBenchmark {
 
               --size-mb N          size of the generated signed mother in MiB (default 64)
               --channels N         channels uploaded both ways, part copy and whole (default 4)
-              --rounds N           mother uploads per side, alternating which side goes first (default 3)
+              --rounds N           measured mother uploads per side, alternating which side goes first,
+                                   after one unmeasured upload per side (default 3)
               --stores LIST        store kinds to measure, comma-separated: oss, ks3 (default oss,ks3)
               --part-mb N          multipart part size in MiB, at least 5 (default 16, as config/worker.yml);
                                    files of at least one part go multipart
