@@ -14,6 +14,8 @@ import redis.clients.jedis.UnifiedJedis;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -127,6 +129,8 @@ public final class UploadBenchmark {
 
     /** One run in {@code work} (left holding only the mother and S3Proxy's emptied buckets); the JSON the command prints. */
     static Map<String, Object> run(Params params, Path work) throws Exception {
+        OperatingSystemMXBean system = ManagementFactory.getOperatingSystemMXBean();
+        double loadBefore = system.getSystemLoadAverage();
         long buildStarted = System.nanoTime();
         Path mother = new SampleApkBuilder().payloadBytes((long) params.sizeMb() << 20).build(work.resolve("mother.apk"));
         double buildSeconds = (System.nanoTime() - buildStarted) / 1e9;
@@ -160,6 +164,13 @@ public final class UploadBenchmark {
             if (embedded != null) {
                 embedded.close();
             }
+        }
+        // the machine's load beside this process' own CPU use says how much outside work shared the cores
+        json.put("loadAverageBefore", Figures.round(loadBefore));
+        json.put("loadAverageAfter", Figures.round(system.getSystemLoadAverage()));
+        json.put("wallSeconds", Figures.round((System.nanoTime() - buildStarted) / 1e9));
+        if (system instanceof com.sun.management.OperatingSystemMXBean process) {
+            json.put("processCpuSeconds", Figures.round(process.getProcessCpuTime() / 1e9));
         }
         json.put("cores", Runtime.getRuntime().availableProcessors());
         json.put("java", Runtime.version().toString());
