@@ -2,6 +2,7 @@ package dev.packline.worker;
 
 import dev.packline.queue.QueueBroker;
 import dev.packline.queue.QueueVersion;
+import dev.packline.queue.VersionState;
 import dev.packline.queue.redis.RedisConnector;
 import dev.packline.queue.redis.RedisQueueBroker;
 import dev.packline.queue.redis.Retention;
@@ -50,6 +51,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 
 import java.net.URI;
@@ -82,6 +84,7 @@ public final class WorkerApp implements AutoCloseable {
     private final Map<String, ObjectStore> stores;
     private final StageDeadLetters stageDeadLetters;
     private final UploadJanitorLoop uploadJanitor;
+    private final VersionWatch versionWatch;
     private boolean closed;
 
     /**
@@ -127,6 +130,7 @@ public final class WorkerApp implements AutoCloseable {
         this.deadLetters = new DeadLetterAlerter(broker, queues, worker.id(), alerts, config.alarms().deadLetterDigestWindow(), clock,
                 metrics.registry(), events);
         this.stageDeadLetters = new StageDeadLetters(broker, ctx, queues, worker.id(), events);
+        this.versionWatch = new VersionWatch(config, broker, queues, events);
     }
 
     public WorkerApp start() {
@@ -136,6 +140,7 @@ public final class WorkerApp implements AutoCloseable {
         backlog.start();
         deadLetters.start();
         uploadJanitor.start();
+        versionWatch.start();
         log.info("worker {} serving {}; metrics on {}:{}", worker.id(), queues, config.metricsBind(), metrics.port());
         return this;
     }
@@ -148,6 +153,20 @@ public final class WorkerApp implements AutoCloseable {
         return broker;
     }
 
+    /**
+     * Completes with the queue versions an admin added since this worker started (a new version of
+     * a queue it serves without naming versions): the owner then closes the app and exits to be
+     * restarted (WorkerMain), since a worker's subscriptions are fixed for its lifetime.
+     */
+    public CompletableFuture<Set<QueueVersion>> versionsAppeared() {
+        return versionWatch.appeared();
+    }
+
+    /** The queue versions this worker serves. */
+    public List<QueueVersion> queues() {
+        return queues;
+    }
+
     public int metricsPort() {
         return metrics.port();
     }
@@ -158,6 +177,7 @@ public final class WorkerApp implements AutoCloseable {
             return;
         }
         closed = true;
+        versionWatch.close();
         uploadJanitor.close();
         deadLetters.close();
         backlog.close();
@@ -190,13 +210,23 @@ public final class WorkerApp implements AutoCloseable {
         return stores;
     }
 
-    /** The versions named in the config; a queue with none named serves its current version. */
+    /**
+     * The versions named in the config; a queue with none named serves every version that is not
+     * retired: the current one, where producers enqueue, and the ones still draining, whose jobs must
+     * still run (a worker started during a rollout would otherwise leave the old version's jobs to
+     * the workers started before it, and with none left the drain would never end).
+     */
     static List<QueueVersion> resolveVersions(WorkerConfig config, QueueBroker broker) {
         List<QueueVersion> out = new ArrayList<>();
         for (WorkerConfig.QueueConfig q : config.queues()) {
             if (q.versions().isEmpty()) {
-                out.add(broker.currentVersion(q.name()).orElseThrow(() -> new IllegalStateException("queue '" + q.name()
-                        + "' has no current version; create it (bin/packline admin version new --queue " + q.name() + ") or name versions in the config")));
+                QueueVersion current = broker.currentVersion(q.name()).orElseThrow(() -> new IllegalStateException("queue '" + q.name()
+                        + "' has no current version; create it (bin/packline admin version new --queue " + q.name() + ") or name versions in the config"));
+                for (QueueVersion v : broker.versions(q.name())) {
+                    if (v.equals(current) || broker.counts(v).state() != VersionState.RETIRED) {
+                        out.add(v);
+                    }
+                }
             } else {
                 out.addAll(q.queueVersions());
             }

@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code bin/packline worker --config FILE [--redis URL] [--supervise [--processes N]]}: one worker
@@ -113,10 +115,14 @@ public final class WorkerMain {
             notifications.close(); // after the worker: sends what the rate limit still holds
         }, "shutdown"));
         try {
-            var reason = app.worker().fetchingStopped().get();
+            Object ended = CompletableFuture.anyOf(app.worker().fetchingStopped(), app.versionsAppeared()).get();
             app.close();
             notifications.close();
-            if (reason == dev.packline.queue.worker.Worker.StopReason.RECYCLE) {
+            if (ended instanceof Set<?> appeared) {
+                log.info("queue versions {} appeared; exiting to be replaced by a process that serves them", appeared);
+                return ExitCode.RECYCLE.status();
+            }
+            if (ended == dev.packline.queue.worker.Worker.StopReason.RECYCLE) {
                 log.info("worker started {} jobs; exiting to be replaced by a fresh process", config.maxJobsPerWorker());
                 return ExitCode.RECYCLE.status();
             }
