@@ -53,15 +53,27 @@ final class SystemChecks {
      */
     static List<String> channelsInStore(Platform platform, JsonNode status, List<String> channelNames, boolean verifyContent)
             throws Exception {
+        return channelsInStore(platform, List.of(status), channelNames, verifyContent);
+    }
+
+    /** As above for several requests into one store: {@code channelNames} are all their channels. */
+    static List<String> channelsInStore(Platform platform, List<JsonNode> statuses, List<String> channelNames, boolean verifyContent)
+            throws Exception {
         List<String> problems = new ArrayList<>();
         Map<String, String> expected = new HashMap<>();
         for (String name : channelNames) {
             expected.put(Platform.PREFIX + name + ".apk", name);
         }
         Set<String> patchKeys = new HashSet<>();
-        for (JsonNode diff : status.path("diffs")) {
-            patchKeys.add(diff.path("objectKey").asText());
-            patchKeys.add(diff.path("objectKey").asText() + ".json");
+        Map<String, JsonNode> results = new HashMap<>();
+        for (JsonNode status : statuses) {
+            for (JsonNode diff : status.path("diffs")) {
+                patchKeys.add(diff.path("objectKey").asText());
+                patchKeys.add(diff.path("objectKey").asText() + ".json");
+            }
+            for (JsonNode result : status.path("results")) {
+                results.put(result.path("objectKey").asText(), result);
+            }
         }
         List<String> stored = platform.storedKeys();
         Set<String> seen = new HashSet<>();
@@ -76,10 +88,6 @@ final class SystemChecks {
         missing.removeAll(seen);
         if (!missing.isEmpty()) {
             problems.add(missing.size() + " channel objects missing, e.g. " + missing.stream().limit(5).toList());
-        }
-        Map<String, JsonNode> results = new HashMap<>();
-        for (JsonNode result : status.path("results")) {
-            results.put(result.path("objectKey").asText(), result);
         }
         if (!verifyContent) {
             return problems;
