@@ -25,8 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The full path under chaos: while a request of 200 channels with a patch runs (a KS3 object
  * server this time), a worker process is killed with SIGKILL at random every 2 to 4 seconds (the
- * supervisor starts a new one each time), and Redis, running with its append-only file, is
- * restarted once on the same port mid-run. The request still ends done; every channel is in the
+ * supervisor starts a new one each time), and Redis, running with its append-only file
+ * ({@code appendfsync always}), is killed and restarted once on the same port mid-run. The request still ends done; every channel is in the
  * store exactly once and verifies; no job is left in any version's pending, retry or delayed sets,
  * hard deadlines or any worker's active list (the backup a killed worker leaves); and the counts in
  * the request's state match the store.
