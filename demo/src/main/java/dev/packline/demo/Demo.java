@@ -249,6 +249,10 @@ final class Demo implements AutoCloseable {
         }
     }
 
+    synchronized boolean isClosed() {
+        return closed;
+    }
+
     @Override
     public synchronized void close() {
         if (closed) {

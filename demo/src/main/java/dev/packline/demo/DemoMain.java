@@ -63,8 +63,22 @@ public final class DemoMain {
             err.println("demo: run it through bin/packline demo (the packline.home property is not set)");
             return 2;
         }
-        try (Demo demo = new Demo(Path.of(home), dir, channels, out)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(demo::close, "demo-shutdown"));
+        Demo demo;
+        try {
+            demo = new Demo(Path.of(home), dir, channels, out);
+        } catch (java.io.IOException e) {
+            err.println("demo: cannot create its directory: " + e.getMessage());
+            return 1;
+        }
+        // Ctrl-C: stop the services and Redis, and say so instead of reporting what the stop broke
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (!demo.isClosed()) {
+                out.println();
+                out.println("demo: stopping the services and Redis...");
+                demo.close();
+            }
+        }, "demo-shutdown"));
+        try (demo) {
             boolean ok = demo.run();
             if (keepRunning) {
                 demo.keepRunning();
@@ -75,7 +89,9 @@ public final class DemoMain {
         } catch (InterruptedException e) {
             return 1;
         } catch (Exception e) {
-            err.println("demo failed: " + e.getMessage());
+            if (!demo.isClosed()) {
+                err.println("demo failed: " + e.getMessage());
+            }
             return 1;
         }
     }

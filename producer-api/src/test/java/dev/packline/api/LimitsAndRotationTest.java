@@ -114,6 +114,40 @@ class LimitsAndRotationTest {
     }
 
     @Test
+    void aQueueThatRefusesJobsAnswers503AndARetryWithTheSameKeyCompletesTheRequest() throws Exception {
+        try (ApiFixture api = new ApiFixture(temp)) {
+            QueueVersion before = api.packageQueue();
+            Response refused = whileTheCurrentVersionRefusesJobs(api, () -> api.post(api.acmeToken, api.body(3), "flaky-" + System.nanoTime()));
+            assertEquals(503, refused.status(), refused.toString());
+            assertEquals("internal", refused.json().get("error").get("reason").asText());
+            assertTrue(api.get(api.acmeToken, "/v1/jobs").json().get("jobs").isEmpty(), "not listed: it has no jobs");
+
+            String key = "retry-" + System.nanoTime();
+            assertEquals(503, whileTheCurrentVersionRefusesJobs(api, () -> api.post(api.acmeToken, api.body(3), key)).status());
+            Response retried = api.post(api.acmeToken, api.body(3), key);
+            assertEquals(202, retried.status(), retried.toString());
+            String id = retried.json().get("id").asText();
+            for (int i = 0; i < 3; i++) {
+                assertEquals(before, api.packageJob(id, i).orElseThrow().queue(), "the retry enqueued every channel");
+            }
+            assertEquals(java.util.List.of(id), JobsApiTest.ids(api.get(api.acmeToken, "/v1/jobs").json()), "and it is listed");
+        }
+    }
+
+    /** Runs the call while a new current version has stopped accepting jobs (as an admin's drain racing the switch leaves it). */
+    private static Response whileTheCurrentVersionRefusesJobs(ApiFixture api, java.util.concurrent.Callable<Response> call) throws Exception {
+        QueueVersion before = api.packageQueue();
+        QueueVersion refusing = api.queues.newVersion("package");
+        api.queues.setCurrent(refusing);
+        try {
+            api.broker.changeState(refusing, dev.packline.queue.QueueBroker.VersionChange.DRAIN, false);
+            return call.call();
+        } finally {
+            api.queues.setCurrent(before);
+        }
+    }
+
+    @Test
     void healthAnswersWhetherRedisIsReachable() throws Exception {
         ApiConfig config;
         try (ApiFixture api = new ApiFixture(temp)) {

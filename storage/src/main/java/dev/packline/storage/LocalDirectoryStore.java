@@ -5,6 +5,7 @@ import dev.packline.storage.multipart.Content;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -24,6 +25,9 @@ import java.util.Optional;
  * tail, so it reports only the tail as sent, like a cloud store would.
  */
 public final class LocalDirectoryStore implements ObjectStore {
+    /** Folder of in-progress writes beside the objects, one subfolder per object name. */
+    static final String STAGING = ".uploads";
+
     private final String name;
     private final Path root;
     private final UploadObserver observer;
@@ -78,6 +82,14 @@ public final class LocalDirectoryStore implements ObjectStore {
         return new UploadReport(stored, mode, sent, 0);
     }
 
+    private static void deleteIfEmpty(Path dir) {
+        try {
+            Files.deleteIfExists(dir);
+        } catch (IOException stillUsed) {
+            // another write of the folder is under way, or it has leftovers: the next write cleans up
+        }
+    }
+
     @Override
     public void abortUpload(String key, String uploadId) {
         // no multipart uploads here: a crashed write leaves only a temporary file, never the key
@@ -86,7 +98,18 @@ public final class LocalDirectoryStore implements ObjectStore {
     private StoredObject write(String key, InputStream content) throws IOException {
         Path target = resolve(key);
         Files.createDirectories(target.getParent());
-        Path temp = Files.createTempFile(target.getParent(), ".upload-", ".tmp");
+        // each key writes through its own staging folder: a write killed with its process leaves its
+        // temporary file there, and the next write of the key (the job's redelivery) removes it.
+        // Removing a concurrent writer's file only makes that writer's move fail, and its job retry.
+        Path staging = target.getParent().resolve(STAGING).resolve(target.getFileName().toString());
+        if (Files.isDirectory(staging)) {
+            try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(staging)) {
+                for (Path leftover : leftovers) {
+                    Files.deleteIfExists(leftover);
+                }
+            }
+        }
+        Path temp = Files.createTempFile(Files.createDirectories(staging), "upload-", ".tmp");
         try {
             MessageDigest sha = sha256();
             long size;
@@ -97,6 +120,8 @@ public final class LocalDirectoryStore implements ObjectStore {
             return new StoredObject(key, size, HexFormat.of().formatHex(sha.digest()));
         } finally {
             Files.deleteIfExists(temp);
+            deleteIfEmpty(staging);
+            deleteIfEmpty(staging.getParent());
         }
     }
 

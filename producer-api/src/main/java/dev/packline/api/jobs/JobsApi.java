@@ -14,6 +14,7 @@ import dev.packline.pipeline.RequestStatus;
 import dev.packline.pipeline.RequestStore;
 import dev.packline.pipeline.Submitter;
 import dev.packline.queue.QueueStateException;
+import dev.packline.queue.VersionNotAcceptingJobsException;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -113,12 +114,7 @@ public final class JobsApi {
                 }
             }
             takeSubmitRate(caller); // after the in-flight check: a submit refused for its channels uses none of the rate
-            try {
-                created = p.submitter().submit(request);
-            } catch (QueueStateException e) {
-                log.error("cannot enqueue request {}: {}", request.id(), e.getMessage());
-                throw ApiError.of(503, Reason.INTERNAL, "the package queue cannot take jobs right now; retry later");
-            }
+            created = enqueue(request);
             if (created) {
                 p.index().add(caller.name(), request.id(), request.appId(), channels);
             }
@@ -135,6 +131,20 @@ public final class JobsApi {
             p.metrics().submit(caller.name(), "duplicate");
         }
         accepted(res, request, !created);
+    }
+
+    /**
+     * Records the request and enqueues its jobs. When the package queue refuses (no current version,
+     * or it stopped accepting), the answer is 503: the request may be recorded without its jobs, and
+     * a retry with the same Idempotency-Key completes it.
+     */
+    private boolean enqueue(PackagingRequest request) {
+        try {
+            return p.submitter().submit(request);
+        } catch (QueueStateException | VersionNotAcceptingJobsException e) {
+            log.error("cannot enqueue request {}: {}", request.id(), e.getMessage());
+            throw ApiError.of(503, Reason.INTERNAL, "the package queue cannot take jobs right now; retry later (with the same Idempotency-Key)");
+        }
     }
 
     private void takeSubmitRate(Caller caller) {
@@ -155,7 +165,8 @@ public final class JobsApi {
                     + " with a different body; use a new key for a new request");
         }
         if (existing.state().equals("queued") && !existing.cancelRequested()) {
-            p.submitter().submit(request); // finishes a first submit that died between recording and enqueueing; ids dedupe
+            enqueue(request); // finishes a first submit that died between recording and enqueueing; job ids dedupe
+            p.index().add(request.publisher(), request.id(), request.appId(), request.channels().size()); // keeps entries made before
         }
         p.metrics().submit(request.publisher(), "duplicate");
         accepted(res, request, true);
