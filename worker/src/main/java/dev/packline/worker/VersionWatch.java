@@ -38,13 +38,19 @@ final class VersionWatch extends PeriodicTask {
         return appeared;
     }
 
+    /** The versions this worker should serve now but does not (reads the registry). */
+    Set<QueueVersion> unserved() {
+        Set<QueueVersion> added = new LinkedHashSet<>(WorkerApp.resolveVersions(config, broker));
+        added.removeAll(served);
+        return added;
+    }
+
     @Override
     protected void runOnce() {
         if (appeared.isDone()) {
             return;
         }
-        Set<QueueVersion> added = new LinkedHashSet<>(WorkerApp.resolveVersions(config, broker));
-        added.removeAll(served);
+        Set<QueueVersion> added = unserved();
         if (!added.isEmpty()) {
             log.info("queue versions {} appeared; this worker serves {} and restarts to serve them too", added, served);
             appeared.complete(Set.copyOf(added));

@@ -162,6 +162,21 @@ public final class WorkerApp implements AutoCloseable {
         return versionWatch.appeared();
     }
 
+    /**
+     * The versions this worker should serve now but does not; asked when every fetch loop stopped
+     * because its versions retired, so a worker whose versions all retired before its
+     * {@link VersionWatch} noticed the new ones restarts instead of exiting for good. Empty when
+     * Redis cannot say.
+     */
+    public Set<QueueVersion> unservedVersions() {
+        try {
+            return versionWatch.unserved();
+        } catch (RuntimeException e) {
+            log.warn("could not read the queue registry for new versions: {}", e.toString());
+            return Set.of();
+        }
+    }
+
     /** The queue versions this worker serves. */
     public List<QueueVersion> queues() {
         return queues;

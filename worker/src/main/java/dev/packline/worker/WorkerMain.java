@@ -116,9 +116,12 @@ public final class WorkerMain {
         }, "shutdown"));
         try {
             Object ended = CompletableFuture.anyOf(app.worker().fetchingStopped(), app.versionsAppeared()).get();
+            // every version retired: a rollout may have added versions this worker has not noticed yet
+            Set<?> appeared = ended instanceof Set<?> set ? set
+                    : ended == dev.packline.queue.worker.Worker.StopReason.RETIRED ? app.unservedVersions() : Set.of();
             app.close();
             notifications.close();
-            if (ended instanceof Set<?> appeared) {
+            if (!appeared.isEmpty()) {
                 log.info("queue versions {} appeared; exiting to be replaced by a process that serves them", appeared);
                 return ExitCode.RECYCLE.status();
             }

@@ -3,6 +3,7 @@ package dev.packline.queue.embedded;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisException;
 import redis.embedded.RedisServer;
 import redis.embedded.core.ExecutableProvider;
 
@@ -65,7 +66,7 @@ public final class EmbeddedRedis implements AutoCloseable {
             }
             RedisServer server = builder.build();
             server.start();
-            return new EmbeddedRedis(server, port, dataDir != null ? null : dir, serverProcess(port));
+            return new EmbeddedRedis(server, port, dataDir != null ? null : dir, serverProcess(port, settings));
         } catch (IOException e) {
             throw new UncheckedIOException("could not start redis-server on 127.0.0.1:" + port + ": " + e.getMessage(), e);
         }
@@ -85,13 +86,17 @@ public final class EmbeddedRedis implements AutoCloseable {
      * The server's process, by the pid it reports: embedded-redis kills it with SIGKILL and does not
      * wait, so {@link #stop()} waits on this handle for the port and the data files to be free.
      */
-    private static ProcessHandle serverProcess(int port) {
+    private static ProcessHandle serverProcess(int port, List<String> settings) {
         try (Jedis jedis = new Jedis("127.0.0.1", port)) {
+            settings.stream().filter(s -> s.startsWith("requirepass ")).findFirst()
+                    .ifPresent(s -> jedis.auth(s.substring("requirepass ".length()).trim()));
             for (String line : jedis.info("server").split("\r?\n")) {
                 if (line.startsWith("process_id:")) {
                     return ProcessHandle.of(Long.parseLong(line.substring("process_id:".length()).trim())).orElse(null);
                 }
             }
+        } catch (JedisException e) {
+            log.warn("could not read the pid of redis-server on port {}; stop will not wait for it to exit: {}", port, e.toString());
         }
         return null;
     }

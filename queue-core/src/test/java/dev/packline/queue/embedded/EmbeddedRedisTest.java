@@ -40,4 +40,13 @@ class EmbeddedRedisTest {
             assertEquals("99", jedis.lindex("list", -1));
         }
     }
+
+    @Test
+    void aServerWithAPasswordIsAlsoWaitedFor() {
+        EmbeddedRedis server = EmbeddedRedis.start(List.of("requirepass s3cret-for-test"));
+        long pid = server.pid();
+        assertTrue(pid > 0, "the pid is read with the password");
+        server.close();
+        assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+    }
 }

@@ -87,6 +87,7 @@ class VersionRolloutTest {
                 before.start();
                 Set<QueueVersion> appeared = before.versionsAppeared().get(20, TimeUnit.SECONDS);
                 assertEquals(Set.of(upload2), appeared, "the running worker noticed the version the admin added");
+                assertEquals(Set.of(upload2), before.unservedVersions(), "what WorkerMain asks when all of a worker's versions retired");
             }
 
             try (WorkerApp during = new WorkerApp(config, PackagingTools.channelBuilder(), PackagingTools.patchMaker(), ALERTS, Clock.systemUTC()).start()) {
@@ -98,6 +99,7 @@ class VersionRolloutTest {
                 assertEquals(6, broker.counts(QueueVersion.of("upload", 2)).done(), "every upload ran on the new version");
                 admin.drain(upload1, Duration.ofSeconds(30), Duration.ofMillis(100), c -> { });
                 assertFalse(during.versionsAppeared().isDone(), "a version retiring is no reason to restart");
+                assertTrue(during.unservedVersions().isEmpty(), during.unservedVersions().toString());
             }
 
             try (WorkerApp after = new WorkerApp(config, PackagingTools.channelBuilder(), PackagingTools.patchMaker(), ALERTS, Clock.systemUTC())) {
