@@ -47,6 +47,10 @@ public final class BacklogMonitor extends PeriodicTask {
         this.thresholds = thresholds;
         this.clock = clock;
         this.registry = registry;
+        for (QueueVersion queue : queues) { // the gauges read 0 from the start, not "no data"
+            gauge("backlog-pending:" + queue.label(), queue);
+            gauge("backlog-age:" + queue.label(), queue);
+        }
     }
 
     @Override

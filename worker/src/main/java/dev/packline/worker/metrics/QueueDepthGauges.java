@@ -3,6 +3,7 @@ package dev.packline.worker.metrics;
 import dev.packline.queue.QueueBroker;
 import dev.packline.queue.QueueCounts;
 import dev.packline.queue.QueueVersion;
+import dev.packline.queue.VersionState;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -14,7 +15,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Queue depth per version and state, and the oldest pending job's age, as gauges. Sampled by
+ * Queue depth per version and state, the oldest pending job's age, live workers, and the
+ * version's lifecycle state (1 for the state it is in, 0 for the others, so a draining version
+ * that never retires is one PromQL comparison) and pause flag, as gauges. Sampled by
  * {@link #refresh()} (the alarm loop calls it), not on scrape, so a slow Redis never slows
  * Prometheus down.
  */
@@ -45,6 +48,21 @@ public final class QueueDepthGauges {
                 .tags("queue", queue.name(), "version", version).register(registry);
         Gauge.builder("packline.queue.workers", () -> latest.containsKey(queue) ? latest.get(queue).liveWorkers() : Double.NaN)
                 .description("workers with a live lease on the version").tags("queue", queue.name(), "version", version).register(registry);
+        for (VersionState state : VersionState.values()) {
+            Gauge.builder("packline.queue.version.state", () -> inState(queue, state))
+                    .description("1 while the version is in this lifecycle state (active, draining, retired), else 0")
+                    .tags("queue", queue.name(), "version", version, "state", state.wireName()).register(registry);
+        }
+        Gauge.builder("packline.queue.paused", () -> latest.containsKey(queue) ? (latest.get(queue).paused() ? 1 : 0) : Double.NaN)
+                .description("1 while the version is paused (hands out no jobs)").tags("queue", queue.name(), "version", version).register(registry);
+    }
+
+    private double inState(QueueVersion queue, VersionState state) {
+        QueueCounts c = latest.get(queue);
+        if (c == null) {
+            return Double.NaN;
+        }
+        return c.state() == state ? 1 : 0;
     }
 
     /** Reads every version's counts once; returns them for the alarms. */
