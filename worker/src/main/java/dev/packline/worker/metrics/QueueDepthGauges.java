@@ -10,8 +10,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -29,6 +31,7 @@ public final class QueueDepthGauges {
     private final Clock clock;
     private final MeterRegistry registry;
     private final Map<QueueVersion, QueueCounts> latest = new ConcurrentHashMap<>();
+    private final Set<QueueVersion> registered = ConcurrentHashMap.newKeySet();
 
     public QueueDepthGauges(QueueBroker broker, Clock clock, MeterRegistry registry, List<QueueVersion> queues) {
         this.broker = broker;
@@ -38,6 +41,9 @@ public final class QueueDepthGauges {
     }
 
     private void register(QueueVersion queue) {
+        if (!registered.add(queue)) {
+            return;
+        }
         String version = Integer.toString(queue.version());
         for (String state : STATES) {
             Gauge.builder("packline.queue.jobs", () -> count(queue, state)).description("jobs in a queue version by state")
@@ -65,11 +71,37 @@ public final class QueueDepthGauges {
         return c.state() == state ? 1 : 0;
     }
 
-    /** Reads every version's counts once; returns them for the alarms. */
+    /**
+     * The served versions plus every other version of the same queues: a version nobody serves
+     * any more (jobs left behind by a rollout) still shows its backlog and its 0 live workers, which
+     * is what the alert on pending jobs without workers needs. Obliterated versions drop out.
+     */
+    public List<QueueVersion> watched(List<QueueVersion> served) {
+        Set<QueueVersion> out = new LinkedHashSet<>(served);
+        for (String name : served.stream().map(QueueVersion::name).distinct().toList()) {
+            try {
+                out.addAll(broker.versions(name));
+            } catch (RuntimeException e) {
+                log.debug("cannot list the versions of {}: {}", name, e.toString());
+            }
+        }
+        latest.keySet().retainAll(out); // an obliterated version's gauges read NaN
+        return List.copyOf(out);
+    }
+
+    /**
+     * Reads every version's counts once and returns them for the alarms. A version seen for the
+     * first time gets its gauges, unless it is retired already (an old version that is done).
+     */
     public Map<QueueVersion, QueueCounts> refresh(List<QueueVersion> queues) {
         for (QueueVersion queue : queues) {
             try {
-                latest.put(queue, broker.counts(queue));
+                QueueCounts counts = broker.counts(queue);
+                if (!registered.contains(queue) && counts.state() == VersionState.RETIRED) {
+                    continue;
+                }
+                register(queue);
+                latest.put(queue, counts);
             } catch (RuntimeException e) {
                 latest.remove(queue); // gauges read NaN: better no data than stale data
                 log.debug("cannot read counts of {}: {}", queue, e.toString());

@@ -73,6 +73,31 @@ class WorkerMetricsTest {
     }
 
     @Test
+    void aVersionLeftBehindByARolloutIsWatchedWithItsZeroWorkersWhileRetiredOnesAreNot() {
+        try (RedisQueueBroker broker = TestRedis.broker(Clock.systemUTC())) {
+            String name = TestRedis.uniqueQueue("metrics-rollout");
+            QueueVersion done = broker.createVersion(name);
+            QueueVersion leftBehind = broker.createVersion(name);
+            QueueVersion served = broker.createVersion(name);
+            broker.changeState(done, VersionChange.DRAIN, false);
+            broker.changeState(done, VersionChange.RETIRE, false); // empty, so it may retire
+            new QueueClient(broker).enqueue(leftBehind, NewJob.of("{}"));
+            MeterRegistry registry = new SimpleMeterRegistry();
+            QueueDepthGauges gauges = new QueueDepthGauges(broker, Clock.systemUTC(), registry, List.of(served));
+
+            List<QueueVersion> watched = gauges.watched(List.of(served));
+            assertEquals(List.of(served, done, leftBehind), watched);
+            gauges.refresh(watched);
+            String version = Integer.toString(leftBehind.version());
+            assertEquals(1, registry.get("packline.queue.jobs").tags("queue", name, "version", version, "state", "pending").gauge().value());
+            assertEquals(0, registry.get("packline.queue.workers").tags("queue", name, "version", version).gauge().value(),
+                    "nobody serves it: the alert on pending jobs without workers can see that");
+            assertTrue(registry.find("packline.queue.jobs").tags("queue", name, "version", Integer.toString(done.version())).gauges().isEmpty(),
+                    "a version that was retired before it was first seen gets no gauges");
+        }
+    }
+
+    @Test
     void jobsInFlightCountTheRunningJobsOfEachVersionAndEverySeriesExistsBeforeAnyJob() throws Exception {
         try (RedisQueueBroker broker = TestRedis.broker(Clock.systemUTC())) {
             QueueVersion queue = broker.createVersion(TestRedis.uniqueQueue("metrics-inflight"));
