@@ -3,6 +3,7 @@ package dev.packline.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -153,6 +154,26 @@ class DashboardJsonTest {
         prometheus.path("scrape_configs").forEach(job -> jobs.add(job.path("job_name").asText()));
         assertEquals(Set.of("packline-worker", "packline-supervisor", "packline-api"), jobs, "the job names the rules and dashboards filter on");
         assertEquals("alerts/packline.rules.yml", prometheus.path("rule_files").get(0).asText());
+    }
+
+    /**
+     * Writes every dashboard expression as a recording rule to target/dashboard-queries.rules.yml,
+     * which grafana/check.sh hands to {@code promtool check rules}: Prometheus's own parser (with its
+     * type checks) then reads the panels' queries too, not only the alert rules.
+     */
+    @Test
+    void dashboardExpressionsAreWrittenForPromtool() throws Exception {
+        List<Map<String, String>> rules = new ArrayList<>();
+        for (GrafanaFiles.Query query : GrafanaFiles.queries()) {
+            if (!query.where().startsWith("packline.rules.yml")) {
+                rules.add(Map.of("record", "dashboard:query" + rules.size(), "expr", query.expression()));
+            }
+        }
+        assertTrue(rules.size() > 40, "every panel query and variable: " + rules.size());
+        Path out = Path.of("target", "dashboard-queries.rules.yml");
+        Files.createDirectories(out.getParent());
+        GrafanaFiles.YAML.writeValue(out.toFile(), Map.of("groups", List.of(Map.of("name", "packline-dashboard-queries", "rules", rules))));
+        assertEquals(rules.size(), GrafanaFiles.read(out).path("groups").get(0).path("rules").size());
     }
 
     private interface Visitor {
