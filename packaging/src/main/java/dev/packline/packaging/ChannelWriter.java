@@ -69,7 +69,7 @@ public final class ChannelWriter implements AutoCloseable {
         this.motherSize = mother.size();
         this.motherModified = Files.getLastModifiedTime(layout.path());
         this.v1Route = v1Route;
-        this.reference = new ReferenceVerification(layout, mother);
+        this.reference = new ReferenceVerification(layout, manifest.minSdk(), mother);
     }
 
     /**

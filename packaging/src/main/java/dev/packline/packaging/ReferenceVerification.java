@@ -27,6 +27,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class ReferenceVerification {
     private final ApkLayout layout;
+    private final int minSdk;
     private final FileChannel mother;
     private final ReentrantLock lock = new ReentrantLock();
     private CompletableFuture<Void> reference;
@@ -34,8 +35,9 @@ final class ReferenceVerification {
     private SignatureReport motherReport;
     private PackagingException motherFailure;
 
-    ReferenceVerification(ApkLayout layout, FileChannel mother) {
+    ReferenceVerification(ApkLayout layout, int minSdk, FileChannel mother) {
         this.layout = layout;
+        this.minSdk = minSdk;
         this.mother = mother;
     }
 
@@ -140,7 +142,7 @@ final class ReferenceVerification {
      * mother is verified too, to say whose fault it is.
      */
     void verifyFully(Path written, Channel channel) throws PackagingException {
-        SignatureReport report = SignatureCheck.verify(written, Optional.empty());
+        SignatureReport report = SignatureCheck.verifyInParallel(written, minSdk);
         Set<SignatureScheme> present = EnumSet.copyOf(layout.schemesPresent());
         if (!report.verified() || report.schemes().isEmpty() || !present.containsAll(report.schemes())) {
             SignatureReport motherVerdict = verifyMother();

@@ -84,6 +84,60 @@ class JobLifecycleTest {
     }
 
     @Test
+    void recordsKeepTheDeliveryFieldsFirstSoFetchAndAckRewriteThemWithoutDecodingJson() {
+        Enqueued job = client.enqueue(queue.name(), NewJob.of("{}").withMaxAttempts(4).withTimeout(Duration.ofSeconds(7)));
+        long created = clock.millis();
+        assertEquals("{\"state\":\"pending\",\"worker\":\"\",\"deliveries\":0,\"finishedAt\":0,\"attempts\":0,\"startedAt\":0,"
+                + "\"maxAttempts\":4,\"timeoutMs\":7000,\"availableAt\":" + created + ",\"createdAt\":" + created + "}", redis.hget(keys.meta, job.id()));
+        JobRecord pending = broker.job(queue, job.id()).orElseThrow();
+        assertFalse(pending.record().containsKey("worker"), "an empty worker reads as not set");
+        assertFalse(pending.record().containsKey("startedAt"), "a zero start time reads as not set");
+
+        clock.advance(Duration.ofMillis(5));
+        Job delivered = broker.fetch(queue, "w-1", 1, null, LEASE).jobs().get(0);
+        assertEquals(1, delivered.attempt());
+        assertEquals(4, delivered.maxAttempts());
+        assertEquals(Duration.ofSeconds(7), delivered.timeout());
+        assertTrue(redis.hget(keys.meta, job.id()).startsWith("{\"state\":\"active\",\"worker\":\"w-1\",\"deliveries\":1,\"finishedAt\":0,\"attempts\":1,\"startedAt\":"
+                + clock.millis() + ","));
+        assertEquals((double) clock.millis() + 7000, redis.zscore(keys.deadlines, job.id()));
+
+        clock.advance(Duration.ofMillis(5));
+        assertEquals(List.of(true), broker.complete(queue, "w-1", List.of(new Ack(delivered.id(), delivered.token()))));
+        JobRecord done = broker.job(queue, job.id()).orElseThrow();
+        assertEquals(JobState.DONE, done.state());
+        assertEquals(clock.millis(), ((Number) done.record().get("finishedAt")).longValue());
+        assertEquals("w-1", done.record().get("worker"));
+        assertEquals(created, ((Number) done.record().get("createdAt")).longValue());
+    }
+
+    @Test
+    void recordsInAnyOtherFieldOrderStillFetchCompleteAndFailFencedByTheirToken() {
+        // records as cjson.encode wrote them before the fixed layout (field order is cjson's): they take the decode path
+        long now = clock.millis();
+        for (String id : List.of("old-1", "old-2")) {
+            redis.hset(keys.meta, id, "{\"maxAttempts\":2,\"timeoutMs\":9000,\"createdAt\":" + now + ",\"availableAt\":" + now
+                    + ",\"deliveries\":0,\"attempts\":0,\"state\":\"pending\"}");
+            redis.hset(keys.payload, id, "{}");
+            redis.lpush(keys.pending, id);
+        }
+        List<Job> jobs = broker.fetch(queue, "w/odd\"id", 2, null, LEASE).jobs();
+        assertEquals(List.of("old-1", "old-2"), jobs.stream().map(Job::id).toList());
+        assertEquals(Duration.ofSeconds(9), jobs.get(0).timeout());
+        assertEquals(2, jobs.get(0).maxAttempts());
+        assertEquals("w/odd\"id", broker.job(queue, "old-1").orElseThrow().record().get("worker"), "a worker id JSON must escape round-trips");
+
+        assertEquals(List.of(false), broker.complete(queue, "w/odd\"id", List.of(new Ack("old-1", "2"))), "a stale token is refused");
+        assertEquals(List.of(false), broker.complete(queue, "another", List.of(new Ack("old-1", jobs.get(0).token()))), "another worker's ack is refused");
+        assertEquals(List.of(true), broker.complete(queue, "w/odd\"id", List.of(new Ack("old-1", jobs.get(0).token()))));
+        assertEquals(JobState.DONE, broker.job(queue, "old-1").orElseThrow().state());
+        assertEquals(FailOutcome.RETRY_SCHEDULED, broker.fail(queue, "w/odd\"id", new Failure(jobs.get(1), "boom", clock.millis(), false)));
+        JobRecord retried = broker.job(queue, "old-2").orElseThrow();
+        assertEquals(JobState.RETRY, retried.state());
+        assertEquals("boom", retried.record().get("lastError"));
+    }
+
+    @Test
     void jobsComeOutInTheOrderTheyWentIn() {
         List<NewJob> jobs = new ArrayList<>();
         for (int i = 0; i < 5; i++) {

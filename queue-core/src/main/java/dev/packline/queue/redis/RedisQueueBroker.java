@@ -367,6 +367,10 @@ public final class RedisQueueBroker implements QueueBroker {
         try {
             Map<String, Object> record = JSON.readValue(raw, new TypeReference<>() {
             });
+            // job_record.lua always writes these fields; empty and zero mean "not set"
+            record.remove("worker", "");
+            record.remove("startedAt", 0);
+            record.remove("finishedAt", 0);
             return Optional.of(new JobRecord(queue, id, JobState.parse(String.valueOf(record.get("state"))), payload, record));
         } catch (JsonProcessingException e) {
             throw new QueueException("record of job " + id + " in " + queue + " is not valid JSON: " + e.getOriginalMessage(), e);
@@ -561,6 +565,11 @@ public final class RedisQueueBroker implements QueueBroker {
         if (value instanceof Number n) {
             return n.longValue();
         }
-        return (long) Double.parseDouble(text(value));
+        String text = text(value);
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            return (long) Double.parseDouble(text);
+        }
     }
 }

@@ -12,6 +12,9 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -118,7 +121,9 @@ final class Acker implements AutoCloseable {
                 }
                 events.jobFinished(s.job(), accepted.get(i) ? Outcome.COMPLETED : Outcome.LEASE_LOST, took(s));
             }
-            batch.removeAll(done);
+            Set<Settlement> written = Collections.newSetFromMap(new IdentityHashMap<>());
+            written.addAll(done);
+            batch.removeIf(written::contains); // by identity: equals would compare whole jobs, for every pair
         }
         for (Settlement s : failures) {
             FailOutcome outcome = broker.fail(s.job().queue(), workerId, s.failure());
@@ -131,7 +136,7 @@ final class Acker implements AutoCloseable {
                 log.warn("job {} on {} dead-lettered after attempt {}: {}", s.job().id(), s.job().queue(), s.job().attempt(), s.failure().error());
             }
             events.jobFinished(s.job(), reported, took(s));
-            batch.remove(s);
+            batch.removeIf(x -> x == s);
         }
     }
 

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -21,14 +20,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * once (the fetcher takes a permit before it fetches). Enforces the hard timeout: at the deadline
  * the job is failed and its thread interrupted; a handler that ignores the interrupt is abandoned,
  * its permit freed, and whatever it does later is ignored. Each delivery is settled exactly once.
+ * Deadlines are checked by one sweep every {@link #SWEEP_MILLIS} ms over the running jobs rather
+ * than a timer task per job: scheduling and cancelling one per job cost more than the sweep, and a
+ * hard timeout that fires up to a sweep late is still a hard timeout.
  */
 final class Processor {
     private static final Logger log = LoggerFactory.getLogger(Processor.class);
     private static final int MAX_ERROR_LENGTH = 2000;
+    static final long SWEEP_MILLIS = 25;
 
     private final Subscription subscription;
     private final Acker acker;
-    private final ScheduledExecutorService timer;
     private final WorkerEvents events;
     private final Clock clock;
     private final Semaphore permits;
@@ -38,23 +40,35 @@ final class Processor {
     private static final class Running {
         final Job job;
         final long startedNanos = System.nanoTime();
+        final long deadlineNanos;
         final AtomicBoolean settled = new AtomicBoolean();
         volatile Thread thread;
-        volatile ScheduledFuture<?> timeout;
 
         Running(Job job) {
             this.job = job;
+            this.deadlineNanos = startedNanos + job.timeout().toNanos();
         }
     }
 
     Processor(Subscription subscription, Acker acker, ScheduledExecutorService timer, WorkerEvents events, Clock clock) {
         this.subscription = subscription;
         this.acker = acker;
-        this.timer = timer;
         this.events = events;
         this.clock = clock;
         this.permits = new Semaphore(subscription.concurrency());
+        // runs until the worker shuts its timer down
+        timer.scheduleWithFixedDelay(this::sweepDeadlines, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
     }
+
+    private void sweepDeadlines() {
+        long now = System.nanoTime();
+        for (Running r : running.keySet()) {
+            if (now - r.deadlineNanos >= 0) {
+                timeOut(r);
+            }
+        }
+    }
+
 
     /** Waits for one free slot, then takes up to {@code max} in all; returns how many it took. */
     int acquire(int max) throws InterruptedException {
@@ -91,7 +105,6 @@ final class Processor {
         started.incrementAndGet();
         Thread thread = Thread.ofVirtual().name("job " + job.queue() + " " + job.id()).unstarted(() -> execute(r));
         r.thread = thread;
-        r.timeout = timer.schedule(() -> timeOut(r), job.timeout().toMillis(), TimeUnit.MILLISECONDS);
         thread.start();
     }
 
@@ -110,7 +123,6 @@ final class Processor {
             }
             return;
         }
-        r.timeout.cancel(false);
         if (error == null) {
             acker.submit(new Acker.Settlement(job, null, false, r.startedNanos));
         } else if (error instanceof RejectJobException) {
@@ -165,7 +177,6 @@ final class Processor {
         int abandoned = 0;
         for (Running r : running.keySet()) {
             if (r.settled.compareAndSet(false, true)) {
-                r.timeout.cancel(false);
                 r.thread.interrupt();
                 finish(r);
                 abandoned++;

@@ -14,8 +14,12 @@
 -- ARGV[4] max age of done records (ms)
 -- ARGV[5] ack count n, then n pairs: id, token
 -- Returns {r1, ..., rn}, ri = 1 (done) or 0 (lease lost: not this worker's current delivery)
+--!include job_record.lua
 local now = tonumber(ARGV[1])
 local worker = ARGV[2]
+local worker_json = cjson.encode(worker)
+local active_prefix = '{"state":"active","worker":' .. worker_json .. ',"deliveries":'
+local done_prefix = '{"state":"done","worker":' .. worker_json .. ',"deliveries":'
 local n = tonumber(ARGV[5])
 local results = {}
 local completed = 0
@@ -25,15 +29,29 @@ for i = 0, n - 1 do
   local raw = redis.call('HGET', KEYS[3], id)
   local ok = 0
   if raw then
-    local job = cjson.decode(raw)
-    if job.state == 'active' and job.worker == worker and tostring(job.deliveries) == token then
+    -- a record in the fixed layout is this worker's current delivery iff it starts with this prefix
+    local prefix = active_prefix .. token .. ',"finishedAt":'
+    local mine = string.sub(raw, 1, #prefix) == prefix
+    local done
+    if mine then
+      local after = string.find(raw, ',', #prefix + 1, true) -- the comma after the old finishedAt
+      done = done_prefix .. token .. ',"finishedAt":' .. ARGV[1] .. string.sub(raw, after)
+    elseif not string.find(raw, '^{"state":"%a+","worker":') then
+      -- another layout (written before job_record.lua): decide on the decoded record
+      local job = cjson.decode(raw)
+      mine = job.state == 'active' and job.worker == worker and tostring(job.deliveries) == token
+      if mine then
+        job.state = 'done'
+        job.finishedAt = now
+        done = encode_job(job)
+      end
+    end
+    if mine then
       redis.call('LREM', KEYS[1], -1, id)
       redis.call('ZREM', KEYS[2], id)
       redis.call('HDEL', KEYS[4], id)
-      job.state = 'done'
-      job.finishedAt = now
-      redis.call('HSET', KEYS[3], id, cjson.encode(job))
-      redis.call('ZADD', KEYS[5], now, id)
+      redis.call('HSET', KEYS[3], id, done)
+      redis.call('ZADD', KEYS[5], ARGV[1], id)
       completed = completed + 1
       ok = 1
     end

@@ -18,7 +18,7 @@ local function dead_letter(keys, id, job, now, reason, dead_max, events_max, que
   job.state = 'dead'
   job.deadAt = now
   job.deadReason = reason
-  redis.call('HSET', keys.meta, id, cjson.encode(job))
+  redis.call('HSET', keys.meta, id, encode_job(job))
   redis.call('ZADD', keys.dead, now, id)
   redis.call('XADD', keys.events, 'MAXLEN', '~', events_max, '*', 'type', 'dead', 'queue', queue_label,
     'job', id, 'attempts', job.attempts, 'worker', job.worker or '', 'reason', reason, 'error', job.lastError or '')
@@ -42,7 +42,7 @@ local function return_or_bury(keys, id, job, now, reason, dead_max, events_max, 
     return false
   end
   job.state = 'pending'
-  redis.call('HSET', keys.meta, id, cjson.encode(job))
+  redis.call('HSET', keys.meta, id, encode_job(job))
   redis.call('RPUSH', keys.pending, id)
   return true
 end

@@ -9,6 +9,7 @@
 -- ARGV[2] job count n, then n groups of 5: id, payload, maxAttempts, timeoutMs, delayMs
 -- Returns {"ok", r1, ..., rn} with ri = 1 (added) or 0 (an existing job has that id),
 -- or {"refused", state} when the version does not accept jobs.
+--!include job_record.lua
 local state = redis.call('HGET', KEYS[1], 'state')
 if not state then return {'refused', 'missing'} end
 if state ~= 'active' then return {'refused', state} end
@@ -23,16 +24,16 @@ for i = 0, n - 1 do
     results[#results + 1] = 0
   else
     local delay = tonumber(ARGV[base + 4])
-    local record = {attempts = 0, deliveries = 0, maxAttempts = tonumber(ARGV[base + 2]),
-      timeoutMs = tonumber(ARGV[base + 3]), createdAt = now, availableAt = now + delay}
+    local job_state = 'pending'
     if delay > 0 then
-      record.state = 'delayed'
+      job_state = 'delayed'
       redis.call('ZADD', KEYS[3], now + delay, id)
     else
-      record.state = 'pending'
       redis.call('LPUSH', KEYS[2], id)
     end
-    redis.call('HSET', KEYS[4], id, cjson.encode(record))
+    -- the record encode_job would write for a new job, formatted directly
+    redis.call('HSET', KEYS[4], id, job_text(job_state, '""', '0', '0', '0', '0', ARGV[base + 2], ARGV[base + 3],
+      int(now + delay), ',"createdAt":' .. ARGV[1] .. '}'))
     redis.call('HSET', KEYS[5], id, ARGV[base + 1])
     added = added + 1
     results[#results + 1] = 1

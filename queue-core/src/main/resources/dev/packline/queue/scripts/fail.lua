@@ -19,6 +19,7 @@
 -- ARGV[9] max events kept (approximate)
 -- ARGV[10] queue label for the event, e.g. package:3
 -- Returns 'retry', 'dead' or 'lost'
+--!include job_record.lua
 --!include dead_letter.lua
 local now = tonumber(ARGV[1])
 local id = ARGV[3]
@@ -36,7 +37,7 @@ if ARGV[7] == '1' or job.attempts >= job.maxAttempts then
 end
 job.state = 'retry'
 job.availableAt = tonumber(ARGV[6])
-redis.call('HSET', KEYS[3], id, cjson.encode(job))
+redis.call('HSET', KEYS[3], id, encode_job(job))
 redis.call('ZADD', KEYS[5], tonumber(ARGV[6]), id)
 redis.call('HINCRBY', KEYS[8], 'failed', 1)
 return 'retry'

@@ -18,6 +18,7 @@
 -- ARGV[6] worker heartbeat expiry (ms)
 -- Returns {status, nextDue, n, then n groups of 7: id, payload, attempts, maxAttempts, timeoutMs, token, availableAt}
 -- status: ok | paused | retired | missing. nextDue: earliest due delayed/retry time, or -1.
+--!include job_record.lua
 local now = tonumber(ARGV[1])
 local worker = ARGV[2]
 local first = ARGV[4]
@@ -46,15 +47,22 @@ for _, zset in ipairs({KEYS[4], KEYS[5]}) do
     redis.call('ZREM', zset, id)
     local raw = redis.call('HGET', KEYS[7], id)
     if raw then
-      local job = cjson.decode(raw)
-      job.state = 'pending'
-      redis.call('HSET', KEYS[7], id, cjson.encode(job))
+      local tail = string.match(raw, '^{"state":"%a+"(,"worker":.*)$')
+      if tail then
+        raw = '{"state":"pending"' .. tail
+      else
+        local job = cjson.decode(raw)
+        job.state = 'pending'
+        raw = encode_job(job)
+      end
+      redis.call('HSET', KEYS[7], id, raw)
       redis.call('LPUSH', KEYS[2], id)
     end
   end
 end
 
 local out = {'ok', -1, 0}
+local worker_json = cjson.encode(worker)
 local function activate(id)
   local raw = redis.call('HGET', KEYS[7], id)
   if not raw then
@@ -62,22 +70,32 @@ local function activate(id)
     redis.call('LREM', KEYS[3], 1, id)
     return
   end
-  local job = cjson.decode(raw)
-  job.attempts = job.attempts + 1
-  job.deliveries = job.deliveries + 1
-  job.state = 'active'
-  job.worker = worker
-  job.startedAt = now
-  local token = tostring(job.deliveries)
-  redis.call('HSET', KEYS[7], id, cjson.encode(job))
-  redis.call('ZADD', KEYS[6], now + job.timeoutMs, id)
+  local attempts, maxAttempts, timeoutMs, availableAt, deliveries
+  local _, _, d, fin, a, _, ma, to, av, rest_at = string.match(raw, HOT_PATTERN)
+  if d then
+    deliveries, attempts = int(tonumber(d) + 1), int(tonumber(a) + 1)
+    maxAttempts, timeoutMs, availableAt = ma, to, av
+    raw = job_text('active', worker_json, deliveries, fin, attempts, ARGV[1], ma, to, av, string.sub(raw, rest_at))
+  else
+    local job = cjson.decode(raw)
+    job.attempts = job.attempts + 1
+    job.deliveries = job.deliveries + 1
+    job.state = 'active'
+    job.worker = worker
+    job.startedAt = now
+    deliveries, attempts = int(job.deliveries), int(job.attempts)
+    maxAttempts, timeoutMs, availableAt = int(job.maxAttempts), int(job.timeoutMs), int(job.availableAt)
+    raw = encode_job(job)
+  end
+  redis.call('HSET', KEYS[7], id, raw)
+  redis.call('ZADD', KEYS[6], int(now + tonumber(timeoutMs)), id)
   out[#out + 1] = id
   out[#out + 1] = redis.call('HGET', KEYS[8], id) or ''
-  out[#out + 1] = job.attempts
-  out[#out + 1] = job.maxAttempts
-  out[#out + 1] = job.timeoutMs
-  out[#out + 1] = token
-  out[#out + 1] = job.availableAt
+  out[#out + 1] = attempts
+  out[#out + 1] = maxAttempts
+  out[#out + 1] = timeoutMs
+  out[#out + 1] = deliveries
+  out[#out + 1] = availableAt
   out[3] = out[3] + 1
 end
 

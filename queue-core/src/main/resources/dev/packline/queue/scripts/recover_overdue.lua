@@ -18,6 +18,7 @@
 -- ARGV[6] queue label
 -- ARGV[7..] job ids the caller saw overdue for this worker
 -- Returns {returned, deadLettered}
+--!include job_record.lua
 --!include dead_letter.lua
 local now = tonumber(ARGV[1])
 local worker = ARGV[2]

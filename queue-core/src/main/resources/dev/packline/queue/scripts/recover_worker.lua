@@ -22,6 +22,7 @@
 -- ARGV[7] queue label, e.g. package:3
 -- ARGV[8] how long (ms) an expired worker's entry stays listed before it is forgotten
 -- Returns {returned, deadLettered}, or {-1, 0} when the worker is alive after all
+--!include job_record.lua
 --!include dead_letter.lua
 local now = tonumber(ARGV[1])
 local worker = ARGV[2]

@@ -7,6 +7,7 @@
 -- ARGV[1] now (ms)
 -- ARGV[2..] job ids
 -- Returns the number requeued, or {'refused', state} for a retired version
+--!include job_record.lua
 local state = redis.call('HGET', KEYS[1], 'state')
 if state ~= 'active' and state ~= 'draining' then return {'refused', state or 'missing'} end
 local now = tonumber(ARGV[1])
@@ -20,7 +21,7 @@ for i = 2, #ARGV do
     job.attempts = 0
     job.availableAt = now
     job.requeuedAt = now
-    redis.call('HSET', KEYS[3], id, cjson.encode(job))
+    redis.call('HSET', KEYS[3], id, encode_job(job))
     redis.call('LPUSH', KEYS[4], id)
     count = count + 1
   end
