@@ -57,10 +57,11 @@ import java.util.Map;
  * One worker process: wires the queue runtime to the stage handlers, metrics and alarms.
  *
  * <p>Start order: Redis clients, the metrics endpoint (so a process that fails later can still be
- * scraped while it starts) and the Redis probe behind {@code packline_redis_up}, the queue worker (heartbeat, fetch loops), the dead-letter consumer
- * that keeps request state true, then the alarm loops. Shutdown order is the reverse: alarms, the
- * dead-letter consumer, the worker (which finishes or hands back its jobs), the metrics endpoint,
- * the stores, and the Redis clients last, since the worker needs them to hand jobs back.
+ * scraped while it starts) and the Redis probe behind {@code packline_redis_up}, the queue worker
+ * (heartbeat, fetch loops), the dead-letter consumer that keeps request state true, then the alarm
+ * loops. Shutdown order is the reverse: alarms, the dead-letter consumer, the worker (which
+ * finishes or hands back its jobs), the Redis probe, the metrics endpoint, the stores, and the
+ * Redis clients last, since the worker needs them to hand jobs back.
  */
 public final class WorkerApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkerApp.class);
