@@ -53,7 +53,8 @@ public final class OutputNames {
         return plan;
     }
 
-    static void checkTemplate(String template) throws PackagingException {
+    /** Checks a name template alone (the API refuses a bad one before anything is enqueued). */
+    public static void checkTemplate(String template) throws PackagingException {
         if (template == null || template.isBlank()) {
             throw invalid("name template is empty");
         }

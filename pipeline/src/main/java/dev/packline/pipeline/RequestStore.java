@@ -4,11 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.packline.queue.QueueException;
-import dev.packline.queue.QueueUnavailableException;
 import dev.packline.queue.redis.LuaScript;
+import dev.packline.queue.redis.RedisErrors;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisConnectionException;
-import redis.clients.jedis.exceptions.JedisException;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -157,17 +155,52 @@ public final class RequestStore {
                 optionalLong(fields.get("finishedAt")), fields.containsKey("cancelRequested"), new ArrayList<>(byIndex.values()), diffs));
     }
 
+    /**
+     * A request's state and counters without its spec and channel results: cheap enough to read
+     * often (progress streams, list pages, in-flight accounting) whatever the number of channels.
+     * {@code counts} holds the non-zero {@code stage.outcome} counters.
+     */
+    public record Summary(String id, String state, int total, int ended, int failed, int cancelled, long createdAt, Long startedAt,
+                          Long finishedAt, boolean cancelRequested, Map<String, Long> counts) {
+        public int progressPercent() {
+            return total == 0 ? 100 : (int) (100L * ended / total);
+        }
+
+        public boolean finished() {
+            return finishedAt != null;
+        }
+    }
+
+    private static final List<String> SUMMARY_FIELDS = List.of("state", "total", "ended", "failed", "cancelled", "createdAt", "startedAt",
+            "finishedAt", "cancelRequested");
+    private static final List<String> COUNTER_FIELDS = java.util.Arrays.stream(Stage.values())
+            .flatMap(stage -> java.util.Arrays.stream(Outcome.values()).map(o -> stage.queueName() + "." + o.name().toLowerCase(java.util.Locale.ROOT)))
+            .toList();
+
+    /** The request's {@link Summary}, empty when there is no such request (never created, or expired). */
+    public Optional<Summary> summary(String requestId) {
+        List<String> fields = new ArrayList<>(SUMMARY_FIELDS);
+        fields.addAll(COUNTER_FIELDS);
+        List<String> values = call("read request " + requestId, () -> redis.hmget(requestKey(requestId), fields.toArray(String[]::new)));
+        if (values.get(0) == null) {
+            return Optional.empty();
+        }
+        Map<String, Long> counts = new TreeMap<>();
+        for (int i = SUMMARY_FIELDS.size(); i < fields.size(); i++) {
+            if (values.get(i) != null) {
+                counts.put(fields.get(i), Long.parseLong(values.get(i)));
+            }
+        }
+        return Optional.of(new Summary(requestId, values.get(0), Integer.parseInt(values.get(1)), Integer.parseInt(values.get(2)),
+                Integer.parseInt(values.get(3)), values.get(4) == null ? 0 : Integer.parseInt(values.get(4)), Long.parseLong(values.get(5)),
+                optionalLong(values.get(6)), optionalLong(values.get(7)), values.get(8) != null, counts));
+    }
+
     private static Long optionalLong(String text) {
         return text == null ? null : Long.parseLong(text);
     }
 
     private <T> T call(String operation, Supplier<T> body) {
-        try {
-            return body.get();
-        } catch (JedisConnectionException e) {
-            throw new QueueUnavailableException("Redis unreachable while trying to " + operation + ": " + e.getMessage(), e);
-        } catch (JedisException e) {
-            throw new QueueException("Redis refused to " + operation + ": " + e.getMessage(), e);
-        }
+        return RedisErrors.call(operation, body);
     }
 }

@@ -178,4 +178,30 @@ class RequestStoreTest {
             assertTrue(e.getMessage().contains(expected), "missing " + expected + " in " + e.getMessage());
         }
     }
+
+    @Test
+    void aSummaryHasStateCountersAndTimesWithoutTheSpecOrChannels() {
+        PackagingRequest request = request(3);
+        store.create(request);
+        RequestStore.Summary queued = store.summary(request.id()).orElseThrow();
+        assertEquals("queued", queued.state());
+        assertEquals(3, queued.total());
+        assertEquals(Map.of(), queued.counts());
+        assertEquals(null, queued.startedAt());
+
+        clock.advance(Duration.ofSeconds(5));
+        store.progress(request.id(), 0, Stage.PACKAGE, RequestStore.Outcome.DONE, Map.of(), false);
+        store.progress(request.id(), 1, Stage.PACKAGE, RequestStore.Outcome.DEAD, Map.of("error", "x"), true);
+        store.cancel(request.id());
+        RequestStore.Summary running = store.summary(request.id()).orElseThrow();
+        assertEquals("running", running.state());
+        assertEquals(1, running.ended());
+        assertEquals(1, running.failed());
+        assertEquals(33, running.progressPercent());
+        assertTrue(running.cancelRequested());
+        assertEquals(Map.of("package.done", 1L, "package.dead", 1L), running.counts());
+        assertEquals(queued.createdAt() + 5_000, running.startedAt());
+        assertFalse(running.finished());
+        assertTrue(store.summary("no-such-request").isEmpty());
+    }
 }

@@ -174,6 +174,17 @@ public final class Settings {
         }
     }
 
+    /**
+     * Throws {@link SettingsException} listing every problem with the values read, but not keys left
+     * unread: for a reader that takes a few sections of a file another program owns and validates
+     * (the API reads what a worker's configuration accepts from the worker's file).
+     */
+    public void finishReadValues() {
+        if (!problems.isEmpty()) {
+            throw new SettingsException(source, problems);
+        }
+    }
+
     public String source() {
         return source;
     }

@@ -104,4 +104,17 @@ class SettingsTest {
         assertEquals(1, s.integer("worker.processes", 1, 1, 64));
         assertTrue(assertThrows(SettingsException.class, s::finish).getMessage().contains("worker.processes: must be between 1 and 64, got 0"));
     }
+
+    @Test
+    void aReaderOfSomeSectionsReportsBadValuesButNotTheKeysItLeftToTheFilesOwner() {
+        Settings s = Settings.parse("worker.yml", YAML, Map.of());
+        assertEquals(List.of("/data/apks", "/srv/apks"), s.strings("mothers.allowedRoots"));
+        s.finishReadValues(); // redis, worker and queues belong to the worker: not unknown for this reader
+
+        Settings bad = Settings.parse("worker.yml", YAML, Map.of());
+        bad.integer("worker.shutdownTimeout", 0, 0, 10);
+        SettingsException e = assertThrows(SettingsException.class, bad::finishReadValues);
+        assertEquals(1, e.problems().size());
+        assertTrue(e.problems().getFirst().startsWith("worker.shutdownTimeout: expected a whole number"), e.getMessage());
+    }
 }

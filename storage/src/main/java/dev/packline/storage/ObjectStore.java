@@ -10,6 +10,10 @@ import java.util.Optional;
  * {@code ..}, a leading '/', a backslash or control characters is refused. Writing a key that
  * exists replaces it (uploads are retried, so a put must be idempotent). Implementations are
  * thread-safe and shared by all jobs of a worker; {@link #close()} releases their clients.
+ *
+ * <p>Every write is checked before it returns: the object's size and checksum must be what was
+ * sent, otherwise it throws {@link StoreException} of kind {@link StoreErrorKind#INTEGRITY}.
+ * Failures are {@link StoreException}s whose kind says whether a retry can help.
  */
 public interface ObjectStore extends AutoCloseable {
 
@@ -17,7 +21,28 @@ public interface ObjectStore extends AutoCloseable {
     String name();
 
     /** Stores the file's content under the key and returns what was stored, checked. */
-    StoredObject put(String key, Path file) throws IOException;
+    default StoredObject put(String key, Path file) throws IOException {
+        return upload(key, file).stored();
+    }
+
+    /**
+     * Stores the file's content under the key: one request below the store's multipart threshold,
+     * concurrent parts above it, continuing an interrupted multipart upload of the same content
+     * where the store keeps an upload journal.
+     */
+    UploadReport upload(String key, Path file) throws IOException;
+
+    /**
+     * Stores an object made of the first {@code prefix.prefixLength()} bytes of an object the store
+     * already holds followed by {@code tail}, whose SHA-256 the caller knows. Where the store can
+     * copy ranges server-side and the prefix is large enough for its part rules, only the tail is
+     * sent ({@link UploadMode#PART_COPY}); otherwise the whole content is uploaded from the local
+     * copy of the prefix, and the report says so.
+     */
+    UploadReport uploadWithPrefix(String key, PrefixSource prefix, byte[] tail, String sha256) throws IOException;
+
+    /** Aborts a multipart upload that nobody will finish (the janitor's job); a no-op where there are none. */
+    void abortUpload(String key, String uploadId) throws IOException;
 
     Optional<StoredObject> stat(String key) throws IOException;
 

@@ -26,7 +26,14 @@ import redis.clients.jedis.UnifiedJedis;
 import dev.packline.pipeline.RequestStore;
 import dev.packline.pipeline.Stage;
 import dev.packline.queue.QueueClient;
+import dev.packline.storage.CloudStores;
 import dev.packline.storage.LocalDirectoryStore;
+import dev.packline.storage.RedisUploadJournal;
+import dev.packline.storage.UploadJanitor;
+import dev.packline.storage.UploadJournal;
+import dev.packline.storage.UploadObserver;
+import dev.packline.worker.metrics.StoreMetrics;
+import dev.packline.worker.stage.UploadJanitorLoop;
 import dev.packline.storage.ObjectStore;
 import dev.packline.worker.mother.MotherCache;
 import dev.packline.worker.stage.ChannelBuilder;
@@ -80,6 +87,7 @@ public final class WorkerApp implements AutoCloseable {
     private final Map<String, ObjectStore> stores;
     private final StageDeadLetters stageDeadLetters;
     private final RedisHealth redisHealth;
+    private final UploadJanitorLoop uploadJanitor;
     private boolean closed;
 
     /**
@@ -96,16 +104,15 @@ public final class WorkerApp implements AutoCloseable {
         this.queues = resolveVersions(config, broker);
         WorkerConfig.Pipeline p = config.pipeline();
         this.requestRedis = RedisConnector.open(config.redisUrl(), 16);
-        this.stores = new LinkedHashMap<>();
-        for (Map.Entry<String, Path> store : p.localStores().entrySet()) {
-            stores.put(store.getKey(), new LocalDirectoryStore(store.getKey(), store.getValue()));
-        }
+        this.stores = openStores(p.stores(), new RedisUploadJournal(requestRedis), new StoreMetrics(metrics.registry()).preRegister(p.stores().keySet()), clock);
+        this.uploadJanitor = new UploadJanitorLoop(new UploadJanitor(new RedisUploadJournal(requestRedis), stores,
+                config.upload().janitorMaxIdle(), clock), config.upload().janitorInterval(), events);
         MotherCache mothers = new MotherCache(new MotherCache.Params(p.motherCacheDir(), p.motherCacheMaxBytes(), p.allowedRoots(),
                 Set.copyOf(p.allowedHosts()), stores, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), Duration.ofMinutes(10),
                 (hit, bytes) -> PipelineMetrics.motherLookups(metrics.registry(), hit).increment()));
         StageContext ctx = new StageContext(new RequestStore(requestRedis, clock, p.requestRetention()), new QueueClient(broker), mothers,
                 stores, channels, patches, alerts, Files.createDirectories(p.workDir()), new Semaphore(p.diskConcurrency()),
-                new Semaphore(p.networkConcurrency()), p.jobMaxAttempts(), p.jobTimeout(), metrics.registry());
+                new Semaphore(p.networkConcurrency()), p.jobMaxAttempts(), p.jobTimeout(), metrics.registry(), config.upload().zeroCopy());
         Map<String, JobHandler> handlers = Map.of(Stage.PACKAGE.queueName(), new PackageStage(ctx), Stage.UPLOAD.queueName(), new UploadStage(ctx),
                 Stage.DIFF.queueName(), new DiffStage(ctx), Stage.NOTIFY.queueName(), new NotifyStage(ctx));
         List<Subscription> subscriptions = new ArrayList<>();
@@ -139,6 +146,7 @@ public final class WorkerApp implements AutoCloseable {
         stageDeadLetters.start();
         backlog.start();
         deadLetters.start();
+        uploadJanitor.start();
         log.info("worker {} serving {}; metrics on {}:{}", worker.id(), queues, config.metricsBind(), metrics.port());
         return this;
     }
@@ -161,6 +169,7 @@ public final class WorkerApp implements AutoCloseable {
             return;
         }
         closed = true;
+        uploadJanitor.close();
         deadLetters.close();
         backlog.close();
         stageDeadLetters.close();
@@ -171,6 +180,26 @@ public final class WorkerApp implements AutoCloseable {
         redisson.shutdown();
         requestRedis.close();
         broker.close();
+    }
+
+    /**
+     * One store object per configured store, shared by all jobs: one SDK client each, closed with
+     * the app. Credentials are read from the environment or files here, never logged.
+     */
+    private static Map<String, ObjectStore> openStores(Map<String, StoreConfig> configs, UploadJournal journal, UploadObserver observer,
+                                                       Clock clock) throws IOException {
+        Map<String, ObjectStore> stores = new LinkedHashMap<>();
+        try {
+            for (StoreConfig store : configs.values()) {
+                stores.put(store.name(), store.local()
+                        ? new LocalDirectoryStore(store.name(), store.path(), observer)
+                        : CloudStores.open(store.cloud(System.getenv()), journal, observer, clock));
+            }
+        } catch (RuntimeException | IOException e) {
+            stores.values().forEach(ObjectStore::close);
+            throw e;
+        }
+        return stores;
     }
 
     /** The versions named in the config; a queue with none named serves its current version. */

@@ -6,6 +6,7 @@ import dev.packline.queue.worker.WorkerTimings;
 import dev.packline.settings.Settings;
 import dev.packline.worker.notify.ChannelSpec;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,7 +20,7 @@ import java.util.Map;
  */
 public record WorkerConfig(String redisUrl, List<QueueConfig> queues, long maxJobsPerWorker, WorkerTimings timings,
                            int metricsPort, String metricsBind, LogFormat logFormat, Alarms alarms, Supervision supervision,
-                           Pipeline pipeline, Map<String, ChannelSpec> notifications) {
+                           Pipeline pipeline, Map<String, ChannelSpec> notifications, Upload upload) {
 
     public enum LogFormat { JSON, CONSOLE }
 
@@ -41,8 +42,15 @@ public record WorkerConfig(String redisUrl, List<QueueConfig> queues, long maxJo
      * timeout of the jobs one stage enqueues for the next.
      */
     public record Pipeline(Path workDir, Path motherCacheDir, long motherCacheMaxBytes, List<Path> allowedRoots,
-                           List<String> allowedHosts, Map<String, Path> localStores, int diskConcurrency, int networkConcurrency,
+                           List<String> allowedHosts, Map<String, StoreConfig> stores, int diskConcurrency, int networkConcurrency,
                            int jobMaxAttempts, Duration jobTimeout, Duration requestRetention) {
+    }
+
+    /**
+     * Uploads: whether channel APKs are built server-side from the staged mother (part copy of its
+     * prefix plus the tail), and how often the janitor aborts multipart uploads idle for {@code janitorMaxIdle}.
+     */
+    public record Upload(boolean zeroCopy, Duration janitorInterval, Duration janitorMaxIdle) {
     }
 
     /** How the supervisor treats its worker processes. */
@@ -136,19 +144,15 @@ public record WorkerConfig(String redisUrl, List<QueueConfig> queues, long maxJo
         if (supervision.restartBackoffMax().compareTo(supervision.restartBackoffInitial()) < 0) {
             s.problem("supervisor.restartBackoff.max must not be below supervisor.restartBackoff.initial");
         }
-        Map<String, Path> stores = new java.util.LinkedHashMap<>();
+        Map<String, StoreConfig> stores = new java.util.LinkedHashMap<>();
         for (String name : s.keys("stores")) {
-            String kind = s.string("stores." + name + ".kind", "local");
-            if (!kind.equals("local")) {
-                s.problem("stores." + name + ".kind: only 'local' is available so far, got '" + kind + "'");
-            }
-            String path = s.string("stores." + name + ".path", null);
-            if (path == null) {
-                s.problem("stores." + name + ".path: required for a local store");
-            } else {
-                stores.put(name, Path.of(path));
+            StoreConfig store = store(s, name);
+            if (store != null) {
+                stores.put(name, store);
             }
         }
+        Upload upload = new Upload(s.bool("upload.zeroCopy", true), s.duration("upload.janitor.interval", Duration.ofMinutes(10)),
+                s.duration("upload.janitor.maxIdle", Duration.ofHours(24)));
         Pipeline pipeline = new Pipeline(Path.of(s.string("pipeline.workDir", "var/work")),
                 Path.of(s.string("mothers.cacheDir", "var/mothers")), s.bytes("mothers.cacheMaxBytes", 20L << 30),
                 s.strings("mothers.allowedRoots").stream().map(Path::of).toList(), s.strings("mothers.allowedHosts"), stores,
@@ -162,14 +166,65 @@ public record WorkerConfig(String redisUrl, List<QueueConfig> queues, long maxJo
         }
         s.finish();
         return new WorkerConfig(redisUrl, List.copyOf(queues), maxJobs, timings, metricsPort, metricsBind, format, alarms, supervision, pipeline,
-                Map.copyOf(notifications));
+                Map.copyOf(notifications), upload);
+    }
+
+    /** One store under {@code stores:}: local (a directory) or oss / ks3 (a bucket, credentials by reference). */
+    private static StoreConfig store(Settings s, String name) {
+        String base = "stores." + name;
+        String kind = s.string(base + ".kind", "local");
+        if (kind.equals("local")) {
+            String path = s.string(base + ".path", null);
+            if (path == null) {
+                s.problem(base + ".path: required for a local store");
+                return null;
+            }
+            return new StoreConfig(name, kind, Path.of(path), null, null, null, null, null, false, 0, 0, 0, 0, null, null, 0, null);
+        }
+        if (!kind.equals("oss") && !kind.equals("ks3")) {
+            s.problem(base + ".kind: expected local, oss or ks3, got '" + kind + "'");
+            return null;
+        }
+        String endpoint = s.string(base + ".endpoint", null);
+        URI uri = null;
+        if (endpoint == null) {
+            s.problem(base + ".endpoint: required, e.g. https://oss-cn-hangzhou.aliyuncs.com or https://ks3-cn-beijing.ksyuncs.com");
+        } else {
+            try {
+                uri = URI.create(endpoint);
+            } catch (IllegalArgumentException e) {
+                s.problem(base + ".endpoint: not a URL: " + endpoint);
+            }
+        }
+        String idRef = s.string(base + ".accessKeyId", null);
+        String secretRef = s.string(base + ".accessKeySecret", null);
+        for (var ref : List.of(Map.entry("accessKeyId", String.valueOf(idRef)), Map.entry("accessKeySecret", String.valueOf(secretRef)))) {
+            if (!StoreConfig.validReference(ref.getValue())) {
+                // never echo the value: it may be a key someone pasted in
+                s.problem(base + "." + ref.getKey() + ": must be env:VARIABLE or file:/path/to/file (credentials never go in the config file)");
+            }
+        }
+        StoreConfig store = new StoreConfig(name, kind, null, uri, s.string(base + ".bucket", null), s.string(base + ".prefix", ""), idRef, secretRef,
+                s.bool(base + ".pathStyle", false), s.bytes(base + ".partSize", 16L << 20), s.bytes(base + ".multipartThreshold", 32L << 20),
+                s.bytes(base + ".copyPartSize", 1L << 30), s.integer(base + ".concurrency", 8, 1, 256),
+                s.duration(base + ".requestTimeout", Duration.ofSeconds(60)), s.duration(base + ".connectTimeout", Duration.ofSeconds(10)),
+                s.integer(base + ".maxAttempts", 5, 1, 20), s.string(base + ".publicBaseUrl", null));
+        if (uri != null && StoreConfig.validReference(idRef) && StoreConfig.validReference(secretRef)) {
+            // check everything but the credentials now, so a bad part size fails at start, not at the first upload
+            var probe = new dev.packline.storage.CloudStoreSettings(name, dev.packline.storage.CloudStoreSettings.Kind.parse(kind), uri,
+                    store.bucket(), store.prefix(), new dev.packline.storage.CloudStoreSettings.Credentials("checked", "later"), store.pathStyle(),
+                    store.partSize(), store.multipartThreshold(), store.copyPartSize(), store.concurrency(), store.requestTimeout(),
+                    store.connectTimeout(), store.maxAttempts(), store.publicBaseUrl());
+            probe.problems().forEach(problem -> s.problem("stores." + problem.replaceFirst("^store ", "")));
+        }
+        return store;
     }
 
     public WorkerConfig withRedisUrl(String url) {
-        return new WorkerConfig(url, queues, maxJobsPerWorker, timings, metricsPort, metricsBind, logFormat, alarms, supervision, pipeline, notifications);
+        return new WorkerConfig(url, queues, maxJobsPerWorker, timings, metricsPort, metricsBind, logFormat, alarms, supervision, pipeline, notifications, upload);
     }
 
     public WorkerConfig withMetricsPort(int port) {
-        return new WorkerConfig(redisUrl, queues, maxJobsPerWorker, timings, port, metricsBind, logFormat, alarms, supervision, pipeline, notifications);
+        return new WorkerConfig(redisUrl, queues, maxJobsPerWorker, timings, port, metricsBind, logFormat, alarms, supervision, pipeline, notifications, upload);
     }
 }

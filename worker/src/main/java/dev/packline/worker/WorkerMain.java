@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code bin/packline worker --config FILE [--redis URL] [--supervise [--processes N]]}: one worker
@@ -67,7 +69,11 @@ public final class WorkerMain {
         }
         WorkerConfig loaded;
         try {
-            loaded = WorkerConfig.load(Path.of(config), System.getenv());
+            Map<String, String> env = new HashMap<>(System.getenv());
+            if (redis != null) {
+                env.put("PACKLINE_REDIS_URL", redis); // --redis wins over the file and the environment, and may replace both
+            }
+            loaded = WorkerConfig.load(Path.of(config), env);
         } catch (SettingsException e) {
             System.err.println("worker: " + e.getMessage());
             return ExitCode.BAD_CONFIG.status();

@@ -73,4 +73,53 @@ class WorkerConfigTest {
             assertTrue(text.contains(expected), "missing '" + expected + "' in:\n" + text);
         }
     }
+
+    @Test
+    void cloudStoresAreReadWithCredentialsFromTheEnvironmentOrFiles(@org.junit.jupiter.api.io.TempDir Path temp) throws Exception {
+        Path secretFile = java.nio.file.Files.writeString(temp.resolve("secret"), "s3cr3t-value\n");
+        String yaml = """
+                redis: {url: "redis://127.0.0.1:6379"}
+                queues: {upload: {concurrency: 1}}
+                stores:
+                  local: {kind: local, path: var/store}
+                  oss-hz: {kind: oss, endpoint: "https://oss-cn-hangzhou.aliyuncs.com", bucket: game-channels, prefix: packline,
+                           accessKeyId: "env:OSS_KEY_ID", accessKeySecret: "file:%s", partSize: 8MiB, concurrency: 3}
+                  ks3-bj: {kind: ks3, endpoint: "https://ks3-cn-beijing.ksyuncs.com", bucket: game-channels,
+                           accessKeyId: "env:KS3_KEY_ID", accessKeySecret: "env:KS3_KEY_SECRET"}
+                upload: {zeroCopy: false, janitor: {maxIdle: 6h}}
+                """.formatted(secretFile);
+        WorkerConfig config = WorkerConfig.read(Settings.parse("s.yml", yaml, Map.of()));
+        StoreConfig oss = config.pipeline().stores().get("oss-hz");
+        assertEquals("oss", oss.kind());
+        assertEquals(8L << 20, oss.partSize());
+        assertEquals(3, oss.concurrency());
+        assertEquals(Duration.ofHours(6), config.upload().janitorMaxIdle());
+        assertTrue(!config.upload().zeroCopy());
+        var settings = oss.cloud(Map.of("OSS_KEY_ID", "LTAI-key-id"));
+        assertEquals("LTAI-key-id", settings.credentials().accessKeyId());
+        assertEquals("s3cr3t-value", settings.credentials().accessKeySecret());
+        assertTrue(!settings.toString().contains("s3cr3t-value") && !oss.toString().contains("s3cr3t-value"), settings.toString());
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> config.pipeline().stores().get("ks3-bj").cloud(Map.of("KS3_KEY_ID", "id")));
+        assertTrue(missing.getMessage().contains("KS3_KEY_SECRET"), missing.getMessage());
+    }
+
+    @Test
+    void storeProblemsAreReportedTogetherAndLiteralCredentialsRefused() {
+        SettingsException e = assertThrows(SettingsException.class, () -> WorkerConfig.read(Settings.parse("bad-stores.yml", """
+                redis: {url: "redis://127.0.0.1:6379"}
+                queues: {upload: {concurrency: 1}}
+                stores:
+                  s3: {kind: s3, endpoint: "https://example.com"}
+                  oss-bad: {kind: oss, endpoint: "https://oss-cn-hangzhou.aliyuncs.com", bucket: Bad_Bucket,
+                            accessKeyId: LTAIpastedkey, accessKeySecret: "env:OK", partSize: 1MiB}
+                  ks3-nokeys: {kind: ks3, bucket: game}
+                """, Map.of())));
+        String text = e.getMessage();
+        for (String expected : List.of("stores.s3.kind: expected local, oss or ks3", "stores.oss-bad.accessKeyId: must be env:VARIABLE or file:",
+                "stores.ks3-nokeys.endpoint: required", "stores.ks3-nokeys.accessKeySecret: must be env:VARIABLE or file:")) {
+            assertTrue(text.contains(expected), "missing '" + expected + "' in:\n" + text);
+        }
+        assertTrue(!text.contains("LTAIpastedkey"), "a pasted key is never echoed: " + text);
+    }
 }

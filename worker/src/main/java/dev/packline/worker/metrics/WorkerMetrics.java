@@ -26,7 +26,7 @@ import java.util.Locale;
 public final class WorkerMetrics implements WorkerEvents {
     /** The components that report Redis errors: the runtime's loops and the worker app's own. */
     static final List<String> REDIS_COMPONENTS = List.of("fetcher", "acker", "heartbeater", "recoverer", "janitor", "watchdog",
-            "backlog-monitor", "dead-letter-alerter", "stage-dead-letters", "redis-health");
+            "backlog-monitor", "dead-letter-alerter", "stage-dead-letters", "redis-health", "upload-janitor");
 
     private final MeterRegistry registry;
 

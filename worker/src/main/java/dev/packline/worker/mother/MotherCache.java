@@ -1,5 +1,6 @@
 package dev.packline.worker.mother;
 
+import dev.packline.pipeline.RequestRules;
 import dev.packline.storage.ObjectStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +31,8 @@ import java.util.stream.Stream;
 
 /**
  * Brings mother APKs into a local content-addressed cache: {@code file://} under the allowed roots,
- * {@code store://NAME/KEY} from a configured object store, {@code https://} from allowed hosts.
+ * {@code store://NAME/KEY} from a configured object store, {@code https://} from allowed hosts (the
+ * location checks are {@link RequestRules}', shared with the API so both accept the same locations).
  * Each location is fetched once per worker however many jobs ask at the same time; the cache is
  * capped in bytes and evicts the least recently used mothers (a file still open by a running job
  * stays readable after it is unlinked).
@@ -129,18 +131,11 @@ public final class MotherCache {
     private InputStream open(URI uri, String location) throws MotherRejectedException, IOException, InterruptedException {
         switch (uri.getScheme() == null ? "" : uri.getScheme()) {
             case "file" -> {
-                Path path = Path.of(uri).toAbsolutePath().normalize();
-                if (roots.stream().noneMatch(path::startsWith)) {
-                    throw new MotherRejectedException("mother " + location + " is outside the allowed roots " + roots);
+                String problem = RequestRules.fileProblem(uri, location, roots);
+                if (problem != null) {
+                    throw new MotherRejectedException("mother " + problem);
                 }
-                if (!Files.isRegularFile(path)) {
-                    throw new MotherRejectedException("mother " + location + " does not exist or is not a file");
-                }
-                Path real = path.toRealPath();
-                if (roots.stream().noneMatch(root -> real.startsWith(realOrSelf(root)))) {
-                    throw new MotherRejectedException("mother " + location + " links outside the allowed roots");
-                }
-                return Files.newInputStream(real);
+                return Files.newInputStream(Path.of(uri).toRealPath());
             }
             case "store" -> {
                 ObjectStore store = params.stores().get(uri.getHost());
@@ -154,8 +149,9 @@ public final class MotherCache {
                 return store.open(key);
             }
             case "https" -> {
-                if (!params.allowedHosts().contains(uri.getHost())) {
-                    throw new MotherRejectedException("mother " + location + ": host " + uri.getHost() + " is not in the allowed hosts " + params.allowedHosts());
+                String problem = RequestRules.httpsProblem(uri, location, params.allowedHosts(), false);
+                if (problem != null) {
+                    throw new MotherRejectedException("mother " + problem);
                 }
                 HttpResponse<InputStream> response = params.http().send(HttpRequest.newBuilder(uri).timeout(params.downloadTimeout()).GET().build(),
                         HttpResponse.BodyHandlers.ofInputStream());
@@ -208,14 +204,6 @@ public final class MotherCache {
                 lastUsed.remove(f);
                 log.info("mother cache over {} bytes: evicted {}", params.maxBytes(), f.getFileName());
             }
-        }
-    }
-
-    private static Path realOrSelf(Path path) {
-        try {
-            return path.toRealPath();
-        } catch (IOException e) {
-            return path;
         }
     }
 

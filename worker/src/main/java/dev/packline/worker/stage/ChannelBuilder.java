@@ -6,6 +6,7 @@ import dev.packline.worker.mother.Mother;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Writes one verified channel APK from a cached mother (the packaging library does the work). The
@@ -23,4 +24,14 @@ public interface ChannelBuilder {
      */
     Built build(Mother mother, ChannelSpec channel, String format, String nameTemplate, Path outDir)
             throws RejectJobException, IOException;
+
+    /** A channel APK as the mother's first {@code prefixLength} bytes plus a new tail, for part-copy uploads. */
+    record Tail(long prefixLength, byte[] bytes) {
+    }
+
+    /**
+     * The channel's tail without writing the APK; empty when the mother's format keeps the channel
+     * elsewhere (v1-only mothers), and the caller uploads a built file instead.
+     */
+    Optional<Tail> tail(Mother mother, ChannelSpec channel, String format) throws RejectJobException, IOException;
 }

@@ -4,17 +4,22 @@ import dev.packline.queue.Job;
 import dev.packline.queue.worker.JobHandler;
 import dev.packline.queue.worker.RejectJobException;
 import dev.packline.storage.ObjectStore;
+import dev.packline.storage.StoreException;
+import dev.packline.worker.metrics.PipelineMetrics;
 import dev.packline.storage.StoredObject;
+import dev.packline.storage.UploadReport;
 import dev.packline.worker.mother.Mother;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
  * The diff stage, one job per (old mother, new mother) pair whatever the number of channels or
  * requests: make the bsdiff patch mother to mother, store it, and record it where every request
  * with that pair finds it ({@code pl:diff:OLD:NEW}). Clients strip their channel, patch, and put
- * the channel back (docs/packaging.md).
+ * the channel back (docs/packaging.md). The patch goes up like any object (multipart and resumable
+ * when large), with {@code OBJECTKEY.json} beside it: old and new mother SHA-256 and sizes.
  */
 public final class DiffStage implements JobHandler {
     private final StageContext ctx;
@@ -39,22 +44,36 @@ public final class DiffStage implements JobHandler {
         } finally {
             ctx.diskSlots().release();
         }
+        Path metadata = patch.file().resolveSibling(patch.file().getFileName() + ".json");
         try {
-            StoredObject stored;
+            UploadReport report;
+            UploadReport metadataReport;
             ctx.networkSlots().acquire();
             try {
-                stored = store.put(p.text("objectKey"), patch.file());
+                report = store.upload(p.text("objectKey"), patch.file());
+                if (!report.stored().sha256().equals(patch.sha256())) {
+                    throw new IllegalStateException("store " + store.name() + " holds a different patch than was uploaded");
+                }
+                // beside the patch, what a client needs to apply it: which mother it turns into which, and the sizes
+                Files.writeString(metadata, Payload.JSON.writeValueAsString(Map.of("patchSha256", patch.sha256(), "patchBytes", report.stored().size(),
+                        "oldSha256", oldMother.sha256(), "oldBytes", oldMother.size(), "newSha256", newMother.sha256(), "newBytes", newMother.size(),
+                        "format", "bsdiff")));
+                metadataReport = store.upload(p.text("objectKey") + ".json", metadata);
+            } catch (StoreException e) {
+                throw StoreFailures.classify(ctx, e, "upload of the patch " + oldMother.sha256() + " to " + newMother.sha256() + " to store " + store.name());
             } finally {
                 ctx.networkSlots().release();
             }
-            if (!stored.sha256().equals(patch.sha256())) {
-                throw new IllegalStateException("store " + store.name() + " holds a different patch than was uploaded");
-            }
-            ctx.requests().recordDiff(oldMother.sha256(), newMother.sha256(), Map.of("objectKey", stored.key(), "url", store.url(stored.key()),
-                    "bytes", stored.size(), "sha256", stored.sha256(), "oldSha256", oldMother.sha256(), "oldBytes", oldMother.size(),
-                    "newSha256", newMother.sha256(), "newBytes", newMother.size()));
+            StoredObject stored = report.stored();
+            PipelineMetrics.bytesUploaded(ctx.metrics(), store.name()).increment(stored.size() + metadataReport.stored().size());
+            ctx.requests().recordDiff(oldMother.sha256(), newMother.sha256(), Map.ofEntries(Map.entry("objectKey", stored.key()),
+                    Map.entry("url", store.url(stored.key())), Map.entry("bytes", stored.size()), Map.entry("sha256", stored.sha256()),
+                    Map.entry("oldSha256", oldMother.sha256()), Map.entry("oldBytes", oldMother.size()), Map.entry("newSha256", newMother.sha256()),
+                    Map.entry("newBytes", newMother.size()), Map.entry("metadataKey", metadataReport.stored().key()),
+                    Map.entry("bytesSent", report.bytesSent() + metadataReport.bytesSent()), Map.entry("uploadMode", report.mode().label())));
         } finally {
             Files.deleteIfExists(patch.file());
+            Files.deleteIfExists(metadata);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.packline.worker.stage;
 
 import dev.packline.packaging.Channel;
 import dev.packline.packaging.ChannelFormat;
+import dev.packline.packaging.ChannelTail;
 import dev.packline.packaging.ChannelWriter;
 import dev.packline.packaging.OutputNames;
 import dev.packline.packaging.PackagingException;
@@ -18,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The stages' bridge to the packaging library. A {@link ChannelWriter} verifies its mother once and
@@ -61,6 +63,20 @@ public final class PackagingTools {
                 WrittenChannel written = writer.write(channel, output);
                 return new Built(output.getFileName().toString(), written.file(), written.bytes(), written.sha256());
             } catch (PackagingException e) {
+                throw translate(e);
+            }
+        }
+
+        @Override
+        public Optional<Tail> tail(Mother mother, ChannelSpec spec, String format) throws RejectJobException, IOException {
+            try {
+                ChannelWriter writer = writer(mother, format);
+                ChannelTail tail = writer.tail(Channel.of(spec.name(), spec.extra()));
+                return Optional.of(new Tail(tail.prefixLength(), tail.tailBytes()));
+            } catch (PackagingException e) {
+                if (e.problem() == PackagingException.Problem.REFUSED) {
+                    return Optional.empty(); // v1-only: the channel is a ZIP entry, not a tail
+                }
                 throw translate(e);
             }
         }

@@ -26,11 +26,14 @@ import java.util.concurrent.Semaphore;
 /**
  * What the stage handlers share: request state, the queues to enqueue the next stage, the mother
  * cache, the object stores, where to write work files, and the limits that keep disk-heavy and
- * network-heavy work from starving each other across all stages of the worker.
+ * network-heavy work from starving each other across all stages of the worker. Each store also
+ * bounds its own concurrent part requests, across all jobs; {@code zeroCopy} turns on channel
+ * objects built server-side from the staged mother.
  */
 public record StageContext(RequestStore requests, QueueClient queues, MotherCache mothers, Map<String, ObjectStore> stores,
                            ChannelBuilder channels, PatchMaker patches, AlertChannel notifications, Path workDir,
-                           Semaphore diskSlots, Semaphore networkSlots, int maxAttempts, Duration jobTimeout, MeterRegistry metrics) {
+                           Semaphore diskSlots, Semaphore networkSlots, int maxAttempts, Duration jobTimeout, MeterRegistry metrics,
+                           boolean zeroCopy) {
 
     /**
      * Records one stage outcome of one channel (see {@link RequestStore#progress}) and counts what

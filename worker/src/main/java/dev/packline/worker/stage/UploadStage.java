@@ -7,21 +7,41 @@ import dev.packline.queue.Job;
 import dev.packline.queue.worker.JobHandler;
 import dev.packline.queue.worker.RejectJobException;
 import dev.packline.storage.ObjectStore;
+import dev.packline.storage.PrefixSource;
+import dev.packline.storage.StoreException;
 import dev.packline.storage.StoredObject;
+import dev.packline.storage.UploadMode;
+import dev.packline.storage.UploadReport;
 import dev.packline.worker.mother.Mother;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The upload stage, one job per channel: rebuild the channel APK from the cached mother (the same
- * bytes the package stage verified: the SHA-256 must match), store it under its object key, check
- * what the store says it holds, and record the result. The upload of a request's last channel
- * enqueues its notification.
+ * The upload stage, one job per channel. With zero-copy on (the default) the channel APK is never
+ * written here: the mother is uploaded once per store under a staging key ({@link #STAGING} + its
+ * SHA-256), and each channel object is a multipart upload whose leading parts are server-side
+ * copies of the mother's prefix and whose last part is the channel's tail (a few KB). The store
+ * checks that prefix plus tail hash to the SHA-256 the package stage recorded, and the object's
+ * size and checksum after completion. Where the store or the sizes do not allow part copy (a
+ * mother under 5 MiB, a v1-only mother, zero-copy off), the channel APK is rebuilt from the cached
+ * mother and uploaded whole. The bytes that went over the network are recorded per channel. The
+ * upload of a request's last channel enqueues its notification.
  */
 public final class UploadStage implements JobHandler {
+    /** Where mothers are staged in each store; a bucket lifecycle rule may expire them (docs/storage.md). */
+    public static final String STAGING = "_packline/staging/";
+    private static final long MIN_COPY_PREFIX = 5L * 1024 * 1024;
+
     private final StageContext ctx;
+    private final Set<String> staged = ConcurrentHashMap.newKeySet();
+    private final Map<String, ReentrantLock> stagingLocks = new ConcurrentHashMap<>();
 
     public UploadStage(StageContext ctx) {
         this.ctx = ctx;
@@ -39,6 +59,80 @@ public final class UploadStage implements JobHandler {
             throw new RejectJobException("the mother at " + p.text("mother") + " changed since it was packaged (SHA-256 "
                     + mother.sha256() + ", packaged from " + p.text("motherSha256") + "); submit a new request");
         }
+        UploadReport report;
+        try {
+            Optional<UploadReport> zeroCopy = ctx.zeroCopy() ? zeroCopy(store, mother, p, expectedSha) : Optional.empty();
+            report = zeroCopy.isPresent() ? zeroCopy.get() : rebuildAndUpload(store, mother, p, expectedSha);
+        } catch (StoreException e) {
+            throw StoreFailures.classify(ctx, e, "upload of channel " + index + " of request " + requestId + " to store " + store.name());
+        }
+        StoredObject stored = report.stored();
+        if (stored.size() <= 0 || !stored.sha256().equals(expectedSha)) {
+            throw new IllegalStateException("store " + store.name() + " holds " + stored.size() + " bytes with SHA-256 " + stored.sha256()
+                    + " under " + stored.key() + ", expected SHA-256 " + expectedSha);
+        }
+        PipelineMetrics.bytesUploaded(ctx.metrics(), store.name()).increment(stored.size());
+        Notify.ifFinished(ctx, requestId, ctx.progress(requestId, index, Stage.UPLOAD, Outcome.DONE,
+                Map.of("objectKey", stored.key(), "url", store.url(stored.key()), "bytes", stored.size(), "sha256", stored.sha256(),
+                        "store", store.name(), "bytesSent", report.bytesSent(), "uploadMode", report.mode().label()), true));
+    }
+
+    /** Prefix copied from the staged mother, tail sent; empty when the mother's format has no tail. */
+    private Optional<UploadReport> zeroCopy(ObjectStore store, Mother mother, Payload p, String expectedSha)
+            throws RejectJobException, IOException, InterruptedException {
+        Optional<ChannelBuilder.Tail> tail;
+        ctx.diskSlots().acquire(); // the first tail of a mother writes and verifies one whole channel APK
+        try {
+            tail = ctx.channels().tail(mother, p.channel(), p.text("format"));
+        } finally {
+            ctx.diskSlots().release();
+        }
+        if (tail.isEmpty()) {
+            return Optional.empty();
+        }
+        String stagingKey = STAGING + mother.sha256() + ".mother";
+        ctx.networkSlots().acquire();
+        try {
+            if (tail.get().prefixLength() >= MIN_COPY_PREFIX) {
+                stage(store, mother, stagingKey);
+            }
+            // below the minimum part size the store uploads prefix plus tail whole, from the cached mother
+            UploadReport report = store.uploadWithPrefix(p.text("objectKey"), new PrefixSource(stagingKey, mother.file(), tail.get().prefixLength()),
+                    tail.get().bytes(), expectedSha);
+            if (report.mode() != UploadMode.PART_COPY) {
+                staged.remove(store.name() + "/" + stagingKey); // expired by a lifecycle rule, or never staged: look again next time
+            }
+            return Optional.of(report);
+        } finally {
+            ctx.networkSlots().release();
+        }
+    }
+
+    /** Uploads the mother under its staging key unless this worker already did or the store holds it; once per store and mother. */
+    private void stage(ObjectStore store, Mother mother, String stagingKey) throws IOException {
+        String id = store.name() + "/" + stagingKey;
+        if (staged.contains(id)) {
+            return;
+        }
+        ReentrantLock lock = stagingLocks.computeIfAbsent(id, k -> new ReentrantLock()); // not synchronized: the holder does network I/O
+        lock.lock();
+        try {
+            if (staged.contains(id)) {
+                return;
+            }
+            Optional<StoredObject> held = store.stat(stagingKey);
+            if (held.isEmpty() || held.get().size() != mother.size() || !held.get().sha256().equals(mother.sha256())) {
+                store.upload(stagingKey, mother.file());
+            }
+            staged.add(id);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The channel APK rebuilt from the cached mother (the same bytes the package stage verified) and uploaded whole. */
+    private UploadReport rebuildAndUpload(ObjectStore store, Mother mother, Payload p, String expectedSha)
+            throws RejectJobException, IOException, InterruptedException {
         Path dir = Files.createDirectories(ctx.workDir().resolve("upload"));
         ChannelBuilder.Built built;
         ctx.diskSlots().acquire();
@@ -51,21 +145,12 @@ public final class UploadStage implements JobHandler {
             if (!built.sha256().equals(expectedSha)) {
                 throw new IllegalStateException("rebuilt channel APK differs from the packaged one (" + built.sha256() + " vs " + expectedSha + ")");
             }
-            StoredObject stored;
             ctx.networkSlots().acquire();
             try {
-                stored = store.put(p.text("objectKey"), built.file());
+                return store.upload(p.text("objectKey"), built.file());
             } finally {
                 ctx.networkSlots().release();
             }
-            if (stored.size() != built.bytes() || !stored.sha256().equals(built.sha256())) {
-                throw new IllegalStateException("store " + store.name() + " holds " + stored.size() + " bytes with SHA-256 " + stored.sha256()
-                        + " under " + stored.key() + ", expected " + built.bytes() + " bytes with " + built.sha256());
-            }
-            PipelineMetrics.bytesUploaded(ctx.metrics(), store.name()).increment(stored.size());
-            Notify.ifFinished(ctx, requestId, ctx.progress(requestId, index, Stage.UPLOAD, Outcome.DONE,
-                    Map.of("objectKey", stored.key(), "url", store.url(stored.key()), "bytes", stored.size(), "sha256", stored.sha256(),
-                            "store", store.name()), true));
         } finally {
             Files.deleteIfExists(built.file());
         }

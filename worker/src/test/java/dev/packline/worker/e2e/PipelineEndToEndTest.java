@@ -100,6 +100,14 @@ class PipelineEndToEndTest {
             Path patched = temp.resolve("patched.apk");
             new Patcher(1L << 30).apply(oldMother, temp.resolve("store").resolve((String) diff.get("objectKey")), patched);
             assertEquals(PipelineFixture.sha256(newMother), PipelineFixture.sha256(patched), "the stored patch turns the old mother into the new");
+            Map<?, ?> metadata = new com.fasterxml.jackson.databind.ObjectMapper().readValue(
+                    temp.resolve("store").resolve(diff.get("objectKey") + ".json").toFile(), Map.class);
+            assertEquals(PipelineFixture.sha256(oldMother), metadata.get("oldSha256"), "the patch's metadata names its old mother");
+            assertEquals(PipelineFixture.sha256(newMother), metadata.get("newSha256"));
+            assertEquals(Files.size(oldMother), ((Number) metadata.get("oldBytes")).longValue());
+            assertEquals(Files.size(newMother), ((Number) metadata.get("newBytes")).longValue());
+            assertEquals(diff.get("sha256"), metadata.get("patchSha256"));
+            assertTrue(((Number) diff.get("bytesSent")).longValue() >= ((Number) diff.get("bytes")).longValue(), diff.toString());
         }
     }
 

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -94,12 +95,15 @@ class WorkerCrashEndToEndTest {
     @Test
     void theSupervisorRunsItsWorkersAndStopsThemAllOnSigterm() throws Exception {
         Path apks = Files.createDirectories(temp.resolve("apks"));
-        Path config = Files.writeString(temp.resolve("worker.yml"), PipelineFixture.yaml(TestRedis.url(), apks, temp, ""));
+        // no Redis in the file: --redis alone names it, for the supervisor and the workers it starts
+        String yaml = PipelineFixture.yaml(TestRedis.url(), apks, temp, "").replaceFirst("(?m)^redis: \\{url: .*\\}$", "");
+        assertFalse(yaml.contains(TestRedis.url()), yaml);
+        Path config = Files.writeString(temp.resolve("worker.yml"), yaml);
         try (RedisQueueBroker broker = TestRedis.broker(Clock.systemUTC())) {
             PipelineFixture.ensureStageQueues(broker);
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             Process supervisor = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), WorkerMain.class.getName(),
-                    "--supervise", "--processes", "2", "--config", config.toString())
+                    "--supervise", "--processes", "2", "--config", config.toString(), "--redis", TestRedis.url())
                     .redirectErrorStream(true).redirectOutput(temp.resolve("supervisor.log").toFile()).start();
             try {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

@@ -2,7 +2,9 @@ package dev.packline.worker.mother;
 
 import dev.packline.storage.LocalDirectoryStore;
 import dev.packline.storage.ObjectStore;
+import dev.packline.storage.PrefixSource;
 import dev.packline.storage.StoredObject;
+import dev.packline.storage.UploadReport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,8 +50,18 @@ class MotherCacheTest {
         }
 
         @Override
-        public StoredObject put(String key, Path file) throws IOException {
-            return inner.put(key, file);
+        public UploadReport upload(String key, Path file) throws IOException {
+            return inner.upload(key, file);
+        }
+
+        @Override
+        public UploadReport uploadWithPrefix(String key, PrefixSource prefix, byte[] tail, String sha256) throws IOException {
+            return inner.uploadWithPrefix(key, prefix, tail, sha256);
+        }
+
+        @Override
+        public void abortUpload(String key, String uploadId) {
+            inner.abortUpload(key, uploadId);
         }
 
         @Override

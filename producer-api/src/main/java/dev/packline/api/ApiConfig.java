@@ -1,0 +1,124 @@
+package dev.packline.api;
+
+import dev.packline.api.auth.Publishers;
+import dev.packline.pipeline.RequestRules;
+import dev.packline.settings.Settings;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The API's whole configuration, read once from YAML (config/api.yml is the commented example) with
+ * PACKLINE_* environment overrides and validated at start, every problem in one error. What a
+ * request may name (mother roots and hosts, stores, notification channels) is read from the
+ * worker's own configuration file ({@code pipeline.workerConfig}) through the shared
+ * {@link RequestRules}, so the API accepts exactly what the workers accept. Only the
+ * {@code publishers} section is re-read while running (token rotation); see {@code ConfigReloader}.
+ *
+ * @param configFile    the file it came from, watched for publisher changes; null when built in code
+ * @param server        where to listen and how much to read
+ * @param rules         what a request may name, and the channel cap
+ * @param publishers    who may call, with their tokens (as SHA-256 hashes) and limits
+ * @param pipeline      how jobs are enqueued and how long requests stay visible
+ */
+public record ApiConfig(Path configFile, String redisUrl, Server server, RequestRules rules, Publishers publishers, Pipeline pipeline,
+                        LogFormat logFormat) {
+
+    public enum LogFormat { JSON, CONSOLE }
+
+    /**
+     * @param maxBodyBytes       the largest request body read; larger ones get 413
+     * @param ssePollInterval    how often an event stream looks at its request
+     * @param sseHeartbeat       comment lines on a quiet stream, so proxies keep it open and dead clients are noticed
+     * @param sseMaxDuration     a stream ends after this long (the client reconnects)
+     * @param reloadInterval     how often the config file is checked for publisher changes
+     * @param redisPingInterval  how often Redis is pinged for {@code packline_redis_up}
+     */
+    public record Server(String bind, int port, long maxBodyBytes, Duration ssePollInterval, Duration sseHeartbeat, Duration sseMaxDuration,
+                         Duration reloadInterval, Duration redisPingInterval) {
+        public static Server defaults() {
+            return new Server("127.0.0.1", 8080, 1L << 20, Duration.ofMillis(500), Duration.ofSeconds(15), Duration.ofHours(1),
+                    Duration.ofSeconds(5), Duration.ofSeconds(10));
+        }
+
+        public Server withPort(int newPort) {
+            return new Server(bind, newPort, maxBodyBytes, ssePollInterval, sseHeartbeat, sseMaxDuration, reloadInterval, redisPingInterval);
+        }
+    }
+
+    /**
+     * @param jobMaxAttempts   attempts of each package job (the worker's pipeline.jobMaxAttempts)
+     * @param jobTimeout       hard timeout of each package job (the worker's pipeline.jobTimeout)
+     * @param requestRetention how long a finished request stays readable (the worker's pipeline.requestRetention); also how long
+     *                         the per-publisher index and idempotency keys remember a request
+     * @param indexMaxEntries  requests kept in one publisher's index, newest first
+     */
+    public record Pipeline(int jobMaxAttempts, Duration jobTimeout, Duration requestRetention, int indexMaxEntries) {
+        public static Pipeline defaults() {
+            return new Pipeline(5, Duration.ofMinutes(30), Duration.ofDays(7), 10_000);
+        }
+    }
+
+    public static ApiConfig load(Path file, Map<String, String> env) {
+        return read(Settings.load(file, env), file, env);
+    }
+
+    /** Reads and validates; {@code file} resolves a relative {@code pipeline.workerConfig} (null: the working directory). */
+    public static ApiConfig read(Settings s, Path file, Map<String, String> env) {
+        String redisUrl = s.string("redis.url", null);
+        Server d = Server.defaults();
+        Server server = new Server(s.string("server.bind", d.bind()), s.integer("server.port", d.port(), 0, 65_535),
+                s.bytes("server.maxBodyBytes", d.maxBodyBytes()), s.duration("sse.pollInterval", d.ssePollInterval()),
+                s.duration("sse.heartbeat", d.sseHeartbeat()), s.duration("sse.maxDuration", d.sseMaxDuration()),
+                s.duration("server.reloadInterval", d.reloadInterval()), s.duration("redis.pingInterval", d.redisPingInterval()));
+        if (server.maxBodyBytes() < 1024) {
+            s.problem("server.maxBodyBytes: at least 1KiB, got " + server.maxBodyBytes());
+        }
+        if (server.ssePollInterval().toMillis() < 50) {
+            s.problem("sse.pollInterval: at least 50ms, got " + server.ssePollInterval().toMillis() + "ms");
+        }
+        int maxChannels = s.integer("limits.maxChannelsPerRequest", RequestRules.DEFAULT_MAX_CHANNELS, 1, 1_000_000);
+        RequestRules rules = null;
+        Pipeline pipeline = Pipeline.defaults();
+        String workerConfig = s.string("pipeline.workerConfig", null);
+        if (workerConfig == null) {
+            s.problem("pipeline.workerConfig: required: the worker configuration whose mothers, stores and notifications the API accepts");
+        } else {
+            Path workerFile = Path.of(workerConfig);
+            if (!workerFile.isAbsolute() && file != null && file.toAbsolutePath().getParent() != null) {
+                workerFile = file.toAbsolutePath().getParent().resolve(workerFile);
+            }
+            try {
+                Settings w = Settings.load(workerFile, env);
+                rules = RequestRules.read(w, maxChannels);
+                Pipeline p = Pipeline.defaults();
+                pipeline = new Pipeline(w.integer("pipeline.jobMaxAttempts", p.jobMaxAttempts(), 1, 100),
+                        w.duration("pipeline.jobTimeout", p.jobTimeout()), w.duration("pipeline.requestRetention", p.requestRetention()),
+                        s.integer("limits.indexMaxEntries", p.indexMaxEntries(), 100, 1_000_000));
+                w.finishReadValues();
+            } catch (dev.packline.settings.SettingsException e) {
+                s.problem("pipeline.workerConfig (" + workerFile + "): " + String.join("; ", e.problems()));
+            }
+        }
+        Publishers publishers = Publishers.read(s);
+        LogFormat format = LogFormat.JSON;
+        String formatText = s.string("logging.format", "json");
+        try {
+            format = LogFormat.valueOf(formatText.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            s.problem("logging.format: expected json or console, got '" + formatText + "'");
+        }
+        s.finish();
+        return new ApiConfig(file, redisUrl, server, rules, publishers, pipeline, format);
+    }
+
+    public ApiConfig withRedisUrl(String url) {
+        return new ApiConfig(configFile, url, server, rules, publishers, pipeline, logFormat);
+    }
+
+    public ApiConfig withPort(int port) {
+        return new ApiConfig(configFile, redisUrl, server.withPort(port), rules, publishers, pipeline, logFormat);
+    }
+}
