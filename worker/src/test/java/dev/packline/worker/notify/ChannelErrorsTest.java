@@ -170,7 +170,9 @@ class ChannelErrorsTest {
     void aTimeoutIsRetried() throws Exception {
         service = new FakeService(Reply.of(200, "{\"errcode\":0,\"errmsg\":\"ok\"}"))
                 .script(Reply.of(200, "{\"errcode\":0,\"errmsg\":\"late\"}").after(Duration.ofSeconds(2))); // past the 300 ms request timeout
-        Kind.DINGTALK.channel(service.url(Kind.DINGTALK.path), client).send(alert("4 pending jobs"));
+        try (WebhookClient impatient = new WebhookClient(NotifyFixtures.SHORT_TIMEOUT_PARAMS, clock, sleeper)) {
+            Kind.DINGTALK.channel(service.url(Kind.DINGTALK.path), impatient).send(alert("4 pending jobs"));
+        }
 
         assertEquals(2, service.received().size());
         assertEquals(List.of(Duration.ofMillis(100)), sleeper.sleeps);

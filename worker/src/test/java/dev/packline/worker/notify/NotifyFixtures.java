@@ -19,7 +19,12 @@ final class NotifyFixtures {
     /** A fixed start (2024-05-01T10:00:00Z) so timestamps in assertions are readable. */
     static final long START_MILLIS = 1_714_557_600_000L;
     /** Short enough that the one timeout test costs a fraction of a second. */
-    static final WebhookClient.Params TEST_PARAMS = new WebhookClient.Params(Duration.ofSeconds(2), Duration.ofMillis(300), 3,
+    // a request timeout a loaded CI machine never reaches by accident: a timeout there is retried, and
+    // the retry's backoff moves the test clock, which refills rate-limit tokens the tests count on
+    static final WebhookClient.Params TEST_PARAMS = new WebhookClient.Params(Duration.ofSeconds(5), Duration.ofSeconds(10), 3,
+            new Backoff(Duration.ofMillis(100), 2.0, Duration.ofSeconds(1), 0.0), Duration.ofSeconds(30));
+    /** For the test of timeouts themselves. */
+    static final WebhookClient.Params SHORT_TIMEOUT_PARAMS = new WebhookClient.Params(Duration.ofSeconds(5), Duration.ofMillis(300), 3,
             new Backoff(Duration.ofMillis(100), 2.0, Duration.ofSeconds(1), 0.0), Duration.ofSeconds(30));
 
     private NotifyFixtures() {
