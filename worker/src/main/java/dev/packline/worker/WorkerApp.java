@@ -13,7 +13,9 @@ import dev.packline.worker.alarm.AlertChannel;
 import dev.packline.worker.alarm.BacklogMonitor;
 import dev.packline.worker.alarm.DeadLetterAlerter;
 import dev.packline.worker.metrics.MetricsEndpoint;
+import dev.packline.worker.metrics.PipelineMetrics;
 import dev.packline.worker.metrics.QueueDepthGauges;
+import dev.packline.worker.metrics.RedisHealth;
 import dev.packline.worker.metrics.WorkerMetrics;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
@@ -64,13 +66,16 @@ import java.util.Map;
  * One worker process: wires the queue runtime to the stage handlers, metrics and alarms.
  *
  * <p>Start order: Redis clients, the metrics endpoint (so a process that fails later can still be
- * scraped while it starts), the queue worker (heartbeat, fetch loops), the dead-letter consumer
- * that keeps request state true, then the alarm loops. Shutdown order is the reverse: alarms, the
- * dead-letter consumer, the worker (which finishes or hands back its jobs), the metrics endpoint,
- * the stores, and the Redis clients last, since the worker needs them to hand jobs back.
+ * scraped while it starts) and the Redis probe behind {@code packline_redis_up}, the queue worker
+ * (heartbeat, fetch loops), the dead-letter consumer that keeps request state true, then the alarm
+ * loops. Shutdown order is the reverse: alarms, the dead-letter consumer, the worker (which
+ * finishes or hands back its jobs), the Redis probe, the metrics endpoint, the stores, and the
+ * Redis clients last, since the worker needs them to hand jobs back.
  */
 public final class WorkerApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkerApp.class);
+    /** How often packline_redis_up is refreshed: often enough for a 1-minute alert, cheap enough to not matter. */
+    private static final Duration REDIS_PROBE_INTERVAL = Duration.ofSeconds(5);
 
     private final WorkerConfig config;
     private final RedisQueueBroker broker;
@@ -83,6 +88,7 @@ public final class WorkerApp implements AutoCloseable {
     private final UnifiedJedis requestRedis;
     private final Map<String, ObjectStore> stores;
     private final StageDeadLetters stageDeadLetters;
+    private final RedisHealth redisHealth;
     private final UploadJanitorLoop uploadJanitor;
     private final VersionWatch versionWatch;
     private boolean closed;
@@ -101,12 +107,12 @@ public final class WorkerApp implements AutoCloseable {
         this.queues = resolveVersions(config, broker);
         WorkerConfig.Pipeline p = config.pipeline();
         this.requestRedis = RedisConnector.open(config.redisUrl(), 16);
-        this.stores = openStores(p.stores(), new RedisUploadJournal(requestRedis), new StoreMetrics(metrics.registry()), clock);
+        this.stores = openStores(p.stores(), new RedisUploadJournal(requestRedis), new StoreMetrics(metrics.registry()).preRegister(p.stores().keySet()), clock);
         this.uploadJanitor = new UploadJanitorLoop(new UploadJanitor(new RedisUploadJournal(requestRedis), stores,
                 config.upload().janitorMaxIdle(), clock), config.upload().janitorInterval(), events);
         MotherCache mothers = new MotherCache(new MotherCache.Params(p.motherCacheDir(), p.motherCacheMaxBytes(), p.allowedRoots(),
                 Set.copyOf(p.allowedHosts()), stores, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), Duration.ofMinutes(10),
-                (hit, bytes) -> metrics.registry().counter("packline.mother.cache.lookups", "result", hit ? "hit" : "miss").increment()));
+                (hit, bytes) -> PipelineMetrics.motherLookups(metrics.registry(), hit).increment()));
         StageContext ctx = new StageContext(new RequestStore(requestRedis, clock, p.requestRetention()), new QueueClient(broker), mothers,
                 stores, channels, patches, alerts, Files.createDirectories(p.workDir()), new Semaphore(p.diskConcurrency()),
                 new Semaphore(p.networkConcurrency()), p.jobMaxAttempts(), p.jobTimeout(), metrics.registry(), config.upload().zeroCopy());
@@ -125,6 +131,10 @@ public final class WorkerApp implements AutoCloseable {
         Worker.Params params = new Worker.Params(broker, Worker.newWorkerId(), subscriptions, clock, config.timings(), events,
                 config.maxJobsPerWorker());
         this.worker = new Worker(params);
+        events.preRegister(queues);
+        events.inFlight(worker, subscriptions);
+        PipelineMetrics.preRegister(metrics.registry(), stores.keySet());
+        this.redisHealth = new RedisHealth(requestRedis, REDIS_PROBE_INTERVAL, metrics.registry(), events);
         QueueDepthGauges depth = new QueueDepthGauges(broker, clock, metrics.registry(), queues);
         this.backlog = new BacklogMonitor(queues, depth, redisson, alerts, config.alarms(), clock, metrics.registry(), events);
         this.deadLetters = new DeadLetterAlerter(broker, queues, worker.id(), alerts, config.alarms().deadLetterDigestWindow(), clock,
@@ -135,6 +145,7 @@ public final class WorkerApp implements AutoCloseable {
 
     public WorkerApp start() {
         metrics.start(config.metricsBind(), config.metricsPort());
+        redisHealth.start();
         worker.start();
         stageDeadLetters.start();
         backlog.start();
@@ -198,6 +209,7 @@ public final class WorkerApp implements AutoCloseable {
         backlog.close();
         stageDeadLetters.close();
         worker.close();
+        redisHealth.close();
         metrics.close();
         stores.values().forEach(ObjectStore::close);
         redisson.shutdown();

@@ -169,7 +169,8 @@ public record WorkerConfig(String redisUrl, List<QueueConfig> queues, long maxJo
         Map<String, ChannelSpec> notifications = new java.util.LinkedHashMap<>();
         for (String name : s.keys("notifications")) {
             String base = "notifications." + name;
-            notifications.put(name, new ChannelSpec(s.string(base + ".kind", null), s.string(base + ".url", null), s.string(base + ".secret", null)));
+            notifications.put(name, new ChannelSpec(s.string(base + ".kind", null), s.string(base + ".url", null), s.string(base + ".secret", null),
+                    s.string(base + ".minLevel", null), s.strings(base + ".publishers")));
         }
         s.finish();
         return new WorkerConfig(redisUrl, List.copyOf(queues), maxJobs, timings, metricsPort, metricsBind, format, alarms, supervision, pipeline,

@@ -1,9 +1,11 @@
 package dev.packline.worker.e2e;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.packline.packaging.ApkInspector;
 import dev.packline.packaging.Channel;
 import dev.packline.packaging.ChannelFormat;
 import dev.packline.packaging.ChannelWriter;
+import dev.packline.packaging.Patcher;
 import dev.packline.packaging.sample.SampleApkBuilder;
 import dev.packline.pipeline.ChannelSpec;
 import dev.packline.pipeline.PackagingRequest;
@@ -64,6 +66,7 @@ class CloudUploadEndToEndTest {
     void channelsAreCopiedServerSideFromTheStagedMotherAndEqualTheLocalChannelApks() throws Exception {
         Path apks = Files.createDirectories(temp.resolve("apks"));
         Path mother = new SampleApkBuilder().seed(21).payloadBytes(6L * 1024 * 1024).build(apks.resolve("game-2.0.apk"));
+        Path olderMother = new SampleApkBuilder().seed(20).payloadBytes(6L * 1024 * 1024).build(apks.resolve("game-1.9.apk"));
         assertTrue(Files.size(mother) > 5L * 1024 * 1024, "the mother is above the 5 MiB part minimum");
         String ossBucket = CloudFixture.newBucket();
         String ks3Bucket = CloudFixture.newBucket();
@@ -97,9 +100,9 @@ class CloudUploadEndToEndTest {
         try (RedisQueueBroker broker = TestRedis.broker(Clock.systemUTC()); UnifiedJedis redis = RedisConnector.open(TestRedis.url(), 4)) {
             PipelineFixture.ensureStageQueues(broker);
             RequestStore requests = new RequestStore(redis, Clock.systemUTC(), Duration.ofDays(1));
-            PackagingRequest toOss = request(mother, "oss-e2e");
-            PackagingRequest toKs3 = request(mother, "ks3-e2e");
-            PackagingRequest toMissing = request(mother, "missing-bucket");
+            PackagingRequest toOss = request(mother, "oss-e2e", List.of(olderMother.toUri().toString()));
+            PackagingRequest toKs3 = request(mother, "ks3-e2e", List.of());
+            PackagingRequest toMissing = request(mother, "missing-bucket", List.of());
             String metrics;
             try (WorkerApp app = new WorkerApp(config, PackagingTools.channelBuilder(), PackagingTools.patchMaker(), channel, Clock.systemUTC()).start()) {
                 Submitter submitter = new Submitter(requests, new QueueClient(broker), 5, Duration.ofMinutes(2));
@@ -107,6 +110,11 @@ class CloudUploadEndToEndTest {
                 submitter.submit(toKs3);
                 submitter.submit(toMissing);
                 PipelineEndToEndTest.awaitFinished(requests, toOss.id(), 180);
+                long patchDeadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+                while (requests.status(toOss.id()).orElseThrow().diffs().stream().anyMatch(d -> !"done".equals(d.get("state")))
+                        && System.nanoTime() < patchDeadline) {
+                    Thread.sleep(50);
+                }
                 PipelineEndToEndTest.awaitFinished(requests, toKs3.id(), 180);
                 PipelineEndToEndTest.awaitFinished(requests, toMissing.id(), 180);
                 metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.metricsPort() + "/metrics")).build(),
@@ -115,6 +123,7 @@ class CloudUploadEndToEndTest {
 
             verify(requests.status(toOss.id()).orElseThrow(), Dialect.OSS, ossBucket, "releases", mother);
             verify(requests.status(toKs3.id()).orElseThrow(), Dialect.KS3, ks3Bucket, "", mother);
+            verifyPatch(requests.status(toOss.id()).orElseThrow(), ossBucket, olderMother, mother);
             long motherPartsSent = CloudFixture.adapter(Dialect.OSS).received().stream()
                     .filter(r -> r.isPartUpload() && r.path().contains(UploadStage.STAGING)).count();
             assertEquals(2, motherPartsSent, "the mother went to the OSS store once (two parts of 5 MiB and the rest)");
@@ -134,13 +143,33 @@ class CloudUploadEndToEndTest {
         }
     }
 
-    private PackagingRequest request(Path mother, String store) {
+    /** The patch went to OSS like the channels, with its metadata object beside it, and turns the older mother into the new one. */
+    private void verifyPatch(RequestStatus status, String bucket, Path olderMother, Path mother) throws Exception {
+        assertEquals(1, status.diffs().size(), status.toString());
+        Map<String, Object> diff = status.diffs().get(0);
+        assertEquals("done", diff.get("state"), diff.toString());
+        Path patch = temp.resolve("downloaded.bsdiff");
+        try (InputStream in = open(Dialect.OSS, bucket, "releases", (String) diff.get("objectKey"))) {
+            Files.copy(in, patch);
+        }
+        Path rebuilt = temp.resolve("rebuilt.apk");
+        new Patcher(1L << 30).apply(olderMother, patch, rebuilt);
+        assertEquals(PipelineFixture.sha256(mother), PipelineFixture.sha256(rebuilt), "the patch from OSS turns the older mother into the new");
+        Map<?, ?> metadata;
+        try (InputStream in = open(Dialect.OSS, bucket, "releases", diff.get("objectKey") + ".json")) {
+            metadata = new ObjectMapper().readValue(in, Map.class);
+        }
+        assertEquals(PipelineFixture.sha256(olderMother), metadata.get("oldSha256"));
+        assertEquals(PipelineFixture.sha256(mother), metadata.get("newSha256"));
+    }
+
+    private PackagingRequest request(Path mother, String store, List<String> diffAgainst) {
         List<ChannelSpec> specs = new ArrayList<>();
         for (int i = 0; i < CHANNELS; i++) {
             specs.add(new ChannelSpec(i == 0 ? "华为应用市场" : "store-" + i, i % 2 == 0 ? Map.of("campaign", "autumn") : Map.of()));
         }
         return new PackagingRequest("cloud-" + UUID.randomUUID().toString().substring(0, 8), "publisher-a", "dev.packline.sample",
-                mother.toUri().toString(), specs, "walle", store, "game/2.0/", null, List.of(), List.of("log"), "all");
+                mother.toUri().toString(), specs, "walle", store, "game/2.0/", null, diffAgainst, List.of("log"), "all");
     }
 
     /** Every channel object equals the channel APK written locally, verifies with apksig, and cost its tail in upload. */
