@@ -234,11 +234,7 @@ final class Platform implements AutoCloseable {
         return webhook;
     }
 
-    /** The supervisor process; its children are the worker processes. */
-    ProcessHandle supervisor() {
-        return supervisor.toHandle();
-    }
-
+    /** The worker processes running now: the supervisor's children. */
     List<ProcessHandle> workerProcesses() {
         return supervisor.toHandle().children().filter(ProcessHandle::isAlive).toList();
     }
