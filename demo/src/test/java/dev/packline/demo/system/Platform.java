@@ -109,7 +109,7 @@ final class Platform implements AutoCloseable {
                     copyPartSize: 5MiB
                     concurrency: 8
                     requestTimeout: 20s
-                """.formatted(STORE, dialect.name().toLowerCase(), CloudFixture.adapter(dialect).endpoint(), bucket, keyId, keySecret);
+                """.formatted(STORE, dialect.name().toLowerCase(java.util.Locale.ROOT), CloudFixture.adapter(dialect).endpoint(), bucket, keyId, keySecret);
         Path workerConfig = new Configs.WorkerFile(EmbeddedRedis.freePort(), webhook.url(), secret, stores).write(dir);
         apiPort = EmbeddedRedis.freePort();
         Path apiConfig = Configs.writeApi(dir, apiPort, workerConfig, sha256(token));
