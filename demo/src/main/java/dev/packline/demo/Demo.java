@@ -151,6 +151,13 @@ final class Demo implements AutoCloseable {
         keepFiles = true;
     }
 
+    /** What happens to the services and files when the demo ends without --keep-running. */
+    String endingNote() {
+        boolean removed = temporaryDir && !keepFiles;
+        return "The services stop now" + (removed ? " and " + dir + " is removed" : "") + ": --keep-running leaves them up for the commands above"
+                + (removed ? ", --dir DIR keeps the files." : ".");
+    }
+
     private void step(String what, String detail) {
         out.printf("  %-9s %s%n", what, detail);
     }
