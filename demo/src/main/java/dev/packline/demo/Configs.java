@@ -5,12 +5,39 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The demo's worker and API configuration: the shipped examples' shape, shrunk to one machine. */
-final class Configs {
+/**
+ * The worker and API configuration of the demo and the system tests: the shipped examples' shape,
+ * shrunk to one machine. Timings a test wants different come as {@code PACKLINE_*} environment
+ * overrides, the way operators tune a deployment.
+ */
+public final class Configs {
     private Configs() {
     }
 
+    /**
+     * A worker configuration file.
+     *
+     * @param metricsPort   the supervisor's metrics port (its workers use the next ones)
+     * @param webhookUrl    the Standard Webhooks channel {@code demo-webhook} delivers to
+     * @param webhookSecret its {@code whsec_} secret
+     * @param stores        the entries of the {@code stores:} section, YAML indented by two spaces
+     */
+    public record WorkerFile(int metricsPort, String webhookUrl, String webhookSecret, String stores) {
+        /** Writes {@code DIR/worker.yml}: mothers may come from {@code DIR/mothers}, caches and work files go under {@code DIR/var}. */
+        public Path write(Path dir) throws IOException {
+            return writeWorker(dir, this);
+        }
+    }
+
     static Path writeWorker(Path dir, int metricsPort, String webhookUrl, String webhookSecret) throws IOException {
+        return writeWorker(dir, new WorkerFile(metricsPort, webhookUrl, webhookSecret, """
+                  local:
+                    kind: local
+                    path: %s
+                """.formatted(dir.resolve("store"))));
+    }
+
+    private static Path writeWorker(Path dir, WorkerFile file) throws IOException {
         String yaml = """
                 # written by bin/packline demo
                 queues:
@@ -32,9 +59,7 @@ final class Configs {
                   cacheDir: %s
                   allowedRoots: [%s]
                 stores:
-                  local:
-                    kind: local
-                    path: %s
+                %s
                 limits:
                   diskConcurrency: 2
                 pipeline:
@@ -44,14 +69,14 @@ final class Configs {
                     kind: webhook
                     url: %s
                     secret: %s
-                """.formatted(metricsPort, dir.resolve("var/mothers"), dir.resolve("mothers"), dir.resolve("store"), dir.resolve("var/work"),
-                webhookUrl, webhookSecret);
-        Path file = dir.resolve("worker.yml");
-        Files.writeString(file, yaml, StandardCharsets.UTF_8);
-        return file;
+                """.formatted(file.metricsPort(), dir.resolve("var/mothers"), dir.resolve("mothers"), file.stores().stripTrailing(), dir.resolve("var/work"),
+                file.webhookUrl(), file.webhookSecret());
+        Path out = dir.resolve("worker.yml");
+        Files.writeString(out, yaml, StandardCharsets.UTF_8);
+        return out;
     }
 
-    static Path writeApi(Path dir, int port, Path workerConfig, String tokenSha256) throws IOException {
+    public static Path writeApi(Path dir, int port, Path workerConfig, String tokenSha256) throws IOException {
         String yaml = """
                 # written by bin/packline demo
                 server:

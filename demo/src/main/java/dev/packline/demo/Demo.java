@@ -19,7 +19,6 @@ import dev.packline.queue.redis.RedisConnector;
 import dev.packline.queue.redis.RedisQueueBroker;
 import dev.packline.queue.redis.Retention;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -61,7 +60,7 @@ final class Demo implements AutoCloseable {
     private final int channelCount;
     private final PrintStream out;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final List<Process> processes = new ArrayList<>();
+    private ServiceProcesses services;
     private final String token = "demo-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
     private final Progress progress;
     private EmbeddedRedis redis;
@@ -102,12 +101,12 @@ final class Demo implements AutoCloseable {
         metricsPort = EmbeddedRedis.freePort();
         Path workerConfig = Configs.writeWorker(dir, metricsPort, webhook.url(), secret);
         Path apiConfig = Configs.writeApi(dir, apiPort, workerConfig, sha256(token));
-        Files.createDirectories(dir.resolve("logs"));
-        processes.add(start("api", "producer-api", "dev.packline.api.ApiMain",
-                List.of("--config", apiConfig.toString(), "--redis", redis.url(), "--port", Integer.toString(apiPort))));
-        processes.add(start("workers", "worker", "dev.packline.worker.WorkerMain",
-                List.of("--supervise", "--config", workerConfig.toString(), "--redis", redis.url())));
-        awaitHealthy();
+        services = new ServiceProcesses(home, dir, dir.resolve("logs"));
+        services.start("api", "producer-api", "dev.packline.api.ApiMain",
+                List.of("--config", apiConfig.toString(), "--redis", redis.url(), "--port", Integer.toString(apiPort)));
+        services.start("workers", "worker", "dev.packline.worker.WorkerMain",
+                List.of("--supervise", "--config", workerConfig.toString(), "--redis", redis.url()));
+        services.awaitHealthy(URI.create("http://127.0.0.1:" + apiPort + "/healthz"), Duration.ofSeconds(90));
         step("services", "API on http://127.0.0.1:" + apiPort + ", a supervisor with 2 worker processes, store " + dir.resolve("store"));
 
         String requestId = submit(appId, newer, older);
@@ -152,45 +151,15 @@ final class Demo implements AutoCloseable {
         keepFiles = true;
     }
 
+    /** What happens to the services and files when the demo ends without --keep-running. */
+    String endingNote() {
+        boolean removed = temporaryDir && !keepFiles;
+        return "The services stop now" + (removed ? " and " + dir + " is removed" : "") + ": --keep-running leaves them up for the commands above"
+                + (removed ? ", --dir DIR keeps the files." : ".");
+    }
+
     private void step(String what, String detail) {
         out.printf("  %-9s %s%n", what, detail);
-    }
-
-    private Process start(String name, String module, String mainClass, List<String> args) throws IOException {
-        Path target = home.resolve(module).resolve("target");
-        Path jar;
-        try (Stream<Path> files = Files.list(target)) {
-            jar = files.filter(f -> f.getFileName().toString().endsWith(".jar") && !f.getFileName().toString().endsWith("-tests.jar"))
-                    .findFirst().orElseThrow(() -> new IOException("no jar in " + target + ": run bin/packline build"));
-        }
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-cp", jar + File.pathSeparator + target.resolve("lib") + File.separator + "*", mainClass));
-        command.addAll(args);
-        Path log = dir.resolve("logs").resolve(name + ".log");
-        return new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-    }
-
-    private void awaitHealthy() throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        URI health = URI.create("http://127.0.0.1:" + apiPort + "/healthz");
-        while (System.nanoTime() < deadline) {
-            for (Process p : processes) {
-                if (!p.isAlive()) {
-                    throw new IOException("a service exited with status " + p.exitValue() + "; see " + dir.resolve("logs"));
-                }
-            }
-            try {
-                if (http.send(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(2)).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(200);
-        }
-        throw new IOException("the API did not answer /healthz within 90 s; see " + dir.resolve("logs"));
     }
 
     private String submit(String appId, Path newer, Path older) throws IOException, InterruptedException {
@@ -251,11 +220,11 @@ final class Demo implements AutoCloseable {
                 throw new IOException("request " + requestId + " did not finish within " + REQUEST_DEADLINE.toMinutes() + " minutes; see "
                         + dir.resolve("logs"));
             }
-            for (Process p : processes) {
-                if (!p.isAlive()) {
-                    progress.finish();
-                    throw new IOException("a service exited with status " + p.exitValue() + "; see " + dir.resolve("logs"));
-                }
+            try {
+                services.checkAlive();
+            } catch (IOException e) {
+                progress.finish();
+                throw e;
             }
             Thread.sleep(250);
         }
@@ -297,18 +266,8 @@ final class Demo implements AutoCloseable {
             return;
         }
         closed = true;
-        for (Process p : processes) {
-            p.destroy(); // SIGTERM: the supervisor passes it on to its workers
-        }
-        for (Process p : processes) {
-            try {
-                if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
-                    p.descendants().forEach(ProcessHandle::destroyForcibly);
-                    p.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                p.destroyForcibly();
-            }
+        if (services != null) {
+            services.close();
         }
         if (webhook != null) {
             webhook.close();

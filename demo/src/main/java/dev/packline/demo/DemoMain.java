@@ -80,6 +80,9 @@ public final class DemoMain {
         }, "demo-shutdown"));
         try (demo) {
             boolean ok = demo.run();
+            if (!keepRunning) {
+                out.println(demo.endingNote());
+            }
             if (keepRunning) {
                 demo.keepRunning();
                 out.println("Everything keeps running; Ctrl-C stops it.");

@@ -21,7 +21,7 @@ import javax.crypto.spec.SecretKeySpec;
  * A publisher's webhook endpoint on loopback: takes the workers' Standard Webhooks deliveries,
  * checks each signature with the shared secret, and remembers the request summaries.
  */
-final class WebhookReceiver implements AutoCloseable {
+public final class WebhookReceiver implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     record Delivery(boolean signatureValid, String title) {
@@ -36,7 +36,7 @@ final class WebhookReceiver implements AutoCloseable {
         this.key = key;
     }
 
-    static WebhookReceiver start(String secret) throws IOException {
+    public static WebhookReceiver start(String secret) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
         WebhookReceiver receiver = new WebhookReceiver(server, Base64.getDecoder().decode(secret.substring("whsec_".length())));
         server.createContext("/hooks", receiver::handle);
@@ -44,7 +44,7 @@ final class WebhookReceiver implements AutoCloseable {
         return receiver;
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/hooks";
     }
 
@@ -82,16 +82,16 @@ final class WebhookReceiver implements AutoCloseable {
         }
     }
 
-    boolean received(String requestId) {
+    public boolean received(String requestId) {
         return summaries.containsKey(requestId);
     }
 
-    boolean verifiedFor(String requestId) {
+    public boolean verifiedFor(String requestId) {
         Delivery d = summaries.get(requestId);
         return d != null && d.signatureValid();
     }
 
-    String describe(String requestId) {
+    public String describe(String requestId) {
         Delivery d = summaries.get(requestId);
         if (d == null) {
             return "no webhook received for the request";

@@ -9,8 +9,10 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -26,9 +28,14 @@ import java.util.Set;
  * @param stores               names of the configured object stores
  * @param notificationChannels names of the configured notification channels
  * @param maxChannels          channels per request, at most
+ * @param channelPublishers    the publishers a notification channel is limited to (channels not listed take every publisher)
  */
 public record RequestRules(List<Path> allowedRoots, Set<String> allowedHosts, Set<String> stores, Set<String> notificationChannels,
-                           int maxChannels) {
+                           int maxChannels, Map<String, Set<String>> channelPublishers) {
+
+    public RequestRules(List<Path> allowedRoots, Set<String> allowedHosts, Set<String> stores, Set<String> notificationChannels, int maxChannels) {
+        this(allowedRoots, allowedHosts, stores, notificationChannels, maxChannels, Map.of());
+    }
 
     public static final int DEFAULT_MAX_CHANNELS = 5_000;
 
@@ -37,6 +44,7 @@ public record RequestRules(List<Path> allowedRoots, Set<String> allowedHosts, Se
         allowedHosts = Set.copyOf(allowedHosts);
         stores = Set.copyOf(stores);
         notificationChannels = Set.copyOf(notificationChannels);
+        channelPublishers = Map.copyOf(channelPublishers);
         if (maxChannels < 1) {
             throw new IllegalArgumentException("maxChannels must be at least 1, got " + maxChannels);
         }
@@ -53,10 +61,17 @@ public record RequestRules(List<Path> allowedRoots, Set<String> allowedHosts, Se
         Set<String> hosts = new LinkedHashSet<>(s.strings("mothers.allowedHosts"));
         Set<String> stores = new LinkedHashSet<>(s.keys("stores"));
         Set<String> notifications = new LinkedHashSet<>(s.keys("notifications"));
+        Map<String, Set<String>> publishers = new LinkedHashMap<>();
+        for (String channel : notifications) {
+            List<String> only = s.strings("notifications." + channel + ".publishers");
+            if (!only.isEmpty()) {
+                publishers.put(channel, Set.copyOf(only));
+            }
+        }
         if (notifications.isEmpty()) {
             notifications.add("log");
         }
-        return new RequestRules(roots, hosts, stores, notifications, maxChannels);
+        return new RequestRules(roots, hosts, stores, notifications, maxChannels, publishers);
     }
 
     /** Every problem of the request under these rules, each starting with its field ("mother: ..."); empty when it is acceptable. */
@@ -88,6 +103,8 @@ public record RequestRules(List<Path> allowedRoots, Set<String> allowedHosts, Se
             if (!notificationChannels.contains(name)) {
                 problems.add("notifyChannels[" + i + "]: '" + name + "' is not a configured notification channel; configured: "
                         + String.join(", ", notificationChannels));
+            } else if (channelPublishers.containsKey(name) && !channelPublishers.get(name).contains(request.publisher())) {
+                problems.add("notifyChannels[" + i + "]: '" + name + "' is another publisher's notification channel");
             }
         }
         return problems;

@@ -90,4 +90,25 @@ class RequestRulesTest {
         assertEquals(Set.of("log"), rules.notificationChannels(), "without channels a worker uses its log");
         assertEquals(500, rules.maxChannels());
     }
+
+    @Test
+    void aPublishersNotificationChannelIsRefusedToOtherPublishers() throws Exception {
+        Settings s = Settings.parse("worker.yml", """
+                stores: {local: {kind: local, path: var/store}}
+                notifications:
+                  ops: {kind: log}
+                  acme-hooks: {kind: log, publishers: [acme]}
+                """, Map.of());
+        RequestRules rules = RequestRules.read(s, 100);
+        s.finishReadValues();
+        assertEquals(Map.of("acme-hooks", Set.of("acme")), rules.channelPublishers());
+        Path root = Files.createDirectories(temp.resolve("apks"));
+        for (String publisher : List.of("acme", "rival")) {
+            PackagingRequest request = new PackagingRequest("r-" + publisher, publisher, "com.acme", "https://cdn.example.com/game.apk",
+                    List.of(new ChannelSpec("c1", Map.of())), null, "local", null, null, List.of(), List.of("ops", "acme-hooks"), null);
+            List<String> notify = rules.problems(request).stream().filter(p -> p.startsWith("notifyChannels")).toList();
+            assertEquals(publisher.equals("acme") ? List.of() : List.of("notifyChannels[1]: 'acme-hooks' is another publisher's notification channel"),
+                    notify);
+        }
+    }
 }

@@ -2,6 +2,7 @@ package dev.packline.worker;
 
 import dev.packline.queue.QueueBroker;
 import dev.packline.queue.QueueVersion;
+import dev.packline.queue.VersionState;
 import dev.packline.queue.redis.RedisConnector;
 import dev.packline.queue.redis.RedisQueueBroker;
 import dev.packline.queue.redis.Retention;
@@ -12,7 +13,9 @@ import dev.packline.worker.alarm.AlertChannel;
 import dev.packline.worker.alarm.BacklogMonitor;
 import dev.packline.worker.alarm.DeadLetterAlerter;
 import dev.packline.worker.metrics.MetricsEndpoint;
+import dev.packline.worker.metrics.PipelineMetrics;
 import dev.packline.worker.metrics.QueueDepthGauges;
+import dev.packline.worker.metrics.RedisHealth;
 import dev.packline.worker.metrics.WorkerMetrics;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
@@ -50,6 +53,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 
 import java.net.URI;
@@ -62,13 +66,16 @@ import java.util.Map;
  * One worker process: wires the queue runtime to the stage handlers, metrics and alarms.
  *
  * <p>Start order: Redis clients, the metrics endpoint (so a process that fails later can still be
- * scraped while it starts), the queue worker (heartbeat, fetch loops), the dead-letter consumer
- * that keeps request state true, then the alarm loops. Shutdown order is the reverse: alarms, the
- * dead-letter consumer, the worker (which finishes or hands back its jobs), the metrics endpoint,
- * the stores, and the Redis clients last, since the worker needs them to hand jobs back.
+ * scraped while it starts) and the Redis probe behind {@code packline_redis_up}, the queue worker
+ * (heartbeat, fetch loops), the dead-letter consumer that keeps request state true, then the alarm
+ * loops. Shutdown order is the reverse: alarms, the dead-letter consumer, the worker (which
+ * finishes or hands back its jobs), the Redis probe, the metrics endpoint, the stores, and the
+ * Redis clients last, since the worker needs them to hand jobs back.
  */
 public final class WorkerApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkerApp.class);
+    /** How often packline_redis_up is refreshed: often enough for a 1-minute alert, cheap enough to not matter. */
+    private static final Duration REDIS_PROBE_INTERVAL = Duration.ofSeconds(5);
 
     private final WorkerConfig config;
     private final RedisQueueBroker broker;
@@ -81,7 +88,9 @@ public final class WorkerApp implements AutoCloseable {
     private final UnifiedJedis requestRedis;
     private final Map<String, ObjectStore> stores;
     private final StageDeadLetters stageDeadLetters;
+    private final RedisHealth redisHealth;
     private final UploadJanitorLoop uploadJanitor;
+    private final VersionWatch versionWatch;
     private boolean closed;
 
     /**
@@ -98,12 +107,12 @@ public final class WorkerApp implements AutoCloseable {
         this.queues = resolveVersions(config, broker);
         WorkerConfig.Pipeline p = config.pipeline();
         this.requestRedis = RedisConnector.open(config.redisUrl(), 16);
-        this.stores = openStores(p.stores(), new RedisUploadJournal(requestRedis), new StoreMetrics(metrics.registry()), clock);
+        this.stores = openStores(p.stores(), new RedisUploadJournal(requestRedis), new StoreMetrics(metrics.registry()).preRegister(p.stores().keySet()), clock);
         this.uploadJanitor = new UploadJanitorLoop(new UploadJanitor(new RedisUploadJournal(requestRedis), stores,
                 config.upload().janitorMaxIdle(), clock), config.upload().janitorInterval(), events);
         MotherCache mothers = new MotherCache(new MotherCache.Params(p.motherCacheDir(), p.motherCacheMaxBytes(), p.allowedRoots(),
                 Set.copyOf(p.allowedHosts()), stores, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), Duration.ofMinutes(10),
-                (hit, bytes) -> metrics.registry().counter("packline.mother.cache.lookups", "result", hit ? "hit" : "miss").increment()));
+                (hit, bytes) -> PipelineMetrics.motherLookups(metrics.registry(), hit).increment()));
         StageContext ctx = new StageContext(new RequestStore(requestRedis, clock, p.requestRetention()), new QueueClient(broker), mothers,
                 stores, channels, patches, alerts, Files.createDirectories(p.workDir()), new Semaphore(p.diskConcurrency()),
                 new Semaphore(p.networkConcurrency()), p.jobMaxAttempts(), p.jobTimeout(), metrics.registry(), config.upload().zeroCopy());
@@ -122,20 +131,27 @@ public final class WorkerApp implements AutoCloseable {
         Worker.Params params = new Worker.Params(broker, Worker.newWorkerId(), subscriptions, clock, config.timings(), events,
                 config.maxJobsPerWorker());
         this.worker = new Worker(params);
+        events.preRegister(queues);
+        events.inFlight(worker, subscriptions);
+        PipelineMetrics.preRegister(metrics.registry(), stores.keySet());
+        this.redisHealth = new RedisHealth(requestRedis, REDIS_PROBE_INTERVAL, metrics.registry(), events);
         QueueDepthGauges depth = new QueueDepthGauges(broker, clock, metrics.registry(), queues);
         this.backlog = new BacklogMonitor(queues, depth, redisson, alerts, config.alarms(), clock, metrics.registry(), events);
         this.deadLetters = new DeadLetterAlerter(broker, queues, worker.id(), alerts, config.alarms().deadLetterDigestWindow(), clock,
                 metrics.registry(), events);
         this.stageDeadLetters = new StageDeadLetters(broker, ctx, queues, worker.id(), events);
+        this.versionWatch = new VersionWatch(config, broker, queues, events);
     }
 
     public WorkerApp start() {
         metrics.start(config.metricsBind(), config.metricsPort());
+        redisHealth.start();
         worker.start();
         stageDeadLetters.start();
         backlog.start();
         deadLetters.start();
         uploadJanitor.start();
+        versionWatch.start();
         log.info("worker {} serving {}; metrics on {}:{}", worker.id(), queues, config.metricsBind(), metrics.port());
         return this;
     }
@@ -148,6 +164,35 @@ public final class WorkerApp implements AutoCloseable {
         return broker;
     }
 
+    /**
+     * Completes with the queue versions an admin added since this worker started (a new version of
+     * a queue it serves without naming versions): the owner then closes the app and exits to be
+     * restarted (WorkerMain), since a worker's subscriptions are fixed for its lifetime.
+     */
+    public CompletableFuture<Set<QueueVersion>> versionsAppeared() {
+        return versionWatch.appeared();
+    }
+
+    /**
+     * The versions this worker should serve now but does not; asked when every fetch loop stopped
+     * because its versions retired, so a worker whose versions all retired before its
+     * {@link VersionWatch} noticed the new ones restarts instead of exiting for good. Empty when
+     * Redis cannot say.
+     */
+    public Set<QueueVersion> unservedVersions() {
+        try {
+            return versionWatch.unserved();
+        } catch (RuntimeException e) {
+            log.warn("could not read the queue registry for new versions: {}", e.toString());
+            return Set.of();
+        }
+    }
+
+    /** The queue versions this worker serves. */
+    public List<QueueVersion> queues() {
+        return queues;
+    }
+
     public int metricsPort() {
         return metrics.port();
     }
@@ -158,11 +203,13 @@ public final class WorkerApp implements AutoCloseable {
             return;
         }
         closed = true;
+        versionWatch.close();
         uploadJanitor.close();
         deadLetters.close();
         backlog.close();
         stageDeadLetters.close();
         worker.close();
+        redisHealth.close();
         metrics.close();
         stores.values().forEach(ObjectStore::close);
         redisson.shutdown();
@@ -190,13 +237,23 @@ public final class WorkerApp implements AutoCloseable {
         return stores;
     }
 
-    /** The versions named in the config; a queue with none named serves its current version. */
+    /**
+     * The versions named in the config; a queue with none named serves every version that is not
+     * retired: the current one, where producers enqueue, and the ones still draining, whose jobs must
+     * still run (a worker started during a rollout would otherwise leave the old version's jobs to
+     * the workers started before it, and with none left the drain would never end).
+     */
     static List<QueueVersion> resolveVersions(WorkerConfig config, QueueBroker broker) {
         List<QueueVersion> out = new ArrayList<>();
         for (WorkerConfig.QueueConfig q : config.queues()) {
             if (q.versions().isEmpty()) {
-                out.add(broker.currentVersion(q.name()).orElseThrow(() -> new IllegalStateException("queue '" + q.name()
-                        + "' has no current version; create it (bin/packline admin version new --queue " + q.name() + ") or name versions in the config")));
+                QueueVersion current = broker.currentVersion(q.name()).orElseThrow(() -> new IllegalStateException("queue '" + q.name()
+                        + "' has no current version; create it (bin/packline admin version new --queue " + q.name() + ") or name versions in the config"));
+                for (QueueVersion v : broker.versions(q.name())) {
+                    if (v.equals(current) || broker.counts(v).state() != VersionState.RETIRED) {
+                        out.add(v);
+                    }
+                }
             } else {
                 out.addAll(q.queueVersions());
             }

@@ -20,11 +20,14 @@ import java.util.Map;
  */
 public record WorkerConfig(String redisUrl, List<QueueConfig> queues, long maxJobsPerWorker, WorkerTimings timings,
                            int metricsPort, String metricsBind, LogFormat logFormat, Alarms alarms, Supervision supervision,
-                           Pipeline pipeline, Map<String, ChannelSpec> notifications, Upload upload) {
+                           Pipeline pipeline, Map<String, ChannelSpec> notifications, Upload upload, Duration versionCheckInterval) {
 
     public enum LogFormat { JSON, CONSOLE }
 
-    /** One queue the worker consumes: the versions it serves (empty = the current one at start), how many jobs at once, retry backoff. */
+    /**
+     * One queue the worker consumes: the versions it serves (empty = every version not retired: the
+     * current one and those still draining, followed as admins add versions), how many jobs at once, retry backoff.
+     */
     public record QueueConfig(String name, List<Integer> versions, int concurrency, Backoff backoff) {
         public List<QueueVersion> queueVersions() {
             return versions.stream().map(v -> QueueVersion.of(name, v)).toList();
@@ -112,6 +115,10 @@ public record WorkerConfig(String redisUrl, List<QueueConfig> queues, long maxJo
         if (shutdown.compareTo(Duration.ofSeconds(28)) > 0) {
             s.problem("worker.shutdownTimeout (" + shutdown + ") must stay under 28s: orchestrators kill after a 30 s grace period, and jobs must be handed back before that");
         }
+        Duration versionCheck = s.duration("worker.versionCheckInterval", Duration.ofSeconds(10));
+        if (versionCheck.compareTo(Duration.ofMillis(100)) < 0) {
+            s.problem("worker.versionCheckInterval (" + versionCheck + ") must be at least 100ms");
+        }
         WorkerTimings timings = null;
         try {
             timings = new WorkerTimings(heartbeat, lease, recover, overdue, d.janitorInterval(), d.maxBlock(), stall, shutdown,
@@ -162,11 +169,12 @@ public record WorkerConfig(String redisUrl, List<QueueConfig> queues, long maxJo
         Map<String, ChannelSpec> notifications = new java.util.LinkedHashMap<>();
         for (String name : s.keys("notifications")) {
             String base = "notifications." + name;
-            notifications.put(name, new ChannelSpec(s.string(base + ".kind", null), s.string(base + ".url", null), s.string(base + ".secret", null)));
+            notifications.put(name, new ChannelSpec(s.string(base + ".kind", null), s.string(base + ".url", null), s.string(base + ".secret", null),
+                    s.string(base + ".minLevel", null), s.strings(base + ".publishers")));
         }
         s.finish();
         return new WorkerConfig(redisUrl, List.copyOf(queues), maxJobs, timings, metricsPort, metricsBind, format, alarms, supervision, pipeline,
-                Map.copyOf(notifications), upload);
+                Map.copyOf(notifications), upload, versionCheck);
     }
 
     /** One store under {@code stores:}: local (a directory) or oss / ks3 (a bucket, credentials by reference). */
@@ -221,10 +229,12 @@ public record WorkerConfig(String redisUrl, List<QueueConfig> queues, long maxJo
     }
 
     public WorkerConfig withRedisUrl(String url) {
-        return new WorkerConfig(url, queues, maxJobsPerWorker, timings, metricsPort, metricsBind, logFormat, alarms, supervision, pipeline, notifications, upload);
+        return new WorkerConfig(url, queues, maxJobsPerWorker, timings, metricsPort, metricsBind, logFormat, alarms, supervision, pipeline, notifications, upload,
+                versionCheckInterval);
     }
 
     public WorkerConfig withMetricsPort(int port) {
-        return new WorkerConfig(redisUrl, queues, maxJobsPerWorker, timings, port, metricsBind, logFormat, alarms, supervision, pipeline, notifications, upload);
+        return new WorkerConfig(redisUrl, queues, maxJobsPerWorker, timings, port, metricsBind, logFormat, alarms, supervision, pipeline, notifications, upload,
+                versionCheckInterval);
     }
 }

@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code bin/packline worker --config FILE [--redis URL] [--supervise [--processes N]]}: one worker
@@ -113,10 +115,17 @@ public final class WorkerMain {
             notifications.close(); // after the worker: sends what the rate limit still holds
         }, "shutdown"));
         try {
-            var reason = app.worker().fetchingStopped().get();
+            Object ended = CompletableFuture.anyOf(app.worker().fetchingStopped(), app.versionsAppeared()).get();
+            // every version retired: a rollout may have added versions this worker has not noticed yet
+            Set<?> appeared = ended instanceof Set<?> set ? set
+                    : ended == dev.packline.queue.worker.Worker.StopReason.RETIRED ? app.unservedVersions() : Set.of();
             app.close();
             notifications.close();
-            if (reason == dev.packline.queue.worker.Worker.StopReason.RECYCLE) {
+            if (!appeared.isEmpty()) {
+                log.info("queue versions {} appeared; exiting to be replaced by a process that serves them", appeared);
+                return ExitCode.RECYCLE.status();
+            }
+            if (ended == dev.packline.queue.worker.Worker.StopReason.RECYCLE) {
                 log.info("worker started {} jobs; exiting to be replaced by a fresh process", config.maxJobsPerWorker());
                 return ExitCode.RECYCLE.status();
             }

@@ -2,6 +2,8 @@ package dev.packline.queue.embedded;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisException;
 import redis.embedded.RedisServer;
 import redis.embedded.core.ExecutableProvider;
 
@@ -13,6 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A real redis-server on a free loopback port, for local commands, the demo and tests: the one on
@@ -25,11 +30,13 @@ public final class EmbeddedRedis implements AutoCloseable {
     private final RedisServer server;
     private final int port;
     private final Path dir;
+    private final ProcessHandle process;
 
-    private EmbeddedRedis(RedisServer server, int port, Path dir) {
+    private EmbeddedRedis(RedisServer server, int port, Path dir, ProcessHandle process) {
         this.server = server;
         this.port = port;
         this.dir = dir;
+        this.process = process;
     }
 
     public static EmbeddedRedis start() {
@@ -59,7 +66,7 @@ public final class EmbeddedRedis implements AutoCloseable {
             }
             RedisServer server = builder.build();
             server.start();
-            return new EmbeddedRedis(server, port, dataDir != null ? null : dir);
+            return new EmbeddedRedis(server, port, dataDir != null ? null : dir, serverProcess(port, settings));
         } catch (IOException e) {
             throw new UncheckedIOException("could not start redis-server on 127.0.0.1:" + port + ": " + e.getMessage(), e);
         }
@@ -75,6 +82,25 @@ public final class EmbeddedRedis implements AutoCloseable {
         }
     }
 
+    /**
+     * The server's process, by the pid it reports: embedded-redis kills it with SIGKILL and does not
+     * wait, so {@link #stop()} waits on this handle for the port and the data files to be free.
+     */
+    private static ProcessHandle serverProcess(int port, List<String> settings) {
+        try (Jedis jedis = new Jedis("127.0.0.1", port)) {
+            settings.stream().filter(s -> s.startsWith("requirepass ")).findFirst()
+                    .ifPresent(s -> jedis.auth(s.substring("requirepass ".length()).trim()));
+            for (String line : jedis.info("server").split("\r?\n")) {
+                if (line.startsWith("process_id:")) {
+                    return ProcessHandle.of(Long.parseLong(line.substring("process_id:".length()).trim())).orElse(null);
+                }
+            }
+        } catch (JedisException e) {
+            log.warn("could not read the pid of redis-server on port {}; stop will not wait for it to exit: {}", port, e.toString());
+        }
+        return null;
+    }
+
     public int port() {
         return port;
     }
@@ -83,12 +109,29 @@ public final class EmbeddedRedis implements AutoCloseable {
         return "redis://127.0.0.1:" + port;
     }
 
+    /**
+     * Kills the server (SIGKILL: like a crash, which a server with {@code appendfsync always}
+     * survives without losing an acknowledged write) and returns once its process has exited, so the
+     * same port and data directory can be used again at once.
+     */
     public void stop() {
         try {
             server.stop();
+            if (process != null) {
+                process.onExit().get(30, TimeUnit.SECONDS);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("could not stop redis-server on port " + port, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("redis-server on port " + port + " did not exit within 30 s of being killed", e);
         }
+    }
+
+    /** The server's process id. */
+    public long pid() {
+        return process == null ? -1 : process.pid();
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.packline.queue.worker;
 
 import dev.packline.queue.Job;
 import dev.packline.queue.QueueBroker.Failure;
+import dev.packline.queue.QueueVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,6 +84,10 @@ final class Processor {
         if (count > 0) {
             permits.release(count);
         }
+    }
+
+    QueueVersion queue() {
+        return subscription.queue();
     }
 
     int inFlight() {

@@ -146,6 +146,11 @@ public final class Worker implements AutoCloseable {
         return processors.stream().mapToInt(Processor::inFlight).sum();
     }
 
+    /** Jobs of one queue version running right now (each on its own virtual thread): 0 for a version this worker does not serve. */
+    public int inFlight(QueueVersion queue) {
+        return processors.stream().filter(p -> p.queue().equals(queue)).mapToInt(Processor::inFlight).sum();
+    }
+
     /** Why every fetch loop of a worker stopped on its own. */
     public enum StopReason {
         /** every subscribed version was retired or removed */

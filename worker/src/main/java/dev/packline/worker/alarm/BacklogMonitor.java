@@ -22,6 +22,8 @@ import java.util.concurrent.TimeUnit;
  * Raises backlog alarms per queue version: too many pending jobs, or the oldest pending job too
  * old. One worker at a time checks (a Redisson lock), the state lives in Redis, a firing alarm is
  * repeated once per cooldown, and a "resolved" alert follows when the backlog is back under.
+ * Every version of the served queues is checked, unserved ones included, so a version that a
+ * rollout left behind with jobs and no workers still raises its alarms.
  */
 public final class BacklogMonitor extends PeriodicTask {
     static final String LOCK = "pl:lock:backlog-alarms";
@@ -47,11 +49,16 @@ public final class BacklogMonitor extends PeriodicTask {
         this.thresholds = thresholds;
         this.clock = clock;
         this.registry = registry;
+        for (QueueVersion queue : queues) { // the gauges read 0 from the start, not "no data"
+            gauge("backlog-pending:" + queue.label(), queue);
+            gauge("backlog-age:" + queue.label(), queue);
+        }
     }
 
     @Override
     public void runOnce() throws Exception {
-        Map<QueueVersion, QueueCounts> counts = depth.refresh(queues); // every worker keeps its gauges fresh
+        // every worker keeps its gauges fresh, for the versions it serves and the other versions of its queues
+        Map<QueueVersion, QueueCounts> counts = depth.refresh(depth.watched(queues));
         RLock lock = redisson.getLock(LOCK);
         if (!lock.tryLock(0, 60, TimeUnit.SECONDS)) {
             return; // another worker is checking right now

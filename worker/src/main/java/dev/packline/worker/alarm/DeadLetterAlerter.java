@@ -44,6 +44,7 @@ public final class DeadLetterAlerter extends PeriodicTask {
         this.channel = channel;
         this.clock = clock;
         this.registry = registry;
+        queues.forEach(this::announced); // 0 from the start, so increase() sees the first dead letter
     }
 
     @Override
@@ -72,8 +73,7 @@ public final class DeadLetterAlerter extends PeriodicTask {
         channel.send(new Alert("dead-letters:" + queue.label(), Alert.Severity.CRITICAL, Alert.Status.FIRING, title, text.toString(),
                 Map.of("queue", queue.name(), "version", Integer.toString(queue.version())), clock.instant()));
         broker.acknowledgeDeadLetterEvents(queue, GROUP, events.stream().map(DeadLetterEvent::streamId).toList());
-        Counter.builder("packline.dead.letters.announced").description("dead letters announced to the alert channels")
-                .tags("queue", queue.name(), "version", Integer.toString(queue.version())).register(registry).increment(events.size());
+        announced(queue).increment(events.size());
         return events.size();
     }
 
@@ -96,5 +96,10 @@ public final class DeadLetterAlerter extends PeriodicTask {
         } catch (Exception e) {
             return "";
         }
+    }
+
+    private Counter announced(QueueVersion queue) {
+        return Counter.builder("packline.dead.letters.announced").description("dead letters announced to the alert channels")
+                .tags("queue", queue.name(), "version", Integer.toString(queue.version())).register(registry);
     }
 }

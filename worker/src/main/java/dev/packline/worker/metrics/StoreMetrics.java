@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import java.time.Duration;
+import java.util.Collection;
 
 /**
  * The object stores' metrics (docs/metrics.md; dashboards rely on these names):
@@ -23,21 +24,47 @@ public final class StoreMetrics implements UploadObserver {
         this.registry = registry;
     }
 
+    /** Every series of these stores at zero from the start: dashboards show 0 and increase() sees the first error. */
+    public StoreMetrics preRegister(Collection<String> stores) {
+        for (String store : stores) {
+            sent(store);
+            for (StoreErrorKind kind : StoreErrorKind.values()) {
+                errors(store, kind);
+            }
+            for (UploadMode mode : UploadMode.values()) {
+                timer(store, mode);
+            }
+        }
+        return this;
+    }
+
     @Override
     public void bytesSent(String store, long bytes) {
-        Counter.builder("packline.upload.bytes.sent").description("bytes sent to object stores, retries included, server-side copies excluded")
-                .tag("store", store).register(registry).increment(bytes);
+        sent(store).increment(bytes);
     }
 
     @Override
     public void requestFailed(String store, StoreErrorKind kind) {
-        Counter.builder("packline.upload.errors").description("failed object store requests by kind, retried or not")
-                .tags("store", store, "kind", kind.label()).register(registry).increment();
+        errors(store, kind).increment();
     }
 
     @Override
     public void uploaded(String store, UploadMode mode, Duration took, long objectBytes) {
-        Timer.builder("packline.upload").description("time to write and check one object")
-                .tags("store", store, "mode", mode.label()).publishPercentileHistogram().register(registry).record(took);
+        timer(store, mode).record(took);
+    }
+
+    private Counter sent(String store) {
+        return Counter.builder("packline.upload.bytes.sent").description("bytes sent to object stores, retries included, server-side copies excluded")
+                .tag("store", store).register(registry);
+    }
+
+    private Counter errors(String store, StoreErrorKind kind) {
+        return Counter.builder("packline.upload.errors").description("failed object store requests by kind, retried or not")
+                .tags("store", store, "kind", kind.label()).register(registry);
+    }
+
+    private Timer timer(String store, UploadMode mode) {
+        return Timer.builder("packline.upload").description("time to write and check one object")
+                .tags("store", store, "mode", mode.label()).publishPercentileHistogram().register(registry);
     }
 }

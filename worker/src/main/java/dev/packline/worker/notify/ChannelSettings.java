@@ -1,6 +1,7 @@
 package dev.packline.worker.notify;
 
 import dev.packline.settings.SettingsException;
+import dev.packline.worker.alarm.Alert;
 
 import java.net.URI;
 import java.util.ArrayList;
@@ -8,6 +9,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -41,7 +43,7 @@ final class ChannelSettings {
     }
 
     /** A spec checked, its env: values read. Prints without its URL and secret. */
-    record Resolved(String name, String kind, URI url, String secret) {
+    record Resolved(String name, String kind, URI url, String secret, Alert.Severity minLevel, Set<String> publishers) {
         @Override
         public String toString() {
             return "Resolved[" + name + ", " + kind + "]";
@@ -113,7 +115,29 @@ final class ChannelSettings {
             default -> {
             }
         }
-        return problems.size() > before ? null : new Resolved(name, kind, uri, secret);
+        Alert.Severity minLevel = level(where + ".minLevel", spec.minLevel(), problems);
+        for (String publisher : spec.publishers()) {
+            if (publisher == null || publisher.isBlank()) {
+                problems.add(where + ".publishers: an empty publisher name");
+            }
+        }
+        return problems.size() > before ? null : new Resolved(name, kind, uri, secret, minLevel, Set.copyOf(spec.publishers()));
+    }
+
+    /** {@code info}, {@code warn} or {@code error} as the lowest severity a channel takes; null is info. */
+    static Alert.Severity level(String where, String value, List<String> problems) {
+        if (value == null) {
+            return Alert.Severity.INFO;
+        }
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
+            case "info" -> Alert.Severity.INFO;
+            case "warn", "warning" -> Alert.Severity.WARNING;
+            case "error", "critical" -> Alert.Severity.CRITICAL;
+            default -> {
+                problems.add(where + ": '" + value + "' is not a level; one of info, warn, error");
+                yield Alert.Severity.INFO;
+            }
+        };
     }
 
     private static boolean given(String value) {

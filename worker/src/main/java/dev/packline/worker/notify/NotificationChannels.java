@@ -1,6 +1,7 @@
 package dev.packline.worker.notify;
 
 import dev.packline.settings.SettingsException;
+import dev.packline.worker.alarm.Alert;
 import dev.packline.worker.alarm.AlertChannel;
 import dev.packline.worker.alarm.LogAlertChannel;
 import org.slf4j.Logger;
@@ -13,6 +14,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The configured notification channels by name, built once at start from a {@code notifications:}
@@ -36,13 +38,14 @@ public final class NotificationChannels implements AutoCloseable {
     private final HeldAlertFlusher flusher;
     private final AlertChannel all;
 
-    private NotificationChannels(Map<String, AlertChannel> channels, List<RateLimitedChannel> limited, WebhookClient client, boolean ownsClient) {
+    private NotificationChannels(Map<String, AlertChannel> channels, List<RoutedChannels.Route> routes, List<RateLimitedChannel> limited,
+                                 WebhookClient client, boolean ownsClient) {
         this.channels = Collections.unmodifiableMap(channels);
         this.limited = List.copyOf(limited);
         this.client = client;
         this.ownsClient = ownsClient;
         this.flusher = new HeldAlertFlusher(limited, FLUSH_INTERVAL);
-        this.all = channels.size() == 1 ? channels.values().iterator().next() : new FanOutChannel("notifications", List.copyOf(channels.values()));
+        this.all = new RoutedChannels("notifications", routes);
     }
 
     /**
@@ -70,6 +73,7 @@ public final class NotificationChannels implements AutoCloseable {
     private static NotificationChannels build(Map<String, ChannelSpec> specs, Map<String, String> env, WebhookClient client, boolean ownsClient) {
         List<ChannelSettings.Resolved> resolved = ChannelSettings.resolve(specs, env);
         Map<String, AlertChannel> channels = new LinkedHashMap<>();
+        List<RoutedChannels.Route> routes = new ArrayList<>();
         List<RateLimitedChannel> limited = new ArrayList<>();
         List<String> described = new ArrayList<>();
         for (ChannelSettings.Resolved r : resolved) {
@@ -87,14 +91,18 @@ public final class NotificationChannels implements AutoCloseable {
                 channel = rateLimited;
             }
             channels.put(r.name(), channel);
-            described.add(r.name() + " (" + r.kind() + (r.url() == null ? "" : " at " + r.url().getHost()) + (r.secret() == null ? "" : ", signed") + ")");
+            routes.add(new RoutedChannels.Route(r.name(), channel, r.minLevel(), r.publishers()));
+            described.add(r.name() + " (" + r.kind() + (r.url() == null ? "" : " at " + r.url().getHost()) + (r.secret() == null ? "" : ", signed")
+                    + (r.minLevel() == Alert.Severity.INFO ? "" : ", from " + r.minLevel().name().toLowerCase(java.util.Locale.ROOT))
+                    + (r.publishers().isEmpty() ? "" : ", for " + String.join(" ", new java.util.TreeSet<>(r.publishers()))) + ")");
         }
         if (channels.isEmpty()) {
             channels.put("log", new LogAlertChannel());
+            routes.add(new RoutedChannels.Route("log", channels.get("log"), Alert.Severity.INFO, Set.of()));
             described.add("log (no notifications configured)");
         }
         log.info("notification channels: {}", String.join(", ", described));
-        return new NotificationChannels(channels, limited, client, ownsClient);
+        return new NotificationChannels(channels, routes, limited, client, ownsClient);
     }
 
     /** Name to channel, in configuration order. */
@@ -110,7 +118,11 @@ public final class NotificationChannels implements AutoCloseable {
         return channel;
     }
 
-    /** Every configured channel as one: the channel itself when there is one, else a {@link FanOutChannel}. */
+    /**
+     * Every configured channel as one, routing each alert by its labels and the channels' levels and
+     * publishers ({@link RoutedChannels}): platform alerts to the channels for everyone, a request's
+     * summary to the channels the request named.
+     */
     public AlertChannel all() {
         return all;
     }

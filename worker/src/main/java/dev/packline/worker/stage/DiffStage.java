@@ -5,6 +5,7 @@ import dev.packline.queue.worker.JobHandler;
 import dev.packline.queue.worker.RejectJobException;
 import dev.packline.storage.ObjectStore;
 import dev.packline.storage.StoreException;
+import dev.packline.worker.metrics.PipelineMetrics;
 import dev.packline.storage.StoredObject;
 import dev.packline.storage.UploadReport;
 import dev.packline.worker.mother.Mother;
@@ -64,7 +65,7 @@ public final class DiffStage implements JobHandler {
                 ctx.networkSlots().release();
             }
             StoredObject stored = report.stored();
-            ctx.metrics().counter("packline.bytes.uploaded", "store", store.name()).increment(stored.size() + metadataReport.stored().size());
+            PipelineMetrics.bytesUploaded(ctx.metrics(), store.name()).increment(stored.size() + metadataReport.stored().size());
             ctx.requests().recordDiff(oldMother.sha256(), newMother.sha256(), Map.ofEntries(Map.entry("objectKey", stored.key()),
                     Map.entry("url", store.url(stored.key())), Map.entry("bytes", stored.size()), Map.entry("sha256", stored.sha256()),
                     Map.entry("oldSha256", oldMother.sha256()), Map.entry("oldBytes", oldMother.size()), Map.entry("newSha256", newMother.sha256()),

@@ -12,8 +12,8 @@ import java.util.Map;
 
 /**
  * The notify stage, one job per finished request: sends the request's summary (counts, failed
- * channels with their errors, timings) to the notification channels, honouring the request's
- * level (all, failures, none).
+ * channels with their errors, timings) to the notification channels the request named (or its
+ * publisher's), honouring the request's level (all, failures, none).
  */
 public final class NotifyStage implements JobHandler {
     private static final int LISTED_FAILURES = 20;
@@ -50,7 +50,9 @@ public final class NotifyStage implements JobHandler {
         Alert.Severity severity = status.failed() == 0 ? Alert.Severity.INFO : Alert.Severity.WARNING;
         return new Alert("request:" + status.request().id(), severity, Alert.Status.RESOLVED,
                 "request " + status.request().id() + " (" + status.request().appId() + ") " + status.state(), text.toString(),
-                Map.of("request", status.request().id(), "app", status.request().appId(), "state", status.state()),
+                // the publisher and the channels the request named route the summary (NotificationChannels)
+                Map.of("request", status.request().id(), "app", status.request().appId(), "state", status.state(),
+                        "publisher", status.request().publisher(), "notify", String.join(",", status.request().notifyChannels())),
                 Instant.ofEpochMilli(status.finishedAt() == null ? System.currentTimeMillis() : status.finishedAt()));
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.packline.pipeline.ChannelSpec;
 import dev.packline.pipeline.RequestStore.Outcome;
 import dev.packline.pipeline.Stage;
+import dev.packline.worker.metrics.PipelineMetrics;
 import dev.packline.queue.Job;
 import dev.packline.queue.NewJob;
 import dev.packline.queue.worker.JobHandler;
@@ -33,7 +34,7 @@ public final class PackageStage implements JobHandler {
         String requestId = p.text("requestId");
         int index = p.integer("index");
         if (ctx.requests().cancelRequested(requestId)) {
-            Notify.ifFinished(ctx, requestId, ctx.requests().progress(requestId, index, Stage.PACKAGE, Outcome.CANCELLED,
+            Notify.ifFinished(ctx, requestId, ctx.progress(requestId, index, Stage.PACKAGE, Outcome.CANCELLED,
                     Map.of("channel", p.text("channel")), true));
             return;
         }
@@ -48,9 +49,9 @@ public final class PackageStage implements JobHandler {
         } finally {
             ctx.diskSlots().release();
         }
-        ctx.metrics().counter("packline.bytes.packaged").increment(built.bytes());
+        PipelineMetrics.bytesPackaged(ctx.metrics()).increment(built.bytes());
         String objectKey = p.textOr("outputPrefix", "") + built.fileName();
-        ctx.requests().progress(requestId, index, Stage.PACKAGE, Outcome.DONE, Map.of("channel", channel.name(), "fileName", built.fileName(),
+        ctx.progress(requestId, index, Stage.PACKAGE, Outcome.DONE, Map.of("channel", channel.name(), "fileName", built.fileName(),
                 "bytes", built.bytes(), "sha256", built.sha256(), "motherSha256", mother.sha256()), false);
 
         ObjectNode upload = p.node().deepCopy();

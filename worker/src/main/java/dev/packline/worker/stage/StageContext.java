@@ -1,6 +1,9 @@
 package dev.packline.worker.stage;
 
+import dev.packline.pipeline.RequestStatus;
 import dev.packline.pipeline.RequestStore;
+import dev.packline.pipeline.Stage;
+import dev.packline.worker.metrics.PipelineMetrics;
 import dev.packline.queue.QueueClient;
 import dev.packline.storage.ObjectStore;
 import dev.packline.worker.alarm.AlertChannel;
@@ -10,11 +13,13 @@ import dev.packline.worker.mother.MotherCache;
 import dev.packline.worker.mother.MotherRejectedException;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 
@@ -29,6 +34,28 @@ public record StageContext(RequestStore requests, QueueClient queues, MotherCach
                            ChannelBuilder channels, PatchMaker patches, AlertChannel notifications, Path workDir,
                            Semaphore diskSlots, Semaphore networkSlots, int maxAttempts, Duration jobTimeout, MeterRegistry metrics,
                            boolean zeroCopy) {
+
+    /**
+     * Records one stage outcome of one channel (see {@link RequestStore#progress}) and counts what
+     * it ended: the channel, when the call was recorded and terminal, and the request, for the one
+     * call that finished it (its final state is read back once).
+     */
+    public RequestStore.Progress progress(String requestId, int channel, Stage stage, RequestStore.Outcome outcome, Map<String, Object> result,
+                                          boolean terminal) {
+        RequestStore.Progress progress = requests.progress(requestId, channel, stage, outcome, result, terminal);
+        if (progress.recorded() && (terminal || outcome != RequestStore.Outcome.DONE)) {
+            PipelineMetrics.channelEnded(metrics, outcome.name().toLowerCase(Locale.ROOT));
+        }
+        if (progress.finishedNow()) {
+            try {
+                requests.status(requestId).map(RequestStatus::state).ifPresent(state -> PipelineMetrics.requestFinished(metrics, state));
+            } catch (RuntimeException e) {
+                LoggerFactory.getLogger(StageContext.class).warn("request {} finished, but its state could not be read for the metrics: {}",
+                        requestId, e.toString());
+            }
+        }
+        return progress;
+    }
 
     /** The configured store of that name; a job naming another one is bad input. */
     public ObjectStore store(String name) throws RejectJobException {

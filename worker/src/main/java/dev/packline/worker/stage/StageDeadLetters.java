@@ -67,7 +67,7 @@ public final class StageDeadLetters extends PeriodicTask {
         String requestId = payload.get("requestId").asText();
         Stage stage = Stage.valueOf(queue.name().toUpperCase(Locale.ROOT));
         try {
-            Notify.ifFinished(ctx, requestId, ctx.requests().progress(requestId, payload.get("index").asInt(), stage, Outcome.DEAD,
+            Notify.ifFinished(ctx, requestId, ctx.progress(requestId, payload.get("index").asInt(), stage, Outcome.DEAD,
                     Map.of("channel", payload.path("channel").asText(), "error", String.valueOf(event.error()),
                             "attempts", event.attempts(), "stage", stage.queueName()), true));
         } catch (RuntimeException e) {

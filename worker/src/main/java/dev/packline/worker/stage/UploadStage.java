@@ -2,6 +2,7 @@ package dev.packline.worker.stage;
 
 import dev.packline.pipeline.RequestStore.Outcome;
 import dev.packline.pipeline.Stage;
+import dev.packline.worker.metrics.PipelineMetrics;
 import dev.packline.queue.Job;
 import dev.packline.queue.worker.JobHandler;
 import dev.packline.queue.worker.RejectJobException;
@@ -70,8 +71,8 @@ public final class UploadStage implements JobHandler {
             throw new IllegalStateException("store " + store.name() + " holds " + stored.size() + " bytes with SHA-256 " + stored.sha256()
                     + " under " + stored.key() + ", expected SHA-256 " + expectedSha);
         }
-        ctx.metrics().counter("packline.bytes.uploaded", "store", store.name()).increment(stored.size());
-        Notify.ifFinished(ctx, requestId, ctx.requests().progress(requestId, index, Stage.UPLOAD, Outcome.DONE,
+        PipelineMetrics.bytesUploaded(ctx.metrics(), store.name()).increment(stored.size());
+        Notify.ifFinished(ctx, requestId, ctx.progress(requestId, index, Stage.UPLOAD, Outcome.DONE,
                 Map.of("objectKey", stored.key(), "url", store.url(stored.key()), "bytes", stored.size(), "sha256", stored.sha256(),
                         "store", store.name(), "bytesSent", report.bytesSent(), "uploadMode", report.mode().label()), true));
     }

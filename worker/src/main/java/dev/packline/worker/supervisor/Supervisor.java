@@ -66,6 +66,9 @@ public final class Supervisor implements AutoCloseable {
             slots.add(slot);
             Gauge.builder("packline.supervisor.process.up", slot, s -> s.state == SlotState.RUNNING ? 1 : 0)
                     .description("1 while the worker process of a slot runs").tag("slot", Integer.toString(i)).register(params.registry());
+            restarts(slot, "recycle"); // every series exists from the start: dashboards show 0, not "no data"
+            restarts(slot, "crash");
+            gaveUp(slot);
         }
     }
 
@@ -138,8 +141,7 @@ public final class Supervisor implements AutoCloseable {
 
     private void giveUp(Slot slot, String reason) {
         slot.state = SlotState.GAVE_UP;
-        Counter.builder("packline.supervisor.gave.up").description("slots the supervisor stopped restarting")
-                .tag("slot", Integer.toString(slot.index)).register(params.registry()).increment();
+        gaveUp(slot).increment();
         log.error("slot {}: not restarting: {}", slot.index, reason);
         try {
             params.alerts().send(new Alert("supervisor-gave-up:" + slot.index, Alert.Severity.CRITICAL, Alert.Status.FIRING,
@@ -150,8 +152,7 @@ public final class Supervisor implements AutoCloseable {
     }
 
     private void count(Slot slot, String reason) {
-        Counter.builder("packline.supervisor.restarts").description("worker processes restarted, by reason")
-                .tags("slot", Integer.toString(slot.index), "reason", reason).register(params.registry()).increment();
+        restarts(slot, reason).increment();
     }
 
     private void checkAllEnded() {
@@ -196,5 +197,15 @@ public final class Supervisor implements AutoCloseable {
             }
         }
         timer.shutdownNow();
+    }
+
+    private Counter restarts(Slot slot, String reason) {
+        return Counter.builder("packline.supervisor.restarts").description("worker processes restarted, by reason")
+                .tags("slot", Integer.toString(slot.index), "reason", reason).register(params.registry());
+    }
+
+    private Counter gaveUp(Slot slot) {
+        return Counter.builder("packline.supervisor.gave.up").description("slots the supervisor stopped restarting")
+                .tag("slot", Integer.toString(slot.index)).register(params.registry());
     }
 }

@@ -79,6 +79,11 @@ class PipelineEndToEndTest {
                         HttpResponse.BodyHandlers.ofString()).body();
                 assertTrue(metrics.lines().anyMatch(l -> l.startsWith("packline_jobs_finished_total{") && l.contains("outcome=\"completed\"")
                         && l.contains("queue=\"upload\"")), "metrics show the work:\n" + metrics.lines().filter(l -> l.startsWith("packline_jobs")).toList());
+                assertTrue(metrics.contains("packline_channels_finished_total{outcome=\"done\"} 50.0"), "50 channels ended done:\n"
+                        + metrics.lines().filter(l -> l.startsWith("packline_channels")).toList());
+                assertTrue(metrics.contains("packline_requests_finished_total{state=\"done\"} 1.0"), "one request finished done:\n"
+                        + metrics.lines().filter(l -> l.startsWith("packline_requests")).toList());
+                assertTrue(metrics.contains("packline_channels_finished_total{outcome=\"dead\"} 0.0"), "the other outcomes show 0");
             }
 
             RequestStatus status = requests.status(request.id()).orElseThrow();

@@ -119,12 +119,14 @@ class NotificationChannelsTest {
             assertInstanceOf(LogAlertChannel.class, channels.channel("audit"), "the log is not rate-limited");
             assertInstanceOf(RateLimitedChannel.class, channels.channel("ding"));
             assertEquals("lark", channels.channel("lark").name());
-            assertEquals(6, assertInstanceOf(FanOutChannel.class, channels.all()).channels().size());
+            assertEquals(6, assertInstanceOf(RoutedChannels.class, channels.all()).targets(alert("x")).size(), "platform alerts go to all six");
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> channels.channel("nope"));
             assertEquals("no notification channel 'nope'; configured: audit, ding, wecom, lark, slack, hooks", e.getMessage());
         }
         try (NotificationChannels none = NotificationChannels.fromSettings(Map.of(), Map.of(), client)) {
-            assertInstanceOf(LogAlertChannel.class, none.all());
+            List<RoutedChannels.Route> routes = assertInstanceOf(RoutedChannels.class, none.all()).targets(alert("x"));
+            assertEquals(1, routes.size());
+            assertInstanceOf(LogAlertChannel.class, routes.get(0).channel());
         }
     }
 
@@ -161,6 +163,53 @@ class NotificationChannelsTest {
                 throw error;
             }
         };
+    }
+
+    /**
+     * Platform alerts go to the channels for everyone at or above their level; a request's summary to
+     * the channels it named, or its publisher's; never to another publisher's channel.
+     */
+    @Test
+    void alertsAreRoutedByLevelAndPublisher() throws Exception {
+        List<String> got = new ArrayList<>();
+        RoutedChannels routed = new RoutedChannels("notifications", List.of(
+                new RoutedChannels.Route("ops", taking("ops", got), Alert.Severity.WARNING, java.util.Set.of()),
+                new RoutedChannels.Route("shared", taking("shared", got), Alert.Severity.INFO, java.util.Set.of()),
+                new RoutedChannels.Route("acme-ding", taking("acme-ding", got), Alert.Severity.INFO, java.util.Set.of("acme"))));
+
+        routed.send(alert("backlog", Alert.Severity.INFO, Alert.Status.FIRING, "t"));
+        assertEquals(List.of("shared:backlog"), got, "ops takes warn and up; a publisher's channel takes no platform alert");
+        got.clear();
+        routed.send(alert("crash loop", Alert.Severity.CRITICAL, Alert.Status.FIRING, "t"));
+        assertEquals(List.of("ops:crash loop", "shared:crash loop"), got);
+
+        got.clear();
+        routed.send(summary("acme", "", Alert.Severity.INFO));
+        assertEquals(List.of("acme-ding:summary"), got, "named nothing: the publisher's own channels");
+        got.clear();
+        routed.send(summary("acme", "shared,acme-ding", Alert.Severity.INFO));
+        assertEquals(List.of("shared:summary", "acme-ding:summary"), got, "named channels");
+        got.clear();
+        routed.send(summary("rival", "acme-ding", Alert.Severity.INFO));
+        assertEquals(List.of(), got, "another publisher's channel never gets it");
+        got.clear();
+        routed.send(summary("rival", "", Alert.Severity.WARNING));
+        assertEquals(List.of("ops:summary", "shared:summary"), got, "no channel of its own: the channels for everyone, by level");
+    }
+
+    @Test
+    void levelsAndPublishersAreValidated() {
+        Map<String, ChannelSpec> specs = new LinkedHashMap<>();
+        specs.put("loud", new ChannelSpec("log", null, null, "verbose", List.of()));
+        specs.put("nobody", new ChannelSpec("log", null, null, "warn", List.of(" ")));
+        SettingsException e = assertThrows(SettingsException.class, () -> NotificationChannels.fromSettings(specs, Map.of(), client));
+        assertTrue(e.getMessage().contains("notifications.loud.minLevel: 'verbose' is not a level; one of info, warn, error"), e.getMessage());
+        assertTrue(e.getMessage().contains("notifications.nobody.publishers: an empty publisher name"), e.getMessage());
+    }
+
+    private static Alert summary(String publisher, String notify, Alert.Severity severity) {
+        return new Alert("request:r1", severity, Alert.Status.RESOLVED, "summary", "1 of 1 channels done",
+                Map.of("request", "r1", "publisher", publisher, "notify", notify), java.time.Instant.ofEpochMilli(NotifyFixtures.START_MILLIS));
     }
 
     @Test

@@ -1,0 +1,120 @@
+package dev.packline.demo;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The platform's apps as child processes, each from its module's built jar and {@code target/lib}
+ * (apps never depend on each other, so the demo and the system tests start them as a deployment
+ * would). Output goes to one log file per process. {@link #close()} stops them with SIGTERM (the
+ * supervisor passes it on to its workers) and kills what is still running after a grace period.
+ */
+public final class ServiceProcesses implements AutoCloseable {
+    private final Path home;
+    private final Path workDir;
+    private final Path logs;
+    private final List<Process> processes = new ArrayList<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    /**
+     * @param home    the checkout whose modules were built ({@code bin/packline build})
+     * @param workDir the processes' working directory
+     * @param logs    where each process's output goes, as NAME.log
+     */
+    public ServiceProcesses(Path home, Path workDir, Path logs) throws IOException {
+        this.home = home;
+        this.workDir = workDir;
+        this.logs = Files.createDirectories(logs);
+    }
+
+    /** Starts {@code mainClass} from {@code module}'s jar; its output is appended to {@code logs/NAME.log}. */
+    public Process start(String name, String module, String mainClass, List<String> args) throws IOException {
+        return start(name, module, mainClass, args, Map.of());
+    }
+
+    /** As {@link #start(String, String, String, List)}, with extra environment variables (e.g. {@code PACKLINE_*} overrides). */
+    public synchronized Process start(String name, String module, String mainClass, List<String> args, Map<String, String> env)
+            throws IOException {
+        Path target = home.resolve(module).resolve("target");
+        Path jar;
+        try (Stream<Path> files = Files.list(target)) {
+            jar = files.filter(f -> f.getFileName().toString().endsWith(".jar") && !f.getFileName().toString().endsWith("-tests.jar"))
+                    .findFirst().orElseThrow(() -> new IOException("no jar in " + target + ": run bin/packline build"));
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IOException("module " + module + " is not built (no " + target + "): run bin/packline build", e);
+        }
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, "-cp", jar + File.pathSeparator + target.resolve("lib") + File.separator + "*", mainClass));
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(name + ".log").toFile()));
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        processes.add(process);
+        return process;
+    }
+
+    /** Waits until {@code url} answers 200, failing at once when a process exits meanwhile. */
+    public void awaitHealthy(URI url, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            checkAlive();
+            try {
+                if (http.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding())
+                        .statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        throw new IOException(url + " did not answer 200 within " + timeout.toSeconds() + " s; see " + logs);
+    }
+
+    /** Throws when one of the processes has exited: a service that stops by itself is a failure here. */
+    public synchronized void checkAlive() throws IOException {
+        for (Process p : processes) {
+            if (!p.isAlive()) {
+                throw new IOException("a service exited with status " + p.exitValue() + ": " + p.info().commandLine().orElse("?")
+                        + "; see " + logs);
+            }
+        }
+    }
+
+    public Path logs() {
+        return logs;
+    }
+
+    @Override
+    public synchronized void close() {
+        for (Process p : processes) {
+            p.destroy(); // SIGTERM: the supervisor passes it on to its workers
+        }
+        for (Process p : processes) {
+            try {
+                if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                    p.descendants().forEach(ProcessHandle::destroyForcibly);
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+        processes.clear();
+    }
+}

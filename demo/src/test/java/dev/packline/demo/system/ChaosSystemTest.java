@@ -1,0 +1,158 @@
+package dev.packline.demo.system;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.packline.queue.embedded.EmbeddedRedis;
+import dev.packline.storage.s3proxy.DialectAdapter.Dialect;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The full path under chaos: while a request of 200 channels with a patch runs (a KS3 object
+ * server this time), a worker process is killed with SIGKILL at random every 2 to 4 seconds (the
+ * supervisor starts a new one each time), and Redis, running with its append-only file
+ * ({@code appendfsync always}), is killed and restarted once on the same port mid-run. The request still ends done; every channel is in the
+ * store exactly once and verifies; no job is left in any version's pending, retry or delayed sets,
+ * hard deadlines or any worker's active list (the backup a killed worker leaves); and the counts in
+ * the request's state match the store.
+ *
+ * <p>Operator settings for a platform that loses a worker every few seconds, passed as the
+ * {@code PACKLINE_*} environment overrides a deployment would use: short leases so killed workers'
+ * jobs come back within seconds, a crash-loop limit the kills never reach, a short restart backoff,
+ * no recycling, and 20 attempts per job instead of 5 (each kill costs the jobs it held one attempt;
+ * the test is about losing nothing, not about the attempt budget).
+ */
+class ChaosSystemTest {
+    private static final int CHANNELS = 200;
+    private static final Map<String, String> OPERATOR_SETTINGS = Map.of(
+            "PACKLINE_WORKER_HEARTBEAT_INTERVAL", "500ms",
+            "PACKLINE_WORKER_LEASE", "3s",
+            "PACKLINE_WORKER_RECOVER_INTERVAL", "1s",
+            "PACKLINE_WORKER_MAX_JOBS_PER_WORKER", "0",
+            "PACKLINE_SUPERVISOR_CRASH_LOOP_CRASHES", "1000",
+            "PACKLINE_SUPERVISOR_RESTART_BACKOFF_INITIAL", "200ms",
+            "PACKLINE_SUPERVISOR_RESTART_BACKOFF_MAX", "1s",
+            "PACKLINE_PIPELINE_JOB_MAX_ATTEMPTS", "20");
+
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS) // logs and downloads stay for a failure
+    Path dir;
+
+    @Test
+    void theRequestEndsDoneWhileWorkersAreKilledAndRedisRestarts() throws Exception {
+        Path home = Path.of("").toAbsolutePath().getParent();
+        List<String> names = Platform.channelNames("chaos", CHANNELS);
+        int port = EmbeddedRedis.freePort();
+        Path redisData = dir.resolve("redis-data");
+        java.nio.file.Files.createDirectories(redisData);
+        List<String> aof = List.of("appendonly yes", "appendfsync always");
+        EmbeddedRedis redis = EmbeddedRedis.start(port, aof, redisData);
+        String url = redis.url();
+        Killer killer = null;
+        try (Platform platform = Platform.start(home, dir, url, Dialect.KS3, OPERATOR_SETTINGS)) {
+            String requestId = platform.submit("chaos-" + dir.getFileName(), names);
+            killer = new Killer(platform, new Random());
+            killer.start();
+
+            // Redis restarts once, when the request is well under way
+            awaitChannelsEnded(platform, requestId, CHANNELS / 4, Duration.ofMinutes(3));
+            redis.stop();
+            Thread.sleep(1_000);
+            redis = EmbeddedRedis.start(port, aof, redisData);
+
+            JsonNode status = platform.awaitEnded(requestId, Duration.ofMinutes(8)); // generous: on a loaded machine workers restart slowly
+            killer.stop();
+            assertEquals("done", status.path("state").asText(), Platform.summary(status) + "\nlogs in " + platform.logs());
+            assertTrue(killer.kills() >= 3, "workers were killed during the run: " + killer.kills());
+
+            List<String> problems = new ArrayList<>(SystemChecks.awaitNoJobLeft(url, Duration.ofSeconds(90)));
+            // the request's state after every job has settled
+            JsonNode settled = platform.status(requestId).orElseThrow();
+            problems.addAll(SystemChecks.channelsInStore(platform, settled, names, true));
+            problems.addAll(SystemChecks.countsMatchStore(settled, CHANNELS,
+                    platform.storedKeys().stream().filter(k -> k.startsWith(Platform.PREFIX) && k.endsWith(".apk")).count()));
+            assertTrue(problems.isEmpty(), problems + "\n" + killer.kills() + " kills; logs in " + platform.logs());
+            assertTrue(platform.webhook().verifiedFor(requestId), platform.webhook().describe(requestId));
+            System.out.printf("chaos: %d worker processes killed, Redis restarted once; %s%n", killer.kills(), Platform.summary(settled));
+        } finally {
+            if (killer != null) {
+                killer.stop();
+            }
+            redis.close();
+        }
+    }
+
+    private static void awaitChannelsEnded(Platform platform, String requestId, int ended, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            platform.checkAlive();
+            Optional<JsonNode> status = platform.status(requestId);
+            if (status.isPresent() && status.get().path("channels").path("ended").asInt() >= ended) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(ended + " channels did not end within " + timeout.toSeconds() + " s; logs in " + platform.logs());
+    }
+
+    /** Kills one of the supervisor's worker processes with SIGKILL every 2 to 4 seconds, at random. */
+    private static final class Killer {
+        private final Platform platform;
+        private final Random random;
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final AtomicInteger kills = new AtomicInteger();
+        private final Set<Long> killed = new HashSet<>();
+        private Thread thread;
+
+        Killer(Platform platform, Random random) {
+            this.platform = platform;
+            this.random = random;
+        }
+
+        void start() {
+            thread = Thread.ofPlatform().name("chaos-killer").daemon().start(() -> {
+                while (running.get()) {
+                    try {
+                        Thread.sleep(2_000 + random.nextInt(2_000));
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    List<ProcessHandle> workers = platform.workerProcesses().stream().filter(p -> !killed.contains(p.pid())).toList();
+                    if (running.get() && !workers.isEmpty()) {
+                        ProcessHandle victim = workers.get(random.nextInt(workers.size()));
+                        if (victim.destroyForcibly()) { // SIGKILL
+                            killed.add(victim.pid());
+                            kills.incrementAndGet();
+                        }
+                    }
+                }
+            });
+        }
+
+        int kills() {
+            return kills.get();
+        }
+
+        void stop() throws InterruptedException {
+            running.set(false);
+            if (thread != null) {
+                thread.interrupt();
+                thread.join(5_000);
+            }
+        }
+    }
+}
