@@ -85,11 +85,11 @@ final class ChannelUploads {
         }
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("channelBytes", channelBytes);
-        json.put("partCopyBytesSentPerChannel", Figures.median(partCopySent));
+        json.put("partCopyBytesSentPerChannel", Math.round(Figures.median(partCopySent)));
         json.put("partCopyBytesSentMax", partCopySent.stream().mapToLong(Long::longValue).max().orElse(0));
-        json.put("partCopyRequestBodyBytesPerChannel", Figures.median(partCopyBodies));
-        json.put("wholeBytesSentPerChannel", Figures.median(wholeSent));
-        json.put("wholeRequestBodyBytesPerChannel", Figures.median(wholeBodies));
+        json.put("partCopyRequestBodyBytesPerChannel", Math.round(Figures.median(partCopyBodies)));
+        json.put("wholeBytesSentPerChannel", Math.round(Figures.median(wholeSent)));
+        json.put("wholeRequestBodyBytesPerChannel", Math.round(Figures.median(wholeBodies)));
         json.put("bytesSentRatio", Figures.round(Figures.median(wholeSent) / Figures.median(partCopySent)));
         json.put("partCopySecondsPerChannel", Figures.round(Figures.median(partCopySeconds)));
         json.put("wholeSecondsPerChannel", Figures.round(Figures.median(wholeSeconds)));
