@@ -51,7 +51,8 @@ public final class UploadBenchmark {
               --download-checks N  part-copy channel objects downloaded and compared byte for byte with the
                                    local channel APK (default: every channel); every object's size and
                                    SHA-256 are checked either way
-              --redis URL          Redis for the upload journal (default: an embedded redis-server)
+              --redis URL          Redis for the upload journal (default: PACKLINE_REDIS_URL, else an
+                                   embedded redis-server)
               --dir DIR            where the mother, channel APKs and S3Proxy's files go
                                    (default: a temporary directory, removed after)
 
