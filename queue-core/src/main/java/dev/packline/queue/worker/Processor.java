@@ -64,7 +64,12 @@ final class Processor {
         long now = System.nanoTime();
         for (Running r : running.keySet()) {
             if (now - r.deadlineNanos >= 0) {
-                timeOut(r);
+                try {
+                    timeOut(r);
+                } catch (RuntimeException e) {
+                    // a task of scheduleWithFixedDelay that throws is never run again: keep the sweep alive
+                    log.error("hard timeout of job {} on {} could not be enforced", r.job.id(), r.job.queue(), e);
+                }
             }
         }
     }
@@ -101,10 +106,10 @@ final class Processor {
     /** Starts the job; the caller holds one permit for it, which the job gives back when settled. */
     void dispatch(Job job) {
         Running r = new Running(job);
+        Thread thread = Thread.ofVirtual().name("job " + job.queue() + " " + job.id()).unstarted(() -> execute(r));
+        r.thread = thread; // before the sweep can see it
         running.put(r, Boolean.TRUE);
         started.incrementAndGet();
-        Thread thread = Thread.ofVirtual().name("job " + job.queue() + " " + job.id()).unstarted(() -> execute(r));
-        r.thread = thread;
         thread.start();
     }
 
