@@ -2,6 +2,7 @@ package dev.packline.worker.notify;
 
 import dev.packline.worker.alarm.Alert;
 import dev.packline.worker.alarm.AlertChannel;
+import dev.packline.worker.alarm.LogAlertChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,12 +17,14 @@ import java.util.Set;
  * (labels {@value #PUBLISHER} and {@value #NOTIFY}, the channels the request named, comma-separated)
  * goes to those channels; when the request named none, to the channels of its publisher, or when
  * there are none, to the channels not limited to publishers. A channel limited to other publishers
- * never gets it. Every channel drops alerts below its minimum level.
+ * never gets it. Every channel drops alerts below its minimum level. When every channel belongs to
+ * publishers, platform alerts go to the log.
  */
 final class RoutedChannels implements AlertChannel {
     private static final Logger log = LoggerFactory.getLogger(RoutedChannels.class);
     static final String PUBLISHER = "publisher";
     static final String NOTIFY = "notify";
+    private static final AlertChannel FALLBACK = new LogAlertChannel();
 
     record Route(String name, AlertChannel channel, Alert.Severity minLevel, Set<String> publishers) {
         boolean allows(String publisher) {
@@ -51,6 +54,11 @@ final class RoutedChannels implements AlertChannel {
             }
         }
         if (targets.isEmpty()) {
+            if (alert.labels().get(PUBLISHER) == null && routes.stream().noneMatch(r -> r.publishers().isEmpty())) {
+                // every channel belongs to publishers: the platform's own alerts still reach the log
+                FALLBACK.send(alert);
+                return;
+            }
             log.debug("alert {} ({}) goes to no channel: none routed takes it at that level", alert.key(), alert.severity());
             return;
         }

@@ -195,6 +195,12 @@ class NotificationChannelsTest {
         got.clear();
         routed.send(summary("rival", "", Alert.Severity.WARNING));
         assertEquals(List.of("ops:summary", "shared:summary"), got, "no channel of its own: the channels for everyone, by level");
+
+        got.clear();
+        RoutedChannels onlyPublishers = new RoutedChannels("notifications", List.of(
+                new RoutedChannels.Route("acme-ding", taking("acme-ding", got), Alert.Severity.INFO, java.util.Set.of("acme"))));
+        onlyPublishers.send(alert("crash loop", Alert.Severity.CRITICAL, Alert.Status.FIRING, "t")); // to the log, not to acme
+        assertEquals(List.of(), got, "a publisher's channel takes no platform alert even when it is the only channel");
     }
 
     @Test
