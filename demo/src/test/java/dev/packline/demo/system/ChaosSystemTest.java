@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -69,7 +68,7 @@ class ChaosSystemTest {
             killer.start();
 
             // Redis restarts once, when the request is well under way
-            awaitChannelsEnded(platform, requestId, CHANNELS / 4, Duration.ofMinutes(3));
+            platform.awaitChannelsEnded(requestId, CHANNELS / 4, Duration.ofMinutes(3));
             redis.stop();
             Thread.sleep(1_000);
             redis = EmbeddedRedis.start(port, aof, redisData);
@@ -96,18 +95,6 @@ class ChaosSystemTest {
         }
     }
 
-    private static void awaitChannelsEnded(Platform platform, String requestId, int ended, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            platform.checkAlive();
-            Optional<JsonNode> status = platform.status(requestId);
-            if (status.isPresent() && status.get().path("channels").path("ended").asInt() >= ended) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError(ended + " channels did not end within " + timeout.toSeconds() + " s; logs in " + platform.logs());
-    }
 
     /** Kills one of the supervisor's worker processes with SIGKILL every 2 to 4 seconds, at random. */
     private static final class Killer {

@@ -181,6 +181,20 @@ final class Platform implements AutoCloseable {
         return JSON.readTree(response.body()).path("id").asText();
     }
 
+    /** Waits until at least {@code ended} channels of the request have ended, checking the services stay up. */
+    void awaitChannelsEnded(String requestId, int ended, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            checkAlive();
+            Optional<JsonNode> status = status(requestId);
+            if (status.isPresent() && status.get().path("channels").path("ended").asInt() >= ended) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(ended + " channels did not end within " + timeout.toSeconds() + " s; logs in " + logs());
+    }
+
     /** GET /v1/jobs/{id}; empty while the API cannot answer (503 while Redis restarts, or a dropped connection). */
     Optional<JsonNode> status(String requestId) throws IOException, InterruptedException {
         try {

@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -61,7 +60,7 @@ class UpgradeSystemTest {
                      Retention.DEFAULT, true)) {
             QueueInspector admin = new QueueInspector(broker, Clock.systemUTC());
             String first = platform.submit("upgrade-a-" + dir.getFileName(), running);
-            awaitChannelsEnded(platform, first, 10, Duration.ofMinutes(3));
+            platform.awaitChannelsEnded(first, 10, Duration.ofMinutes(3));
             JsonNode midway = platform.status(first).orElseThrow();
             assertTrue(midway.path("channels").path("ended").asInt() < RUNNING, "the rollout starts while the request runs: "
                     + Platform.summary(midway));
@@ -120,16 +119,4 @@ class UpgradeSystemTest {
         }
     }
 
-    private static void awaitChannelsEnded(Platform platform, String requestId, int ended, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            platform.checkAlive();
-            Optional<JsonNode> status = platform.status(requestId);
-            if (status.isPresent() && status.get().path("channels").path("ended").asInt() >= ended) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError(ended + " channels did not end within " + timeout.toSeconds() + " s; logs in " + platform.logs());
-    }
 }
