@@ -181,17 +181,7 @@ final class Demo implements AutoCloseable {
         body.putArray("notifyChannels").add("demo-webhook");
         HttpRequest submit = api("/v1/jobs").header("Content-Type", "application/json").header("Idempotency-Key", "demo-" + dir.getFileName())
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        HttpResponse<String> response = http.send(submit, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        // 503 until the workers have created their queues: retried with the same Idempotency-Key, as a publisher's CI would
-        while (response.statusCode() == 503 && System.nanoTime() < deadline) {
-            Thread.sleep(500);
-            response = http.send(submit, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        }
-        if (response.statusCode() != 202) {
-            throw new IOException("the API refused the request (" + response.statusCode() + "): " + response.body());
-        }
-        return JSON.readTree(response.body()).path("id").asText();
+        return Submits.submit(http, submit);
     }
 
     /** Polls the request until it has finished and its notification arrived, drawing the progress. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.packline.demo.Configs;
 import dev.packline.demo.ServiceProcesses;
+import dev.packline.demo.Submits;
 import dev.packline.demo.WebhookReceiver;
 import dev.packline.packaging.ApkInspector;
 import dev.packline.packaging.sample.SampleApkBuilder;
@@ -169,16 +170,7 @@ final class Platform implements AutoCloseable {
         body.putArray("notifyChannels").add("demo-webhook");
         HttpRequest submit = api("/v1/jobs").header("Content-Type", "application/json").header("Idempotency-Key", idempotencyKey)
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        HttpResponse<String> response = http.send(submit, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        while (response.statusCode() == 503 && System.nanoTime() < deadline) {
-            Thread.sleep(500);
-            response = http.send(submit, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        }
-        if (response.statusCode() != 202) {
-            throw new IOException("the API refused the request (" + response.statusCode() + "): " + response.body());
-        }
-        return JSON.readTree(response.body()).path("id").asText();
+        return Submits.submit(http, submit);
     }
 
     /** Waits until at least {@code ended} channels of the request have ended, checking the services stay up. */
