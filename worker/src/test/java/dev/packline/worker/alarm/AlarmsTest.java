@@ -22,7 +22,6 @@ import org.redisson.api.RedissonClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,18 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Backlog alarms raised, repeated per cooldown and resolved, time moved by hand; dead letters announced once. */
 class AlarmsTest {
     private final TestClock clock = new TestClock();
-    private final List<Alert> sent = new CopyOnWriteArrayList<>();
-    private final AlertChannel channel = new AlertChannel() {
-        @Override
-        public String name() {
-            return "test";
-        }
-
-        @Override
-        public void send(Alert alert) {
-            sent.add(alert);
-        }
-    };
+    private final RecordingAlertChannel channel = new RecordingAlertChannel();
+    private final List<Alert> sent = channel.alerts();
     private RedisQueueBroker broker;
     private RedissonClient redisson;
     private QueueVersion queue;

@@ -23,7 +23,7 @@ import dev.packline.storage.s3proxy.DialectAdapter.Dialect;
 import dev.packline.worker.WorkerApp;
 import dev.packline.worker.WorkerConfig;
 import dev.packline.worker.alarm.Alert;
-import dev.packline.worker.alarm.AlertChannel;
+import dev.packline.worker.alarm.RecordingAlertChannel;
 import dev.packline.worker.stage.PackagingTools;
 import dev.packline.worker.stage.UploadStage;
 import org.junit.jupiter.api.Test;
@@ -43,7 +43,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -84,18 +83,8 @@ class CloudUploadEndToEndTest {
                 CloudFixture.adapter(Dialect.OSS).endpoint(), keyId, secret);
         String yaml = PipelineFixture.yaml(TestRedis.url(), apks, temp, "").replace("stores:\n", "stores:\n" + stores);
         WorkerConfig config = WorkerConfig.read(Settings.parse("cloud-e2e.yml", yaml, Map.of()));
-        List<Alert> alerts = new CopyOnWriteArrayList<>();
-        AlertChannel channel = new AlertChannel() {
-            @Override
-            public String name() {
-                return "test";
-            }
-
-            @Override
-            public void send(Alert alert) {
-                alerts.add(alert);
-            }
-        };
+        RecordingAlertChannel channel = new RecordingAlertChannel();
+        List<Alert> alerts = channel.alerts();
         CloudFixture.adapter(Dialect.OSS).clearReceived();
         try (RedisQueueBroker broker = TestRedis.broker(Clock.systemUTC()); UnifiedJedis redis = RedisConnector.open(TestRedis.url(), 4)) {
             PipelineFixture.ensureStageQueues(broker);

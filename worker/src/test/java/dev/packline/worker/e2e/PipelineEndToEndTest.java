@@ -13,7 +13,7 @@ import dev.packline.settings.Settings;
 import dev.packline.worker.WorkerApp;
 import dev.packline.worker.WorkerConfig;
 import dev.packline.worker.alarm.Alert;
-import dev.packline.worker.alarm.AlertChannel;
+import dev.packline.worker.alarm.RecordingAlertChannel;
 import dev.packline.worker.stage.PackagingTools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +30,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -47,18 +46,8 @@ class PipelineEndToEndTest {
         Path oldMother = PipelineFixture.mother(apks, "game-0.9.apk", 7);
         Path newMother = PipelineFixture.mother(apks, "game-1.0.apk", 8);
         WorkerConfig config = WorkerConfig.read(Settings.parse("e2e.yml", PipelineFixture.yaml(TestRedis.url(), apks, temp, ""), Map.of()));
-        List<Alert> notifications = new CopyOnWriteArrayList<>();
-        AlertChannel channel = new AlertChannel() {
-            @Override
-            public String name() {
-                return "test";
-            }
-
-            @Override
-            public void send(Alert alert) {
-                notifications.add(alert);
-            }
-        };
+        RecordingAlertChannel channel = new RecordingAlertChannel();
+        List<Alert> notifications = channel.alerts();
         try (RedisQueueBroker broker = TestRedis.broker(Clock.systemUTC()); UnifiedJedis redis = RedisConnector.open(TestRedis.url(), 4)) {
             PipelineFixture.ensureStageQueues(broker);
             RequestStore requests = new RequestStore(redis, Clock.systemUTC(), Duration.ofDays(1));

@@ -15,7 +15,7 @@ import dev.packline.settings.Settings;
 import dev.packline.worker.WorkerApp;
 import dev.packline.worker.WorkerConfig;
 import dev.packline.worker.alarm.AlertChannel;
-import dev.packline.worker.alarm.Alert;
+import dev.packline.worker.alarm.RecordingAlertChannel;
 import dev.packline.worker.stage.PackagingTools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,16 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * versions, which other tests must not see.
  */
 class VersionRolloutTest {
-    private static final AlertChannel ALERTS = new AlertChannel() {
-        @Override
-        public String name() {
-            return "test";
-        }
-
-        @Override
-        public void send(Alert alert) {
-        }
-    };
+    private static final AlertChannel ALERTS = new RecordingAlertChannel();
 
     @TempDir
     Path temp;

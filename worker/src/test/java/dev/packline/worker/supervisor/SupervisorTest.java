@@ -2,7 +2,7 @@ package dev.packline.worker.supervisor;
 
 import dev.packline.worker.WorkerConfig.Supervision;
 import dev.packline.worker.alarm.Alert;
-import dev.packline.worker.alarm.AlertChannel;
+import dev.packline.worker.alarm.RecordingAlertChannel;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -24,19 +23,9 @@ class SupervisorTest {
     @TempDir
     Path dir;
 
-    private final List<Alert> alerts = new CopyOnWriteArrayList<>();
+    private final RecordingAlertChannel channel = new RecordingAlertChannel();
+    private final List<Alert> alerts = channel.alerts();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final AlertChannel channel = new AlertChannel() {
-        @Override
-        public String name() {
-            return "test";
-        }
-
-        @Override
-        public void send(Alert alert) {
-            alerts.add(alert);
-        }
-    };
 
     private Supervisor supervisor(int processes, int crashLoop, Path script, Path log) {
         Supervision policy = new Supervision(processes, Duration.ofMillis(100), Duration.ofMillis(400), crashLoop, Duration.ofMinutes(1));
