@@ -151,6 +151,58 @@ class JobLifecycleTest {
     }
 
     @Test
+    void aBatchFetchFillsTheActiveListInTakeOrderAndSkipsJobsDeletedWhilePending() {
+        List<NewJob> jobs = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            jobs.add(NewJob.of("{\"n\":" + i + "}"));
+        }
+        List<String> ids = client.enqueueBatch(queue.name(), jobs).stream().map(Enqueued::id).toList();
+        redis.hdel(keys.meta, ids.get(2)); // as a dead-letter delete or obliterate leaves a pending id behind
+
+        List<Job> first = broker.fetch(queue, "w1", 4, null, LEASE).jobs();
+
+        assertEquals(List.of(ids.get(0), ids.get(1), ids.get(3)), first.stream().map(Job::id).toList());
+        // the newest delivery on the left, as one LMOVE per job would leave it; the deleted one is gone
+        assertEquals(List.of(ids.get(3), ids.get(1), ids.get(0)), redis.lrange(keys.active("w1"), 0, -1));
+        assertEquals(List.of(ids.get(5), ids.get(4)), redis.lrange(keys.pending, 0, -1));
+        assertEquals(3, redis.zcard(keys.deadlines));
+        List<Job> rest = broker.fetch(queue, "w1", 10, null, LEASE).jobs();
+        assertEquals(List.of(ids.get(4), ids.get(5)), rest.stream().map(Job::id).toList());
+        assertEquals(0, redis.llen(keys.pending));
+    }
+
+    @Test
+    void oneCompleteCallAcksMoreJobsThanOneScriptTakesAndAnAckRepeatedInTheBatchCountsOnce() {
+        int count = 2_500; // three script calls of at most 1000 acks
+        List<NewJob> jobs = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            jobs.add(NewJob.of("{}"));
+        }
+        client.enqueueBatch(queue.name(), jobs);
+        List<Ack> acks = new ArrayList<>();
+        while (acks.size() < count) {
+            for (Job job : broker.fetch(queue, "w1", 200, null, LEASE).jobs()) {
+                acks.add(new Ack(job.id(), job.token()));
+            }
+        }
+        List<Ack> batch = new ArrayList<>(acks);
+        batch.add(1, acks.get(0)); // the same delivery twice in one script call
+        batch.add(new Ack(acks.get(5).jobId(), "999")); // a token that was never this job's
+
+        List<Boolean> results = broker.complete(queue, "w1", batch);
+
+        assertEquals(count + 2, results.size());
+        assertEquals(count, results.stream().filter(r -> r).count());
+        assertEquals(false, results.get(1), "the repeated ack finds the job done");
+        assertEquals(false, results.get(count + 1), "a wrong token changes nothing");
+        assertEquals(0, redis.llen(keys.active("w1")));
+        assertEquals(0, redis.zcard(keys.deadlines));
+        assertEquals(0, redis.hlen(keys.payload));
+        assertEquals(count, broker.counts(queue).counter("completed"));
+        assertEquals(JobState.DONE, broker.job(queue, acks.get(count - 1).jobId()).orElseThrow().state());
+    }
+
+    @Test
     void aCallerGivenIdMakesEnqueueIdempotentEvenAfterTheJobIsDone() {
         Enqueued first = client.enqueue(queue.name(), NewJob.of("{}").withId("channel-42"));
         Enqueued second = client.enqueue(queue.name(), NewJob.of("{\"other\":1}").withId("channel-42"));

@@ -64,6 +64,11 @@ public final class RedisQueueBroker implements QueueBroker {
 
     /** Jobs per enqueue script call: bigger batches would block Redis for other clients. */
     static final int ENQUEUE_CHUNK = 500;
+    /**
+     * Jobs per fetch or complete script call. The scripts pass a whole batch to one variadic command
+     * (HSET, ZADD, ...) and Lua's unpack fits about 8000 values, two per job at most.
+     */
+    static final int SCRIPT_BATCH = 1000;
     /** Scheduled jobs promoted per fetch and zset: bounds the fetch script's work. */
     static final int PROMOTE_LIMIT = 1000;
     /** How long an expired worker stays listed (for the admin tool) before it is forgotten. */
@@ -173,7 +178,7 @@ public final class RedisQueueBroker implements QueueBroker {
         List<Object> reply = list(call("fetch from " + queue, () -> FETCH.run(redis,
                 List.of(keys.info, keys.pending, keys.active(workerId), keys.delayed, keys.retry, keys.deadlines,
                         keys.meta, keys.payload, keys.workers),
-                List.of(Long.toString(now), workerId, Integer.toString(max), movedId == null ? "" : movedId,
+                List.of(Long.toString(now), workerId, Integer.toString(Math.min(max, SCRIPT_BATCH)), movedId == null ? "" : movedId,
                         Integer.toString(PROMOTE_LIMIT), Long.toString(now + workerLease.toMillis())))));
         Fetch.Status status = Fetch.Status.valueOf(text(reply.get(0)).toUpperCase());
         long nextDue = number(reply.get(1));
@@ -198,6 +203,14 @@ public final class RedisQueueBroker implements QueueBroker {
 
     @Override
     public List<Boolean> complete(QueueVersion queue, String workerId, List<Ack> acks) {
+        List<Boolean> results = new ArrayList<>(acks.size());
+        for (int from = 0; from < acks.size(); from += SCRIPT_BATCH) {
+            results.addAll(completeChunk(queue, workerId, acks.subList(from, Math.min(acks.size(), from + SCRIPT_BATCH))));
+        }
+        return results;
+    }
+
+    private List<Boolean> completeChunk(QueueVersion queue, String workerId, List<Ack> acks) {
         Keys keys = new Keys(queue);
         List<String> args = new ArrayList<>(5 + acks.size() * 2);
         args.add(Long.toString(clock.millis()));

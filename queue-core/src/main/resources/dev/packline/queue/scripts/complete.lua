@@ -21,14 +21,22 @@ local worker_json = cjson.encode(worker)
 local active_prefix = '{"state":"active","worker":' .. worker_json .. ',"deliveries":'
 local done_prefix = '{"state":"done","worker":' .. worker_json .. ',"deliveries":'
 local n = tonumber(ARGV[5])
+local ids = {}
+for i = 0, n - 1 do
+  ids[i + 1] = ARGV[6 + i * 2]
+end
+-- one call per kind of change for the whole batch, not one per job: the fixed cost of each
+-- redis.call from Lua was larger than the work itself
+local raws = n > 0 and redis.call('HMGET', KEYS[3], unpack(ids)) or {}
 local results = {}
 local completed = 0
-for i = 0, n - 1 do
-  local id = ARGV[6 + i * 2]
-  local token = ARGV[7 + i * 2]
-  local raw = redis.call('HGET', KEYS[3], id)
+local records, finished, gone, seen = {}, {}, {}, {}
+for i = 1, n do
+  local id = ids[i]
+  local token = ARGV[5 + i * 2]
+  local raw = raws[i]
   local ok = 0
-  if raw then
+  if raw and not seen[id] then
     -- a record in the fixed layout is this worker's current delivery iff it starts with this prefix
     local prefix = active_prefix .. token .. ',"finishedAt":'
     local mine = string.sub(raw, 1, #prefix) == prefix
@@ -47,16 +55,25 @@ for i = 0, n - 1 do
       end
     end
     if mine then
+      -- a second ack of the same id in this batch finds the job done, as it would one call later
+      seen[id] = true
       redis.call('LREM', KEYS[1], -1, id)
-      redis.call('ZREM', KEYS[2], id)
-      redis.call('HDEL', KEYS[4], id)
-      redis.call('HSET', KEYS[3], id, done)
-      redis.call('ZADD', KEYS[5], ARGV[1], id)
+      records[#records + 1] = id
+      records[#records + 1] = done
+      finished[#finished + 1] = ARGV[1]
+      finished[#finished + 1] = id
+      gone[#gone + 1] = id
       completed = completed + 1
       ok = 1
     end
   end
   results[#results + 1] = ok
+end
+if completed > 0 then
+  redis.call('ZREM', KEYS[2], unpack(gone))
+  redis.call('HDEL', KEYS[4], unpack(gone))
+  redis.call('HSET', KEYS[3], unpack(records))
+  redis.call('ZADD', KEYS[5], unpack(finished))
 end
 if completed > 0 then
   redis.call('HINCRBY', KEYS[6], 'completed', completed)

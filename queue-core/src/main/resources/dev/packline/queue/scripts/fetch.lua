@@ -12,7 +12,7 @@
 -- KEYS[9] workers    zset   worker id -> heartbeat expiry (ms)
 -- ARGV[1] now (ms)
 -- ARGV[2] worker id
--- ARGV[3] max jobs to hand out (0 with a moved id: give that job back)
+-- ARGV[3] max jobs to hand out, at most 1000 (0 with a moved id: give that job back)
 -- ARGV[4] id that BLMOVE already moved into this worker's active list, or ''
 -- ARGV[5] max jobs to promote per zset
 -- ARGV[6] worker heartbeat expiry (ms)
@@ -62,43 +62,6 @@ for _, zset in ipairs({KEYS[4], KEYS[5]}) do
 end
 
 local out = {'ok', -1, 0}
-local worker_json = cjson.encode(worker)
-local function activate(id)
-  local raw = redis.call('HGET', KEYS[7], id)
-  if not raw then
-    -- deleted while pending (dead-letter delete, obliterate): nothing to run
-    redis.call('LREM', KEYS[3], 1, id)
-    return
-  end
-  local attempts, maxAttempts, timeoutMs, availableAt, deliveries
-  local _, _, d, fin, a, _, ma, to, av, rest_at = string.match(raw, HOT_PATTERN)
-  if d then
-    deliveries, attempts = int(tonumber(d) + 1), int(tonumber(a) + 1)
-    maxAttempts, timeoutMs, availableAt = ma, to, av
-    raw = job_text('active', worker_json, deliveries, fin, attempts, ARGV[1], ma, to, av, string.sub(raw, rest_at))
-  else
-    local job = cjson.decode(raw)
-    job.attempts = job.attempts + 1
-    job.deliveries = job.deliveries + 1
-    job.state = 'active'
-    job.worker = worker
-    job.startedAt = now
-    deliveries, attempts = int(job.deliveries), int(job.attempts)
-    maxAttempts, timeoutMs, availableAt = int(job.maxAttempts), int(job.timeoutMs), int(job.availableAt)
-    raw = encode_job(job)
-  end
-  redis.call('HSET', KEYS[7], id, raw)
-  redis.call('ZADD', KEYS[6], int(now + tonumber(timeoutMs)), id)
-  out[#out + 1] = id
-  out[#out + 1] = redis.call('HGET', KEYS[8], id) or ''
-  out[#out + 1] = attempts
-  out[#out + 1] = maxAttempts
-  out[#out + 1] = timeoutMs
-  out[#out + 1] = deliveries
-  out[#out + 1] = availableAt
-  out[3] = out[3] + 1
-end
-
 local max = tonumber(ARGV[3])
 if first ~= '' and max < 1 then
   -- the worker may start no more jobs (its job budget is spent): give the moved job back untouched
@@ -106,14 +69,75 @@ if first ~= '' and max < 1 then
   redis.call('RPUSH', KEYS[2], first)
   first = ''
 end
+
+-- Take the jobs in as few calls as possible: each redis.call from Lua has a fixed cost that, per job,
+-- was larger than the work itself. The ids come off the right of pending in order (as LMOVE one by one
+-- would take them) and go onto the left of the active list in the same order.
+local ids = {}
 if first ~= '' then
-  activate(first)
+  ids[1] = first
   max = max - 1
 end
-for _ = 1, max do
-  local id = redis.call('LMOVE', KEYS[2], KEYS[3], 'RIGHT', 'LEFT')
-  if not id then break end
-  activate(id)
+if max > 0 then
+  local taken = redis.call('LRANGE', KEYS[2], -max, -1)
+  local n = #taken
+  if n > 0 then
+    redis.call('LTRIM', KEYS[2], 0, -n - 1)
+    local moved = {}
+    for i = n, 1, -1 do
+      moved[#moved + 1] = taken[i]
+      ids[#ids + 1] = taken[i]
+    end
+    redis.call('LPUSH', KEYS[3], unpack(moved))
+  end
+end
+
+if #ids > 0 then
+  local worker_json = cjson.encode(worker)
+  local raws = redis.call('HMGET', KEYS[7], unpack(ids))
+  local payloads = redis.call('HMGET', KEYS[8], unpack(ids))
+  local records, deadlines = {}, {}
+  for i, id in ipairs(ids) do
+    local raw = raws[i]
+    if not raw then
+      -- deleted while pending (dead-letter delete, obliterate): nothing to run
+      redis.call('LREM', KEYS[3], 1, id)
+    else
+      local attempts, maxAttempts, timeoutMs, availableAt, deliveries
+      local _, _, d, fin, a, _, ma, to, av, rest_at = string.match(raw, HOT_PATTERN)
+      if d then
+        deliveries, attempts = int(tonumber(d) + 1), int(tonumber(a) + 1)
+        maxAttempts, timeoutMs, availableAt = ma, to, av
+        raw = job_text('active', worker_json, deliveries, fin, attempts, ARGV[1], ma, to, av, string.sub(raw, rest_at))
+      else
+        local job = cjson.decode(raw)
+        job.attempts = job.attempts + 1
+        job.deliveries = job.deliveries + 1
+        job.state = 'active'
+        job.worker = worker
+        job.startedAt = now
+        deliveries, attempts = int(job.deliveries), int(job.attempts)
+        maxAttempts, timeoutMs, availableAt = int(job.maxAttempts), int(job.timeoutMs), int(job.availableAt)
+        raw = encode_job(job)
+      end
+      records[#records + 1] = id
+      records[#records + 1] = raw
+      deadlines[#deadlines + 1] = int(now + tonumber(timeoutMs))
+      deadlines[#deadlines + 1] = id
+      out[#out + 1] = id
+      out[#out + 1] = payloads[i] or ''
+      out[#out + 1] = attempts
+      out[#out + 1] = maxAttempts
+      out[#out + 1] = timeoutMs
+      out[#out + 1] = deliveries
+      out[#out + 1] = availableAt
+      out[3] = out[3] + 1
+    end
+  end
+  if #records > 0 then
+    redis.call('HSET', KEYS[7], unpack(records))
+    redis.call('ZADD', KEYS[6], unpack(deadlines))
+  end
 end
 
 local nextDue = -1
