@@ -168,16 +168,12 @@ public final class ChannelWriter implements AutoCloseable {
      * A channel APK written to a partial file beside its output and checked structurally, not yet
      * renamed into place nor reported: it waits for the reference verification.
      */
-    record Staged(Channel channel, Path partial, Path output, ChannelTail tail, boolean isReference,
+    private record Staged(Channel channel, Path partial, Path output, ChannelTail tail, boolean isReference,
             WrittenChannel verifiedV1) {
-        /** Size of the partial file. */
-        long bytes() {
-            return tail != null ? tail.totalLength() : verifiedV1.bytes();
-        }
     }
 
     /** First half of {@link #write}: everything but waiting for the reference, hashing and renaming. */
-    Staged stage(Channel channel, Path output) throws PackagingException {
+    private Staged stage(Channel channel, Path output) throws PackagingException {
         Objects.requireNonNull(channel, "channel");
         reference.requireMotherNotKnownBad();
         Path partial = null;
@@ -197,7 +193,7 @@ public final class ChannelWriter implements AutoCloseable {
     }
 
     /** Second half of {@link #write}: waits for the reference, then hashes, renames and reports. */
-    WrittenChannel complete(Staged staged) throws PackagingException {
+    private WrittenChannel complete(Staged staged) throws PackagingException {
         try {
             WrittenChannel written;
             if (staged.verifiedV1() != null) {
@@ -222,16 +218,6 @@ public final class ChannelWriter implements AutoCloseable {
         } finally {
             deleteQuietly(staged.partial());
         }
-    }
-
-    /** Whether {@link #complete} would return without waiting for the reference verification. */
-    boolean readyToComplete() {
-        return v1Route || layout.zip().zip64() || reference.settled();
-    }
-
-    /** Gives up a staged channel APK that will not be completed (its partial file is deleted). */
-    void abandon(Staged staged) {
-        deleteQuietly(staged.partial());
     }
 
     private Staged stageIntoBlock(Channel channel, Path partial, Path output) throws PackagingException, IOException {

@@ -86,16 +86,6 @@ final class ReferenceVerification {
         }
     }
 
-    /** The first output's apksig verification has finished, with success or not. */
-    boolean settled() {
-        lock.lock();
-        try {
-            return reference != null && reference.isDone();
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /** The first output's apksig verification has finished with success. */
     boolean verified() {
         lock.lock();

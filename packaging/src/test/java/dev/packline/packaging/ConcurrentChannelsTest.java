@@ -5,22 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /** One writer shared by many virtual threads, and the prefix-plus-tail view uploaders use. */
 class ConcurrentChannelsTest {
@@ -83,39 +77,6 @@ class ConcurrentChannelsTest {
         }
         try (var files = Files.list(out)) {
             assertEquals(39, files.count(), "39 outputs and no partial file");
-        }
-    }
-
-    @ParameterizedTest
-    @ValueSource(doubles = {0, 1.5, 3.5})
-    void channelApksWaitingForTheReferenceStayWithinTheBoundInBytes(double apksAllowed) throws Exception {
-        Path mother = Mothers.V1_V2_V3.build(directory, 2_000_000, 8);
-        long apkBytes = Files.size(mother) + 8_192; // the channel pair and padding add at most a few KiB
-        long bound = (long) (apksAllowed * apkBytes);
-        int mostWaiting = (int) apksAllowed;
-        Path out = Files.createDirectories(directory.resolve("bounded-" + mostWaiting));
-        Map<Channel, Path> plan = new LinkedHashMap<>();
-        for (int i = 0; i < 12; i++) {
-            plan.put(Channel.of("b" + i), out.resolve("b" + i + ".apk"));
-        }
-        List<String> reported = new ArrayList<>();
-        List<Long> partialsSeen = new ArrayList<>();
-        try (ChannelWriter writer = ChannelWriter.open(mother, ChannelWriter.Options.defaults())) {
-            ChannelBatch.write(writer, plan, outcome -> {
-                try (var files = Files.list(out)) {
-                    partialsSeen.add(files.filter(f -> f.getFileName().toString().endsWith(".partial")).count());
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-                reported.add(((ChannelBatch.Written) outcome).written().file().getFileName().toString());
-            }, bound);
-        }
-        assertEquals(plan.values().stream().map(p -> p.getFileName().toString()).toList(), reported);
-        for (long partials : partialsSeen) {
-            assertTrue(partials <= mostWaiting, "at most " + mostWaiting + " waiting, saw " + partialsSeen);
-        }
-        for (Path output : plan.values()) {
-            Apksig.assertVerifies(output, List.of("v1", "v2", "v3"));
         }
     }
 

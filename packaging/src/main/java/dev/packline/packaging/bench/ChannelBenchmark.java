@@ -36,15 +36,12 @@ import java.util.stream.Stream;
  */
 public final class ChannelBenchmark {
     private static final String USAGE = """
-            Usage: bin/packline bench channel [--size-mb N] [--channels N] [--rounds N] [--min-sdk 21|24]
-                                          [--waiting-mb N] [--dir DIR]
+            Usage: bin/packline bench channel [--size-mb N] [--channels N] [--rounds N] [--min-sdk 21|24] [--dir DIR]
 
               --size-mb N    size of the generated signed mother in MiB (default 200)
               --channels N   channel APKs per batch, and plain copies per copy phase (default 50)
               --rounds N     batches and copy phases, alternating which goes first (default 3)
               --min-sdk N    21: mother signed v1+v2+v3 (default); 24: v2+v3, as AGP signs from minSdk 24
-              --waiting-mb N channel APKs that may wait for the first one's apksig verification, in MiB
-                             (default 1024, as channel write; 0: each is written and verified in turn)
               --dir DIR      where the mother and outputs go (default: a temporary directory, removed after)
 
             Prints one JSON line: channels per second and MiB/s for channel writes, MiB/s of a plain
@@ -60,7 +57,6 @@ public final class ChannelBenchmark {
         int channels = 50;
         int rounds = 3;
         int minSdk = 21;
-        long waitingMb = ChannelBatch.DEFAULT_WAITING_BYTES >> 20;
         Path dir = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -72,7 +68,6 @@ public final class ChannelBenchmark {
                 case "--channels" -> channels = positive(args, ++i);
                 case "--rounds" -> rounds = positive(args, ++i);
                 case "--min-sdk" -> minSdk = positive(args, ++i);
-                case "--waiting-mb" -> waitingMb = nonNegative(args, ++i);
                 case "--dir" -> dir = Path.of(value(args, ++i));
                 default -> fail("unknown argument " + args[i]);
             }
@@ -80,7 +75,7 @@ public final class ChannelBenchmark {
         boolean temporary = dir == null;
         Path work = temporary ? Files.createTempDirectory("packline-bench-") : Files.createDirectories(dir);
         try {
-            out.println(new ObjectMapper().writeValueAsString(run(work, sizeMb, channels, rounds, minSdk, waitingMb << 20)));
+            out.println(new ObjectMapper().writeValueAsString(run(work, sizeMb, channels, rounds, minSdk)));
         } finally {
             if (temporary) {
                 try (Stream<Path> files = Files.walk(work)) {
@@ -92,7 +87,7 @@ public final class ChannelBenchmark {
         }
     }
 
-    static Map<String, Object> run(Path work, int sizeMb, int channels, int rounds, int minSdk, long waitingBytes)
+    static Map<String, Object> run(Path work, int sizeMb, int channels, int rounds, int minSdk)
             throws IOException, PackagingException {
         if (minSdk != 21 && minSdk != 24) {
             fail("--min-sdk must be 21 (signed v1+v2+v3) or 24 (signed v2+v3, as AGP does from minSdk 24)");
@@ -113,7 +108,7 @@ public final class ChannelBenchmark {
             for (boolean channelPhase : pass % 2 == 0 ? new boolean[] {false, true} : new boolean[] {true, false}) {
                 long started = System.nanoTime();
                 if (channelPhase) {
-                    fullyVerified += writeChannels(mother, work, channels, pass, waitingBytes);
+                    fullyVerified += writeChannels(mother, work, channels, pass);
                     channelNanos += System.nanoTime() - started;
                 } else {
                     for (int i = 0; i < channels; i++) {
@@ -133,7 +128,6 @@ public final class ChannelBenchmark {
         json.put("channels", channels);
         json.put("rounds", rounds);
         json.put("schemes", minSdk < 24 ? "v1+v2+v3" : "v2+v3");
-        json.put("waitingMiB", waitingBytes >> 20);
         json.put("motherBytes", motherBytes);
         json.put("buildSeconds", round(buildSeconds));
         json.put("channelSeconds", round(channelSeconds));
@@ -155,8 +149,7 @@ public final class ChannelBenchmark {
      * soon as it is reported, as each copy is deleted as soon as it is made. Returns how many
      * outputs apksig verified fully.
      */
-    private static int writeChannels(Path mother, Path work, int count, int pass, long waitingBytes)
-            throws IOException, PackagingException {
+    private static int writeChannels(Path mother, Path work, int count, int pass) throws IOException, PackagingException {
         Map<Channel, Path> plan = new LinkedHashMap<>();
         for (int i = 0; i < count; i++) {
             plan.put(Channel.of("channel-" + pass + "-" + i), work.resolve("channel-" + i + ".apk"));
@@ -177,7 +170,7 @@ public final class ChannelBenchmark {
                 } catch (IOException e) {
                     deleteFailure[0] = e;
                 }
-            }, waitingBytes);
+            });
         }
         if (failure[0] != null) {
             throw failure[0];
@@ -221,20 +214,6 @@ public final class ChannelBenchmark {
             fail(args[index - 1] + " needs a value");
         }
         return args[index];
-    }
-
-    private static int nonNegative(String[] args, int index) {
-        String text = value(args, index);
-        try {
-            int value = Integer.parseInt(text);
-            if (value >= 0) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        fail(args[index - 1] + " needs a whole number of 0 or more, got '" + text + "'");
-        return 0;
     }
 
     private static int positive(String[] args, int index) {
