@@ -10,10 +10,13 @@ import java.util.function.Consumer;
  * a verified channel APK, or the reason that channel failed (the others are still written).
  *
  * <p>Channels are written one after the other on purpose. Pipelining them (copying the next ones
- * while apksig verifies the first) was measured on two cores: the copies and apksig's hashing
- * compete for memory bandwidth and the page cache, apksig then took up to 8 s instead of 0.5 s,
- * and the batch got slower. Callers wanting parallelism can call {@link ChannelWriter#write} from
- * several threads; it is thread-safe.
+ * while apksig verifies the first) was measured twice on two cores. With 16 outputs waiting, their
+ * 3.2 GB of dirty pages passed the kernel's background writeback threshold and apksig took up to
+ * 8 s instead of 0.5 s. With at most 1 GiB waiting it was still slower (12 channels in 2.1-2.3 s
+ * against 1.1-1.6 s): apksig's two halves and the prefix hash want both cores and the copies a
+ * third, so the first report came after about 1 s and the copies beside it slowed by a quarter.
+ * Callers wanting parallelism can call {@link ChannelWriter#write} from several threads; it is
+ * thread-safe.
  */
 public final class ChannelBatch {
 

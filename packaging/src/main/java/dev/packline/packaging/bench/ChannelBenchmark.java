@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,17 +31,23 @@ import java.util.stream.Stream;
  * {@code bin/packline bench channel}: builds a signed mother of the given size, then, for each
  * round, writes a batch of channel APKs from it exactly as {@code channel write} does (a new writer
  * each round, so the once-per-mother verification is paid every time) and makes as many plain
- * copies of the mother, alternating which goes first so neither side always meets a warmer page
- * cache or a busier disk. Every output is deleted as soon as it is done, on both sides. Prints one
- * JSON line with both throughputs and the peak heap of the whole measured part.
+ * copies of the mother, one after each reported channel APK, so drift on a shared machine falls on
+ * both sides alike. Every output is deleted as soon as it is done, on both sides. Warm-up
+ * rounds (one by default) run the same way first and are reported apart, so the measured rounds
+ * show a running worker's speed rather than a fresh JVM's class loading and JIT compilation. Prints
+ * one JSON line with both throughputs, the ratio of each round, and the peak heap of the measured part.
  */
 public final class ChannelBenchmark {
     private static final String USAGE = """
-            Usage: bin/packline bench channel [--size-mb N] [--channels N] [--rounds N] [--min-sdk 21|24] [--dir DIR]
+            Usage: bin/packline bench channel [--size-mb N] [--channels N] [--rounds N] [--warmup-rounds N]
+                                          [--min-sdk 21|24] [--dir DIR]
 
               --size-mb N    size of the generated signed mother in MiB (default 200)
               --channels N   channel APKs per batch, and plain copies per copy phase (default 50)
-              --rounds N     batches and copy phases, alternating which goes first (default 3)
+              --rounds N     measured batches, each with as many plain copies interleaved (default 3)
+              --warmup-rounds N  rounds run first and reported apart (default 1; 0: none): the first
+                             batches in a fresh JVM also pay class loading and JIT compilation of the
+                             once-per-batch verification path, which a long-running worker pays once
               --min-sdk N    21: mother signed v1+v2+v3 (default); 24: v2+v3, as AGP signs from minSdk 24
               --dir DIR      where the mother and outputs go (default: a temporary directory, removed after)
 
@@ -56,6 +63,7 @@ public final class ChannelBenchmark {
         int sizeMb = 200;
         int channels = 50;
         int rounds = 3;
+        int warmupRounds = 1;
         int minSdk = 21;
         Path dir = null;
         for (int i = 0; i < args.length; i++) {
@@ -67,6 +75,7 @@ public final class ChannelBenchmark {
                 case "--size-mb" -> sizeMb = positive(args, ++i);
                 case "--channels" -> channels = positive(args, ++i);
                 case "--rounds" -> rounds = positive(args, ++i);
+                case "--warmup-rounds" -> warmupRounds = nonNegative(args, ++i);
                 case "--min-sdk" -> minSdk = positive(args, ++i);
                 case "--dir" -> dir = Path.of(value(args, ++i));
                 default -> fail("unknown argument " + args[i]);
@@ -75,7 +84,7 @@ public final class ChannelBenchmark {
         boolean temporary = dir == null;
         Path work = temporary ? Files.createTempDirectory("packline-bench-") : Files.createDirectories(dir);
         try {
-            out.println(new ObjectMapper().writeValueAsString(run(work, sizeMb, channels, rounds, minSdk)));
+            out.println(new ObjectMapper().writeValueAsString(run(work, sizeMb, channels, rounds, warmupRounds, minSdk)));
         } finally {
             if (temporary) {
                 try (Stream<Path> files = Files.walk(work)) {
@@ -87,7 +96,7 @@ public final class ChannelBenchmark {
         }
     }
 
-    static Map<String, Object> run(Path work, int sizeMb, int channels, int rounds, int minSdk)
+    static Map<String, Object> run(Path work, int sizeMb, int channels, int rounds, int warmupRounds, int minSdk)
             throws IOException, PackagingException {
         if (minSdk != 21 && minSdk != 24) {
             fail("--min-sdk must be 21 (signed v1+v2+v3) or 24 (signed v2+v3, as AGP does from minSdk 24)");
@@ -98,27 +107,23 @@ public final class ChannelBenchmark {
         double buildSeconds = seconds(buildStarted);
         long motherBytes = Files.size(mother);
 
+        List<Double> warmupRatios = new ArrayList<>();
+        for (int pass = 0; pass < warmupRounds; pass++) {
+            long[] nanos = measureRound(mother, work, channels, pass);
+            warmupRatios.add(round((double) nanos[0] / nanos[1]));
+        }
         System.gc();
         resetHeapPeaks();
         long copyNanos = 0;
         long channelNanos = 0;
         int fullyVerified = 0;
-        // alternate which side goes first: page cache and disk writeback drift during a run
+        List<Double> roundRatios = new ArrayList<>();
         for (int pass = 0; pass < rounds; pass++) {
-            for (boolean channelPhase : pass % 2 == 0 ? new boolean[] {false, true} : new boolean[] {true, false}) {
-                long started = System.nanoTime();
-                if (channelPhase) {
-                    fullyVerified += writeChannels(mother, work, channels, pass);
-                    channelNanos += System.nanoTime() - started;
-                } else {
-                    for (int i = 0; i < channels; i++) {
-                        Path copy = work.resolve("copy-" + i + ".apk");
-                        plainCopy(mother, copy);
-                        Files.delete(copy);
-                    }
-                    copyNanos += System.nanoTime() - started;
-                }
-            }
+            long[] nanos = measureRound(mother, work, channels, warmupRounds + pass);
+            copyNanos += nanos[0];
+            channelNanos += nanos[1];
+            fullyVerified += (int) nanos[2];
+            roundRatios.add(round((double) nanos[0] / nanos[1]));
         }
         double mib = (double) motherBytes * channels * rounds / (1 << 20);
         double copySeconds = copyNanos / 1e9;
@@ -136,6 +141,9 @@ public final class ChannelBenchmark {
         json.put("copySeconds", round(copySeconds));
         json.put("copyMiBPerSecond", round(mib / copySeconds));
         json.put("channelToCopyRatio", round(copySeconds / channelSeconds));
+        json.put("roundRatios", roundRatios);
+        json.put("warmupRounds", warmupRounds);
+        json.put("warmupRatios", warmupRatios);
         json.put("fullyVerifiedWithApksig", fullyVerified);
         json.put("peakHeapBytes", peakHeapBytes());
         json.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
@@ -145,18 +153,24 @@ public final class ChannelBenchmark {
     }
 
     /**
-     * What {@code channel write} does: one writer, a batch of channels; each output is deleted as
-     * soon as it is reported, as each copy is deleted as soon as it is made. Returns how many
-     * outputs apksig verified fully.
+     * One round: a batch of {@code channels} channel APKs exactly as {@code channel write} writes
+     * them (one writer, so the once-per-mother verification is in it), with one plain copy of the
+     * mother made after each reported channel APK is deleted. Each side's clock runs only for its
+     * own work, so drift during the round (page cache, a neighbour on the machine) falls on both
+     * sides alike, and each side's copy follows the other side's deletion: deleting a 200 MB file
+     * changes how fast the next copy goes, and an A/A run of this loop with plain copies on both
+     * sides gave 0.90-1.07 this way, against 1.06-1.16 with the order alternating.
+     * Returns {copy nanos, channel nanos, outputs apksig verified fully}.
      */
-    private static int writeChannels(Path mother, Path work, int count, int pass) throws IOException, PackagingException {
+    private static long[] measureRound(Path mother, Path work, int count, int pass) throws IOException, PackagingException {
         Map<Channel, Path> plan = new LinkedHashMap<>();
         for (int i = 0; i < count; i++) {
             plan.put(Channel.of("channel-" + pass + "-" + i), work.resolve("channel-" + i + ".apk"));
         }
-        int[] verified = {0};
-        IOException[] deleteFailure = {null};
+        long[] result = new long[3];
+        IOException[] ioFailure = {null};
         PackagingException[] failure = {null};
+        long started = System.nanoTime();
         try (ChannelWriter writer = ChannelWriter.open(mother, ChannelWriter.Options.defaults())) {
             ChannelBatch.write(writer, plan, outcome -> {
                 if (outcome instanceof ChannelBatch.Failed failed) {
@@ -164,21 +178,33 @@ public final class ChannelBenchmark {
                     return;
                 }
                 WrittenChannel written = ((ChannelBatch.Written) outcome).written();
-                verified[0] += written.verification() == WrittenChannel.Verification.APKSIG ? 1 : 0;
+                result[2] += written.verification() == WrittenChannel.Verification.APKSIG ? 1 : 0;
                 try {
+                    // delete, then copy: each side's copy then follows the other side's deletion
                     Files.delete(written.file());
+                    result[0] += timedCopy(mother, work);
                 } catch (IOException e) {
-                    deleteFailure[0] = e;
+                    ioFailure[0] = e;
                 }
             });
         }
+        result[1] = System.nanoTime() - started - result[0];
         if (failure[0] != null) {
             throw failure[0];
         }
-        if (deleteFailure[0] != null) {
-            throw deleteFailure[0];
+        if (ioFailure[0] != null) {
+            throw ioFailure[0];
         }
-        return verified[0];
+        return result;
+    }
+
+    /** One plain copy of the mother, deleted again; returns how long both took. */
+    private static long timedCopy(Path mother, Path work) throws IOException {
+        long started = System.nanoTime();
+        Path copy = work.resolve("copy.apk");
+        plainCopy(mother, copy);
+        Files.delete(copy);
+        return System.nanoTime() - started;
     }
 
     /** The baseline: the same kernel copy a channel write uses for the mother's entries, over the whole file. */
@@ -214,6 +240,20 @@ public final class ChannelBenchmark {
             fail(args[index - 1] + " needs a value");
         }
         return args[index];
+    }
+
+    private static int nonNegative(String[] args, int index) {
+        String text = value(args, index);
+        try {
+            int value = Integer.parseInt(text);
+            if (value >= 0) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        fail(args[index - 1] + " needs a whole number of 0 or more, got '" + text + "'");
+        return 0;
     }
 
     private static int positive(String[] args, int index) {
