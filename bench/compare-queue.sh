@@ -29,8 +29,10 @@ the medians and packline processPerSec / bullmq processPerSec. Stops the server 
   --concurrency C    worker concurrency for both (default 100; env CONCURRENCY)
   --rounds R         rounds, each one packline run then one bullmq run (default 2; env ROUNDS)
   --bullmq-args A    extra arguments for bench.mjs only, e.g. "--keep-done 0" (see its --help)
-Uses redis-server from PATH if there is one, else the linux-amd64 binary inside the
-embedded-redis jar in ~/.m2 (there after 'bin/packline build'). Runs 'npm ci' in bench/bullmq
+Uses the redis-server named by REDIS_SERVER=/path if set, else the one on PATH if there is one,
+else the linux-amd64 binary (6.2) inside the embedded-redis jar in ~/.m2 (there after
+'bin/packline build'). The issue's BullMQ figure was taken on Redis 7; on Debian 12,
+'apt-get install redis-server' gives 7.0 (docs/benchmarks-queue.md has figures on both). Runs 'npm ci' in bench/bullmq
 when its node_modules is missing. Each run is cut off after RUN_TIMEOUT seconds (default 600).
 PACKLINE=/path/to/bin/packline runs Packline's side from another checkout (e.g. a clean clone of
 a commit, so that edits in this tree cannot trigger a rebuild between runs).
@@ -84,7 +86,9 @@ if [[ ! -d "$BULLMQ_DIR/node_modules" ]]; then
   fi
 fi
 
-if command -v redis-server >/dev/null 2>&1; then
+if [[ -n "${REDIS_SERVER:-}" ]]; then
+  [[ -x "$REDIS_SERVER" ]] || { log "REDIS_SERVER=$REDIS_SERVER is not an executable file"; exit 1; }
+elif command -v redis-server >/dev/null 2>&1; then
   REDIS_SERVER="$(command -v redis-server)"
 else
   [[ -f "$EMBEDDED_JAR" ]] || { log "no redis-server on PATH and no $EMBEDDED_JAR (run 'bin/packline build')"; exit 1; }
