@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
@@ -28,13 +29,21 @@ public final class RequestStore {
     private static final LuaScript CREATE = LuaScript.load(SCRIPTS, "request_create.lua");
     private static final LuaScript PROGRESS = LuaScript.load(SCRIPTS, "request_progress.lua");
     private static final LuaScript CANCEL = LuaScript.load(SCRIPTS, "request_cancel.lua");
+    private static final LuaScript DIFF = LuaScript.load(SCRIPTS, "request_diff.lua");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public enum Outcome { DONE, DEAD, CANCELLED }
 
-    /** What a progress call did; {@code finishedNow} is true for exactly one call per request. */
-    public record Progress(boolean recorded, int ended, int total, boolean finishedNow) {
+    /**
+     * What a progress call did; {@code finishedNow} is true for exactly one call per request,
+     * {@code finished} whenever the request is in a final state (it may wait for its patches after
+     * its last channel has ended).
+     */
+    public record Progress(boolean recorded, int ended, int total, boolean finishedNow, boolean finished) {
     }
+
+    /** How a patch (the diff of one mother pair) ended. */
+    public enum DiffOutcome { DONE, DEAD }
 
     private final UnifiedJedis redis;
     private final Clock clock;
@@ -78,7 +87,7 @@ public final class RequestStore {
             throw new QueueException("request " + requestId + " does not exist (expired or never created)");
         }
         return new Progress(recorded == 1, ((Number) reply.get(1)).intValue(), ((Number) reply.get(2)).intValue(),
-                ((Number) reply.get(3)).longValue() == 1);
+                ((Number) reply.get(3)).longValue() == 1, ((Number) reply.get(4)).longValue() == 1);
     }
 
     /** Asks to cancel; returns the state afterwards ("cancelling", or the final state), empty when unknown. */
@@ -88,19 +97,97 @@ public final class RequestStore {
         return Optional.ofNullable(state).map(Object::toString);
     }
 
-    /** Records that a request waits for the patch of a mother pair (one patch serves every request with that pair). */
-    public void linkDiff(String requestId, String oldSha256, String newSha256) {
-        call("link a diff to request " + requestId, () -> redis.hset(requestKey(requestId), "diff:" + oldSha256 + ":" + newSha256, "1"));
+    /**
+     * Records that a request waits for the patch of a mother pair (one patch serves every request
+     * with that pair): the request finishes only once the patch has ended. If the patch already
+     * ended (made for an earlier request), that is recorded at once. Returns what the request's
+     * side did; {@code finishedNow} when this call finished it.
+     */
+    public Progress linkDiff(String requestId, String oldSha256, String newSha256) {
+        // waiter first, then the link, then the look at the patch: a patch ending at any point
+        // between is seen either by this call or by the ending call (both record it, once)
+        call("register request " + requestId + " for a diff", () -> {
+            String waiters = waitersKey(oldSha256, newSha256);
+            redis.sadd(waiters, requestId);
+            return redis.expire(waiters, retention.toSeconds());
+        });
+        Progress progress = diffProgress(requestId, oldSha256, newSha256, "link").orElseThrow(
+                () -> new QueueException("request " + requestId + " does not exist (expired or never created)"));
+        // two reads, not one MGET: the two keys are in different Cluster slots
+        if (call("read diff " + oldSha256 + " -> " + newSha256, () -> redis.exists(diffKey(oldSha256, newSha256)))) {
+            return diffProgress(requestId, oldSha256, newSha256, "done").orElse(progress);
+        }
+        if (call("read failed diff " + oldSha256 + " -> " + newSha256, () -> redis.exists(diffFailureKey(oldSha256, newSha256)))) {
+            return diffProgress(requestId, oldSha256, newSha256, "dead").orElse(progress);
+        }
+        return progress;
     }
 
-    /** Stores a finished patch's description for every request that links its pair. */
-    public void recordDiff(String oldSha256, String newSha256, Map<String, Object> result) {
+    /**
+     * Stores a finished patch's description and records it in every request waiting for its pair.
+     * Returns what that did per waiting request (still existing ones): {@code finishedNow} for the
+     * requests this finished, {@code finished} for every one in a final state (a redelivered diff job
+     * finds them so and can still get their notification out).
+     */
+    public Map<String, Progress> recordDiff(String oldSha256, String newSha256, Map<String, Object> result) {
         try {
             String json = JSON.writeValueAsString(result);
             call("record diff " + oldSha256 + " -> " + newSha256, () -> redis.setex(diffKey(oldSha256, newSha256), retention.toSeconds(), json));
+            // a dead-lettered diff job an admin requeued has now succeeded: later requests get the patch
+            call("clear failed diff " + oldSha256 + " -> " + newSha256, () -> redis.del(diffFailureKey(oldSha256, newSha256)));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("diff result is not serialisable", e);
         }
+        return endDiffForWaiters(oldSha256, newSha256, "done");
+    }
+
+    /**
+     * Records that the patch of a mother pair failed for good (its job was dead-lettered), with the
+     * reason, in every request waiting for it; a request with a failed patch ends partly failed.
+     * Returns what that did per waiting request, as {@link #recordDiff} does.
+     */
+    public Map<String, Progress> recordDiffFailure(String oldSha256, String newSha256, String error) {
+        try {
+            String json = JSON.writeValueAsString(Map.of("error", error));
+            call("record failed diff " + oldSha256 + " -> " + newSha256,
+                    () -> redis.setex(diffFailureKey(oldSha256, newSha256), retention.toSeconds(), json));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("diff error is not serialisable", e);
+        }
+        return endDiffForWaiters(oldSha256, newSha256, "dead");
+    }
+
+    private Map<String, Progress> endDiffForWaiters(String oldSha256, String newSha256, String action) {
+        Map<String, Progress> outcomes = new LinkedHashMap<>();
+        Set<String> waiters = call("read requests waiting for diff " + oldSha256 + " -> " + newSha256,
+                () -> redis.smembers(waitersKey(oldSha256, newSha256)));
+        for (String requestId : waiters) {
+            Optional<Progress> progress = diffProgress(requestId, oldSha256, newSha256, action);
+            progress.ifPresent(p -> outcomes.put(requestId, p));
+        }
+        return outcomes;
+    }
+
+    /** Empty when the request no longer exists (expired). */
+    @SuppressWarnings("unchecked")
+    private Optional<Progress> diffProgress(String requestId, String oldSha256, String newSha256, String action) {
+        List<Object> reply = (List<Object>) call(action + " diff " + oldSha256 + " -> " + newSha256 + " for request " + requestId,
+                () -> DIFF.run(redis, List.of(requestKey(requestId), channelsKey(requestId)),
+                        List.of("diff:" + oldSha256 + ":" + newSha256, action, Long.toString(clock.millis()),
+                                Long.toString(retention.toSeconds()))));
+        long recorded = ((Number) reply.get(0)).longValue();
+        if (recorded < 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new Progress(recorded == 1, 0, 0, ((Number) reply.get(1)).longValue() == 1, ((Number) reply.get(2)).longValue() == 1));
+    }
+
+    static String waitersKey(String oldSha256, String newSha256) {
+        return "pl:diff-waiters:" + oldSha256 + ":" + newSha256;
+    }
+
+    static String diffFailureKey(String oldSha256, String newSha256) {
+        return "pl:diff-failed:" + oldSha256 + ":" + newSha256;
     }
 
     static String diffKey(String oldSha256, String newSha256) {
@@ -134,8 +221,11 @@ public final class RequestStore {
             String k = f.getKey();
             if (k.startsWith("diff:")) {
                 String[] pair = k.split(":");
-                String json = call("read diff of request " + requestId, () -> redis.get(diffKey(pair[1], pair[2])));
-                Map<String, Object> diff = new LinkedHashMap<>(Map.of("oldSha256", pair[1], "newSha256", pair[2], "state", json == null ? "pending" : "done"));
+                boolean failed = "dead".equals(f.getValue());
+                String json = call("read diff of request " + requestId,
+                        () -> redis.get(failed ? diffFailureKey(pair[1], pair[2]) : diffKey(pair[1], pair[2])));
+                String state = failed ? "failed" : json == null ? "pending" : "done";
+                Map<String, Object> diff = new LinkedHashMap<>(Map.of("oldSha256", pair[1], "newSha256", pair[2], "state", state));
                 if (json != null) {
                     try {
                         diff.putAll(JSON.readValue(json, new TypeReference<Map<String, Object>>() {

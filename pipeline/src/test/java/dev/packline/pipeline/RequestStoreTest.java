@@ -67,6 +67,88 @@ class RequestStoreTest {
         assertTrue(store.status("no-such-request").isEmpty());
     }
 
+    private static String sha(char c) {
+        return String.valueOf(c).repeat(64);
+    }
+
+    private void endChannels(PackagingRequest request, int channels, boolean expectFinish) {
+        for (int i = 0; i < channels; i++) {
+            RequestStore.Progress p = store.progress(request.id(), i, Stage.UPLOAD, RequestStore.Outcome.DONE, Map.of(), true);
+            assertEquals(expectFinish && i == channels - 1, p.finishedNow(), "channel " + i);
+        }
+    }
+
+    @Test
+    void aRequestWithAPatchFinishesWhenThePatchIsMadeNotWhenItsLastChannelEnds() {
+        PackagingRequest request = request(2);
+        store.create(request);
+        String oldSha = sha('a') , newSha = sha('b');
+
+        assertFalse(store.linkDiff(request.id(), oldSha, newSha).finishedNow());
+        assertFalse(store.linkDiff(request.id(), oldSha, newSha).recorded(), "a redelivered link counts once");
+        endChannels(request, 2, false);
+        RequestStatus waiting = store.status(request.id()).orElseThrow();
+        assertEquals("running", waiting.state(), "every channel ended, the patch has not");
+        assertEquals("pending", waiting.diffs().get(0).get("state"));
+        assertEquals(null, waiting.finishedAt());
+
+        Map<String, RequestStore.Progress> outcomes = store.recordDiff(oldSha, newSha, Map.of("objectKey", "patches/ab.bsdiff", "bytes", 42));
+        assertTrue(outcomes.get(request.id()).finishedNow(), "the patch was the last piece of work");
+        RequestStatus done = store.status(request.id()).orElseThrow();
+        assertEquals("done", done.state());
+        assertEquals("done", done.diffs().get(0).get("state"));
+        assertEquals("patches/ab.bsdiff", done.diffs().get(0).get("objectKey"));
+        assertEquals(1L, done.counts().get("diff.done"));
+
+        RequestStore.Progress again = store.recordDiff(oldSha, newSha, Map.of("objectKey", "patches/ab.bsdiff")).get(request.id());
+        assertFalse(again.finishedNow(), "a redelivered diff job finishes nothing twice");
+        assertTrue(again.finished(), "but sees the request finished, so its notification can still go out");
+    }
+
+    @Test
+    void aPatchMadeForAnEarlierRequestCountsAtOnceForALaterOneWithThePair() {
+        String oldSha = sha('c'), newSha = sha('d');
+        store.recordDiff(oldSha, newSha, Map.of("objectKey", "patches/cd.bsdiff"));
+        PackagingRequest later = request(1);
+        store.create(later);
+
+        assertTrue(store.linkDiff(later.id(), oldSha, newSha).recorded());
+        endChannels(later, 1, true);
+
+        RequestStatus status = store.status(later.id()).orElseThrow();
+        assertEquals("done", status.state());
+        assertEquals("done", status.diffs().get(0).get("state"));
+    }
+
+    @Test
+    void aFailedPatchEndsItsRequestsPartlyFailedWithTheReasonAndACancelledRequestDoesNotWaitForPatches() {
+        String oldSha = sha('e'), newSha = sha('f');
+        PackagingRequest first = request(1);
+        PackagingRequest cancelled = request(1);
+        store.create(first);
+        store.create(cancelled);
+        store.linkDiff(first.id(), oldSha, newSha);
+        store.linkDiff(cancelled.id(), oldSha, newSha);
+        endChannels(first, 1, false);
+        assertTrue(store.progress(cancelled.id(), 0, Stage.PACKAGE, RequestStore.Outcome.CANCELLED, Map.of(), true).finishedNow(),
+                "a cancelled request finishes without its patch, which other requests may share");
+
+        Map<String, RequestStore.Progress> outcomes = store.recordDiffFailure(oldSha, newSha, "old mother is gone");
+        assertTrue(outcomes.get(first.id()).finishedNow());
+        assertFalse(outcomes.get(cancelled.id()).finishedNow());
+        RequestStatus status = store.status(first.id()).orElseThrow();
+        assertEquals("partly_failed", status.state());
+        assertEquals("failed", status.diffs().get(0).get("state"));
+        assertEquals("old mother is gone", status.diffs().get(0).get("error"));
+        assertEquals("cancelled", store.status(cancelled.id()).orElseThrow().state());
+
+        PackagingRequest later = request(1);
+        store.create(later);
+        store.linkDiff(later.id(), oldSha, newSha);
+        endChannels(later, 1, true);
+        assertEquals("partly_failed", store.status(later.id()).orElseThrow().state(), "a later request learns of the failure at its link");
+    }
+
     @Test
     void stageOutcomesCountOncePerChannelAndStageAndTheLastEndFinishesTheRequestOnce() {
         PackagingRequest request = request(2);

@@ -1,5 +1,6 @@
 package dev.packline.worker.stage;
 
+import dev.packline.pipeline.RequestStore;
 import dev.packline.queue.Job;
 import dev.packline.queue.worker.JobHandler;
 import dev.packline.queue.worker.RejectJobException;
@@ -19,7 +20,8 @@ import java.util.Map;
  * requests: make the bsdiff patch mother to mother, store it, and record it where every request
  * with that pair finds it ({@code pl:diff:OLD:NEW}). Clients strip their channel, patch, and put
  * the channel back (docs/packaging.md). The patch goes up like any object (multipart and resumable
- * when large), with {@code OBJECTKEY.json} beside it: old and new mother SHA-256 and sizes.
+ * when large), with {@code OBJECTKEY.json} beside it: old and new mother SHA-256 and sizes. The
+ * requests waiting for the patch whose channels have all ended finish here and are notified.
  */
 public final class DiffStage implements JobHandler {
     private final StageContext ctx;
@@ -66,11 +68,12 @@ public final class DiffStage implements JobHandler {
             }
             StoredObject stored = report.stored();
             PipelineMetrics.bytesUploaded(ctx.metrics(), store.name()).increment(stored.size() + metadataReport.stored().size());
-            ctx.requests().recordDiff(oldMother.sha256(), newMother.sha256(), Map.ofEntries(Map.entry("objectKey", stored.key()),
+            Map<String, RequestStore.Progress> waiting = ctx.requests().recordDiff(oldMother.sha256(), newMother.sha256(), Map.ofEntries(Map.entry("objectKey", stored.key()),
                     Map.entry("url", store.url(stored.key())), Map.entry("bytes", stored.size()), Map.entry("sha256", stored.sha256()),
                     Map.entry("oldSha256", oldMother.sha256()), Map.entry("oldBytes", oldMother.size()), Map.entry("newSha256", newMother.sha256()),
                     Map.entry("newBytes", newMother.size()), Map.entry("metadataKey", metadataReport.stored().key()),
                     Map.entry("bytesSent", report.bytesSent() + metadataReport.bytesSent()), Map.entry("uploadMode", report.mode().label())));
+            Notify.ifFinished(ctx, waiting);
         } finally {
             Files.deleteIfExists(patch.file());
             Files.deleteIfExists(metadata);

@@ -4,6 +4,8 @@ import dev.packline.pipeline.RequestStore;
 import dev.packline.pipeline.Stage;
 import dev.packline.queue.NewJob;
 
+import java.util.Map;
+
 /**
  * Enqueues a request's one notify job when a progress call finished the request, and again (the
  * id makes it a no-op) when a redelivered job finds the request finished: if the first enqueue
@@ -14,9 +16,23 @@ final class Notify {
     }
 
     static void ifFinished(StageContext ctx, String requestId, RequestStore.Progress progress) {
-        if (progress.finishedNow() || (!progress.recorded() && progress.total() > 0 && progress.ended() == progress.total())) {
-            ctx.queues().enqueue(Stage.NOTIFY.queueName(), NewJob.of("{\"requestId\":\"" + requestId + "\"}")
-                    .withId(Stage.notifyJobId(requestId)).withMaxAttempts(ctx.maxAttempts()));
+        if (progress.finishedNow() || (!progress.recorded() && progress.finished())) {
+            enqueue(ctx, requestId);
         }
+    }
+
+    /** For the requests waiting for a patch that just ended: counts and notifies those it finished. */
+    static void ifFinished(StageContext ctx, Map<String, RequestStore.Progress> outcomes) {
+        outcomes.forEach((requestId, progress) -> {
+            if (progress.finishedNow()) {
+                ctx.requestFinished(requestId);
+            }
+            ifFinished(ctx, requestId, progress);
+        });
+    }
+
+    private static void enqueue(StageContext ctx, String requestId) {
+        ctx.queues().enqueue(Stage.NOTIFY.queueName(), NewJob.of("{\"requestId\":\"" + requestId + "\"}")
+                .withId(Stage.notifyJobId(requestId)).withMaxAttempts(ctx.maxAttempts()));
     }
 }

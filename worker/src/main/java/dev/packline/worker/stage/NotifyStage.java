@@ -29,7 +29,7 @@ public final class NotifyStage implements JobHandler {
         RequestStatus status = ctx.requests().status(requestId)
                 .orElseThrow(() -> new RejectJobException("request " + requestId + " no longer exists (retention passed?)"));
         String level = status.request().notifyLevel();
-        if (level.equals("none") || (level.equals("failures") && status.failed() == 0)) {
+        if (level.equals("none") || (level.equals("failures") && status.failed() == 0 && failedPatches(status) == 0)) {
             return;
         }
         ctx.notifications().send(summary(status));
@@ -41,18 +41,35 @@ public final class NotifyStage implements JobHandler {
         if (status.failed() > 0) {
             text.append(", ").append(status.failed()).append(" failed");
         }
+        long failedPatches = failedPatches(status);
+        if (!status.diffs().isEmpty()) {
+            int patches = status.diffs().size();
+            text.append(", ").append(patches - failedPatches).append(" of ").append(patches).append(patches == 1 ? " patch made" : " patches made");
+        }
         if (status.startedAt() != null && status.finishedAt() != null) {
             text.append(" in ").append(Duration.ofMillis(status.finishedAt() - status.createdAt()).toSeconds()).append(" s");
         }
         text.append(".\n");
         status.channels().stream().filter(c -> "dead".equals(c.get("outcome"))).limit(LISTED_FAILURES)
                 .forEach(c -> text.append("- ").append(c.get("channel")).append(": ").append(c.get("error")).append('\n'));
-        Alert.Severity severity = status.failed() == 0 ? Alert.Severity.INFO : Alert.Severity.WARNING;
+        status.diffs().stream().filter(d -> "failed".equals(d.get("state"))).limit(LISTED_FAILURES)
+                .forEach(d -> text.append("- patch ").append(shortSha(d.get("oldSha256"))).append(" -> ").append(shortSha(d.get("newSha256")))
+                        .append(": ").append(d.get("error")).append('\n'));
+        Alert.Severity severity = status.failed() == 0 && failedPatches == 0 ? Alert.Severity.INFO : Alert.Severity.WARNING;
         return new Alert("request:" + status.request().id(), severity, Alert.Status.RESOLVED,
                 "request " + status.request().id() + " (" + status.request().appId() + ") " + status.state(), text.toString(),
                 // the publisher and the channels the request named route the summary (NotificationChannels)
                 Map.of("request", status.request().id(), "app", status.request().appId(), "state", status.state(),
                         "publisher", status.request().publisher(), "notify", String.join(",", status.request().notifyChannels())),
                 Instant.ofEpochMilli(status.finishedAt() == null ? System.currentTimeMillis() : status.finishedAt()));
+    }
+
+    private static long failedPatches(RequestStatus status) {
+        return status.diffs().stream().filter(d -> "failed".equals(d.get("state"))).count();
+    }
+
+    private static String shortSha(Object sha256) {
+        String text = String.valueOf(sha256);
+        return text.length() > 12 ? text.substring(0, 12) : text;
     }
 }

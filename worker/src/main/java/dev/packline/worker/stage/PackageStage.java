@@ -19,7 +19,8 @@ import java.util.Map;
  * The package stage, one job per channel: fetch the mother into the cache, write and verify the
  * channel APK, record its size and SHA-256, then enqueue its upload. The file itself is not kept:
  * the upload stage rebuilds the same bytes from the mother on whichever worker runs it. The job
- * of channel 0 also enqueues the diffs against earlier mothers, once per (old, new) pair.
+ * of channel 0 also enqueues the diffs against earlier mothers, once per (old, new) pair, and
+ * links them to the request, which then finishes only when they have ended too.
  */
 public final class PackageStage implements JobHandler {
     private final StageContext ctx;
@@ -54,6 +55,11 @@ public final class PackageStage implements JobHandler {
         ctx.progress(requestId, index, Stage.PACKAGE, Outcome.DONE, Map.of("channel", channel.name(), "fileName", built.fileName(),
                 "bytes", built.bytes(), "sha256", built.sha256(), "motherSha256", mother.sha256()), false);
 
+        if (index == 0) {
+            // before channel 0's upload is enqueued: the request must know the patches it waits for
+            // before its last channel can end, or it would finish (and notify) without them
+            enqueueDiffs(requestId, p, mother);
+        }
         ObjectNode upload = p.node().deepCopy();
         upload.put("motherSha256", mother.sha256());
         upload.put("objectKey", objectKey);
@@ -61,9 +67,6 @@ public final class PackageStage implements JobHandler {
         upload.put("sha256", built.sha256());
         ctx.queues().enqueue(Stage.UPLOAD.queueName(), NewJob.of(upload.toString()).withId(Stage.uploadJobId(requestId, index))
                 .withMaxAttempts(ctx.maxAttempts()).withTimeout(ctx.jobTimeout()));
-        if (index == 0) {
-            enqueueDiffs(requestId, p, mother);
-        }
     }
 
     private void enqueueDiffs(String requestId, Payload p, Mother newMother) throws Exception {
@@ -79,7 +82,7 @@ public final class PackageStage implements JobHandler {
             diff.put("outputStore", p.text("outputStore"));
             diff.put("objectKey", p.textOr("outputPrefix", "") + "patches/" + oldMother.sha256().substring(0, 12) + "-"
                     + newMother.sha256().substring(0, 12) + ".bsdiff");
-            ctx.requests().linkDiff(requestId, oldMother.sha256(), newMother.sha256());
+            Notify.ifFinished(ctx, requestId, ctx.requests().linkDiff(requestId, oldMother.sha256(), newMother.sha256()));
             ctx.queues().enqueue(Stage.DIFF.queueName(), NewJob.of(diff.toString())
                     .withId(Stage.diffJobId(oldMother.sha256(), newMother.sha256())).withMaxAttempts(ctx.maxAttempts()).withTimeout(ctx.jobTimeout()));
         }

@@ -1,6 +1,5 @@
 package dev.packline.worker.stage;
 
-import dev.packline.pipeline.RequestStatus;
 import dev.packline.pipeline.RequestStore;
 import dev.packline.pipeline.Stage;
 import dev.packline.worker.metrics.PipelineMetrics;
@@ -47,14 +46,19 @@ public record StageContext(RequestStore requests, QueueClient queues, MotherCach
             PipelineMetrics.channelEnded(metrics, outcome.name().toLowerCase(Locale.ROOT));
         }
         if (progress.finishedNow()) {
-            try {
-                requests.status(requestId).map(RequestStatus::state).ifPresent(state -> PipelineMetrics.requestFinished(metrics, state));
-            } catch (RuntimeException e) {
-                LoggerFactory.getLogger(StageContext.class).warn("request {} finished, but its state could not be read for the metrics: {}",
-                        requestId, e.toString());
-            }
+            requestFinished(requestId);
         }
         return progress;
+    }
+
+    /** Counts a request that just finished, by its final state (read back once). */
+    public void requestFinished(String requestId) {
+        try {
+            requests.summary(requestId).map(RequestStore.Summary::state).ifPresent(state -> PipelineMetrics.requestFinished(metrics, state));
+        } catch (RuntimeException e) {
+            LoggerFactory.getLogger(StageContext.class).warn("request {} finished, but its state could not be read for the metrics: {}",
+                    requestId, e.toString());
+        }
     }
 
     /** The configured store of that name; a job naming another one is bad input. */

@@ -16,10 +16,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The one owner of "a channel failed": whenever a package or upload job is dead-lettered, by
- * whatever path (rejected as bad input, attempts used up, hard timeout, its worker lost on the
- * last attempt), this marks the channel dead in its request, and the request finished when it was
- * the last channel. Reads the dead-letter events through its own consumer group, acknowledging
+ * The one owner of "a channel failed" and "a patch failed": whenever a package or upload job is
+ * dead-lettered, by whatever path (rejected as bad input, attempts used up, hard timeout, its
+ * worker lost on the last attempt), this marks the channel dead in its request, and the request
+ * finished when it was the last piece of work; a dead diff job marks its patch failed in every
+ * request waiting for it. Reads the dead-letter events through its own consumer group, acknowledging
  * each only after the request state has it.
  */
 public final class StageDeadLetters extends PeriodicTask {
@@ -34,7 +35,8 @@ public final class StageDeadLetters extends PeriodicTask {
         super("stage-dead-letters", Duration.ofSeconds(1), events);
         this.broker = broker;
         this.ctx = ctx;
-        this.queues = queues.stream().filter(q -> q.name().equals(Stage.PACKAGE.queueName()) || q.name().equals(Stage.UPLOAD.queueName())).toList();
+        this.queues = queues.stream().filter(q -> q.name().equals(Stage.PACKAGE.queueName()) || q.name().equals(Stage.UPLOAD.queueName())
+                || q.name().equals(Stage.DIFF.queueName())).toList();
         this.consumer = consumer;
     }
 
@@ -61,11 +63,19 @@ public final class StageDeadLetters extends PeriodicTask {
         } catch (Exception e) {
             return; // a payload that is not JSON was rejected for that; it names no request
         }
+        Stage stage = Stage.valueOf(queue.name().toUpperCase(Locale.ROOT));
+        if (stage == Stage.DIFF) {
+            if (payload.hasNonNull("oldSha256") && payload.hasNonNull("newSha256")) {
+                // one patch serves every request with the pair: each waiting one learns it failed, and may finish
+                Notify.ifFinished(ctx, ctx.requests().recordDiffFailure(payload.get("oldSha256").asText(),
+                        payload.get("newSha256").asText(), String.valueOf(event.error())));
+            }
+            return;
+        }
         if (!payload.hasNonNull("requestId") || !payload.has("index")) {
             return;
         }
         String requestId = payload.get("requestId").asText();
-        Stage stage = Stage.valueOf(queue.name().toUpperCase(Locale.ROOT));
         try {
             Notify.ifFinished(ctx, requestId, ctx.progress(requestId, payload.get("index").asInt(), stage, Outcome.DEAD,
                     Map.of("channel", payload.path("channel").asText(), "error", String.valueOf(event.error()),

@@ -15,6 +15,8 @@ import dev.packline.worker.WorkerConfig;
 import dev.packline.worker.alarm.Alert;
 import dev.packline.worker.alarm.RecordingAlertChannel;
 import dev.packline.worker.stage.PackagingTools;
+import dev.packline.worker.stage.PatchMaker;
+import dev.packline.queue.worker.RejectJobException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.UnifiedJedis;
@@ -56,12 +58,11 @@ class PipelineEndToEndTest {
                 new Submitter(requests, new QueueClient(broker), 5, Duration.ofMinutes(2)).submit(request);
 
                 awaitFinished(requests, request.id(), 120);
+                RequestStatus atFinish = requests.status(request.id()).orElseThrow();
+                assertEquals(List.of("done"), atFinish.diffs().stream().map(d -> d.get("state")).toList(),
+                        "a request finishes, and is notified, only once its patch exists");
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                 while (notifications.stream().noneMatch(a -> a.key().equals("request:" + request.id())) && System.nanoTime() < deadline) {
-                    Thread.sleep(50);
-                }
-                while (requests.status(request.id()).orElseThrow().diffs().stream().anyMatch(d -> !"done".equals(d.get("state")))
-                        && System.nanoTime() < deadline) {
                     Thread.sleep(50);
                 }
                 String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.metricsPort() + "/metrics")).build(),
@@ -81,7 +82,7 @@ class PipelineEndToEndTest {
             assertEquals(50L, status.counts().get("upload.done"));
             List<Alert> summaries = notifications.stream().filter(a -> a.key().equals("request:" + request.id())).toList();
             assertEquals(1, summaries.size(), "exactly one notification");
-            assertTrue(summaries.get(0).text().startsWith("50 of 50 channels done"), summaries.get(0).text());
+            assertTrue(summaries.get(0).text().startsWith("50 of 50 channels done, 1 of 1 patch made"), summaries.get(0).text());
 
             assertEquals(1, status.diffs().size());
             Map<String, Object> diff = status.diffs().get(0);
@@ -97,6 +98,41 @@ class PipelineEndToEndTest {
             assertEquals(Files.size(newMother), ((Number) metadata.get("newBytes")).longValue());
             assertEquals(diff.get("sha256"), metadata.get("patchSha256"));
             assertTrue(((Number) diff.get("bytesSent")).longValue() >= ((Number) diff.get("bytes")).longValue(), diff.toString());
+        }
+    }
+
+    @Test
+    void aPatchThatCannotBeMadeEndsTheRequestPartlyFailedAndItsSummarySaysWhy() throws Exception {
+        Path apks = Files.createDirectories(temp.resolve("apks"));
+        Path oldMother = PipelineFixture.mother(apks, "game-0.9.apk", 9);
+        Path newMother = PipelineFixture.mother(apks, "game-1.0.apk", 10);
+        WorkerConfig config = WorkerConfig.read(Settings.parse("e2e.yml", PipelineFixture.yaml(TestRedis.url(), apks, temp, ""), Map.of()));
+        RecordingAlertChannel channel = new RecordingAlertChannel();
+        PatchMaker refusing = (oldApk, newApk, outDir) -> {
+            throw new RejectJobException("the mothers are too large to diff within the memory budget");
+        };
+        try (RedisQueueBroker broker = TestRedis.broker(Clock.systemUTC()); UnifiedJedis redis = RedisConnector.open(TestRedis.url(), 4)) {
+            PipelineFixture.ensureStageQueues(broker);
+            RequestStore requests = new RequestStore(redis, Clock.systemUTC(), Duration.ofDays(1));
+            PackagingRequest request = PipelineFixture.request(newMother, 4, List.of(oldMother));
+            try (WorkerApp app = new WorkerApp(config, PackagingTools.channelBuilder(), refusing, channel, Clock.systemUTC()).start()) {
+                new Submitter(requests, new QueueClient(broker), 5, Duration.ofMinutes(2)).submit(request);
+
+                RequestStatus status = awaitFinished(requests, request.id(), 120);
+                assertEquals("partly_failed", status.state(), "every channel is done, the patch is not");
+                assertEquals(0, status.failed());
+                assertEquals("failed", status.diffs().get(0).get("state"));
+                assertTrue(String.valueOf(status.diffs().get(0).get("error")).contains("memory budget"), status.diffs().toString());
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (channel.alerts().stream().noneMatch(a -> a.key().equals("request:" + request.id())) && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+            }
+            List<Alert> summaries = channel.alerts().stream().filter(a -> a.key().equals("request:" + request.id())).toList();
+            assertEquals(1, summaries.size(), "exactly one notification");
+            assertEquals(Alert.Severity.WARNING, summaries.get(0).severity());
+            assertTrue(summaries.get(0).text().startsWith("4 of 4 channels done, 0 of 1 patch made"), summaries.get(0).text());
+            assertTrue(summaries.get(0).text().contains("memory budget"), summaries.get(0).text());
         }
     }
 
