@@ -47,7 +47,7 @@ class PipelineEndToEndTest {
         Path apks = Files.createDirectories(temp.resolve("apks"));
         Path oldMother = PipelineFixture.mother(apks, "game-0.9.apk", 7);
         Path newMother = PipelineFixture.mother(apks, "game-1.0.apk", 8);
-        WorkerConfig config = WorkerConfig.read(Settings.parse("e2e.yml", PipelineFixture.yaml(TestRedis.url(), apks, temp, ""), Map.of()));
+        WorkerConfig config = config(apks);
         RecordingAlertChannel channel = new RecordingAlertChannel();
         List<Alert> notifications = channel.alerts();
         try (RedisQueueBroker broker = TestRedis.broker(Clock.systemUTC()); UnifiedJedis redis = RedisConnector.open(TestRedis.url(), 4)) {
@@ -104,9 +104,9 @@ class PipelineEndToEndTest {
     @Test
     void aPatchThatCannotBeMadeEndsTheRequestPartlyFailedAndItsSummarySaysWhy() throws Exception {
         Path apks = Files.createDirectories(temp.resolve("apks"));
-        Path oldMother = PipelineFixture.mother(apks, "game-0.9.apk", 9);
-        Path newMother = PipelineFixture.mother(apks, "game-1.0.apk", 10);
-        WorkerConfig config = WorkerConfig.read(Settings.parse("e2e.yml", PipelineFixture.yaml(TestRedis.url(), apks, temp, ""), Map.of()));
+        PackagingRequest request = PipelineFixture.request(PipelineFixture.mother(apks, "game-1.0.apk", 10), 4,
+                List.of(PipelineFixture.mother(apks, "game-0.9.apk", 9)));
+        WorkerConfig config = config(apks);
         RecordingAlertChannel channel = new RecordingAlertChannel();
         PatchMaker refusing = (oldApk, newApk, outDir) -> {
             throw new RejectJobException("the mothers are too large to diff within the memory budget");
@@ -114,7 +114,6 @@ class PipelineEndToEndTest {
         try (RedisQueueBroker broker = TestRedis.broker(Clock.systemUTC()); UnifiedJedis redis = RedisConnector.open(TestRedis.url(), 4)) {
             PipelineFixture.ensureStageQueues(broker);
             RequestStore requests = new RequestStore(redis, Clock.systemUTC(), Duration.ofDays(1));
-            PackagingRequest request = PipelineFixture.request(newMother, 4, List.of(oldMother));
             try (WorkerApp app = new WorkerApp(config, PackagingTools.channelBuilder(), refusing, channel, Clock.systemUTC()).start()) {
                 new Submitter(requests, new QueueClient(broker), 5, Duration.ofMinutes(2)).submit(request);
 
@@ -134,6 +133,10 @@ class PipelineEndToEndTest {
             assertTrue(summaries.get(0).text().startsWith("4 of 4 channels done, 0 of 1 patch made"), summaries.get(0).text());
             assertTrue(summaries.get(0).text().contains("memory budget"), summaries.get(0).text());
         }
+    }
+
+    private WorkerConfig config(Path apks) throws Exception {
+        return WorkerConfig.read(Settings.parse("e2e.yml", PipelineFixture.yaml(TestRedis.url(), apks, temp, ""), Map.of()));
     }
 
     static RequestStatus awaitFinished(RequestStore requests, String id, int seconds) throws InterruptedException {
