@@ -142,6 +142,18 @@ public final class RequestStore {
     }
 
     /**
+     * When the patch of a mother pair is already recorded (a diff job redelivered after recording it,
+     * or enqueued again once the queue forgot the first), ends it in every waiting request as
+     * {@link #recordDiff} does, so nothing is made twice; empty when there is no such patch.
+     */
+    public Optional<Map<String, Progress>> endRecordedDiff(String oldSha256, String newSha256) {
+        if (!call("read diff " + oldSha256 + " -> " + newSha256, () -> redis.exists(diffKey(oldSha256, newSha256)))) {
+            return Optional.empty();
+        }
+        return Optional.of(endDiffForWaiters(oldSha256, newSha256, "done"));
+    }
+
+    /**
      * Records that the patch of a mother pair failed for good (its job was dead-lettered), with the
      * reason, in every request waiting for it; a request with a failed patch ends partly failed.
      * Returns what that did per waiting request, as {@link #recordDiff} does.

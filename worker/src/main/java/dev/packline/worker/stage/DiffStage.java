@@ -14,6 +14,7 @@ import dev.packline.worker.mother.Mother;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The diff stage, one job per (old mother, new mother) pair whatever the number of channels or
@@ -33,6 +34,11 @@ public final class DiffStage implements JobHandler {
     @Override
     public void handle(Job job) throws Exception {
         Payload p = Payload.of(job);
+        Optional<Map<String, RequestStore.Progress>> recorded = ctx.requests().endRecordedDiff(p.text("oldSha256"), p.text("newSha256"));
+        if (recorded.isPresent()) {
+            Notify.ifFinished(ctx, recorded.get()); // made before: its waiters are told, and no bsdiff runs twice
+            return;
+        }
         ObjectStore store = ctx.store(p.text("outputStore"));
         Mother oldMother = ctx.mother(p.text("old"));
         Mother newMother = ctx.mother(p.text("new"));

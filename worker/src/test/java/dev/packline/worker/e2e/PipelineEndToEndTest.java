@@ -6,6 +6,10 @@ import dev.packline.pipeline.RequestStatus;
 import dev.packline.pipeline.RequestStore;
 import dev.packline.pipeline.Submitter;
 import dev.packline.queue.QueueClient;
+import dev.packline.pipeline.Stage;
+import dev.packline.queue.QueueVersion;
+import dev.packline.queue.JobState;
+import dev.packline.queue.NewJob;
 import dev.packline.queue.TestRedis;
 import dev.packline.queue.redis.RedisConnector;
 import dev.packline.queue.redis.RedisQueueBroker;
@@ -132,6 +136,45 @@ class PipelineEndToEndTest {
             assertEquals(Alert.Severity.WARNING, summaries.get(0).severity());
             assertTrue(summaries.get(0).text().startsWith("4 of 4 channels done, 0 of 1 patch made"), summaries.get(0).text());
             assertTrue(summaries.get(0).text().contains("memory budget"), summaries.get(0).text());
+        }
+    }
+
+    @Test
+    void aDiffJobForAPatchAlreadyMadeMakesNothingTwice() throws Exception {
+        Path apks = Files.createDirectories(temp.resolve("apks"));
+        Path oldMother = PipelineFixture.mother(apks, "game-0.9.apk", 11);
+        Path newMother = PipelineFixture.mother(apks, "game-1.0.apk", 12);
+        PackagingRequest request = PipelineFixture.request(newMother, 2, List.of(oldMother));
+        PatchMaker real = PackagingTools.patchMaker();
+        java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
+        PatchMaker counting = (oldApk, newApk, outDir) -> {
+            made.incrementAndGet();
+            return real.make(oldApk, newApk, outDir);
+        };
+        try (RedisQueueBroker broker = TestRedis.broker(Clock.systemUTC()); UnifiedJedis redis = RedisConnector.open(TestRedis.url(), 4)) {
+            PipelineFixture.ensureStageQueues(broker);
+            RequestStore requests = new RequestStore(redis, Clock.systemUTC(), Duration.ofDays(1));
+            try (WorkerApp app = new WorkerApp(config(apks), PackagingTools.channelBuilder(), counting, new RecordingAlertChannel(),
+                    Clock.systemUTC()).start()) {
+                new Submitter(requests, new QueueClient(broker), 5, Duration.ofMinutes(2)).submit(request);
+                assertEquals("done", awaitFinished(requests, request.id(), 120).state());
+                assertEquals(1, made.get());
+
+                // the same pair once more, as when the queue has forgotten the first diff job (or redelivers it)
+                QueueVersion diffQueue = PipelineFixture.current(broker, Stage.DIFF);
+                String oldSha = PipelineFixture.sha256(oldMother);
+                String newSha = PipelineFixture.sha256(newMother);
+                String payload = "{\"requestId\":\"" + request.id() + "\",\"old\":\"" + oldMother.toUri() + "\",\"new\":\"" + newMother.toUri()
+                        + "\",\"oldSha256\":\"" + oldSha + "\",\"newSha256\":\"" + newSha + "\",\"outputStore\":\"local\",\"objectKey\":\"again.bsdiff\"}";
+                new QueueClient(broker).enqueue(Stage.DIFF.queueName(), NewJob.of(payload).withId("diff-again"));
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (broker.job(diffQueue, "diff-again").map(j -> j.state() != JobState.DONE).orElse(true) && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertEquals(JobState.DONE, broker.job(diffQueue, "diff-again").orElseThrow().state());
+            }
+            assertEquals(1, made.get(), "the patch was recorded already: no second bsdiff");
+            assertTrue(Files.notExists(temp.resolve("store").resolve("again.bsdiff")), "and no second upload");
         }
     }
 
