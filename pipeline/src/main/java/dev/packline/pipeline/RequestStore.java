@@ -42,9 +42,6 @@ public final class RequestStore {
     public record Progress(boolean recorded, int ended, int total, boolean finishedNow, boolean finished) {
     }
 
-    /** How a patch (the diff of one mother pair) ended. */
-    public enum DiffOutcome { DONE, DEAD }
-
     private final UnifiedJedis redis;
     private final Clock clock;
     private final Duration retention;
