@@ -94,6 +94,22 @@ public final class RequestStore {
         return Optional.ofNullable(state).map(Object::toString);
     }
 
+    /** The request as submitted (its spec only: cheap whatever its number of channels); empty when unknown. */
+    public Optional<PackagingRequest> request(String requestId) {
+        String spec = call("read request " + requestId, () -> redis.hget(requestKey(requestId), "spec"));
+        return Optional.ofNullable(spec).map(PackagingRequest::fromJson);
+    }
+
+    /** Whether some package job of the request has planned (linked and enqueued) its patches. */
+    public boolean diffsPlanned(String requestId) {
+        return call("read request " + requestId, () -> redis.hexists(requestKey(requestId), "diffsPlanned"));
+    }
+
+    /** Records that the request's patches are planned: later package jobs skip the planning. */
+    public void markDiffsPlanned(String requestId) {
+        call("mark the diffs of request " + requestId + " planned", () -> redis.hset(requestKey(requestId), "diffsPlanned", "1"));
+    }
+
     /**
      * Records that a request waits for the patch of a mother pair (one patch serves every request
      * with that pair): the request finishes only once the patch has ended. If the patch already

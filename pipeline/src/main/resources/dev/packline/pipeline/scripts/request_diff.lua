@@ -4,7 +4,7 @@
 -- (the patch may exist before a later request links it, or end between a link's two steps). A
 -- request finishes when its last channel and its last linked patch have ended; the call that
 -- finishes it is told so, which makes exactly one notify job.
--- KEYS[1] request   hash   counters ('diffs' linked, 'diffs.ended', 'diff.done', 'diff.dead'), a field per pair
+-- KEYS[1] request   hash   counters ('diffs' linked, 'diffsEnded', 'diff.done', 'diff.dead'), a field per pair
 -- KEYS[2] channels  hash   (only its retention is set here)
 -- ARGV[1] pair field ('diff:OLD:NEW')
 -- ARGV[2] action: link | done | dead
@@ -28,7 +28,7 @@ else
   if not current or current == 'pending' or current == '1' then
     if current ~= 'pending' then redis.call('HINCRBY', KEYS[1], 'diffs', 1) end
     redis.call('HSET', KEYS[1], field, action)
-    redis.call('HINCRBY', KEYS[1], 'diffs.ended', 1)
+    redis.call('HINCRBY', KEYS[1], 'diffsEnded', 1)
     redis.call('HINCRBY', KEYS[1], 'diff.' .. action, 1)
     recorded = 1
   end

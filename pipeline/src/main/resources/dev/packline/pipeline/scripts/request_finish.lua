@@ -7,7 +7,7 @@
 local FINAL_STATES = {done = true, failed = true, partly_failed = true, cancelled = true}
 
 local function finish_if_complete(request, channels, now, retention)
-  local f = redis.call('HMGET', request, 'total', 'ended', 'failed', 'cancelled', 'diffs', 'diffs.ended', 'diff.dead')
+  local f = redis.call('HMGET', request, 'total', 'ended', 'failed', 'cancelled', 'diffs', 'diffsEnded', 'diff.dead')
   local total, ended = tonumber(f[1]), tonumber(f[2])
   local failed, cancelled = tonumber(f[3]) or 0, tonumber(f[4]) or 0
   local diffs, diffs_ended, diffs_dead = tonumber(f[5]) or 0, tonumber(f[6]) or 0, tonumber(f[7]) or 0

@@ -18,9 +18,10 @@ import java.util.Map;
 /**
  * The package stage, one job per channel: fetch the mother into the cache, write and verify the
  * channel APK, record its size and SHA-256, then enqueue its upload. The file itself is not kept:
- * the upload stage rebuilds the same bytes from the mother on whichever worker runs it. The job
- * of channel 0 also enqueues the diffs against earlier mothers, once per (old, new) pair, and
- * links them to the request, which then finishes only when they have ended too.
+ * the upload stage rebuilds the same bytes from the mother on whichever worker runs it. The first
+ * package job of a request to get this far also enqueues the diffs against earlier mothers, once
+ * per (old, new) pair, and links them to the request, which then finishes only when they have
+ * ended too.
  */
 public final class PackageStage implements JobHandler {
     private final StageContext ctx;
@@ -55,10 +56,13 @@ public final class PackageStage implements JobHandler {
         ctx.progress(requestId, index, Stage.PACKAGE, Outcome.DONE, Map.of("channel", channel.name(), "fileName", built.fileName(),
                 "bytes", built.bytes(), "sha256", built.sha256(), "motherSha256", mother.sha256()), false);
 
-        if (index == 0) {
-            // before channel 0's upload is enqueued: the request must know the patches it waits for
-            // before its last channel can end, or it would finish (and notify) without them
+        if (!ctx.requests().diffsPlanned(requestId)) {
+            // before this channel's upload is enqueued: the request must know the patches it waits for
+            // before its last channel can end, or it would finish (and notify) without them. Any
+            // package job may be the first to get here (channel 0's may have failed); planning twice
+            // is harmless, as links and job ids are idempotent.
             enqueueDiffs(requestId, p, mother);
+            ctx.requests().markDiffsPlanned(requestId);
         }
         ObjectNode upload = p.node().deepCopy();
         upload.put("motherSha256", mother.sha256());
@@ -70,7 +74,7 @@ public final class PackageStage implements JobHandler {
     }
 
     private void enqueueDiffs(String requestId, Payload p, Mother newMother) throws Exception {
-        var request = ctx.requests().status(requestId).orElseThrow(() -> new RejectJobException("request " + requestId + " is gone")).request();
+        var request = ctx.requests().request(requestId).orElseThrow(() -> new RejectJobException("request " + requestId + " is gone"));
         for (String old : request.diffAgainst()) {
             Mother oldMother = ctx.mother(old);
             ObjectNode diff = Payload.JSON.createObjectNode();

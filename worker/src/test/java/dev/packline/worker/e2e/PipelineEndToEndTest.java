@@ -18,6 +18,9 @@ import dev.packline.worker.WorkerApp;
 import dev.packline.worker.WorkerConfig;
 import dev.packline.worker.alarm.Alert;
 import dev.packline.worker.alarm.RecordingAlertChannel;
+import dev.packline.worker.stage.ChannelBuilder;
+import dev.packline.worker.mother.Mother;
+import dev.packline.pipeline.ChannelSpec;
 import dev.packline.worker.stage.PackagingTools;
 import dev.packline.worker.stage.PatchMaker;
 import dev.packline.queue.worker.RejectJobException;
@@ -175,6 +178,44 @@ class PipelineEndToEndTest {
             }
             assertEquals(1, made.get(), "the patch was recorded already: no second bsdiff");
             assertTrue(Files.notExists(temp.resolve("store").resolve("again.bsdiff")), "and no second upload");
+        }
+    }
+
+    @Test
+    void whenChannelZeroFailsAnotherChannelPlansThePatchAndTheRequestWaitsForIt() throws Exception {
+        Path apks = Files.createDirectories(temp.resolve("apks"));
+        Path oldMother = PipelineFixture.mother(apks, "game-0.9.apk", 13);
+        PackagingRequest request = PipelineFixture.request(PipelineFixture.mother(apks, "game-1.0.apk", 14), 3, List.of(oldMother));
+        String firstChannel = request.channels().get(0).name();
+        ChannelBuilder real = PackagingTools.channelBuilder();
+        ChannelBuilder refusingChannelZero = new ChannelBuilder() {
+            @Override
+            public Built build(Mother mother, ChannelSpec spec, String format, String nameTemplate, Path outDir)
+                    throws RejectJobException, java.io.IOException {
+                if (spec.name().equals(firstChannel)) {
+                    throw new RejectJobException("channel " + spec.name() + " is refused by this test");
+                }
+                return real.build(mother, spec, format, nameTemplate, outDir);
+            }
+
+            @Override
+            public java.util.Optional<Tail> tail(Mother mother, ChannelSpec spec, String format) throws RejectJobException, java.io.IOException {
+                return real.tail(mother, spec, format);
+            }
+        };
+        try (RedisQueueBroker broker = TestRedis.broker(Clock.systemUTC()); UnifiedJedis redis = RedisConnector.open(TestRedis.url(), 4)) {
+            PipelineFixture.ensureStageQueues(broker);
+            RequestStore requests = new RequestStore(redis, Clock.systemUTC(), Duration.ofDays(1));
+            try (WorkerApp app = new WorkerApp(config(apks), refusingChannelZero, PackagingTools.patchMaker(), new RecordingAlertChannel(),
+                    Clock.systemUTC()).start()) {
+                new Submitter(requests, new QueueClient(broker), 5, Duration.ofMinutes(2)).submit(request);
+
+                RequestStatus status = awaitFinished(requests, request.id(), 120);
+                assertEquals("partly_failed", status.state());
+                assertEquals(1, status.failed(), "channel 0 failed");
+                assertEquals(List.of("done"), status.diffs().stream().map(d -> d.get("state")).toList(),
+                        "the patch was planned by another channel and made before the request finished");
+            }
         }
     }
 
