@@ -127,7 +127,7 @@ public final class RequestStore {
         Progress progress = diffProgress(requestId, oldSha256, newSha256, "link").orElseThrow(
                 () -> new QueueException("request " + requestId + " does not exist (expired or never created)"));
         // two reads, not one MGET: the two keys are in different Cluster slots
-        if (call("read diff " + oldSha256 + " -> " + newSha256, () -> redis.exists(diffKey(oldSha256, newSha256)))) {
+        if (diffRecorded(oldSha256, newSha256)) {
             return diffProgress(requestId, oldSha256, newSha256, "done").orElse(progress);
         }
         if (call("read failed diff " + oldSha256 + " -> " + newSha256, () -> redis.exists(diffFailureKey(oldSha256, newSha256)))) {
@@ -160,10 +160,14 @@ public final class RequestStore {
      * {@link #recordDiff} does, so nothing is made twice; empty when there is no such patch.
      */
     public Optional<Map<String, Progress>> endRecordedDiff(String oldSha256, String newSha256) {
-        if (!call("read diff " + oldSha256 + " -> " + newSha256, () -> redis.exists(diffKey(oldSha256, newSha256)))) {
+        if (!diffRecorded(oldSha256, newSha256)) {
             return Optional.empty();
         }
         return Optional.of(endDiffForWaiters(oldSha256, newSha256, "done"));
+    }
+
+    private boolean diffRecorded(String oldSha256, String newSha256) {
+        return call("read diff " + oldSha256 + " -> " + newSha256, () -> redis.exists(diffKey(oldSha256, newSha256)));
     }
 
     /**

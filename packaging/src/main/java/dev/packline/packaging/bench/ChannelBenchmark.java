@@ -242,30 +242,25 @@ public final class ChannelBenchmark {
         return args[index];
     }
 
+    private static int positive(String[] args, int index) {
+        return atLeast(1, args, index, "a positive whole number");
+    }
+
     private static int nonNegative(String[] args, int index) {
+        return atLeast(0, args, index, "a whole number of 0 or more");
+    }
+
+    private static int atLeast(int min, String[] args, int index, String expected) {
         String text = value(args, index);
         try {
             int value = Integer.parseInt(text);
-            if (value >= 0) {
+            if (value >= min) {
                 return value;
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        fail(args[index - 1] + " needs a whole number of 0 or more, got '" + text + "'");
-        return 0;
-    }
-
-    private static int positive(String[] args, int index) {
-        try {
-            int value = Integer.parseInt(value(args, index));
-            if (value > 0) {
-                return value;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        fail(args[index - 1] + " needs a positive whole number");
+        fail(args[index - 1] + " needs " + expected + ", got '" + text + "'");
         return 0;
     }
 
