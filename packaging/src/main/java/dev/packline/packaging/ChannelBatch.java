@@ -15,6 +15,9 @@ import java.util.function.Consumer;
  * 8 s instead of 0.5 s. With at most 1 GiB waiting it was still slower (12 channels in 2.1-2.3 s
  * against 1.1-1.6 s): apksig's two halves and the prefix hash want both cores and the copies a
  * third, so the first report came after about 1 s and the copies beside it slowed by a quarter.
+ * A third try held the hashing to one core beside the copies (which costs them nothing) and let up
+ * to 1 GiB of outputs wait: on the benchmark VM the waiting outputs needed memory its balloon had
+ * handed back to the host, and channel throughput fell 6% (docs/benchmarks-packaging.md).
  * Callers wanting parallelism can call {@link ChannelWriter#write} from several threads; it is
  * thread-safe.
  */
