@@ -5,11 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.android.apksig.ApkSigner;
+import dev.packline.packaging.internal.apk.ApkLayout;
 import dev.packline.packaging.internal.apk.SignatureCheck;
+import dev.packline.packaging.internal.apk.SigningBlock;
 import dev.packline.packaging.sample.SampleApkBuilder;
 import dev.packline.packaging.sample.SampleKey;
 import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -18,16 +24,17 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The two-halves verification the channel writer runs on its reference output gives apksig's own
- * full verdict: the same schemes and signers on every kind of mother, and a failure wherever the full
- * run fails, including the check that joins the halves (v1 and v2 signed by different keys).
+ * The verification per platform range the channel writer runs on its reference output gives
+ * apksig's own full verdict: the same schemes and signers on every kind of mother, and a failure
+ * wherever the full run fails, including the checks that join the ranges (v1 and v2 signed by
+ * different keys; v3 signed by another key than v2, with no lineage).
  */
 class ParallelVerificationTest {
     @TempDir
     Path dir;
 
     @ParameterizedTest
-    @EnumSource(value = Mothers.class, names = {"V1_V2_V3", "V2_ONLY", "V3_ONLY", "V1_ONLY_TARGET_29", "V31_KEY_ROTATION", "VERITY"})
+    @EnumSource(value = Mothers.class, names = {"V1_V2_V3", "V2_ONLY", "V3_ONLY", "V1_ONLY_TARGET_29", "V31_KEY_ROTATION", "VERITY", "V4_WITH_IDSIG"})
     void givesTheFullVerdictOnEveryKindOfMother(Mothers kind) throws Exception {
         Path apk = kind.build(dir);
         int minSdk = ManifestFacts.read(apk).minSdk();
@@ -73,5 +80,34 @@ class ParallelVerificationTest {
         assertFalse(full.verified(), "apksig refuses v1 and v2 signers that differ");
         assertFalse(parallel.verified(), "the joined halves refuse them too");
         assertTrue(String.join(";", parallel.errors()).contains("differ from v2 signers"), parallel.errors().toString());
+    }
+
+    @Test
+    void failsLikeTheFullRunWhenV3IsSignedByAnotherKeyThanV2() throws Exception {
+        // the same entries signed v2+v3 by two keys; the first's signing block then gets the second's v3 pair
+        SampleKey other = SampleKey.generate("someone-else");
+        SampleApkBuilder template = new SampleApkBuilder().sdk(24, 33).schemes(false, true, true).payloadBytes(2_000_000).seed(7);
+        ApkLayout mine = ApkLayout.read(template.key(Mothers.KEY).build(dir.resolve("mine.apk")));
+        ApkLayout theirs = ApkLayout.read(template.key(other).build(dir.resolve("theirs.apk")));
+        assertEquals(mine.prefixLength(), theirs.prefixLength(), "the same entries, so the same content digests");
+        List<SigningBlock.Pair> pairs = new ArrayList<>();
+        for (SigningBlock.Pair pair : mine.signingBlock().orElseThrow().pairs()) {
+            pairs.add(pair.id() == SigningBlock.V3_ID ? theirs.signingBlock().orElseThrow().find(SigningBlock.V3_ID).orElseThrow() : pair);
+        }
+        byte[] block = SigningBlock.of(mine.prefixLength(), pairs).encode();
+        Path mixed = dir.resolve("mixed-v3.apk");
+        try (FileChannel in = FileChannel.open(mine.path()); FileChannel out = FileChannel.open(mixed, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            in.transferTo(0, mine.prefixLength(), out);
+            out.write(ByteBuffer.wrap(block));
+            out.write(ByteBuffer.wrap(mine.tail().movedTo(mine.prefixLength() + block.length)));
+        }
+        assertTrue(SignatureCheck.verify(theirs.path(), Optional.empty()).verified(), "the second key's own APK verifies");
+
+        SignatureReport full = SignatureCheck.verify(mixed, Optional.empty());
+        SignatureReport parallel = SignatureCheck.verifyInParallel(mixed, 24);
+
+        assertFalse(full.verified(), "apksig refuses a v3 signer that is not the v2 signer: " + full.errors());
+        assertFalse(parallel.verified(), "the joined ranges refuse it too");
+        assertTrue(String.join(";", parallel.errors()).contains("differs from the v2 signer"), parallel.errors().toString());
     }
 }

@@ -3,6 +3,7 @@ package dev.packline.packaging.internal.apk;
 import static dev.packline.packaging.PackagingException.Problem.IO;
 
 import com.android.apksig.ApkVerifier;
+import com.android.apksig.SigningCertificateLineage;
 import com.android.apksig.apk.ApkFormatException;
 import com.android.apksig.util.DataSource;
 import com.android.apksig.util.DataSources;
@@ -31,13 +32,18 @@ import java.util.concurrent.CompletionException;
  * whole file. apksig's {@code isVerified()} stays true when an .idsig no longer matches the APK,
  * so a v4 file that was given but did not verify is turned into an error here.
  *
- * <p>{@link #verifyInParallel} gives the same verdict as {@link #verify} in about half the time on
- * two cores, for an APK whose min SDK is below 24 (where apksig checks v1 and the signing-block
- * schemes one after the other, each hashing the whole file): it runs apksig twice at once over one
- * memory-mapped copy of the file, once for the platforms that read only v1 (min SDK..23) and once
- * for those that read the signing block (24 and up), then makes the one check that joins the two
- * halves in a full run, that v1 and v2 name the same signers. The v1 stripping protection needs no
- * joining: the second half verifies every block scheme the APK carries.
+ * <p>{@link #verifyInParallel} gives the same verdict as {@link #verify} in less time on two or more
+ * cores. A full apksig run checks the schemes one after the other, each hashing the whole file: v1
+ * for platforms below 24 (N), v2 for those below 28 (P) when v3 is there, v3 from 28. It runs apksig
+ * once per such platform range instead, all at once over one memory-mapped copy of the file: min
+ * SDK..23 (reads only v1), 24..27 (only v2, split off only when the APK carries both v2 and v3; the
+ * run for 28 and up then checks v3 and v3.1 alone) and the rest. Then it makes the checks that join
+ * the ranges in a full run: v1 and v2 name the same signers, and the v3 signer is the v1 (else v2)
+ * signer or has it at the root of its lineage. Stripping protection needs no joining: the run for
+ * the highest platforms sees every block scheme the APK carries, and falls back to v2 or v1 itself
+ * when a newer scheme is missing. One difference is left: a v1 signature that names v3 in its
+ * {@code X-Android-APK-Signed} header on an APK whose v3 block was removed, while its v2 signature
+ * does not name v3, fails a full run and passes here (apksig's own signers always name v3 in v2 too).
  */
 public final class SignatureCheck {
     private SignatureCheck() {
@@ -62,47 +68,114 @@ public final class SignatureCheck {
 
     /**
      * The verdict of {@link #verify} without a v4 file, for an APK whose manifest says {@code minSdk}:
-     * in two concurrent halves when {@code minSdk} is below 24 and the APK is small enough to map
-     * (under 2 GiB), otherwise as one apksig run.
+     * in concurrent runs per platform range when there is more than one (see above) and the APK is
+     * small enough to map (under 2 GiB), otherwise as one apksig run.
      */
     public static SignatureReport verifyInParallel(Path apk, int minSdk) throws PackagingException {
         try (FileChannel file = FileChannel.open(apk)) {
-            if (minSdk >= 24 || file.size() > Integer.MAX_VALUE) {
+            boolean splitV1 = minSdk < 24;
+            boolean splitV2 = minSdk < 28 && carriesV2AndV3(apk, file);
+            if ((!splitV1 && !splitV2) || file.size() > Integer.MAX_VALUE) {
                 return verify(apk, Optional.empty());
             }
             DataSource mapped = DataSources.asDataSource(file.map(FileChannel.MapMode.READ_ONLY, 0, file.size()));
-            CompletableFuture<ApkVerifier.Result> v1Half = async(apk, new ApkVerifier.Builder(mapped)
-                    .setMinCheckedPlatformVersion(minSdk).setMaxCheckedPlatformVersion(23));
-            ApkVerifier.Result blockHalf = run(apk, new ApkVerifier.Builder(mapped).setMinCheckedPlatformVersion(24));
-            ApkVerifier.Result v1Result = join(v1Half);
+            CompletableFuture<ApkVerifier.Result> v1Part = splitV1 ? async(apk, "v1", new ApkVerifier.Builder(mapped)
+                    .setMinCheckedPlatformVersion(minSdk).setMaxCheckedPlatformVersion(23)) : null;
+            CompletableFuture<ApkVerifier.Result> v2Part = splitV2 ? async(apk, "v2", new ApkVerifier.Builder(mapped)
+                    .setMinCheckedPlatformVersion(Math.max(24, minSdk)).setMaxCheckedPlatformVersion(27)) : null;
+            ApkVerifier.Result newest = run(apk, new ApkVerifier.Builder(mapped)
+                    .setMinCheckedPlatformVersion(splitV2 ? 28 : Math.max(24, minSdk)));
+            List<ApkVerifier.Result> parts = new ArrayList<>();
+            if (v1Part != null) {
+                parts.add(join(v1Part));
+            }
+            if (v2Part != null) {
+                parts.add(join(v2Part));
+            }
+            parts.add(newest);
             List<String> errors = new ArrayList<>();
             Set<SignatureScheme> schemes = EnumSet.noneOf(SignatureScheme.class);
-            collect(v1Result, errors, schemes);
-            collect(blockHalf, errors, schemes);
-            if (v1Result.isVerifiedUsingV1Scheme() && blockHalf.isVerifiedUsingV2Scheme()) {
-                List<String> v1Signers = fingerprints(v1Result.getV1SchemeSigners().stream().map(ApkVerifier.Result.V1SchemeSignerInfo::getCertificate).toList());
-                List<String> v2Signers = fingerprints(blockHalf.getV2SchemeSigners().stream().map(ApkVerifier.Result.V2SchemeSignerInfo::getCertificate).toList());
-                if (!Set.copyOf(v1Signers).equals(Set.copyOf(v2Signers))) {
-                    errors.add("v1 signers " + v1Signers + " differ from v2 signers " + v2Signers);
-                }
+            boolean verified = true;
+            for (ApkVerifier.Result part : parts) {
+                collect(part, errors, schemes);
+                verified &= part.isVerified();
             }
-            boolean verified = v1Result.isVerified() && blockHalf.isVerified() && errors.isEmpty();
-            List<X509Certificate> signers = blockHalf.isVerified() && !blockHalf.getSignerCertificates().isEmpty()
-                    ? blockHalf.getSignerCertificates() : v1Result.getSignerCertificates();
-            return new SignatureReport(verified, schemes, fingerprints(signers), errors);
+            if (verified) {
+                joinSigners(parts, newest, errors);
+            }
+            List<X509Certificate> signers = newest.isVerified() && !newest.getSignerCertificates().isEmpty()
+                    ? newest.getSignerCertificates() : parts.get(0).getSignerCertificates();
+            return new SignatureReport(verified && errors.isEmpty(), schemes, fingerprints(signers), errors);
         } catch (IOException e) {
             throw new PackagingException(IO, "cannot read " + apk + " to verify it: " + e.getMessage(), e);
         }
     }
 
-    private static CompletableFuture<ApkVerifier.Result> async(Path apk, ApkVerifier.Builder builder) {
+    private static boolean carriesV2AndV3(Path apk, FileChannel file) throws IOException {
+        try {
+            Optional<SigningBlock> block = ApkLayout.read(apk, file).signingBlock();
+            return block.isPresent() && block.get().has(SigningBlock.V2_ID) && block.get().has(SigningBlock.V3_ID);
+        } catch (PackagingException e) {
+            return false; // one full run then says what is wrong, in apksig's words
+        }
+    }
+
+    /**
+     * The checks a full apksig run makes across the platform ranges, on verified parts: v1 and v2
+     * signed by the same certificates, and v3 signed by the v1 signer (or the v2 signer when there is
+     * no v1), or by a later key whose lineage starts with it.
+     */
+    private static void joinSigners(List<ApkVerifier.Result> parts, ApkVerifier.Result newest, List<String> errors) {
+        ApkVerifier.Result v1 = parts.stream().filter(ApkVerifier.Result::isVerifiedUsingV1Scheme).findFirst().orElse(null);
+        ApkVerifier.Result v2 = parts.stream().filter(ApkVerifier.Result::isVerifiedUsingV2Scheme).findFirst().orElse(null);
+        if (v1 != null && v2 != null && v1 != v2) {
+            List<String> v1Signers = fingerprints(v1.getV1SchemeSigners().stream().map(ApkVerifier.Result.V1SchemeSignerInfo::getCertificate).toList());
+            List<String> v2Signers = fingerprints(v2.getV2SchemeSigners().stream().map(ApkVerifier.Result.V2SchemeSignerInfo::getCertificate).toList());
+            if (!Set.copyOf(v1Signers).equals(Set.copyOf(v2Signers))) {
+                errors.add("v1 signers " + v1Signers + " differ from v2 signers " + v2Signers);
+            }
+        }
+        ApkVerifier.Result past = v1 != null ? v1 : v2;
+        if (!newest.isVerifiedUsingV3Scheme() || past == null || past == newest) {
+            return; // no v3, nothing older, or the same apksig run already compared them
+        }
+        List<X509Certificate> pastSigners = past == v1
+                ? v1.getV1SchemeSigners().stream().map(ApkVerifier.Result.V1SchemeSignerInfo::getCertificate).toList()
+                : v2.getV2SchemeSigners().stream().map(ApkVerifier.Result.V2SchemeSignerInfo::getCertificate).toList();
+        if (pastSigners.size() != 1) {
+            errors.add("v3 follows one earlier signer, but " + (past == v1 ? "v1" : "v2") + " has " + pastSigners.size());
+            return;
+        }
+        X509Certificate oldSigner = pastSigners.get(0);
+        SigningCertificateLineage lineage = newest.getSigningCertificateLineage();
+        if (lineage == null) {
+            List<ApkVerifier.Result.V3SchemeSignerInfo> v3Signers = newest.getV3SchemeSigners();
+            if (v3Signers.size() != 1) {
+                errors.add("v3 has " + v3Signers.size() + " signers and no lineage");
+            } else if (!fingerprints(List.of(oldSigner)).equals(fingerprints(List.of(v3Signers.get(0).getCertificate())))) {
+                errors.add("v3 signer " + fingerprints(List.of(v3Signers.get(0).getCertificate()))
+                        + " differs from the " + (past == v1 ? "v1" : "v2") + " signer " + fingerprints(List.of(oldSigner))
+                        + " and has no lineage from it");
+            }
+        } else {
+            try {
+                if (lineage.getSubLineage(oldSigner).size() != 1) {
+                    errors.add("the " + (past == v1 ? "v1" : "v2") + " signer is not the first key of the v3 lineage");
+                }
+            } catch (IllegalArgumentException e) {
+                errors.add("the " + (past == v1 ? "v1" : "v2") + " signer is not in the v3 lineage");
+            }
+        }
+    }
+
+    private static CompletableFuture<ApkVerifier.Result> async(Path apk, String part, ApkVerifier.Builder builder) {
         return CompletableFuture.supplyAsync(() -> {
             try {
                 return run(apk, builder);
             } catch (PackagingException e) {
                 throw new CompletionException(e);
             }
-        }, runnable -> Thread.ofVirtual().name("packline-apksig-v1").start(runnable));
+        }, runnable -> Thread.ofVirtual().name("packline-apksig-" + part).start(runnable));
     }
 
     private static ApkVerifier.Result join(CompletableFuture<ApkVerifier.Result> half) throws PackagingException {
