@@ -22,8 +22,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * The once-per-mother work of a {@link ChannelWriter}: apksig on the first channel APK written
  * (the reference every later one is compared with), the mother's own apksig check when the
  * reference fails (to say whose fault it is), and the SHA-256 state after the mother's entries that
- * every output's hash continues from. The apksig run and the hashing go on two virtual threads, so
- * the two cores share them; writers wait for the reference before reporting anything.
+ * every output's hash continues from. The apksig runs (one per platform range, see
+ * {@link SignatureCheck#verifyInParallel}) and the hashing go on virtual threads, so the cores share
+ * them; writers wait for the reference before reporting anything.
  */
 final class ReferenceVerification {
     private final ApkLayout layout;
