@@ -11,6 +11,7 @@ import dev.packline.packaging.MalformedApkException;
 import dev.packline.packaging.PackagingException;
 import dev.packline.packaging.SignatureReport;
 import dev.packline.packaging.SignatureScheme;
+import dev.packline.packaging.internal.zip.ZipSections;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -74,7 +75,7 @@ public final class SignatureCheck {
     public static SignatureReport verifyInParallel(Path apk, int minSdk) throws PackagingException {
         try (FileChannel file = FileChannel.open(apk)) {
             boolean splitV1 = minSdk < 24;
-            boolean splitV2 = minSdk < 28 && carriesV2AndV3(apk, file);
+            boolean splitV2 = minSdk < 28 && carriesV2AndV3(file);
             if ((!splitV1 && !splitV2) || file.size() > Integer.MAX_VALUE) {
                 return verify(apk, Optional.empty());
             }
@@ -111,11 +112,11 @@ public final class SignatureCheck {
         }
     }
 
-    private static boolean carriesV2AndV3(Path apk, FileChannel file) throws IOException {
+    private static boolean carriesV2AndV3(FileChannel file) throws IOException {
         try {
-            Optional<SigningBlock> block = ApkLayout.read(apk, file).signingBlock();
+            Optional<SigningBlock> block = SigningBlock.read(file, ZipSections.locate(file));
             return block.isPresent() && block.get().has(SigningBlock.V2_ID) && block.get().has(SigningBlock.V3_ID);
-        } catch (PackagingException e) {
+        } catch (MalformedApkException e) {
             return false; // one full run then says what is wrong, in apksig's words
         }
     }
@@ -129,8 +130,8 @@ public final class SignatureCheck {
         ApkVerifier.Result v1 = parts.stream().filter(ApkVerifier.Result::isVerifiedUsingV1Scheme).findFirst().orElse(null);
         ApkVerifier.Result v2 = parts.stream().filter(ApkVerifier.Result::isVerifiedUsingV2Scheme).findFirst().orElse(null);
         if (v1 != null && v2 != null && v1 != v2) {
-            List<String> v1Signers = fingerprints(v1.getV1SchemeSigners().stream().map(ApkVerifier.Result.V1SchemeSignerInfo::getCertificate).toList());
-            List<String> v2Signers = fingerprints(v2.getV2SchemeSigners().stream().map(ApkVerifier.Result.V2SchemeSignerInfo::getCertificate).toList());
+            List<String> v1Signers = fingerprints(v1Certificates(v1));
+            List<String> v2Signers = fingerprints(v2Certificates(v2));
             if (!Set.copyOf(v1Signers).equals(Set.copyOf(v2Signers))) {
                 errors.add("v1 signers " + v1Signers + " differ from v2 signers " + v2Signers);
             }
@@ -139,11 +140,10 @@ public final class SignatureCheck {
         if (!newest.isVerifiedUsingV3Scheme() || past == null || past == newest) {
             return; // no v3, nothing older, or the same apksig run already compared them
         }
-        List<X509Certificate> pastSigners = past == v1
-                ? v1.getV1SchemeSigners().stream().map(ApkVerifier.Result.V1SchemeSignerInfo::getCertificate).toList()
-                : v2.getV2SchemeSigners().stream().map(ApkVerifier.Result.V2SchemeSignerInfo::getCertificate).toList();
+        String pastScheme = past == v1 ? "v1" : "v2";
+        List<X509Certificate> pastSigners = past == v1 ? v1Certificates(v1) : v2Certificates(v2);
         if (pastSigners.size() != 1) {
-            errors.add("v3 follows one earlier signer, but " + (past == v1 ? "v1" : "v2") + " has " + pastSigners.size());
+            errors.add("v3 follows one earlier signer, but " + pastScheme + " has " + pastSigners.size());
             return;
         }
         X509Certificate oldSigner = pastSigners.get(0);
@@ -152,20 +152,31 @@ public final class SignatureCheck {
             List<ApkVerifier.Result.V3SchemeSignerInfo> v3Signers = newest.getV3SchemeSigners();
             if (v3Signers.size() != 1) {
                 errors.add("v3 has " + v3Signers.size() + " signers and no lineage");
-            } else if (!fingerprints(List.of(oldSigner)).equals(fingerprints(List.of(v3Signers.get(0).getCertificate())))) {
-                errors.add("v3 signer " + fingerprints(List.of(v3Signers.get(0).getCertificate()))
-                        + " differs from the " + (past == v1 ? "v1" : "v2") + " signer " + fingerprints(List.of(oldSigner))
+                return;
+            }
+            List<String> v3Signer = fingerprints(List.of(v3Signers.get(0).getCertificate()));
+            List<String> old = fingerprints(List.of(oldSigner));
+            if (!old.equals(v3Signer)) {
+                errors.add("v3 signer " + v3Signer + " differs from the " + pastScheme + " signer " + old
                         + " and has no lineage from it");
             }
         } else {
             try {
                 if (lineage.getSubLineage(oldSigner).size() != 1) {
-                    errors.add("the " + (past == v1 ? "v1" : "v2") + " signer is not the first key of the v3 lineage");
+                    errors.add("the " + pastScheme + " signer is not the first key of the v3 lineage");
                 }
             } catch (IllegalArgumentException e) {
-                errors.add("the " + (past == v1 ? "v1" : "v2") + " signer is not in the v3 lineage");
+                errors.add("the " + pastScheme + " signer is not in the v3 lineage");
             }
         }
+    }
+
+    private static List<X509Certificate> v1Certificates(ApkVerifier.Result result) {
+        return result.getV1SchemeSigners().stream().map(ApkVerifier.Result.V1SchemeSignerInfo::getCertificate).toList();
+    }
+
+    private static List<X509Certificate> v2Certificates(ApkVerifier.Result result) {
+        return result.getV2SchemeSigners().stream().map(ApkVerifier.Result.V2SchemeSignerInfo::getCertificate).toList();
     }
 
     private static CompletableFuture<ApkVerifier.Result> async(Path apk, String part, ApkVerifier.Builder builder) {
