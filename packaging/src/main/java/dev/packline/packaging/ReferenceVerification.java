@@ -5,6 +5,7 @@ import static dev.packline.packaging.PackagingException.Problem.VERIFICATION_FAI
 
 import dev.packline.packaging.internal.apk.ApkLayout;
 import dev.packline.packaging.internal.apk.SignatureCheck;
+import dev.packline.packaging.internal.io.CpuThreads;
 import dev.packline.packaging.internal.io.FileRegions;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -23,8 +24,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * (the reference every later one is compared with), the mother's own apksig check when the
  * reference fails (to say whose fault it is), and the SHA-256 state after the mother's entries that
  * every output's hash continues from. The apksig runs (one per platform range, see
- * {@link SignatureCheck#verifyInParallel}) and the hashing go on virtual threads, so the cores share
- * them; writers wait for the reference before reporting anything.
+ * {@link SignatureCheck#verifyInParallel}) and the hashing go on platform threads of their own
+ * ({@link CpuThreads}), so the cores share them; writers wait for the reference before reporting anything.
  */
 final class ReferenceVerification {
     private final ApkLayout layout;
@@ -58,7 +59,7 @@ final class ReferenceVerification {
                 } catch (PackagingException e) {
                     throw new CompletionException(e);
                 }
-            }, runnable -> Thread.ofVirtual().name("packline-reference").start(runnable));
+            }, CpuThreads.named("packline-reference"));
             return true;
         } finally {
             lock.unlock();
@@ -116,7 +117,7 @@ final class ReferenceVerification {
         }
     }
 
-    /** Starts hashing the mother's entries on a virtual thread, if nothing has yet, so it overlaps the first copies. */
+    /** Starts hashing the mother's entries on a thread of its own, if nothing has yet, so it overlaps the first copies. */
     void startPrefixDigest() {
         lock.lock();
         try {
@@ -129,7 +130,7 @@ final class ReferenceVerification {
                     } catch (IOException e) {
                         throw new CompletionException(e);
                     }
-                }, runnable -> Thread.ofVirtual().name("packline-prefix-digest").start(runnable));
+                }, CpuThreads.named("packline-prefix-digest"));
             }
         } finally {
             lock.unlock();

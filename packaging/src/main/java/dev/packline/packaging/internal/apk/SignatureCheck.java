@@ -11,6 +11,7 @@ import dev.packline.packaging.MalformedApkException;
 import dev.packline.packaging.PackagingException;
 import dev.packline.packaging.SignatureReport;
 import dev.packline.packaging.SignatureScheme;
+import dev.packline.packaging.internal.io.CpuThreads;
 import dev.packline.packaging.internal.zip.ZipSections;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -186,7 +187,7 @@ public final class SignatureCheck {
             } catch (PackagingException e) {
                 throw new CompletionException(e);
             }
-        }, runnable -> Thread.ofVirtual().name("packline-apksig-" + part).start(runnable));
+        }, CpuThreads.named("packline-apksig-" + part));
     }
 
     private static ApkVerifier.Result join(CompletableFuture<ApkVerifier.Result> half) throws PackagingException {
