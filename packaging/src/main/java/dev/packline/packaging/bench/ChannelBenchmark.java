@@ -44,7 +44,7 @@ public final class ChannelBenchmark {
 
               --size-mb N    size of the generated signed mother in MiB (default 200)
               --channels N   channel APKs per batch, and plain copies per copy phase (default 50)
-              --rounds N     measured batches, each with as many plain copies interleaved (default 3)
+              --rounds N     measured batches, each with as many plain copies interleaved (default 5)
               --warmup-rounds N  rounds run first and reported apart (default 1; 0: none): the first
                              batches in a fresh JVM also pay class loading and JIT compilation of the
                              once-per-batch verification path, which a long-running worker pays once
@@ -62,7 +62,7 @@ public final class ChannelBenchmark {
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         int sizeMb = 200;
         int channels = 50;
-        int rounds = 3;
+        int rounds = 5;
         int warmupRounds = 1;
         int minSdk = 21;
         Path dir = null;
