@@ -46,6 +46,12 @@ import java.util.concurrent.CompletionException;
  * when a newer scheme is missing. One difference is left: a v1 signature that names v3 in its
  * {@code X-Android-APK-Signed} header on an APK whose v3 block was removed, while its v2 signature
  * does not name v3, fails a full run and passes here (apksig's own signers always name v3 in v2 too).
+ *
+ * <p>The mapping is released when the collector frees it, not when this returns: Java 21 has no
+ * call that unmaps a {@code MappedByteBuffer}. Until then a verified file that has been deleted
+ * still holds its disk space. Reading through file channels instead releases it at
+ * once, but measured with one channel per part it made the first channel APK of a 200 MiB mother
+ * 40-60 ms slower (every read goes through an extra buffer), about 1% of a 50-channel batch.
  */
 public final class SignatureCheck {
     private SignatureCheck() {
