@@ -43,7 +43,7 @@ public final class ChannelBenchmark {
                                           [--min-sdk 21|24] [--dir DIR]
 
               --size-mb N    size of the generated signed mother in MiB (default 200)
-              --channels N   channel APKs per batch, and plain copies per copy phase (default 50)
+              --channels N   channel APKs per batch, and plain copies per round (default 50)
               --rounds N     measured batches, each with as many plain copies interleaved (default 5)
               --warmup-rounds N  rounds run first and reported apart (default 1; 0: none): the first
                              batches in a fresh JVM also pay class loading and JIT compilation of the
@@ -52,7 +52,8 @@ public final class ChannelBenchmark {
               --dir DIR      where the mother and outputs go (default: a temporary directory, removed after)
 
             Prints one JSON line: channels per second and MiB/s for channel writes, MiB/s of a plain
-            file copy of the same mother in the same run, their ratio, and the channel phase's peak heap.
+            file copy of the same mother in the same run, their ratio (overall and per round), and the peak
+            heap of the measured rounds.
             """;
 
     private ChannelBenchmark() {
