@@ -81,7 +81,7 @@ public final class RequestStore {
                         Long.toString(clock.millis()), Long.toString(retention.toSeconds()))));
         long recorded = ((Number) reply.get(0)).longValue();
         if (recorded < 0) {
-            throw new QueueException("request " + requestId + " does not exist (expired or never created)");
+            throw new RequestNotFoundException(requestId);
         }
         return new Progress(recorded == 1, ((Number) reply.get(1)).intValue(), ((Number) reply.get(2)).intValue(),
                 ((Number) reply.get(3)).longValue() == 1, ((Number) reply.get(4)).longValue() == 1);
@@ -125,7 +125,7 @@ public final class RequestStore {
             return redis.expire(waiters, retention.toSeconds());
         });
         Progress progress = diffProgress(requestId, oldSha256, newSha256, "link").orElseThrow(
-                () -> new QueueException("request " + requestId + " does not exist (expired or never created)"));
+                () -> new RequestNotFoundException(requestId));
         // two reads, not one MGET: the two keys are in different Cluster slots
         if (diffRecorded(oldSha256, newSha256)) {
             return diffProgress(requestId, oldSha256, newSha256, "done").orElse(progress);

@@ -1,7 +1,7 @@
 package dev.packline.pipeline;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.packline.pipeline.job.PackageJob;
+import dev.packline.pipeline.job.StageJobs;
 import dev.packline.queue.NewJob;
 import dev.packline.queue.QueueClient;
 
@@ -15,7 +15,6 @@ import java.util.List;
  * Submitting the same request id again records nothing new and enqueues nothing twice.
  */
 public final class Submitter {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int BATCH = 500;
 
     private final RequestStore store;
@@ -40,7 +39,7 @@ public final class Submitter {
         // enqueue even when the request existed: a submit that died half-way finishes here, and ids dedupe
         List<NewJob> batch = new ArrayList<>(BATCH);
         for (int i = 0; i < request.channels().size(); i++) {
-            batch.add(NewJob.of(packageJobPayload(request, i)).withId(Stage.packageJobId(request.id(), i))
+            batch.add(NewJob.of(StageJobs.write(PackageJob.of(request, i))).withId(Stage.packageJobId(request.id(), i))
                     .withMaxAttempts(maxAttempts).withTimeout(timeout));
             if (batch.size() == BATCH || i == request.channels().size() - 1) {
                 queue.enqueueBatch(Stage.PACKAGE.queueName(), batch);
@@ -48,20 +47,5 @@ public final class Submitter {
             }
         }
         return created;
-    }
-
-    /** The package job's payload: everything the stage needs, so it never reads the request first. */
-    static String packageJobPayload(PackagingRequest request, int index) {
-        ObjectNode node = JSON.createObjectNode();
-        node.put("requestId", request.id());
-        node.put("index", index);
-        node.put("channel", request.channels().get(index).name());
-        node.putPOJO("extra", request.channels().get(index).extra());
-        node.put("mother", request.mother());
-        node.put("format", request.format());
-        node.put("nameTemplate", request.nameTemplate());
-        node.put("outputStore", request.outputStore());
-        node.put("outputPrefix", request.outputPrefix());
-        return node.toString();
     }
 }

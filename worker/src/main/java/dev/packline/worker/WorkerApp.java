@@ -25,6 +25,8 @@ import org.slf4j.MDC;
 import redis.clients.jedis.UnifiedJedis;
 import dev.packline.pipeline.RequestStore;
 import dev.packline.pipeline.Stage;
+import dev.packline.pipeline.job.JobIdentity;
+import dev.packline.pipeline.job.StageJobs;
 import dev.packline.queue.QueueClient;
 import dev.packline.redis.RedisConnector;
 import dev.packline.storage.CloudStores;
@@ -264,14 +266,7 @@ public final class WorkerApp implements AutoCloseable {
     /** Every log line a handler writes carries the job's context (JSON fields in production). */
     private JobHandler withLogContext(JobHandler handler) {
         return job -> {
-            int at = job.payload().indexOf("\"requestId\":\"");
-            if (at >= 0) {
-                int start = at + "\"requestId\":\"".length();
-                int end = job.payload().indexOf('"', start);
-                if (end > start) {
-                    MDC.put("requestId", job.payload().substring(start, end));
-                }
-            }
+            StageJobs.identify(job.payload()).flatMap(JobIdentity::requestId).ifPresent(id -> MDC.put("requestId", id));
             MDC.put("stage", job.queue().name());
             MDC.put("jobId", job.id());
             MDC.put("queue", job.queue().name());

@@ -1,7 +1,7 @@
 package dev.packline.worker.alarm;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.packline.pipeline.job.JobIdentity;
+import dev.packline.pipeline.job.StageJobs;
 import dev.packline.queue.JobRecord;
 import dev.packline.queue.QueueBroker;
 import dev.packline.queue.QueueBroker.DeadLetterEvent;
@@ -26,7 +26,6 @@ public final class DeadLetterAlerter extends PeriodicTask {
     static final String GROUP = "alerts";
     private static final int MAX_PER_DIGEST = 500;
     private static final int DETAILED = 20;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final QueueBroker broker;
     private final List<QueueVersion> queues;
@@ -79,23 +78,20 @@ public final class DeadLetterAlerter extends PeriodicTask {
 
     /** ", request R, channel C" when the payload names them (pipeline jobs do). */
     private String describeJob(QueueVersion queue, String jobId) {
+        JobRecord record;
         try {
-            JobRecord record = broker.job(queue, jobId).orElse(null);
-            if (record == null || record.payload() == null) {
-                return "";
-            }
-            JsonNode payload = JSON.readTree(record.payload());
-            StringBuilder out = new StringBuilder();
-            if (payload.hasNonNull("requestId")) {
-                out.append(", request ").append(payload.get("requestId").asText());
-            }
-            if (payload.hasNonNull("channel")) {
-                out.append(", channel ").append(payload.get("channel").asText());
-            }
-            return out.toString();
-        } catch (Exception e) {
+            record = broker.job(queue, jobId).orElse(null);
+        } catch (RuntimeException e) {
+            return ""; // the digest goes out without the detail rather than not at all
+        }
+        if (record == null || record.payload() == null) {
             return "";
         }
+        JobIdentity job = StageJobs.identify(record.payload()).orElse(null);
+        if (job == null) {
+            return "";
+        }
+        return job.requestId().map(id -> ", request " + id).orElse("") + job.channel().map(c -> ", channel " + c).orElse("");
     }
 
     private Counter announced(QueueVersion queue) {

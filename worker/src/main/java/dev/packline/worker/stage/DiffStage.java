@@ -1,6 +1,8 @@
 package dev.packline.worker.stage;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.packline.pipeline.RequestStore;
+import dev.packline.pipeline.job.DiffJob;
 import dev.packline.queue.Job;
 import dev.packline.queue.worker.JobHandler;
 import dev.packline.queue.worker.RejectJobException;
@@ -25,6 +27,7 @@ import java.util.Optional;
  * requests waiting for the patch whose channels have all ended finish here and are notified.
  */
 public final class DiffStage implements JobHandler {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final StageContext ctx;
 
     public DiffStage(StageContext ctx) {
@@ -33,16 +36,16 @@ public final class DiffStage implements JobHandler {
 
     @Override
     public void handle(Job job) throws Exception {
-        Payload p = Payload.of(job);
-        Optional<Map<String, RequestStore.Progress>> recorded = ctx.requests().endRecordedDiff(p.text("oldSha256"), p.text("newSha256"));
+        DiffJob p = Payload.read(job, DiffJob.class);
+        Optional<Map<String, RequestStore.Progress>> recorded = ctx.requests().endRecordedDiff(p.oldSha256(), p.newSha256());
         if (recorded.isPresent()) {
             Notify.ifFinished(ctx, recorded.get()); // made before: its waiters are told, and no bsdiff runs twice
             return;
         }
-        ObjectStore store = ctx.store(p.text("outputStore"));
-        Mother oldMother = ctx.mother(p.text("old"));
-        Mother newMother = ctx.mother(p.text("new"));
-        if (!oldMother.sha256().equals(p.text("oldSha256")) || !newMother.sha256().equals(p.text("newSha256"))) {
+        ObjectStore store = ctx.store(p.outputStore());
+        Mother oldMother = ctx.mother(p.oldMother());
+        Mother newMother = ctx.mother(p.newMother());
+        if (!oldMother.sha256().equals(p.oldSha256()) || !newMother.sha256().equals(p.newSha256())) {
             throw new RejectJobException("a mother changed since the diff was planned; submit a new request");
         }
         PatchMaker.Patch patch;
@@ -58,15 +61,15 @@ public final class DiffStage implements JobHandler {
             UploadReport metadataReport;
             ctx.networkSlots().acquire();
             try {
-                report = store.upload(p.text("objectKey"), patch.file());
+                report = store.upload(p.objectKey(), patch.file());
                 if (!report.stored().sha256().equals(patch.sha256())) {
                     throw new IllegalStateException("store " + store.name() + " holds a different patch than was uploaded");
                 }
                 // beside the patch, what a client needs to apply it: which mother it turns into which, and the sizes
-                Files.writeString(metadata, Payload.JSON.writeValueAsString(Map.of("patchSha256", patch.sha256(), "patchBytes", report.stored().size(),
+                Files.writeString(metadata, JSON.writeValueAsString(Map.of("patchSha256", patch.sha256(), "patchBytes", report.stored().size(),
                         "oldSha256", oldMother.sha256(), "oldBytes", oldMother.size(), "newSha256", newMother.sha256(), "newBytes", newMother.size(),
                         "format", "bsdiff")));
-                metadataReport = store.upload(p.text("objectKey") + ".json", metadata);
+                metadataReport = store.upload(p.objectKey() + ".json", metadata);
             } catch (StoreException e) {
                 throw StoreFailures.classify(ctx, e, "upload of the patch " + oldMother.sha256() + " to " + newMother.sha256() + " to store " + store.name());
             } finally {

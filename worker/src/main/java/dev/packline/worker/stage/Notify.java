@@ -2,6 +2,8 @@ package dev.packline.worker.stage;
 
 import dev.packline.pipeline.RequestStore;
 import dev.packline.pipeline.Stage;
+import dev.packline.pipeline.job.NotifyJob;
+import dev.packline.pipeline.job.StageJobs;
 import dev.packline.queue.NewJob;
 
 import java.util.Map;
@@ -32,7 +34,7 @@ final class Notify {
     }
 
     private static void enqueue(StageContext ctx, String requestId) {
-        ctx.queues().enqueue(Stage.NOTIFY.queueName(), NewJob.of("{\"requestId\":\"" + requestId + "\"}")
+        ctx.queues().enqueue(Stage.NOTIFY.queueName(), NewJob.of(StageJobs.write(NotifyJob.of(requestId)))
                 .withId(Stage.notifyJobId(requestId)).withMaxAttempts(ctx.maxAttempts()));
     }
 }

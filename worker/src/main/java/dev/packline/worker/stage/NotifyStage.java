@@ -1,6 +1,7 @@
 package dev.packline.worker.stage;
 
 import dev.packline.pipeline.RequestStatus;
+import dev.packline.pipeline.job.NotifyJob;
 import dev.packline.queue.Job;
 import dev.packline.queue.worker.JobHandler;
 import dev.packline.queue.worker.RejectJobException;
@@ -25,7 +26,7 @@ public final class NotifyStage implements JobHandler {
 
     @Override
     public void handle(Job job) throws Exception {
-        String requestId = Payload.of(job).text("requestId");
+        String requestId = Payload.read(job, NotifyJob.class).requestId();
         RequestStatus status = ctx.requests().status(requestId)
                 .orElseThrow(() -> new RejectJobException("request " + requestId + " no longer exists (retention passed?)"));
         String level = status.request().notifyLevel();

@@ -1,9 +1,11 @@
 package dev.packline.worker.stage;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.packline.pipeline.ChannelSpec;
 import dev.packline.pipeline.RequestStore.Outcome;
 import dev.packline.pipeline.Stage;
+import dev.packline.pipeline.job.DiffJob;
+import dev.packline.pipeline.job.PackageJob;
+import dev.packline.pipeline.job.StageJobs;
 import dev.packline.worker.metrics.PipelineMetrics;
 import dev.packline.queue.Job;
 import dev.packline.queue.NewJob;
@@ -32,27 +34,27 @@ public final class PackageStage implements JobHandler {
 
     @Override
     public void handle(Job job) throws Exception {
-        Payload p = Payload.of(job);
-        String requestId = p.text("requestId");
-        int index = p.integer("index");
+        PackageJob p = Payload.read(job, PackageJob.class);
+        String requestId = p.requestId();
+        int index = p.index();
         if (ctx.requests().cancelRequested(requestId)) {
             Notify.ifFinished(ctx, requestId, ctx.progress(requestId, index, Stage.PACKAGE, Outcome.CANCELLED,
-                    Map.of("channel", p.text("channel")), true));
+                    Map.of("channel", p.channelName()), true));
             return;
         }
         ChannelSpec channel = p.channel();
-        Mother mother = ctx.mother(p.text("mother"));
+        Mother mother = ctx.mother(p.mother());
         ChannelBuilder.Built built;
         ctx.diskSlots().acquire();
         try {
             Path dir = Files.createDirectories(ctx.workDir().resolve("package"));
-            built = ctx.channels().build(mother, channel, p.text("format"), p.text("nameTemplate"), dir);
+            built = ctx.channels().build(mother, channel, p.format(), p.nameTemplate(), dir);
             Files.deleteIfExists(built.file());
         } finally {
             ctx.diskSlots().release();
         }
         PipelineMetrics.bytesPackaged(ctx.metrics()).increment(built.bytes());
-        String objectKey = p.textOr("outputPrefix", "") + built.fileName();
+        String objectKey = p.outputPrefix() + built.fileName();
         ctx.progress(requestId, index, Stage.PACKAGE, Outcome.DONE, Map.of("channel", channel.name(), "fileName", built.fileName(),
                 "bytes", built.bytes(), "sha256", built.sha256(), "motherSha256", mother.sha256()), false);
 
@@ -64,30 +66,22 @@ public final class PackageStage implements JobHandler {
             enqueueDiffs(requestId, p, mother);
             ctx.requests().markDiffsPlanned(requestId);
         }
-        ObjectNode upload = p.node().deepCopy();
-        upload.put("motherSha256", mother.sha256());
-        upload.put("objectKey", objectKey);
-        upload.put("bytes", built.bytes());
-        upload.put("sha256", built.sha256());
-        ctx.queues().enqueue(Stage.UPLOAD.queueName(), NewJob.of(upload.toString()).withId(Stage.uploadJobId(requestId, index))
+        String upload = StageJobs.write(p.upload(mother.sha256(), objectKey, built.bytes(), built.sha256()));
+        ctx.queues().enqueue(Stage.UPLOAD.queueName(), NewJob.of(upload).withId(Stage.uploadJobId(requestId, index))
                 .withMaxAttempts(ctx.maxAttempts()).withTimeout(ctx.jobTimeout()));
     }
 
-    private void enqueueDiffs(String requestId, Payload p, Mother newMother) throws Exception {
+    private void enqueueDiffs(String requestId, PackageJob p, Mother newMother) throws Exception {
         var request = ctx.requests().request(requestId).orElseThrow(() -> new RejectJobException("request " + requestId + " is gone"));
         for (String old : request.diffAgainst()) {
             Mother oldMother = ctx.mother(old);
-            ObjectNode diff = Payload.JSON.createObjectNode();
-            diff.put("requestId", requestId);
-            diff.put("old", old);
-            diff.put("new", p.text("mother"));
-            diff.put("oldSha256", oldMother.sha256());
-            diff.put("newSha256", newMother.sha256());
-            diff.put("outputStore", p.text("outputStore"));
-            diff.put("objectKey", p.textOr("outputPrefix", "") + "patches/" + oldMother.sha256().substring(0, 12) + "-"
-                    + newMother.sha256().substring(0, 12) + ".bsdiff");
+            if (p.outputStore() == null) {
+                throw new RejectJobException("payload of package job " + Stage.packageJobId(requestId, p.index()) + " lacks 'outputStore'");
+            }
+            DiffJob diff = DiffJob.of(requestId, old, p.mother(), oldMother.sha256(), newMother.sha256(), p.outputStore(),
+                    p.outputPrefix() + "patches/" + oldMother.sha256().substring(0, 12) + "-" + newMother.sha256().substring(0, 12) + ".bsdiff");
             Notify.ifFinished(ctx, requestId, ctx.requests().linkDiff(requestId, oldMother.sha256(), newMother.sha256()));
-            ctx.queues().enqueue(Stage.DIFF.queueName(), NewJob.of(diff.toString())
+            ctx.queues().enqueue(Stage.DIFF.queueName(), NewJob.of(StageJobs.write(diff))
                     .withId(Stage.diffJobId(oldMother.sha256(), newMother.sha256())).withMaxAttempts(ctx.maxAttempts()).withTimeout(ctx.jobTimeout()));
         }
     }

@@ -1,8 +1,10 @@
 package dev.packline.worker.stage;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.packline.pipeline.RequestStore.Outcome;
+import dev.packline.pipeline.RequestNotFoundException;
 import dev.packline.pipeline.Stage;
+import dev.packline.pipeline.job.JobIdentity;
+import dev.packline.pipeline.job.StageJobs;
 import dev.packline.queue.JobRecord;
 import dev.packline.queue.QueueBroker;
 import dev.packline.queue.QueueBroker.DeadLetterEvent;
@@ -57,35 +59,28 @@ public final class StageDeadLetters extends PeriodicTask {
             log.warn("dead letter {} on {} has no payload left (trimmed); its request cannot be updated", event.jobId(), queue);
             return;
         }
-        JsonNode payload;
-        try {
-            payload = Payload.JSON.readTree(job.payload());
-        } catch (Exception e) {
-            return; // a payload that is not JSON was rejected for that; it names no request
+        // leniently: a job rejected for a malformed payload still ends the channel or patch it names
+        JobIdentity payload = StageJobs.identify(job.payload()).orElse(null);
+        if (payload == null) {
+            return; // a payload that is not a JSON object was rejected for that; it names no request
         }
         Stage stage = Stage.valueOf(queue.name().toUpperCase(Locale.ROOT));
         if (stage == Stage.DIFF) {
-            if (payload.hasNonNull("oldSha256") && payload.hasNonNull("newSha256")) {
-                // one patch serves every request with the pair: each waiting one learns it failed, and may finish
-                Notify.ifFinished(ctx, ctx.requests().recordDiffFailure(payload.get("oldSha256").asText(),
-                        payload.get("newSha256").asText(), String.valueOf(event.error())));
-            }
+            // one patch serves every request with the pair: each waiting one learns it failed, and may finish
+            payload.motherPair().ifPresent(pair -> Notify.ifFinished(ctx,
+                    ctx.requests().recordDiffFailure(pair.oldSha256(), pair.newSha256(), String.valueOf(event.error()))));
             return;
         }
-        if (!payload.hasNonNull("requestId") || !payload.has("index")) {
+        if (payload.requestId().isEmpty() || payload.index().isEmpty()) {
             return;
         }
-        String requestId = payload.get("requestId").asText();
+        String requestId = payload.requestId().get();
         try {
-            Notify.ifFinished(ctx, requestId, ctx.progress(requestId, payload.get("index").asInt(), stage, Outcome.DEAD,
-                    Map.of("channel", payload.path("channel").asText(), "error", String.valueOf(event.error()),
+            Notify.ifFinished(ctx, requestId, ctx.progress(requestId, payload.index().get(), stage, Outcome.DEAD,
+                    Map.of("channel", payload.channel().orElse(""), "error", String.valueOf(event.error()),
                             "attempts", event.attempts(), "stage", stage.queueName()), true));
-        } catch (RuntimeException e) {
-            if (e.getMessage() != null && e.getMessage().contains("does not exist")) {
-                log.warn("dead letter {} names request {}, which no longer exists", event.jobId(), requestId);
-                return;
-            }
-            throw e;
+        } catch (RequestNotFoundException e) {
+            log.warn("dead letter {} names request {}, which no longer exists", event.jobId(), requestId);
         }
     }
 }

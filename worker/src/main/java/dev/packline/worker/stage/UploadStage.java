@@ -2,6 +2,7 @@ package dev.packline.worker.stage;
 
 import dev.packline.pipeline.RequestStore.Outcome;
 import dev.packline.pipeline.Stage;
+import dev.packline.pipeline.job.UploadJob;
 import dev.packline.worker.metrics.PipelineMetrics;
 import dev.packline.queue.Job;
 import dev.packline.queue.worker.JobHandler;
@@ -49,15 +50,15 @@ public final class UploadStage implements JobHandler {
 
     @Override
     public void handle(Job job) throws Exception {
-        Payload p = Payload.of(job);
-        String requestId = p.text("requestId");
-        int index = p.integer("index");
-        String expectedSha = p.text("sha256");
-        ObjectStore store = ctx.store(p.text("outputStore"));
-        Mother mother = ctx.mother(p.text("mother"));
-        if (!mother.sha256().equals(p.text("motherSha256"))) {
-            throw new RejectJobException("the mother at " + p.text("mother") + " changed since it was packaged (SHA-256 "
-                    + mother.sha256() + ", packaged from " + p.text("motherSha256") + "); submit a new request");
+        UploadJob p = Payload.read(job, UploadJob.class);
+        String requestId = p.requestId();
+        int index = p.index();
+        String expectedSha = p.sha256();
+        ObjectStore store = ctx.store(p.outputStore());
+        Mother mother = ctx.mother(p.mother());
+        if (!mother.sha256().equals(p.motherSha256())) {
+            throw new RejectJobException("the mother at " + p.mother() + " changed since it was packaged (SHA-256 "
+                    + mother.sha256() + ", packaged from " + p.motherSha256() + "); submit a new request");
         }
         UploadReport report;
         try {
@@ -78,12 +79,12 @@ public final class UploadStage implements JobHandler {
     }
 
     /** Prefix copied from the staged mother, tail sent; empty when the mother's format has no tail. */
-    private Optional<UploadReport> zeroCopy(ObjectStore store, Mother mother, Payload p, String expectedSha)
+    private Optional<UploadReport> zeroCopy(ObjectStore store, Mother mother, UploadJob p, String expectedSha)
             throws RejectJobException, IOException, InterruptedException {
         Optional<ChannelBuilder.Tail> tail;
         ctx.diskSlots().acquire(); // the first tail of a mother writes and verifies one whole channel APK
         try {
-            tail = ctx.channels().tail(mother, p.channel(), p.text("format"));
+            tail = ctx.channels().tail(mother, p.channel(), p.format());
         } finally {
             ctx.diskSlots().release();
         }
@@ -97,7 +98,7 @@ public final class UploadStage implements JobHandler {
                 stage(store, mother, stagingKey);
             }
             // below the minimum part size the store uploads prefix plus tail whole, from the cached mother
-            UploadReport report = store.uploadWithPrefix(p.text("objectKey"), new PrefixSource(stagingKey, mother.file(), tail.get().prefixLength()),
+            UploadReport report = store.uploadWithPrefix(p.objectKey(), new PrefixSource(stagingKey, mother.file(), tail.get().prefixLength()),
                     tail.get().bytes(), expectedSha);
             if (report.mode() != UploadMode.PART_COPY) {
                 staged.remove(store.name() + "/" + stagingKey); // expired by a lifecycle rule, or never staged: look again next time
@@ -131,13 +132,13 @@ public final class UploadStage implements JobHandler {
     }
 
     /** The channel APK rebuilt from the cached mother (the same bytes the package stage verified) and uploaded whole. */
-    private UploadReport rebuildAndUpload(ObjectStore store, Mother mother, Payload p, String expectedSha)
+    private UploadReport rebuildAndUpload(ObjectStore store, Mother mother, UploadJob p, String expectedSha)
             throws RejectJobException, IOException, InterruptedException {
         Path dir = Files.createDirectories(ctx.workDir().resolve("upload"));
         ChannelBuilder.Built built;
         ctx.diskSlots().acquire();
         try {
-            built = ctx.channels().build(mother, p.channel(), p.text("format"), p.text("nameTemplate"), dir);
+            built = ctx.channels().build(mother, p.channel(), p.format(), p.nameTemplate(), dir);
         } finally {
             ctx.diskSlots().release();
         }
@@ -147,7 +148,7 @@ public final class UploadStage implements JobHandler {
             }
             ctx.networkSlots().acquire();
             try {
-                return store.upload(p.text("objectKey"), built.file());
+                return store.upload(p.objectKey(), built.file());
             } finally {
                 ctx.networkSlots().release();
             }
