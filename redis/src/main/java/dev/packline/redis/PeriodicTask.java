@@ -8,8 +8,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A background loop that never dies: runs its body every interval on a virtual thread, catches
- * and logs everything under the component's name (repeats of the same failure at most every 30 s),
- * reports each failure to its {@link Failures} (metrics), and stops within one interval on {@link #close()}.
+ * and logs every failure under the component's name (repeats at most every 30 s), {@code Error}s
+ * included, reports each to its {@link Failures} (metrics), and stops within one interval on
+ * {@link #close()}. Only what must end the process ({@link #mustEndProcess}) ends the loop: it is
+ * logged, reported, and rethrown to the thread's uncaught-exception handler.
  */
 public abstract class PeriodicTask implements AutoCloseable {
     /** Where a loop reports each failed round, by component name (the worker counts them); must be fast and must not throw. */
@@ -18,7 +20,16 @@ public abstract class PeriodicTask implements AutoCloseable {
         Failures NONE = (component, error) -> {
         };
 
-        void failed(String component, Exception error);
+        void failed(String component, Throwable error);
+    }
+
+    /**
+     * A failure after which the JVM itself is not to be trusted (out of memory, an internal error):
+     * loops let it through instead of going on. A {@link StackOverflowError} is not one: it unwinds
+     * the stack that caused it and leaves the rest of the process sound.
+     */
+    public static boolean mustEndProcess(Throwable error) {
+        return error instanceof VirtualMachineError && !(error instanceof StackOverflowError);
     }
 
     private static final long ERROR_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(30);
@@ -38,7 +49,7 @@ public abstract class PeriodicTask implements AutoCloseable {
         this.failures = failures;
     }
 
-    /** One round of work. Exceptions are logged, and the next round comes at the next interval. */
+    /** One round of work. Failures are logged, and the next round comes at the next interval. */
     protected abstract void runOnce() throws Exception;
 
     public synchronized void start() {
@@ -58,8 +69,11 @@ public abstract class PeriodicTask implements AutoCloseable {
                     return;
                 }
                 Thread.interrupted(); // a stray interrupt while running: keep going
-            } catch (Exception e) {
+            } catch (Throwable e) {
                 reportError(e);
+                if (mustEndProcess(e)) {
+                    throw (Error) e;
+                }
             }
             try {
                 Thread.sleep(interval);
@@ -71,12 +85,22 @@ public abstract class PeriodicTask implements AutoCloseable {
         }
     }
 
-    private void reportError(Exception e) {
+    private void reportError(Throwable e) {
         failures.failed(name, e);
+        if (mustEndProcess(e)) {
+            log.error("{} failed with an error the process cannot recover from; the loop stops", name, e);
+            return;
+        }
         long now = System.nanoTime();
         if (lastErrorLoggedNanos == 0 || now - lastErrorLoggedNanos > ERROR_LOG_INTERVAL_NANOS) {
-            log.error("{} failed (and {} more times since the last report); it runs again in {} ms: {}",
-                    name, suppressedErrors, interval.toMillis(), e.toString());
+            if (e instanceof Error) {
+                // a bug rather than an outage: the stack trace says where
+                log.error("{} failed (and {} more times since the last report); it runs again in {} ms", name, suppressedErrors,
+                        interval.toMillis(), e);
+            } else {
+                log.error("{} failed (and {} more times since the last report); it runs again in {} ms: {}",
+                        name, suppressedErrors, interval.toMillis(), e.toString());
+            }
             lastErrorLoggedNanos = now;
             suppressedErrors = 0;
         } else {

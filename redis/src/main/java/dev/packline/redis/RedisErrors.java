@@ -15,6 +15,20 @@ public final class RedisErrors {
     private RedisErrors() {
     }
 
+    /**
+     * Whether a failure came from Redis (unreachable, or refusing a command), directly or as the
+     * cause of another exception (the queue's broker wraps Jedis failures): loops count those as
+     * Redis errors and everything else as their own failures.
+     */
+    public static boolean isRedisFailure(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof JedisException || t instanceof RedisUnavailableException || t instanceof RedisRefusedException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Runs {@code body}, translating Jedis failures; {@code operation} completes "while trying to ...". */
     public static <T> T call(String operation, Supplier<T> body) {
         try {

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.UnifiedJedis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,6 +24,12 @@ class RedisErrorsTest {
             RedisUnavailableException down = assertThrows(RedisUnavailableException.class,
                     () -> RedisErrors.call("read a key", () -> redis.get("k")));
             assertTrue(down.getMessage().startsWith("Redis unreachable while trying to read a key"), down.getMessage());
+
+            // how loops tell a Redis failure from their own: directly, or as the cause of another exception
+            assertTrue(RedisErrors.isRedisFailure(down));
+            assertTrue(RedisErrors.isRedisFailure(new IllegalStateException("wrapped", refused.getCause())));
+            assertFalse(RedisErrors.isRedisFailure(new IllegalStateException("a bug")));
+            assertFalse(RedisErrors.isRedisFailure(new AssertionError("an error")));
         } finally {
             server.close();
         }

@@ -4,6 +4,7 @@ import dev.packline.queue.Job;
 import dev.packline.queue.QueueBroker;
 import dev.packline.queue.QueueBroker.Fetch;
 import dev.packline.queue.QueueVersion;
+import dev.packline.redis.PeriodicTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,8 +16,9 @@ import java.util.Optional;
  * The fetch loop of one subscription: takes free slots from the processor, fetches that many jobs
  * in one script call, and when none is ready blocks in Redis (BLMOVE) until one arrives or the
  * next delayed or retry job is due, so an idle worker starts a new job within milliseconds without
- * polling. Every job is in the worker's active list before its handler runs. Redis errors back off
- * and retry; the watchdog restarts a loop that stops hearing from Redis.
+ * polling. Every job is in the worker's active list before its handler runs. Failures, {@code Error}s
+ * included, back off and retry; the watchdog restarts a loop that stops hearing from Redis, and
+ * starts a new thread for one that ended anyway (only what must end the process gets out).
  */
 final class Fetcher {
     private static final Logger log = LoggerFactory.getLogger(Fetcher.class);
@@ -52,7 +54,7 @@ final class Fetcher {
         return subscription.queue();
     }
 
-    void start() {
+    synchronized void start() {
         running = true;
         lastAnswerMillis = clock.millis();
         thread = Thread.ofVirtual().name("fetcher " + queue()).start(this::loop);
@@ -60,6 +62,19 @@ final class Fetcher {
 
     boolean isRunning() {
         return running;
+    }
+
+    /** Whether the loop should run but its thread has ended (a failure got out of it). */
+    boolean isDead() {
+        Thread t = thread;
+        return running && t != null && !t.isAlive();
+    }
+
+    /** Called by the watchdog for a dead loop: runs it again on a new thread. */
+    synchronized void revive() {
+        if (isDead()) {
+            start();
+        }
     }
 
     long lastAnswerMillis() {
@@ -133,14 +148,19 @@ final class Fetcher {
                 processor.release(held);
                 budget.settle(reserved, 0);
                 // a stop, or the watchdog restarting a stuck call: the loop condition decides
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
                 processor.release(held);
                 budget.settle(reserved, 0);
+                if (PeriodicTask.mustEndProcess(e)) {
+                    events.failed("fetcher " + queue(), e);
+                    log.error("fetch loop for {} failed with an error the process cannot recover from; it stops", queue(), e);
+                    throw (Error) e;
+                }
                 if (!running) {
                     return;
                 }
                 Thread.interrupted(); // a watchdog restart leaves the flag set; later socket calls would fail at once
-                events.redisError("fetcher " + queue(), e);
+                events.failed("fetcher " + queue(), e);
                 log.warn("fetch loop for {} failed; retrying in {} ms: {}", queue(), backoffMillis, e.toString());
                 sleepQuietly(backoffMillis);
                 backoffMillis = Math.min(backoffMillis * 2, timings.fetchErrorBackoffMax().toMillis());

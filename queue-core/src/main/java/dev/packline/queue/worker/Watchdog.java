@@ -11,7 +11,9 @@ import java.util.Map;
 /**
  * Notices fetch loops that stopped hearing from Redis (a half-open connection after a failover, a
  * server that accepts but never answers) and restarts them. A healthy loop hears back at least
- * once per maxBlock even when idle, so silence past stallAfter means it is stuck.
+ * once per maxBlock even when idle, so silence past stallAfter means it is stuck. A loop whose
+ * thread has ended while it should run is started again on a new thread (interrupting a dead
+ * thread would do nothing, and its subscription would go quiet).
  */
 final class Watchdog extends PeriodicTask {
     private final List<Fetcher> fetchers;
@@ -33,6 +35,13 @@ final class Watchdog extends PeriodicTask {
     protected void runOnce() {
         long now = clock.millis();
         for (Fetcher fetcher : fetchers) {
+            if (fetcher.isDead()) {
+                // what ended it was logged and counted by the loop itself
+                log.error("fetch loop for {} has ended while it should run; starting it again on a new thread", fetcher.queue());
+                fetcher.revive();
+                restartedAt.put(fetcher, now);
+                continue;
+            }
             long silent = now - fetcher.lastAnswerMillis();
             long sinceRestart = now - restartedAt.getOrDefault(fetcher, Long.MIN_VALUE / 2);
             if (fetcher.isRunning() && silent > stallAfter.toMillis() && sinceRestart > stallAfter.toMillis()) {

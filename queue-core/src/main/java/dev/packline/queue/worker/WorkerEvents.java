@@ -3,6 +3,7 @@ package dev.packline.queue.worker;
 import dev.packline.queue.Job;
 import dev.packline.queue.QueueVersion;
 import dev.packline.redis.PeriodicTask;
+import dev.packline.redis.RedisErrors;
 
 import java.time.Duration;
 
@@ -26,13 +27,22 @@ public interface WorkerEvents extends PeriodicTask.Failures {
     default void fetchStalled(QueueVersion queue, Duration silentFor) {
     }
 
+    /** A call to Redis failed in a component (a loop's round, an ack write). */
     default void redisError(String component, Exception error) {
     }
 
-    /** A round of a background loop failed: reported as a Redis error of that component. */
+    /** A round of a loop failed with something other than Redis (a bug, an {@code Error}): the loop goes on. */
+    default void loopFailed(String component, Throwable error) {
+    }
+
+    /** A round of a loop failed: counted as a Redis error of the component when Redis failed, else as the loop's own failure. */
     @Override
-    default void failed(String component, Exception error) {
-        redisError(component, error);
+    default void failed(String component, Throwable error) {
+        if (error instanceof Exception e && RedisErrors.isRedisFailure(e)) {
+            redisError(component, e);
+        } else {
+            loopFailed(component, error);
+        }
     }
 
     default void recovered(QueueVersion queue, int returned, int deadLettered) {

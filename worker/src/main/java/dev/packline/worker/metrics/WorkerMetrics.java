@@ -24,8 +24,8 @@ import java.util.Locale;
  * for a worker that has not yet seen a dead letter or a stall.
  */
 public final class WorkerMetrics implements WorkerEvents {
-    /** The components that report Redis errors: the runtime's loops and the worker app's own. */
-    static final List<String> REDIS_COMPONENTS = List.of("fetcher", "acker", "heartbeater", "recoverer", "janitor", "watchdog",
+    /** The components that report Redis errors and loop failures: the runtime's loops and the worker app's own. */
+    static final List<String> COMPONENTS = List.of("fetcher", "acker", "heartbeater", "recoverer", "janitor", "watchdog",
             "backlog-monitor", "dead-letter-alerter", "stage-dead-letters", "redis-health", "upload-janitor");
 
     private final MeterRegistry registry;
@@ -46,7 +46,8 @@ public final class WorkerMetrics implements WorkerEvents {
             recoveredCounter(queue, "pending");
             recoveredCounter(queue, "dead");
         }
-        REDIS_COMPONENTS.forEach(this::redisErrors);
+        COMPONENTS.forEach(this::redisErrors);
+        COMPONENTS.forEach(this::loopFailures);
     }
 
     /**
@@ -85,6 +86,11 @@ public final class WorkerMetrics implements WorkerEvents {
     }
 
     @Override
+    public void loopFailed(String component, Throwable error) {
+        loopFailures(component.replaceFirst(" .*", "")).increment();
+    }
+
+    @Override
     public void recovered(QueueVersion queue, int returned, int deadLettered) {
         recoveredCounter(queue, "pending").increment(returned);
         recoveredCounter(queue, "dead").increment(deadLettered);
@@ -113,6 +119,11 @@ public final class WorkerMetrics implements WorkerEvents {
 
     private Counter redisErrors(String component) {
         return Counter.builder("packline.redis.errors").description("failed Redis calls by worker component")
+                .tags("component", component).register(registry);
+    }
+
+    private Counter loopFailures(String component) {
+        return Counter.builder("packline.loop.failures").description("failed rounds of background and fetch loops, by component, other than Redis errors")
                 .tags("component", component).register(registry);
     }
 
