@@ -19,9 +19,18 @@ import java.util.TreeSet;
  * The registry of queues and their versions. Per queue name, {@code pl:{name}:registry} holds the
  * current and latest version numbers; each version's state lives in its own {@code info} hash, in
  * the version's slot, so enqueue can check it in the same atomic script that adds the job.
+ *
+ * <p>Each change to the registry is one script, but a change that also involves a version's state
+ * cannot be one script: the registry ({@code {name}}), each version ({@code {name:N}}) and the list
+ * of queues ({@code pl:queues}) are in different Redis Cluster slots, and a script may touch one
+ * slot only. Such changes are a few atomic steps in an order that keeps every reader safe, each
+ * step saying why it comes where it does.
  */
 final class RedisVersionRegistry {
     private static final LuaScript VERSION_STATE = LuaScript.load(RedisQueueBroker.SCRIPTS, "version_state.lua");
+    private static final LuaScript REGISTRY_ADD = LuaScript.load(RedisQueueBroker.SCRIPTS, "registry_add.lua");
+    private static final LuaScript REGISTRY_SET_CURRENT = LuaScript.load(RedisQueueBroker.SCRIPTS, "registry_set_current.lua");
+    private static final LuaScript REGISTRY_FORGET = LuaScript.load(RedisQueueBroker.SCRIPTS, "registry_forget.lua");
 
     private final UnifiedJedis redis;
     private final Clock clock;
@@ -38,14 +47,18 @@ final class RedisVersionRegistry {
     QueueVersion createVersion(String queueName) {
         QueueVersion.requireValidName(queueName);
         String registry = Keys.registry(queueName);
+        // 1. reserve the number (registry slot): two admins creating at once get two versions
         int number = (int) redis.hincrBy(registry, "latest", 1);
         QueueVersion queue = new QueueVersion(queueName, number);
+        // 2. the version itself (its own slot), before anything points at it: a current version
+        //    without its info hash would refuse every enqueue as "missing"
         List<Object> result = change(queue, "create", false);
         if (!"ok".equals(result.get(0))) {
             throw new QueueStateException("cannot create " + queue + ": " + result.get(1));
         }
-        redis.hset(registry, "v:" + number, Long.toString(clock.millis()));
-        redis.hsetnx(registry, "current", Integer.toString(number));
+        // 3. list it, and make it current if the queue has none, in one script (registry slot)
+        REGISTRY_ADD.run(redis, List.of(registry), List.of(Integer.toString(number), Long.toString(clock.millis())));
+        // 4. the queue's name among all queues (a slot of its own); adding it again is harmless
         redis.sadd(Keys.QUEUES, queueName);
         return queue;
     }
@@ -56,7 +69,21 @@ final class RedisVersionRegistry {
         return current == null ? Optional.empty() : Optional.of(new QueueVersion(queueName, Integer.parseInt(current)));
     }
 
+    /**
+     * Makes an active version current: the state check reads the version's slot, the switch is one
+     * script in the registry's. A drain landing between the two is the same as a drain just after
+     * the switch (allowed: draining the current version is how a queue is emptied); an obliterate
+     * landing between is refused by the script, since the version is no longer listed.
+     */
     void setCurrentVersion(QueueVersion queue) {
+        requireActive(queue);
+        Object switched = REGISTRY_SET_CURRENT.run(redis, List.of(Keys.registry(queue.name())), List.of(Integer.toString(queue.version())));
+        if (!"ok".equals(switched)) {
+            throw new QueueStateException("cannot make " + queue + " current: " + switched);
+        }
+    }
+
+    private void requireActive(QueueVersion queue) {
         String state = redis.hget(new Keys(queue).info, "state");
         if (state == null) {
             throw new QueueStateException("cannot make " + queue + " current: no such version");
@@ -64,7 +91,6 @@ final class RedisVersionRegistry {
         if (!VersionState.ACTIVE.wireName().equals(state)) {
             throw new QueueStateException("cannot make " + queue + " current: it is " + state + ", only an active version can be");
         }
-        redis.hset(Keys.registry(queue.name()), "current", Integer.toString(queue.version()));
     }
 
     List<QueueVersion> versions(String queueName) {
@@ -85,14 +111,9 @@ final class RedisVersionRegistry {
         return VersionState.parse((String) result.get(1));
     }
 
-    /** After obliterate: the version is no longer listed. */
+    /** After obliterate: the version is no longer listed, nor current (unless another admin switched meanwhile). */
     void forget(QueueVersion queue) {
-        String registry = Keys.registry(queue.name());
-        redis.hdel(registry, "v:" + queue.version());
-        String current = redis.hget(registry, "current");
-        if (Integer.toString(queue.version()).equals(current)) {
-            redis.hdel(registry, "current");
-        }
+        REGISTRY_FORGET.run(redis, List.of(Keys.registry(queue.name())), List.of(Integer.toString(queue.version())));
     }
 
     @SuppressWarnings("unchecked")
