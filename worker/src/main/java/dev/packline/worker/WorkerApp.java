@@ -51,8 +51,9 @@ import dev.packline.worker.stage.UploadStage;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -100,49 +101,78 @@ public final class WorkerApp implements AutoCloseable {
      * @param patches  makes patches (the packaging library)
      */
     public WorkerApp(WorkerConfig config, ChannelBuilder channels, PatchMaker patches, AlertChannel alerts, Clock clock) throws IOException {
-        this.config = config;
-        this.broker = new RedisQueueBroker(RedisConnector.open(config.redisUrl()), RedisConnector.describe(config.redisUrl()),
-                clock, Retention.DEFAULT, true);
-        this.redisson = Redisson.create(redissonConfig(config.redisUrl()));
-        this.metrics = new MetricsEndpoint();
-        WorkerMetrics events = new WorkerMetrics(metrics.registry());
-        this.queues = resolveVersions(config, broker);
-        WorkerConfig.Pipeline p = config.pipeline();
-        this.requestRedis = RedisConnector.open(config.redisUrl(), 16);
-        this.stores = openStores(p.stores(), new RedisUploadJournal(requestRedis), new StoreMetrics(metrics.registry()).preRegister(p.stores().keySet()), clock);
-        this.uploadJanitor = new UploadJanitorLoop(new UploadJanitor(new RedisUploadJournal(requestRedis), stores,
-                config.upload().janitorMaxIdle(), clock), config.upload().janitorInterval(), events);
-        MotherCache mothers = new MotherCache(new MotherCache.Params(p.motherCacheDir(), p.motherCacheMaxBytes(), p.allowedRoots(),
-                Set.copyOf(p.allowedHosts()), stores, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), Duration.ofMinutes(10),
-                (hit, bytes) -> PipelineMetrics.motherLookups(metrics.registry(), hit).increment()));
-        StageContext ctx = new StageContext(new RequestStore(requestRedis, clock, p.requestRetention()), new QueueClient(broker), mothers,
-                stores, channels, patches, alerts, Files.createDirectories(p.workDir()), new Semaphore(p.diskConcurrency()),
-                new Semaphore(p.networkConcurrency()), p.jobMaxAttempts(), p.jobTimeout(), metrics.registry(), config.upload().zeroCopy());
-        Map<String, JobHandler> handlers = Map.of(Stage.PACKAGE.queueName(), new PackageStage(ctx), Stage.UPLOAD.queueName(), new UploadStage(ctx),
-                Stage.DIFF.queueName(), new DiffStage(ctx), Stage.NOTIFY.queueName(), new NotifyStage(ctx));
-        List<Subscription> subscriptions = new ArrayList<>();
-        for (WorkerConfig.QueueConfig q : config.queues()) {
-            JobHandler handler = handlers.get(q.name());
-            if (handler == null) {
-                throw new IllegalArgumentException("no stage handles queue '" + q.name() + "'; known stages: " + handlers.keySet());
+        // what is open so far, closed newest first if a later step throws (a queue with no current
+        // version, a store that refuses its credentials...): a failed start leaks no client or pool
+        Deque<AutoCloseable> opened = new ArrayDeque<>();
+        try {
+            this.config = config;
+            this.broker = opened(opened, new RedisQueueBroker(RedisConnector.open(config.redisUrl()), RedisConnector.describe(config.redisUrl()),
+                    clock, Retention.DEFAULT, true));
+            RedissonClient redissonClient = Redisson.create(redissonConfig(config.redisUrl()));
+            opened.push(redissonClient::shutdown);
+            this.redisson = redissonClient;
+            this.metrics = opened(opened, new MetricsEndpoint());
+            WorkerMetrics events = new WorkerMetrics(metrics.registry());
+            this.queues = resolveVersions(config, broker);
+            WorkerConfig.Pipeline p = config.pipeline();
+            this.requestRedis = opened(opened, RedisConnector.open(config.redisUrl(), 16));
+            Map<String, ObjectStore> openedStores = openStores(p.stores(), new RedisUploadJournal(requestRedis),
+                    new StoreMetrics(metrics.registry()).preRegister(p.stores().keySet()), clock);
+            opened.push(() -> openedStores.values().forEach(ObjectStore::close));
+            this.stores = openedStores;
+            this.uploadJanitor = new UploadJanitorLoop(new UploadJanitor(new RedisUploadJournal(requestRedis), stores,
+                    config.upload().janitorMaxIdle(), clock), config.upload().janitorInterval(), events);
+            MotherCache mothers = new MotherCache(new MotherCache.Params(p.motherCacheDir(), p.motherCacheMaxBytes(), p.allowedRoots(),
+                    Set.copyOf(p.allowedHosts()), stores, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), Duration.ofMinutes(10),
+                    (hit, bytes) -> PipelineMetrics.motherLookups(metrics.registry(), hit).increment()));
+            StageContext ctx = new StageContext(new RequestStore(requestRedis, clock, p.requestRetention()), new QueueClient(broker), mothers,
+                    stores, channels, patches, alerts, Files.createDirectories(p.workDir()), new Semaphore(p.diskConcurrency()),
+                    new Semaphore(p.networkConcurrency()), p.jobMaxAttempts(), p.jobTimeout(), metrics.registry(), config.upload().zeroCopy());
+            Map<String, JobHandler> handlers = Map.of(Stage.PACKAGE.queueName(), new PackageStage(ctx), Stage.UPLOAD.queueName(), new UploadStage(ctx),
+                    Stage.DIFF.queueName(), new DiffStage(ctx), Stage.NOTIFY.queueName(), new NotifyStage(ctx));
+            List<Subscription> subscriptions = new ArrayList<>();
+            for (WorkerConfig.QueueConfig q : config.queues()) {
+                JobHandler handler = handlers.get(q.name());
+                if (handler == null) {
+                    throw new IllegalArgumentException("no stage handles queue '" + q.name() + "'; known stages: " + handlers.keySet());
+                }
+                for (QueueVersion v : queues.stream().filter(v -> v.name().equals(q.name())).toList()) {
+                    subscriptions.add(new Subscription(v, withLogContext(handler), q.concurrency(), q.backoff()));
+                }
             }
-            for (QueueVersion v : queues.stream().filter(v -> v.name().equals(q.name())).toList()) {
-                subscriptions.add(new Subscription(v, withLogContext(handler), q.concurrency(), q.backoff()));
+            Worker.Params params = new Worker.Params(broker, Worker.newWorkerId(), subscriptions, clock, config.timings(), events,
+                    config.maxJobsPerWorker());
+            this.worker = new Worker(params);
+            events.preRegister(queues);
+            events.inFlight(worker, subscriptions);
+            PipelineMetrics.preRegister(metrics.registry(), stores.keySet());
+            this.redisHealth = new RedisHealth(requestRedis, REDIS_PROBE_INTERVAL, metrics.registry(), events);
+            QueueDepthGauges depth = new QueueDepthGauges(broker, clock, metrics.registry(), queues);
+            this.backlog = new BacklogMonitor(queues, depth, redisson, alerts, config.alarms(), clock, metrics.registry(), events);
+            this.deadLetters = new DeadLetterAlerter(broker, queues, worker.id(), alerts, config.alarms().deadLetterDigestWindow(), clock,
+                    metrics.registry(), events);
+            this.stageDeadLetters = new StageDeadLetters(broker, ctx, queues, worker.id(), events);
+            this.versionWatch = new VersionWatch(config, broker, queues, events);
+        } catch (IOException | RuntimeException | Error e) {
+            closeAll(opened, e);
+            throw e;
+        }
+    }
+
+    private static <T extends AutoCloseable> T opened(Deque<AutoCloseable> opened, T resource) {
+        opened.push(resource);
+        return resource;
+    }
+
+    /** Closes what a failed construction opened, newest first; their own failures ride on the first one. */
+    private static void closeAll(Deque<AutoCloseable> opened, Throwable failure) {
+        while (!opened.isEmpty()) {
+            try {
+                opened.pop().close();
+            } catch (Exception e) {
+                failure.addSuppressed(e);
             }
         }
-        Worker.Params params = new Worker.Params(broker, Worker.newWorkerId(), subscriptions, clock, config.timings(), events,
-                config.maxJobsPerWorker());
-        this.worker = new Worker(params);
-        events.preRegister(queues);
-        events.inFlight(worker, subscriptions);
-        PipelineMetrics.preRegister(metrics.registry(), stores.keySet());
-        this.redisHealth = new RedisHealth(requestRedis, REDIS_PROBE_INTERVAL, metrics.registry(), events);
-        QueueDepthGauges depth = new QueueDepthGauges(broker, clock, metrics.registry(), queues);
-        this.backlog = new BacklogMonitor(queues, depth, redisson, alerts, config.alarms(), clock, metrics.registry(), events);
-        this.deadLetters = new DeadLetterAlerter(broker, queues, worker.id(), alerts, config.alarms().deadLetterDigestWindow(), clock,
-                metrics.registry(), events);
-        this.stageDeadLetters = new StageDeadLetters(broker, ctx, queues, worker.id(), events);
-        this.versionWatch = new VersionWatch(config, broker, queues, events);
     }
 
     public WorkerApp start() {
