@@ -52,17 +52,9 @@ public final class RequestStore {
         this.retention = retention;
     }
 
-    static String requestKey(String id) {
-        return "pl:{req:" + id + "}:request";
-    }
-
-    static String channelsKey(String id) {
-        return "pl:{req:" + id + "}:channels";
-    }
-
     /** Records a new request; false when one with that id exists (a retried submit). */
     public boolean create(PackagingRequest request) {
-        Object created = call("create request " + request.id(), () -> CREATE.run(redis, List.of(requestKey(request.id())),
+        Object created = call("create request " + request.id(), () -> CREATE.run(redis, List.of(Keys.request(request.id())),
                 List.of(request.toJson(), Integer.toString(request.channels().size()), Long.toString(clock.millis()))));
         return ((Number) created).longValue() == 1;
     }
@@ -76,7 +68,7 @@ public final class RequestStore {
             throw new IllegalArgumentException("result of channel " + channel + " is not serialisable", e);
         }
         List<Object> reply = (List<Object>) call("record progress of request " + requestId, () -> PROGRESS.run(redis,
-                List.of(requestKey(requestId), channelsKey(requestId)),
+                List.of(Keys.request(requestId), Keys.channels(requestId)),
                 List.of(Integer.toString(channel), stage.queueName(), outcome.name().toLowerCase(), resultJson, terminal ? "1" : "0",
                         Long.toString(clock.millis()), Long.toString(retention.toSeconds()))));
         long recorded = ((Number) reply.get(0)).longValue();
@@ -89,25 +81,25 @@ public final class RequestStore {
 
     /** Asks to cancel; returns the state afterwards ("cancelling", or the final state), empty when unknown. */
     public Optional<String> cancel(String requestId) {
-        Object state = call("cancel request " + requestId, () -> CANCEL.run(redis, List.of(requestKey(requestId)),
+        Object state = call("cancel request " + requestId, () -> CANCEL.run(redis, List.of(Keys.request(requestId)),
                 List.of(Long.toString(clock.millis()))));
         return Optional.ofNullable(state).map(Object::toString);
     }
 
     /** The request as submitted (its spec only: cheap whatever its number of channels); empty when unknown. */
     public Optional<PackagingRequest> request(String requestId) {
-        String spec = call("read request " + requestId, () -> redis.hget(requestKey(requestId), "spec"));
+        String spec = call("read request " + requestId, () -> redis.hget(Keys.request(requestId), "spec"));
         return Optional.ofNullable(spec).map(PackagingRequest::fromJson);
     }
 
     /** Whether some package job of the request has planned (linked and enqueued) its patches. */
     public boolean diffsPlanned(String requestId) {
-        return call("read request " + requestId, () -> redis.hexists(requestKey(requestId), "diffsPlanned"));
+        return call("read request " + requestId, () -> redis.hexists(Keys.request(requestId), "diffsPlanned"));
     }
 
     /** Records that the request's patches are planned: later package jobs skip the planning. */
     public void markDiffsPlanned(String requestId) {
-        call("mark the diffs of request " + requestId + " planned", () -> redis.hset(requestKey(requestId), "diffsPlanned", "1"));
+        call("mark the diffs of request " + requestId + " planned", () -> redis.hset(Keys.request(requestId), "diffsPlanned", "1"));
     }
 
     /**
@@ -120,7 +112,7 @@ public final class RequestStore {
         // waiter first, then the link, then the look at the patch: a patch ending at any point
         // between is seen either by this call or by the ending call (both record it, once)
         call("register request " + requestId + " for a diff", () -> {
-            String waiters = waitersKey(oldSha256, newSha256);
+            String waiters = Keys.diffWaiters(oldSha256, newSha256);
             redis.sadd(waiters, requestId);
             return redis.expire(waiters, retention.toSeconds());
         });
@@ -130,7 +122,7 @@ public final class RequestStore {
         if (diffRecorded(oldSha256, newSha256)) {
             return diffProgress(requestId, oldSha256, newSha256, "done").orElse(progress);
         }
-        if (call("read failed diff " + oldSha256 + " -> " + newSha256, () -> redis.exists(diffFailureKey(oldSha256, newSha256)))) {
+        if (call("read failed diff " + oldSha256 + " -> " + newSha256, () -> redis.exists(Keys.diffFailure(oldSha256, newSha256)))) {
             return diffProgress(requestId, oldSha256, newSha256, "dead").orElse(progress);
         }
         return progress;
@@ -145,9 +137,9 @@ public final class RequestStore {
     public Map<String, Progress> recordDiff(String oldSha256, String newSha256, Map<String, Object> result) {
         try {
             String json = JSON.writeValueAsString(result);
-            call("record diff " + oldSha256 + " -> " + newSha256, () -> redis.setex(diffKey(oldSha256, newSha256), retention.toSeconds(), json));
+            call("record diff " + oldSha256 + " -> " + newSha256, () -> redis.setex(Keys.diff(oldSha256, newSha256), retention.toSeconds(), json));
             // a dead-lettered diff job an admin requeued has now succeeded: later requests get the patch
-            call("clear failed diff " + oldSha256 + " -> " + newSha256, () -> redis.del(diffFailureKey(oldSha256, newSha256)));
+            call("clear failed diff " + oldSha256 + " -> " + newSha256, () -> redis.del(Keys.diffFailure(oldSha256, newSha256)));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("diff result is not serialisable", e);
         }
@@ -167,7 +159,7 @@ public final class RequestStore {
     }
 
     private boolean diffRecorded(String oldSha256, String newSha256) {
-        return call("read diff " + oldSha256 + " -> " + newSha256, () -> redis.exists(diffKey(oldSha256, newSha256)));
+        return call("read diff " + oldSha256 + " -> " + newSha256, () -> redis.exists(Keys.diff(oldSha256, newSha256)));
     }
 
     /**
@@ -179,7 +171,7 @@ public final class RequestStore {
         try {
             String json = JSON.writeValueAsString(Map.of("error", error));
             call("record failed diff " + oldSha256 + " -> " + newSha256,
-                    () -> redis.setex(diffFailureKey(oldSha256, newSha256), retention.toSeconds(), json));
+                    () -> redis.setex(Keys.diffFailure(oldSha256, newSha256), retention.toSeconds(), json));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("diff error is not serialisable", e);
         }
@@ -189,7 +181,7 @@ public final class RequestStore {
     private Map<String, Progress> endDiffForWaiters(String oldSha256, String newSha256, String action) {
         Map<String, Progress> outcomes = new LinkedHashMap<>();
         Set<String> waiters = call("read requests waiting for diff " + oldSha256 + " -> " + newSha256,
-                () -> redis.smembers(waitersKey(oldSha256, newSha256)));
+                () -> redis.smembers(Keys.diffWaiters(oldSha256, newSha256)));
         for (String requestId : waiters) {
             Optional<Progress> progress = diffProgress(requestId, oldSha256, newSha256, action);
             progress.ifPresent(p -> outcomes.put(requestId, p));
@@ -201,7 +193,7 @@ public final class RequestStore {
     @SuppressWarnings("unchecked")
     private Optional<Progress> diffProgress(String requestId, String oldSha256, String newSha256, String action) {
         List<Object> reply = (List<Object>) call(action + " diff " + oldSha256 + " -> " + newSha256 + " for request " + requestId,
-                () -> DIFF.run(redis, List.of(requestKey(requestId), channelsKey(requestId)),
+                () -> DIFF.run(redis, List.of(Keys.request(requestId), Keys.channels(requestId)),
                         List.of("diff:" + oldSha256 + ":" + newSha256, action, Long.toString(clock.millis()),
                                 Long.toString(retention.toSeconds()))));
         long recorded = ((Number) reply.get(0)).longValue();
@@ -211,28 +203,16 @@ public final class RequestStore {
         return Optional.of(new Progress(recorded == 1, 0, 0, ((Number) reply.get(1)).longValue() == 1, ((Number) reply.get(2)).longValue() == 1));
     }
 
-    static String waitersKey(String oldSha256, String newSha256) {
-        return "pl:diff-waiters:" + oldSha256 + ":" + newSha256;
-    }
-
-    static String diffFailureKey(String oldSha256, String newSha256) {
-        return "pl:diff-failed:" + oldSha256 + ":" + newSha256;
-    }
-
-    static String diffKey(String oldSha256, String newSha256) {
-        return "pl:diff:" + oldSha256 + ":" + newSha256;
-    }
-
     public boolean cancelRequested(String requestId) {
-        return call("read request " + requestId, () -> redis.hexists(requestKey(requestId), "cancelRequested"));
+        return call("read request " + requestId, () -> redis.hexists(Keys.request(requestId), "cancelRequested"));
     }
 
     public Optional<RequestStatus> status(String requestId) {
-        Map<String, String> fields = call("read request " + requestId, () -> redis.hgetAll(requestKey(requestId)));
+        Map<String, String> fields = call("read request " + requestId, () -> redis.hgetAll(Keys.request(requestId)));
         if (fields.isEmpty()) {
             return Optional.empty();
         }
-        Map<String, String> channelFields = call("read channels of request " + requestId, () -> redis.hgetAll(channelsKey(requestId)));
+        Map<String, String> channelFields = call("read channels of request " + requestId, () -> redis.hgetAll(Keys.channels(requestId)));
         Map<Integer, Map<String, Object>> byIndex = new TreeMap<>();
         for (Map.Entry<String, String> e : channelFields.entrySet()) {
             try {
@@ -252,7 +232,7 @@ public final class RequestStore {
                 String[] pair = k.split(":");
                 boolean failed = "dead".equals(f.getValue());
                 String json = call("read diff of request " + requestId,
-                        () -> redis.get(failed ? diffFailureKey(pair[1], pair[2]) : diffKey(pair[1], pair[2])));
+                        () -> redis.get(failed ? Keys.diffFailure(pair[1], pair[2]) : Keys.diff(pair[1], pair[2])));
                 String state = failed ? "failed" : json == null ? "pending" : "done";
                 Map<String, Object> diff = new LinkedHashMap<>(Map.of("oldSha256", pair[1], "newSha256", pair[2], "state", state));
                 if (json != null) {
@@ -300,7 +280,7 @@ public final class RequestStore {
     public Optional<Summary> summary(String requestId) {
         List<String> fields = new ArrayList<>(SUMMARY_FIELDS);
         fields.addAll(COUNTER_FIELDS);
-        List<String> values = call("read request " + requestId, () -> redis.hmget(requestKey(requestId), fields.toArray(String[]::new)));
+        List<String> values = call("read request " + requestId, () -> redis.hmget(Keys.request(requestId), fields.toArray(String[]::new)));
         if (values.get(0) == null) {
             return Optional.empty();
         }

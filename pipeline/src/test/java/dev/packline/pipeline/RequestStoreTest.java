@@ -176,8 +176,8 @@ class RequestStoreTest {
         assertEquals(1234, status.channels().get(0).get("bytes"));
         assertEquals("disk full", status.channels().get(1).get("error"));
         assertTrue(status.finished());
-        assertTrue(redis.ttl(RequestStore.requestKey(request.id())) > 6 * 86_400, "finished requests expire after the retention period");
-        assertTrue(redis.ttl(RequestStore.channelsKey(request.id())) > 6 * 86_400);
+        assertTrue(redis.ttl(Keys.request(request.id())) > 6 * 86_400, "finished requests expire after the retention period");
+        assertTrue(redis.ttl(Keys.channels(request.id())) > 6 * 86_400);
     }
 
     @ParameterizedTest

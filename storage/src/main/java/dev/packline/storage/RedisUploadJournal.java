@@ -17,7 +17,6 @@ import java.util.Optional;
  * index member whose hash is gone is simply dropped.
  */
 public final class RedisUploadJournal implements UploadJournal {
-    static final String INDEX = "pl:uploads";
     private static final String PART_DONE = """
             if redis.call('HGET', KEYS[1], 'uploadId') == ARGV[1] then
               redis.call('HSET', KEYS[1], ARGV[2], ARGV[3], 'updatedAt', ARGV[4])
@@ -36,18 +35,13 @@ public final class RedisUploadJournal implements UploadJournal {
         this.redis = redis;
     }
 
-    /** The hash of one (store, key); the object key is part of the name, the store's name in the hash tag. */
-    static String entryKey(String store, String key) {
-        return "pl:upload:{" + store + "}:" + key;
-    }
-
     private static String member(String store, String key) {
         return store + "\n" + key;
     }
 
     @Override
     public Optional<Entry> find(String store, String key) {
-        Map<String, String> fields = redis.hgetAll(entryKey(store, key));
+        Map<String, String> fields = redis.hgetAll(Keys.upload(store, key));
         if (fields.isEmpty() || !fields.containsKey("uploadId")) {
             return Optional.empty();
         }
@@ -63,39 +57,39 @@ public final class RedisUploadJournal implements UploadJournal {
 
     @Override
     public void started(String store, String key, String uploadId, String planId, Instant now) {
-        String hash = entryKey(store, key);
+        String hash = Keys.upload(store, key);
         redis.del(hash);
         redis.hset(hash, Map.of("uploadId", uploadId, "planId", planId, "updatedAt", Long.toString(now.toEpochMilli())));
-        redis.zadd(INDEX, now.toEpochMilli(), member(store, key));
+        redis.zadd(Keys.UPLOADS, now.toEpochMilli(), member(store, key));
     }
 
     @Override
     public void partDone(String store, String key, String uploadId, int partNumber, String etag, Instant now) {
-        Object updated = redis.eval(PART_DONE, List.of(entryKey(store, key)),
+        Object updated = redis.eval(PART_DONE, List.of(Keys.upload(store, key)),
                 List.of(uploadId, "part:" + partNumber, etag, Long.toString(now.toEpochMilli())));
         if (Long.valueOf(1).equals(updated)) {
-            redis.zadd(INDEX, now.toEpochMilli(), member(store, key));
+            redis.zadd(Keys.UPLOADS, now.toEpochMilli(), member(store, key));
         }
     }
 
     @Override
     public void forget(String store, String key, String uploadId) {
-        redis.eval(FORGET, List.of(entryKey(store, key)), List.of(uploadId));
-        if (!redis.exists(entryKey(store, key))) {
-            redis.zrem(INDEX, member(store, key));
+        redis.eval(FORGET, List.of(Keys.upload(store, key)), List.of(uploadId));
+        if (!redis.exists(Keys.upload(store, key))) {
+            redis.zrem(Keys.UPLOADS, member(store, key));
         }
     }
 
     @Override
     public List<Entry> idleSince(Instant cutoff, int limit) {
         List<Entry> entries = new ArrayList<>();
-        for (String member : redis.zrangeByScore(INDEX, 0, cutoff.toEpochMilli(), 0, limit)) {
+        for (String member : redis.zrangeByScore(Keys.UPLOADS, 0, cutoff.toEpochMilli(), 0, limit)) {
             int newline = member.indexOf('\n');
             String store = member.substring(0, newline);
             String key = member.substring(newline + 1);
             Optional<Entry> entry = find(store, key);
             if (entry.isEmpty()) {
-                redis.zrem(INDEX, member);
+                redis.zrem(Keys.UPLOADS, member);
             } else if (!entry.get().updatedAt().isAfter(cutoff)) {
                 entries.add(entry.get());
             }

@@ -1,5 +1,6 @@
 package dev.packline.worker.alarm;
 
+import dev.packline.worker.Keys;
 import org.redisson.api.RMap;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
@@ -12,7 +13,6 @@ import java.util.Optional;
  * stopped, and a firing alarm is announced once per cooldown, not once per worker.
  */
 final class AlarmStates {
-    static final String KEY = "pl:alarms";
 
     record State(boolean firing, long sinceMillis, long notifiedMillis) {
         String encode() {
@@ -28,7 +28,7 @@ final class AlarmStates {
     private final RMap<String, String> map;
 
     AlarmStates(RedissonClient redisson) {
-        this.map = redisson.getMap(KEY, StringCodec.INSTANCE);
+        this.map = redisson.getMap(Keys.ALARMS, StringCodec.INSTANCE);
     }
 
     Optional<State> get(String alarm) {

@@ -4,6 +4,7 @@ import dev.packline.queue.QueueCounts;
 import dev.packline.queue.QueueVersion;
 import dev.packline.queue.worker.WorkerEvents;
 import dev.packline.redis.PeriodicTask;
+import dev.packline.worker.Keys;
 import dev.packline.worker.WorkerConfig;
 import dev.packline.worker.metrics.QueueDepthGauges;
 import io.micrometer.core.instrument.Gauge;
@@ -26,8 +27,6 @@ import java.util.concurrent.TimeUnit;
  * rollout left behind with jobs and no workers still raises its alarms.
  */
 public final class BacklogMonitor extends PeriodicTask {
-    static final String LOCK = "pl:lock:backlog-alarms";
-
     private final List<QueueVersion> queues;
     private final QueueDepthGauges depth;
     private final RedissonClient redisson;
@@ -59,7 +58,7 @@ public final class BacklogMonitor extends PeriodicTask {
     public void runOnce() throws Exception {
         // every worker keeps its gauges fresh, for the versions it serves and the other versions of its queues
         Map<QueueVersion, QueueCounts> counts = depth.refresh(depth.watched(queues));
-        RLock lock = redisson.getLock(LOCK);
+        RLock lock = redisson.getLock(Keys.BACKLOG_ALARM_LOCK);
         if (!lock.tryLock(0, 60, TimeUnit.SECONDS)) {
             return; // another worker is checking right now
         }

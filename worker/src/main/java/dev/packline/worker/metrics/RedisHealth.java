@@ -1,5 +1,6 @@
 package dev.packline.worker.metrics;
 
+import dev.packline.queue.redis.Keys;
 import dev.packline.queue.worker.WorkerEvents;
 import dev.packline.redis.PeriodicTask;
 import io.micrometer.core.instrument.Gauge;
@@ -16,7 +17,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * as a Redis error of component {@code redis-health}.
  */
 public final class RedisHealth extends PeriodicTask {
-    static final String PROBE_KEY = "pl:queues";
 
     private final UnifiedJedis redis;
     private final AtomicInteger up = new AtomicInteger();
@@ -31,7 +31,7 @@ public final class RedisHealth extends PeriodicTask {
     @Override
     protected void runOnce() {
         try {
-            redis.exists(PROBE_KEY);
+            redis.exists(Keys.QUEUES);
             up.set(1);
         } catch (RuntimeException e) {
             up.set(0);

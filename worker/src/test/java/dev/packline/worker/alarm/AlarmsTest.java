@@ -10,6 +10,7 @@ import dev.packline.queue.TestClock;
 import dev.packline.queue.TestRedis;
 import dev.packline.queue.redis.RedisQueueBroker;
 import dev.packline.queue.worker.WorkerEvents;
+import dev.packline.worker.Keys;
 import dev.packline.worker.WorkerConfig;
 import dev.packline.worker.metrics.QueueDepthGauges;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -45,7 +46,7 @@ class AlarmsTest {
     @AfterEach
     void tearDown() {
         broker.obliterate(queue, true);
-        redisson.getMap("pl:alarms").delete();
+        redisson.getMap(Keys.ALARMS).delete();
         redisson.shutdown();
         broker.close();
     }

@@ -1,0 +1,36 @@
+package dev.packline.pipeline;
+
+/**
+ * Every Redis key of the pipeline's request state (ARCHITECTURE.md has the table of all keys).
+ * A request's two keys share the hash tag {@code {req:ID}}, so each request script touches one slot;
+ * a patch's keys are per mother pair, shared by every request with that pair, each in its own slot.
+ */
+public final class Keys {
+    private Keys() {
+    }
+
+    /** hash: the request's spec, state, counters and patch links. */
+    public static String request(String requestId) {
+        return "pl:{req:" + requestId + "}:request";
+    }
+
+    /** hash: channel index -> JSON result. */
+    public static String channels(String requestId) {
+        return "pl:{req:" + requestId + "}:channels";
+    }
+
+    /** string: JSON record of the patch from one mother to another, once made. */
+    public static String diff(String oldSha256, String newSha256) {
+        return "pl:diff:" + oldSha256 + ":" + newSha256;
+    }
+
+    /** string: JSON error of the pair's dead-lettered diff job. */
+    public static String diffFailure(String oldSha256, String newSha256) {
+        return "pl:diff-failed:" + oldSha256 + ":" + newSha256;
+    }
+
+    /** set: the requests waiting for the pair's patch. */
+    public static String diffWaiters(String oldSha256, String newSha256) {
+        return "pl:diff-waiters:" + oldSha256 + ":" + newSha256;
+    }
+}
