@@ -23,7 +23,7 @@ public final class Configs {
      * @param stores        the entries of the {@code stores:} section, YAML indented by two spaces
      */
     public record WorkerFile(int metricsPort, String webhookUrl, String webhookSecret, String stores) {
-        /** Writes {@code DIR/worker.yml}: mothers may come from {@code DIR/mothers}, caches and work files go under {@code DIR/var}. */
+        /** Writes {@code DIR/worker.yml} and {@code DIR/pipeline.yml}: mothers may come from {@code DIR/mothers}, caches and work files go under {@code DIR/var}. */
         public Path write(Path dir) throws IOException {
             return writeWorker(dir, this);
         }
@@ -37,6 +37,7 @@ public final class Configs {
                 """.formatted(dir.resolve("store"))));
     }
 
+    /** Writes {@code DIR/worker.yml} and the shared {@code DIR/pipeline.yml} it names (the API reads that one too). */
     private static Path writeWorker(Path dir, WorkerFile file) throws IOException {
         String yaml = """
                 # written by bin/packline demo
@@ -57,33 +58,43 @@ public final class Configs {
                   processes: 2
                 mothers:
                   cacheDir: %s
-                  allowedRoots: [%s]
-                stores:
-                %s
                 limits:
                   diskConcurrency: 2
                 pipeline:
+                  shared: pipeline.yml
                   workDir: %s
+                """.formatted(file.metricsPort(), dir.resolve("var/mothers"), dir.resolve("var/work"));
+        String shared = """
+                # written by bin/packline demo: what the workers and the API agree on
+                mothers:
+                  allowedRoots: [%s]
+                stores:
+                %s
                 notifications:
                   demo-webhook:
                     kind: webhook
                     url: %s
                     secret: %s
-                """.formatted(file.metricsPort(), dir.resolve("var/mothers"), dir.resolve("mothers"), file.stores().stripTrailing(), dir.resolve("var/work"),
-                file.webhookUrl(), file.webhookSecret());
+                """.formatted(dir.resolve("mothers"), file.stores().stripTrailing(), file.webhookUrl(), file.webhookSecret());
+        Files.writeString(sharedFile(dir), shared, StandardCharsets.UTF_8);
         Path out = dir.resolve("worker.yml");
         Files.writeString(out, yaml, StandardCharsets.UTF_8);
         return out;
     }
 
-    public static Path writeApi(Path dir, int port, Path workerConfig, String tokenSha256) throws IOException {
+    /** The shared pipeline file of a directory the demo wrote. */
+    public static Path sharedFile(Path dir) {
+        return dir.resolve("pipeline.yml");
+    }
+
+    public static Path writeApi(Path dir, int port, Path sharedConfig, String tokenSha256) throws IOException {
         String yaml = """
                 # written by bin/packline demo
                 server:
                   bind: 127.0.0.1
                   port: %d
                 pipeline:
-                  workerConfig: %s
+                  shared: %s
                 logging:
                   format: json
                 publishers:
@@ -91,7 +102,7 @@ public final class Configs {
                     tokens:
                       demo:
                         sha256: %s
-                """.formatted(port, workerConfig, tokenSha256);
+                """.formatted(port, sharedConfig, tokenSha256);
         Path file = dir.resolve("api.yml");
         Files.writeString(file, yaml, StandardCharsets.UTF_8);
         return file;

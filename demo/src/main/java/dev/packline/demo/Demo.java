@@ -100,7 +100,7 @@ final class Demo implements AutoCloseable {
         apiPort = EmbeddedRedis.freePort();
         metricsPort = EmbeddedRedis.freePort();
         Path workerConfig = Configs.writeWorker(dir, metricsPort, webhook.url(), secret);
-        Path apiConfig = Configs.writeApi(dir, apiPort, workerConfig, sha256(token));
+        Path apiConfig = Configs.writeApi(dir, apiPort, Configs.sharedFile(dir), sha256(token));
         services = new ServiceProcesses(home, dir, dir.resolve("logs"));
         services.start("api", "producer-api", "dev.packline.api.ApiMain",
                 List.of("--config", apiConfig.toString(), "--redis", redis.url(), "--port", Integer.toString(apiPort)));

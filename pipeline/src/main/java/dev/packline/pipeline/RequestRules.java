@@ -51,9 +51,10 @@ public record RequestRules(List<Path> allowedRoots, Set<String> allowedHosts, Se
     }
 
     /**
-     * Reads the sections of a worker's configuration that decide what it accepts
-     * ({@code mothers.allowedRoots}, {@code mothers.allowedHosts}, the names under {@code stores} and
-     * {@code notifications}); the caller gives the channel cap. Without notification channels a
+     * Reads the sections that decide what the workers accept ({@code mothers.allowedRoots},
+     * {@code mothers.allowedHosts}, the names under {@code stores} and {@code notifications}) from the
+     * shared pipeline file (config/pipeline.yml), or a one-file worker configuration holding them;
+     * the caller gives the channel cap. Without notification channels a
      * worker sends to its log, so {@code log} is then the one name.
      */
     public static RequestRules read(Settings s, int maxChannels) {

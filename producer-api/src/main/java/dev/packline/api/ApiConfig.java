@@ -12,9 +12,10 @@ import java.util.Map;
 /**
  * The API's whole configuration, read once from YAML (config/api.yml is the commented example) with
  * PACKLINE_* environment overrides and validated at start, every problem in one error. What a
- * request may name (mother roots and hosts, stores, notification channels) is read from the
- * worker's own configuration file ({@code pipeline.workerConfig}) through the shared
- * {@link RequestRules}, so the API accepts exactly what the workers accept. Only the
+ * request may name (mother roots and hosts, stores, notification channels) and how its jobs run
+ * are read from the shared pipeline file the workers read too ({@code pipeline.shared},
+ * config/pipeline.yml) through {@link RequestRules}, so the API accepts exactly what the workers
+ * accept. Only the
  * {@code publishers} section is re-read while running (token rotation); see {@code ConfigReloader}.
  *
  * @param configFile    the file it came from, watched for publisher changes; null when built in code
@@ -65,7 +66,7 @@ public record ApiConfig(Path configFile, String redisUrl, Server server, Request
         return read(Settings.load(file, env), file, env);
     }
 
-    /** Reads and validates; {@code file} resolves a relative {@code pipeline.workerConfig} (null: the working directory). */
+    /** Reads and validates; {@code file} resolves a relative {@code pipeline.shared} (null: the working directory). */
     public static ApiConfig read(Settings s, Path file, Map<String, String> env) {
         String redisUrl = s.string("redis.url", null);
         Server d = Server.defaults();
@@ -82,24 +83,22 @@ public record ApiConfig(Path configFile, String redisUrl, Server server, Request
         int maxChannels = s.integer("limits.maxChannelsPerRequest", RequestRules.DEFAULT_MAX_CHANNELS, 1, 1_000_000);
         RequestRules rules = null;
         Pipeline pipeline = Pipeline.defaults();
-        String workerConfig = s.string("pipeline.workerConfig", null);
-        if (workerConfig == null) {
-            s.problem("pipeline.workerConfig: required: the worker configuration whose mothers, stores and notifications the API accepts");
+        String sharedPath = s.string("pipeline.shared", null);
+        if (sharedPath == null) {
+            s.problem("pipeline.shared: required: the shared pipeline file (config/pipeline.yml) whose mothers, stores and notifications"
+                    + " the workers accept");
         } else {
-            Path workerFile = Path.of(workerConfig);
-            if (!workerFile.isAbsolute() && file != null && file.toAbsolutePath().getParent() != null) {
-                workerFile = file.toAbsolutePath().getParent().resolve(workerFile);
-            }
+            Path sharedFile = Settings.beside(file, sharedPath);
             try {
-                Settings w = Settings.load(workerFile, env);
+                Settings w = Settings.load(sharedFile, env);
                 rules = RequestRules.read(w, maxChannels);
                 Pipeline p = Pipeline.defaults();
                 pipeline = new Pipeline(w.integer("pipeline.jobMaxAttempts", p.jobMaxAttempts(), 1, 100),
                         w.duration("pipeline.jobTimeout", p.jobTimeout()), w.duration("pipeline.requestRetention", p.requestRetention()),
                         s.integer("limits.indexMaxEntries", p.indexMaxEntries(), 100, 1_000_000));
-                w.finishReadValues();
+                w.finishReadValues(); // the rest of the file is the workers' (store endpoints, channel URLs); they check it
             } catch (dev.packline.settings.SettingsException e) {
-                s.problem("pipeline.workerConfig (" + workerFile + "): " + String.join("; ", e.problems()));
+                s.problem("pipeline.shared (" + sharedFile + "): " + String.join("; ", e.problems()));
             }
         }
         Publishers publishers = Publishers.read(s);

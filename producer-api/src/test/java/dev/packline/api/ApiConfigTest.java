@@ -24,7 +24,7 @@ class ApiConfigTest {
         ApiConfig config = ApiConfig.load(Path.of("../config/api.yml"), Map.of());
         assertEquals(8080, config.server().port());
         assertEquals(null, config.redisUrl(), "no URL: local use starts an embedded Redis");
-        assertEquals(Set.of("local"), config.rules().stores(), "read from config/worker.yml");
+        assertEquals(Set.of("local"), config.rules().stores(), "read from config/pipeline.yml");
         assertEquals(Path.of("/data/apks"), config.rules().allowedRoots().getFirst());
         assertEquals(Duration.ofDays(7), config.pipeline().requestRetention());
         Publishers.Caller ci = config.publishers().authenticate("example-acme-ci-token").orElseThrow();
@@ -44,7 +44,7 @@ class ApiConfigTest {
         Files.writeString(temp.resolve("worker.yml"), "mothers: {allowedRoots: 5}\n");
         Files.writeString(temp.resolve("api.yml"), """
                 server: {port: 99999, maxBodyBytes: 10}
-                pipeline: {workerConfig: worker.yml}
+                pipeline: {shared: worker.yml}
                 publishers:
                   "bad name!":
                     tokens: {ci: {sha256: not-a-hash}}
@@ -66,7 +66,7 @@ class ApiConfigTest {
     @Test
     void aMissingWorkerConfigurationIsNamed() throws Exception {
         Files.writeString(temp.resolve("api.yml"), """
-                pipeline: {workerConfig: nowhere.yml}
+                pipeline: {shared: nowhere.yml}
                 publishers: {acme: {tokens: {ci: {sha256: %s}}}}
                 """.formatted("b".repeat(64)));
         SettingsException e = assertThrows(SettingsException.class, () -> ApiConfig.load(temp.resolve("api.yml"), Map.of()));

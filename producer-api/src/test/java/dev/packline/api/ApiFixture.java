@@ -99,7 +99,7 @@ final class ApiFixture implements AutoCloseable {
                   pollInterval: 100ms
                   heartbeat: 2s
                 pipeline:
-                  workerConfig: worker.yml
+                  shared: worker.yml
                 limits:
                   maxChannelsPerRequest: 2000
                 logging:

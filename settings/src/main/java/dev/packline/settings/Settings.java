@@ -66,6 +66,16 @@ public final class Settings {
         }
     }
 
+    /**
+     * A file another configuration file names ({@code pipeline.shared: pipeline.yml}): a relative
+     * path is taken beside the naming file, so a directory of configuration moves as a whole.
+     */
+    public static Path beside(Path namingFile, String path) {
+        Path named = Path.of(path);
+        Path dir = namingFile == null ? null : namingFile.toAbsolutePath().getParent();
+        return named.isAbsolute() || dir == null ? named : dir.resolve(named);
+    }
+
     /** Settings from YAML text (tests, embedded defaults). */
     public static Settings parse(String name, String yaml, Map<String, String> env) {
         try {

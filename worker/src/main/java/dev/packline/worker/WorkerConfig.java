@@ -61,11 +61,28 @@ public record WorkerConfig(String redisUrl, List<QueueConfig> queues, long maxJo
                               Duration crashLoopWindow) {
     }
 
+    /**
+     * Reads the worker's file and, when it names one ({@code pipeline.shared}), the shared pipeline
+     * file the API reads too (config/pipeline.yml): where mothers may come from, the stores, the
+     * notification channels and how stage jobs run are then read from there, and only there.
+     */
     public static WorkerConfig load(Path file, Map<String, String> env) {
-        return read(Settings.load(file, env));
+        Settings own = Settings.load(file, env);
+        String shared = own.string("pipeline.shared", null);
+        return shared == null ? read(own) : read(own, Settings.load(Settings.beside(file, shared), env));
     }
 
+    /** A configuration in one document, the shared sections included (tests, one-file deployments). */
     public static WorkerConfig read(Settings s) {
+        return read(s, s);
+    }
+
+    /**
+     * @param s      the worker's own settings
+     * @param shared the sections the API reads too: mothers.allowedRoots and allowedHosts, stores, notifications,
+     *               pipeline.jobMaxAttempts, jobTimeout and requestRetention (the same document as {@code s} in one-file setups)
+     */
+    public static WorkerConfig read(Settings s, Settings shared) {
         String redisUrl = s.string("redis.url", null);
         if (redisUrl == null || redisUrl.isBlank()) {
             s.problem("redis.url: required (or set PACKLINE_REDIS_URL), e.g. redis://127.0.0.1:6379");
@@ -152,8 +169,8 @@ public record WorkerConfig(String redisUrl, List<QueueConfig> queues, long maxJo
             s.problem("supervisor.restartBackoff.max must not be below supervisor.restartBackoff.initial");
         }
         Map<String, StoreConfig> stores = new java.util.LinkedHashMap<>();
-        for (String name : s.keys("stores")) {
-            StoreConfig store = store(s, name);
+        for (String name : shared.keys("stores")) {
+            StoreConfig store = store(shared, name);
             if (store != null) {
                 stores.put(name, store);
             }
@@ -162,17 +179,25 @@ public record WorkerConfig(String redisUrl, List<QueueConfig> queues, long maxJo
                 s.duration("upload.janitor.maxIdle", Duration.ofHours(24)));
         Pipeline pipeline = new Pipeline(Path.of(s.string("pipeline.workDir", "var/work")),
                 Path.of(s.string("mothers.cacheDir", "var/mothers")), s.bytes("mothers.cacheMaxBytes", 20L << 30),
-                s.strings("mothers.allowedRoots").stream().map(Path::of).toList(), s.strings("mothers.allowedHosts"), stores,
+                shared.strings("mothers.allowedRoots").stream().map(Path::of).toList(), shared.strings("mothers.allowedHosts"), stores,
                 s.integer("limits.diskConcurrency", 4, 1, 1_000), s.integer("limits.networkConcurrency", 16, 1, 10_000),
-                s.integer("pipeline.jobMaxAttempts", 5, 1, 100), s.duration("pipeline.jobTimeout", Duration.ofMinutes(30)),
-                s.duration("pipeline.requestRetention", Duration.ofDays(7)));
+                shared.integer("pipeline.jobMaxAttempts", 5, 1, 100), shared.duration("pipeline.jobTimeout", Duration.ofMinutes(30)),
+                shared.duration("pipeline.requestRetention", Duration.ofDays(7)));
         Map<String, ChannelSpec> notifications = new java.util.LinkedHashMap<>();
-        for (String name : s.keys("notifications")) {
+        for (String name : shared.keys("notifications")) {
             String base = "notifications." + name;
-            notifications.put(name, new ChannelSpec(s.string(base + ".kind", null), s.string(base + ".url", null), s.string(base + ".secret", null),
-                    s.string(base + ".minLevel", null), s.strings(base + ".publishers")));
+            notifications.put(name, new ChannelSpec(shared.string(base + ".kind", null), shared.string(base + ".url", null),
+                    shared.string(base + ".secret", null), shared.string(base + ".minLevel", null), shared.strings(base + ".publishers")));
         }
-        s.finish();
+        if (shared != s) {
+            for (String section : List.of("stores", "notifications")) {
+                if (s.has(section)) {
+                    s.problem(section + ": belongs in the shared pipeline file " + shared.source() + " (the API reads it too), not here");
+                }
+            }
+            shared.finish(); // the shared file is the workers' as much as the API's: every key in it must mean something
+        }
+        s.finish(); // a shared section left here too is an unknown key: it would be a second, silently ignored truth
         return new WorkerConfig(redisUrl, List.copyOf(queues), maxJobs, timings, metricsPort, metricsBind, format, alarms, supervision, pipeline,
                 Map.copyOf(notifications), upload, versionCheck);
     }

@@ -3,7 +3,9 @@ package dev.packline.worker;
 import dev.packline.settings.Settings;
 import dev.packline.settings.SettingsException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -26,6 +28,37 @@ class WorkerConfigTest {
         assertEquals(10_000, config.alarms().backlogPending());
         assertEquals(2, config.supervision().processes());
         assertEquals(WorkerConfig.LogFormat.JSON, config.logFormat());
+    }
+
+    @Test
+    void whatTheApiMustAgreeOnComesFromTheSharedPipelineFile() {
+        WorkerConfig config = WorkerConfig.load(Path.of("../config/worker.yml"), Map.of("PACKLINE_PIPELINE_JOB_TIMEOUT", "5m"));
+        assertEquals(List.of("local"), List.copyOf(config.pipeline().stores().keySet()), "config/pipeline.yml's stores");
+        assertEquals(List.of(Path.of("/data/apks")), config.pipeline().allowedRoots());
+        assertEquals(5, config.pipeline().jobMaxAttempts());
+        assertEquals(Duration.ofMinutes(5), config.pipeline().jobTimeout(), "the environment overrides the shared file as any other");
+        assertEquals(Path.of("var/mothers"), config.pipeline().motherCacheDir(), "the worker's own part stays in its own file");
+    }
+
+    @Test
+    void aSharedSectionLeftInTheWorkersOwnFileIsRefused(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("pipeline.yml"), "stores: {local: {kind: local, path: var/store}}\n");
+        Files.writeString(dir.resolve("worker.yml"), """
+                redis: {url: "redis://127.0.0.1:6379"}
+                queues: {package: {concurrency: 1}}
+                pipeline: {shared: pipeline.yml}
+                stores: {other: {kind: local, path: var/other}}
+                """);
+        SettingsException e = assertThrows(SettingsException.class, () -> WorkerConfig.load(dir.resolve("worker.yml"), Map.of()));
+        assertTrue(e.getMessage().contains("stores: belongs in the shared pipeline file"), e.getMessage());
+
+        Files.writeString(dir.resolve("worker.yml"), """
+                redis: {url: "redis://127.0.0.1:6379"}
+                queues: {package: {concurrency: 1}}
+                pipeline: {shared: missing.yml}
+                """);
+        SettingsException missing = assertThrows(SettingsException.class, () -> WorkerConfig.load(dir.resolve("worker.yml"), Map.of()));
+        assertTrue(missing.getMessage().contains("missing.yml") && missing.getMessage().contains("does not exist"), missing.getMessage());
     }
 
     @Test

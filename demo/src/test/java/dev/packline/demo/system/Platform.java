@@ -113,7 +113,7 @@ final class Platform implements AutoCloseable {
                 """.formatted(STORE, dialect.name().toLowerCase(java.util.Locale.ROOT), CloudFixture.adapter(dialect).endpoint(), bucket, keyId, keySecret);
         Path workerConfig = new Configs.WorkerFile(EmbeddedRedis.freePort(), webhook.url(), secret, stores).write(dir);
         apiPort = EmbeddedRedis.freePort();
-        Path apiConfig = Configs.writeApi(dir, apiPort, workerConfig, sha256(token));
+        Path apiConfig = Configs.writeApi(dir, apiPort, Configs.sharedFile(dir), sha256(token));
         createQueues(redisUrl);
         services = new ServiceProcesses(home, dir, dir.resolve("logs"));
         try {

@@ -133,7 +133,7 @@ public final class ApiBenchmark {
             Files.writeString(dir.resolve("api.yml"), """
                     redis: {url: "%s"}
                     server: {bind: 127.0.0.1, port: 0}
-                    pipeline: {workerConfig: worker.yml}
+                    pipeline: {shared: worker.yml}
                     publishers:
                       bench:
                         limits: {submitsPerMinute: 0, maxChannelsInFlight: 0}
