@@ -16,15 +16,6 @@ public record DiffJob(@JsonProperty(required = true) int payloadVersion,
                       @JsonProperty(required = true) String outputStore,
                       @JsonProperty(required = true) String objectKey) implements StageJob {
 
-    public DiffJob {
-        StageJobs.required(requestId, "requestId");
-        StageJobs.required(oldMother, "old");
-        StageJobs.required(newMother, "new");
-        StageJobs.required(oldSha256, "oldSha256");
-        StageJobs.required(newSha256, "newSha256");
-        StageJobs.required(outputStore, "outputStore");
-        StageJobs.required(objectKey, "objectKey");
-    }
 
     public static DiffJob of(String requestId, String oldMother, String newMother, String oldSha256, String newSha256, String outputStore,
                              String objectKey) {

@@ -9,9 +9,6 @@ import dev.packline.pipeline.Stage;
 @JsonPropertyOrder({"payloadVersion", "requestId"})
 public record NotifyJob(@JsonProperty(required = true) int payloadVersion, @JsonProperty(required = true) String requestId) implements StageJob {
 
-    public NotifyJob {
-        StageJobs.required(requestId, "requestId");
-    }
 
     public static NotifyJob of(String requestId) {
         return new NotifyJob(StageJobs.PAYLOAD_VERSION, requestId);

@@ -27,11 +27,6 @@ public record PackageJob(@JsonProperty(required = true) int payloadVersion,
                          String outputPrefix) implements ChannelJob {
 
     public PackageJob {
-        StageJobs.required(requestId, "requestId");
-        StageJobs.required(channelName, "channel");
-        StageJobs.required(mother, "mother");
-        StageJobs.required(format, "format");
-        StageJobs.required(nameTemplate, "nameTemplate");
         extra = extra == null ? Map.of() : Map.copyOf(extra);
         outputPrefix = outputPrefix == null ? "" : outputPrefix;
     }
@@ -41,12 +36,6 @@ public record PackageJob(@JsonProperty(required = true) int payloadVersion,
         ChannelSpec channel = request.channels().get(index);
         return new PackageJob(StageJobs.PAYLOAD_VERSION, request.id(), index, channel.name(), channel.extra(), request.mother(),
                 request.format(), request.nameTemplate(), request.outputStore(), request.outputPrefix());
-    }
-
-    @Override
-    @JsonIgnore
-    public ChannelSpec channel() {
-        return new ChannelSpec(channelName, extra);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.packline.pipeline.job;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import dev.packline.pipeline.Stage;
 
+import java.lang.reflect.RecordComponent;
 import java.util.Optional;
 
 /**
@@ -74,7 +76,9 @@ public final class StageJobs {
                     + ", newer than the " + PAYLOAD_VERSION + " this worker reads", null);
         }
         try {
-            return JSON.treeToValue(node, kind);
+            T job = JSON.treeToValue(node, kind);
+            requireFields(job);
+            return job;
         } catch (ValueInstantiationException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new JobFormatException(JobFormatException.Problem.MALFORMED, cause.getMessage(), e);
@@ -113,11 +117,24 @@ public final class StageJobs {
         return value == null || value.isNull() || !value.isValueNode() ? Optional.empty() : Optional.of(value.asText());
     }
 
-    /** A required text field, checked when a job is made or decoded. */
-    static String required(String value, String field) {
-        if (value == null) {
-            throw new IllegalArgumentException("lacks '" + field + "'");
+    /**
+     * A required field given as JSON {@code null} decodes to null (only a missing one is refused by
+     * Jackson): every component marked required must hold a value.
+     */
+    private static void requireFields(StageJob job) throws JobFormatException {
+        for (RecordComponent component : job.getClass().getRecordComponents()) {
+            JsonProperty property = component.getAccessor().getAnnotation(JsonProperty.class);
+            if (property == null || !property.required()) {
+                continue;
+            }
+            try {
+                if (component.getAccessor().invoke(job) == null) {
+                    String field = property.value().isEmpty() ? component.getName() : property.value();
+                    throw new JobFormatException(JobFormatException.Problem.MALFORMED, "lacks '" + field + "'", null);
+                }
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot read " + component + " of a " + job.getClass().getSimpleName(), e);
+            }
         }
-        return value;
     }
 }

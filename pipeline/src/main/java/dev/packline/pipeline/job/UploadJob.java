@@ -3,7 +3,6 @@ package dev.packline.pipeline.job;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import dev.packline.pipeline.ChannelSpec;
 import dev.packline.pipeline.Stage;
 
 import java.util.Map;
@@ -30,23 +29,8 @@ public record UploadJob(@JsonProperty(required = true) int payloadVersion,
                         @JsonProperty(required = true) String sha256) implements ChannelJob {
 
     public UploadJob {
-        StageJobs.required(requestId, "requestId");
-        StageJobs.required(channelName, "channel");
-        StageJobs.required(mother, "mother");
-        StageJobs.required(format, "format");
-        StageJobs.required(nameTemplate, "nameTemplate");
-        StageJobs.required(outputStore, "outputStore");
-        StageJobs.required(motherSha256, "motherSha256");
-        StageJobs.required(objectKey, "objectKey");
-        StageJobs.required(sha256, "sha256");
         extra = extra == null ? Map.of() : Map.copyOf(extra);
         outputPrefix = outputPrefix == null ? "" : outputPrefix;
-    }
-
-    @Override
-    @JsonIgnore
-    public ChannelSpec channel() {
-        return new ChannelSpec(channelName, extra);
     }
 
     @Override
