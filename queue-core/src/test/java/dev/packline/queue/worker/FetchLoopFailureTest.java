@@ -36,7 +36,7 @@ class FetchLoopFailureTest {
     private RedisQueueBroker real;
     private QueueVersion queue;
     private Worker worker;
-    private final List<String> fetchThreads = new CopyOnWriteArrayList<>();
+    private final List<Long> fetchThreads = new CopyOnWriteArrayList<>();
     private final Map<String, Throwable> loopFailures = new ConcurrentHashMap<>();
     private final WorkerEvents events = new WorkerEvents() {
         @Override
@@ -60,12 +60,12 @@ class FetchLoopFailureTest {
         real.close();
     }
 
-    /** The real broker, except that its first fetch throws {@code injected}; records which thread each fetch ran on. */
+    /** The real broker, except that its first fetch throws {@code injected}; records which thread (by id) each fetch ran on. */
     private QueueBroker failingOnFirstFetch(Error injected) {
         AtomicBoolean thrown = new AtomicBoolean();
         return (QueueBroker) Proxy.newProxyInstance(QueueBroker.class.getClassLoader(), new Class<?>[]{QueueBroker.class}, (proxy, method, args) -> {
             if (method.getName().equals("fetch")) {
-                fetchThreads.add(Thread.currentThread().toString());
+                fetchThreads.add(Thread.currentThread().threadId()); // the id: a virtual thread's toString names its carrier, which changes
                 if (thrown.compareAndSet(false, true)) {
                     throw injected;
                 }
