@@ -19,15 +19,15 @@ import java.util.zip.Deflater;
  * stored entry, an entry added and one removed, and two deflated entries zlib cannot reproduce (a
  * stream with sync flushes, and one whose level changes halfway).
  */
-final class ApkReleases {
-    static final String[] NOT_REPRODUCIBLE = {"assets/sync-flushed.txt", "assets/level-mix.txt"};
+public final class ApkReleases {
+    public static final String[] NOT_REPRODUCIBLE = {"assets/sync-flushed.txt", "assets/level-mix.txt"};
 
     private static final String[] WORDS = {"invoke-virtual", "move-result", "const-string", "iget-object", "return-void",
             "Landroid/app/Activity;", "Ljava/lang/String;", "onCreate", "setContentView", "packline", "channel", "v0", "v1",
             "p0", "p1", "if-eqz", "goto", ":cond_0", "new-instance", "check-cast", "华为", "小米", "{\"id\":", "\"name\":"};
 
     /** Signing set-ups of the releases. */
-    enum Signing {
+    public enum Signing {
         V1_V2(new SampleApkBuilder().sdk(21, 33).schemes(true, true, false)),
         V2_ONLY(new SampleApkBuilder().sdk(24, 33).schemes(false, true, false)),
         V2_V3(new SampleApkBuilder().sdk(24, 33).schemes(false, true, true));
@@ -47,7 +47,7 @@ final class ApkReleases {
     }
 
     /** Release 1 or 2, signed. */
-    static Path build(Path directory, Signing signing, int release) throws IOException {
+    public static Path build(Path directory, Signing signing, int release) throws IOException {
         Path unsigned = directory.resolve(signing.name().toLowerCase() + "-" + release + "-unsigned.apk");
         try (SampleArchive archive = new SampleArchive(unsigned, false)) {
             entries(archive, signing.minSdk(), release);

@@ -24,7 +24,8 @@ import org.tukaani.xz.XZIOException;
 
 /**
  * Applies a zip-aware APK patch (format in docs/packaging.md, "Zip-aware patches"), step by step:
- * check the header against the old APK's size and SHA-256; write the delta-friendly old file (the
+ * check the patch's sections against the SHA-256 in its header, and the header against the old
+ * APK's size and SHA-256; write the delta-friendly old file (the
  * old APK with the planned entries inflated) to a temporary file; replay the bsdiff instructions
  * against it, feeding the delta-friendly new bytes through a recompressor straight into a partial
  * output file; check the result's size and SHA-256; rename it over the target. Heap use is a few
@@ -42,8 +43,9 @@ public final class ApkPatchApplier {
         File partial = null;
         try {
             PatchHeader header = readHeader(patch);
+            checkSections(patch, header);
             checkBase(oldApk, header);
-            PatchPlan plan = readPlan(patch, header);
+            PatchPlan plan = PatchPlan.read(patch, header);
             deltaOld = File.createTempFile(".packline-", ".delta-old", directory);
             writeDeltaOld(oldApk, header, plan, deltaOld);
             partial = File.createTempFile(".packline-", ".partial", directory);
@@ -82,6 +84,27 @@ public final class ApkPatchApplier {
         }
     }
 
+    private static void checkSections(File patch, PatchHeader header) throws IOException, ApkPatchException {
+        MessageDigest sha = sha256();
+        InputStream in = new FileInputStream(patch);
+        try {
+            byte[] buffer = new byte[BUFFER];
+            long skipped = 0;
+            while (skipped < PatchHeader.LENGTH) {
+                skipped += in.skip(PatchHeader.LENGTH - skipped);
+            }
+            for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+                sha.update(buffer, 0, read);
+            }
+        } finally {
+            in.close();
+        }
+        if (!Arrays.equals(sha.digest(), header.sectionsSha256())) {
+            throw new ApkPatchException(CORRUPT_PATCH, "corrupt zip-aware patch " + patch + ": its content does not match the SHA-256 in "
+                    + "its header (damaged or cut in transit?)");
+        }
+    }
+
     private static void checkBase(File oldApk, PatchHeader header) throws IOException, ApkPatchException {
         if (!oldApk.isFile()) {
             throw new ApkPatchException(IO, "old APK " + oldApk + " is missing or not a regular file");
@@ -104,15 +127,6 @@ public final class ApkPatchApplier {
         if (!Arrays.equals(actual, header.oldSha256())) {
             throw new ApkPatchException(WRONG_BASE, "the patch is for another old APK: it expects SHA-256 " + hex(header.oldSha256())
                     + ", " + oldApk + " has " + hex(actual) + " (for a channel APK, strip its channel first)");
-        }
-    }
-
-    private static PatchPlan readPlan(File patch, PatchHeader header) throws IOException, ApkPatchException {
-        InputStream in = SectionInput.open(patch, header.sectionOffset(0), header.sectionLength(0));
-        try {
-            return PatchPlan.read(in, header.oldSize(), header.deltaNewSize());
-        } finally {
-            in.close();
         }
     }
 

@@ -5,6 +5,8 @@ import static dev.packline.apkpatch.ApkPatchException.Failure.CORRUPT_PATCH;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
+import java.io.File;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,13 +14,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * The fixed 140-byte header of a zip-aware patch (big-endian): magic {@code PLZDELTA}, version 1,
- * size and SHA-256 of the old and the new APK, sizes of the two delta-friendly files, and the
- * lengths of the four XZ sections that follow it (plan, control, diff, extra). It is read before
- * anything is decompressed, so a patch for another base is refused at once.
+ * The fixed 172-byte header of a zip-aware patch (big-endian): magic {@code PLZDELTA}, version 1,
+ * size and SHA-256 of the old and the new APK, sizes of the two delta-friendly files, the lengths
+ * of the four XZ sections that follow it (plan, control, diff, extra) and the SHA-256 of those
+ * sections. It is read before anything is decompressed, so a patch for another base is refused at
+ * once, and a damaged patch before any byte of it is used (XZ checks a block only at its end).
  */
 public final class PatchHeader {
-    public static final int LENGTH = 140;
+    public static final int LENGTH = 172;
     public static final int VERSION = 1;
     private static final byte[] MAGIC = "PLZDELTA".getBytes(StandardCharsets.US_ASCII);
 
@@ -29,13 +32,18 @@ public final class PatchHeader {
     private final long deltaOldSize;
     private final long deltaNewSize;
     private final long[] sectionLengths;
+    private final byte[] sectionsSha256;
 
-    /** {@code sectionLengths}: compressed lengths of the plan, control, diff and extra sections. */
+    /**
+     * {@code sectionLengths}: compressed lengths of the plan, control, diff and extra sections;
+     * {@code sectionsSha256}: SHA-256 of the four sections as they follow the header.
+     */
     public PatchHeader(long oldSize, byte[] oldSha256, long newSize, byte[] newSha256, long deltaOldSize, long deltaNewSize,
-            long[] sectionLengths) {
-        if (oldSha256.length != 32 || newSha256.length != 32 || sectionLengths.length != 4) {
-            throw new IllegalArgumentException("a header needs two 32-byte SHA-256 digests and four section lengths");
+            long[] sectionLengths, byte[] sectionsSha256) {
+        if (oldSha256.length != 32 || newSha256.length != 32 || sectionsSha256.length != 32 || sectionLengths.length != 4) {
+            throw new IllegalArgumentException("a header needs three 32-byte SHA-256 digests and four section lengths");
         }
+        this.sectionsSha256 = sectionsSha256.clone();
         this.oldSize = oldSize;
         this.oldSha256 = oldSha256.clone();
         this.newSize = newSize;
@@ -43,6 +51,25 @@ public final class PatchHeader {
         this.deltaOldSize = deltaOldSize;
         this.deltaNewSize = deltaNewSize;
         this.sectionLengths = sectionLengths.clone();
+    }
+
+    /** Whether {@code file} starts with the zip-aware patch magic (a client that also takes bsdiff patches can tell them apart). */
+    public static boolean isZipAwarePatch(File file) throws IOException {
+        byte[] magic = new byte[MAGIC.length];
+        InputStream in = new FileInputStream(file);
+        try {
+            int read = 0;
+            while (read < magic.length) {
+                int count = in.read(magic, read, magic.length - read);
+                if (count < 0) {
+                    return false;
+                }
+                read += count;
+            }
+            return Arrays.equals(magic, MAGIC);
+        } finally {
+            in.close();
+        }
     }
 
     /** Reads and sanity-checks a header; {@code patchSize} is the whole patch file's size. */
@@ -76,11 +103,13 @@ public final class PatchHeader {
                 }
                 total += sections[i];
             }
+            byte[] sectionsSha = new byte[32];
+            data.readFully(sectionsSha);
             if (oldSize < 0 || newSize < 0 || deltaOld < 0 || deltaNew < 0 || total != patchSize) {
                 throw new ApkPatchException(CORRUPT_PATCH, "corrupt zip-aware patch: its header's sizes contradict each other or the "
                         + patchSize + "-byte file (truncated?)");
             }
-            return new PatchHeader(oldSize, oldSha, newSize, newSha, deltaOld, deltaNew, sections);
+            return new PatchHeader(oldSize, oldSha, newSize, newSha, deltaOld, deltaNew, sections, sectionsSha);
         } catch (EOFException e) {
             throw new ApkPatchException(CORRUPT_PATCH, "corrupt zip-aware patch: shorter than its " + LENGTH + "-byte header", e);
         }
@@ -99,6 +128,7 @@ public final class PatchHeader {
         for (long length : sectionLengths) {
             data.writeLong(length);
         }
+        data.write(sectionsSha256);
         data.flush();
     }
 
@@ -116,6 +146,10 @@ public final class PatchHeader {
 
     public byte[] newSha256() {
         return newSha256.clone();
+    }
+
+    public byte[] sectionsSha256() {
+        return sectionsSha256.clone();
     }
 
     public long deltaOldSize() {

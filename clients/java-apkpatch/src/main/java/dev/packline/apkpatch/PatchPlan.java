@@ -5,6 +5,7 @@ import static dev.packline.apkpatch.ApkPatchException.Failure.CORRUPT_PATCH;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -57,6 +58,16 @@ public final class PatchPlan {
             writeName(data, range.name());
         }
         data.flush();
+    }
+
+    /** Reads the plan section of {@code patch}, whose header is {@code header}. */
+    public static PatchPlan read(File patch, PatchHeader header) throws IOException, ApkPatchException {
+        InputStream in = SectionInput.open(patch, header.sectionOffset(0), header.sectionLength(0));
+        try {
+            return read(in, header.oldSize(), header.deltaNewSize());
+        } finally {
+            in.close();
+        }
     }
 
     /** Reads a plan and checks it against the sizes of the old APK and the delta-friendly new file. */

@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import org.tukaani.xz.LZMA2Options;
@@ -68,8 +69,12 @@ public final class ZipDeltaMaker {
             deltaNew = null;
             byte[] oldSha = HexFormat.of().parseHex(FileRegions.sha256(oldFile));
             byte[] newSha = HexFormat.of().parseHex(FileRegions.sha256(newFile));
+            MessageDigest sectionsSha = FileRegions.sha256();
+            for (byte[] section : sections) {
+                sectionsSha.update(section);
+            }
             PatchHeader header = new PatchHeader(oldFile.size(), oldSha, newFile.size(), newSha, deltaOldSize, deltaNewSize,
-                    new long[] {sections[0].length, sections[1].length, sections[2].length, sections[3].length});
+                    new long[] {sections[0].length, sections[1].length, sections[2].length, sections[3].length}, sectionsSha.digest());
             long diffed = System.nanoTime();
 
             Path partial = Files.createTempFile(patch.toAbsolutePath().getParent(), ".packline-", ".partial");
