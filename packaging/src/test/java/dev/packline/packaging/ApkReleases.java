@@ -4,13 +4,12 @@ import dev.packline.packaging.internal.apk.ApkLayout;
 import dev.packline.packaging.internal.zip.ZipSections;
 import dev.packline.packaging.sample.SampleApkBuilder;
 import dev.packline.packaging.sample.SampleArchive;
+import dev.packline.packaging.sample.SampleText;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.SplittableRandom;
 import java.util.zip.Deflater;
 
 /**
@@ -21,10 +20,6 @@ import java.util.zip.Deflater;
  */
 public final class ApkReleases {
     public static final String[] NOT_REPRODUCIBLE = {"assets/sync-flushed.txt", "assets/level-mix.txt"};
-
-    private static final String[] WORDS = {"invoke-virtual", "move-result", "const-string", "iget-object", "return-void",
-            "Landroid/app/Activity;", "Ljava/lang/String;", "onCreate", "setContentView", "packline", "channel", "v0", "v1",
-            "p0", "p1", "if-eqz", "goto", ":cond_0", "new-instance", "check-cast", "华为", "小米", "{\"id\":", "\"name\":"};
 
     /** Signing set-ups of the releases. */
     public enum Signing {
@@ -94,31 +89,8 @@ public final class ApkReleases {
         }
     }
 
-    /** Lines of words; a later release replaces every 97th line and inserts a line every 211 lines. */
     static byte[] text(long seed, int lines, int release) {
-        SplittableRandom random = new SplittableRandom(seed);
-        SplittableRandom edits = new SplittableRandom(seed * 31 + release);
-        StringBuilder text = new StringBuilder(lines * 40);
-        for (int line = 0; line < lines; line++) {
-            String content = line(random);
-            if (release > 1 && line % 97 == 13) {
-                content = line(edits);
-            }
-            if (release > 1 && line % 211 == 7) {
-                text.append(line(edits)).append('\n');
-            }
-            text.append(content).append('\n');
-        }
-        return text.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String line(SplittableRandom random) {
-        StringBuilder line = new StringBuilder("    ");
-        int words = 2 + random.nextInt(5);
-        for (int i = 0; i < words; i++) {
-            line.append(WORDS[random.nextInt(WORDS.length)]).append(i + 1 < words ? " " : "");
-        }
-        return line.append(" # ").append(random.nextInt(100_000)).toString();
+        return SampleText.lines(seed, lines, release);
     }
 
     /** Level 6 with a sync flush every 10,000 bytes: empty stored blocks zlib never emits on its own. */
