@@ -16,7 +16,7 @@ import java.util.zip.Deflater;
 final class RecompressingOutput extends OutputStream {
     private static final int BUFFER = 1 << 16;
 
-    /** Thrown (inside the stream API, hence unchecked-free IOException) when an entry recompresses differently. */
+    /** Thrown through the stream API (hence an IOException) when an entry recompresses differently. */
     static final class EntryMismatch extends IOException {
         private static final long serialVersionUID = 1L;
 
@@ -58,7 +58,7 @@ final class RecompressingOutput extends OutputStream {
                 while (!deflater.needsInput()) {
                     drain(deflater.deflate(buffer, 0, BUFFER, Deflater.NO_FLUSH));
                 }
-                advance(take);
+                position += take;
                 offset += take;
                 length -= take;
             } else {
@@ -110,10 +110,6 @@ final class RecompressingOutput extends OutputStream {
         deflater = current.settings().newDeflater();
         crc.reset();
         compressedWritten = 0;
-    }
-
-    private void advance(int take) {
-        position += take;
     }
 
     private void finishEntry() throws IOException {
