@@ -10,7 +10,7 @@ import java.io.OutputStream;
  * Colin Percival's bsdiff scan over two in-memory files, written as three separate streams
  * (control triples, diff bytes, extra bytes) instead of BSDIFF40's bzip2 blocks, so the patch
  * writer can compress each with LZMA and the applier can read them side by side. The suffix array
- * of the old file comes from jbsdiff's qsufsort (two int arrays: 8 bytes per old byte).
+ * of the old file is built by {@link SuffixArray} (SA-IS) and searched with jbsdiff's search.
  */
 final class BsdiffWriter {
     private static final int BUFFER = 1 << 16;
@@ -19,8 +19,7 @@ final class BsdiffWriter {
 
     /** Writes the instructions turning {@code old} into {@code target}. */
     void diff(byte[] old, byte[] target, DataOutputStream control, OutputStream diff, OutputStream extra) throws IOException {
-        int[] suffixes = new int[old.length + 1];
-        SuffixSort.qsufsort(suffixes, new int[old.length + 1], old);
+        int[] suffixes = SuffixArray.of(old);
         int scan = 0;
         int length = 0;
         int lastScan = 0;

@@ -37,8 +37,9 @@ import org.tukaani.xz.XZOutputStream;
  * header, the plan and the streams to a partial file; apply it once with the client applier to
  * check that it gives the new APK byte for byte; only then rename it to the patch name.
  *
- * <p>Heap: both delta-friendly files plus bsdiff's suffix array (8 bytes per delta-friendly old
- * byte); it is computed after planning and refused up front when the JVM cannot hold it.
+ * <p>Heap: both delta-friendly files plus the suffix sorting (about 11 bytes per delta-friendly old
+ * byte, see {@link SuffixArray}); it is computed after planning and refused up front when the JVM
+ * cannot hold it.
  */
 public final class ZipDeltaMaker {
     /** LZMA2 preset 6 with its 8 MiB dictionary: what the applier's memory bound assumes. */
@@ -118,11 +119,11 @@ public final class ZipDeltaMaker {
             throw new PackagingException(OVER_BUDGET, "the delta-friendly files would be " + deltaOld + " and " + deltaNew
                     + " bytes; the zip-aware maker handles up to 2 GiB each");
         }
-        long need = 9 * deltaOld + deltaNew + OVERHEAD;
+        long need = 12 * deltaOld + deltaNew + OVERHEAD;
         long available = Runtime.getRuntime().maxMemory();
         if (need > available) {
             throw new PackagingException(OVER_BUDGET, "making this zip-aware patch needs about " + (need >> 20) + " MiB of heap (delta-friendly "
-                    + "files of " + deltaOld + " and " + deltaNew + " bytes, 8 bytes of suffix array per old byte), the JVM allows "
+                    + "files of " + deltaOld + " and " + deltaNew + " bytes, about 11 bytes of suffix sorting per old byte), the JVM allows "
                     + (available >> 20) + " MiB; raise -Xmx through PACKLINE_JAVA_OPTS");
         }
     }
