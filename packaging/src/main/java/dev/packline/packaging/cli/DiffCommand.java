@@ -19,6 +19,7 @@ public final class DiffCommand {
                         print sizes, hashes and timings (JSON)
               apply --old A --patch PATCH --out B [--heap-budget-mb N]
                         apply a bsdiff patch (also those made by the C bsdiff)
+            """ + ZipDeltaCommand.USAGE + """
 
             jbsdiff holds the files in the heap (about 9x the old file plus 5x the new one to diff);
             inputs needing more than the budget (default 3/4 of the max heap; raise -Xmx through
@@ -43,10 +44,13 @@ public final class DiffCommand {
         }
         List<String> rest = args.subList(1, args.size());
         try {
+            if (ZipDeltaCommand.handles(args)) {
+                return new ZipDeltaCommand(console).run(args);
+            }
             return switch (args.get(0)) {
                 case "make" -> make(CommandLine.parse(rest, Set.of("old", "new", "out", "heap-budget-mb"), Set.of()));
                 case "apply" -> apply(CommandLine.parse(rest, Set.of("old", "patch", "out", "heap-budget-mb"), Set.of()));
-                default -> throw CommandLine.invalid("unknown diff command '" + args.get(0) + "'; expected make or apply");
+                default -> throw CommandLine.invalid("unknown diff command '" + args.get(0) + "'; expected make, apply or explain");
             };
         } catch (PackagingException e) {
             return console.fail(e);

@@ -106,6 +106,16 @@ public final class SampleApkBuilder {
         }
     }
 
+    /**
+     * Signs an archive made elsewhere (for example by {@link SampleArchive}, with entries deflated
+     * in ways ZipOutputStream cannot) with this builder's schemes and key; apksig keeps every
+     * entry's data as it is.
+     */
+    public Path signArchive(Path unsignedArchive, Path output) throws IOException {
+        sign(unsignedArchive, output, key != null ? key : SampleKey.generate("sample"));
+        return output;
+    }
+
     private void writeUnsigned(Path unsigned) throws IOException {
         try (OutputStream file = Files.newOutputStream(unsigned);
                 ZipOutputStream zip = new ZipOutputStream(new java.io.BufferedOutputStream(file, 1 << 16));

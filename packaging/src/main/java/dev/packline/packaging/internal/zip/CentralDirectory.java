@@ -16,8 +16,8 @@ public final class CentralDirectory {
     private static final int RECORD_SIGNATURE = 0x02014b50;
     private static final int RECORD_FIXED_SIZE = 46;
 
-    /** One entry of the central directory. */
-    public record Entry(String name, long localHeaderOffset, long compressedSize) {
+    /** One entry of the central directory; {@code method} 0 is stored, 8 deflated. */
+    public record Entry(String name, long localHeaderOffset, long compressedSize, int method, long crc32, long uncompressedSize) {
     }
 
     private CentralDirectory() {
@@ -38,6 +38,7 @@ public final class CentralDirectory {
             int extraLength = Short.toUnsignedInt(records.getShort(start + 30));
             int commentLength = Short.toUnsignedInt(records.getShort(start + 32));
             long compressedSize = Integer.toUnsignedLong(records.getInt(start + 20));
+            long uncompressedSize = Integer.toUnsignedLong(records.getInt(start + 24));
             long localHeaderOffset = Integer.toUnsignedLong(records.getInt(start + 42));
             int end = start + RECORD_FIXED_SIZE + nameLength + extraLength + commentLength;
             if (end > records.limit()) {
@@ -45,14 +46,18 @@ public final class CentralDirectory {
             }
             byte[] name = new byte[nameLength];
             records.get(start + RECORD_FIXED_SIZE, name);
-            if (localHeaderOffset == ZipSections.UINT32_MAX || compressedSize == ZipSections.UINT32_MAX) {
+            if (localHeaderOffset == ZipSections.UINT32_MAX || compressedSize == ZipSections.UINT32_MAX
+                    || uncompressedSize == ZipSections.UINT32_MAX) {
                 long[] zip64 = zip64Values(records, start + RECORD_FIXED_SIZE + nameLength, extraLength,
-                        Integer.toUnsignedLong(records.getInt(start + 24)) == ZipSections.UINT32_MAX,
+                        uncompressedSize == ZipSections.UINT32_MAX,
                         compressedSize == ZipSections.UINT32_MAX, localHeaderOffset == ZipSections.UINT32_MAX);
+                uncompressedSize = zip64[2] >= 0 ? zip64[2] : uncompressedSize;
                 compressedSize = zip64[0] >= 0 ? zip64[0] : compressedSize;
                 localHeaderOffset = zip64[1] >= 0 ? zip64[1] : localHeaderOffset;
             }
-            entries.add(new Entry(new String(name, StandardCharsets.UTF_8), localHeaderOffset, compressedSize));
+            entries.add(new Entry(new String(name, StandardCharsets.UTF_8), localHeaderOffset, compressedSize,
+                    Short.toUnsignedInt(records.getShort(start + 10)), Integer.toUnsignedLong(records.getInt(start + 16)),
+                    uncompressedSize));
             records.position(end);
         }
         if (entries.size() != sections.entryCount()) {
@@ -62,7 +67,7 @@ public final class CentralDirectory {
         return entries;
     }
 
-    /** Reads the ZIP64 extended information extra field: {compressed size, local header offset}, -1 when absent. */
+    /** Reads the ZIP64 extended information extra field: {compressed size, local header offset, size}, -1 when absent. */
     private static long[] zip64Values(ByteBuffer records, int extraStart, int extraLength, boolean hasSize,
             boolean hasCompressed, boolean hasOffset) throws MalformedApkException {
         int position = extraStart;
@@ -74,7 +79,9 @@ public final class CentralDirectory {
                 int field = position + 4;
                 long compressed = -1;
                 long offset = -1;
+                long uncompressed = -1;
                 if (hasSize) {
+                    uncompressed = records.getLong(field);
                     field += 8;
                 }
                 if (hasCompressed) {
@@ -84,7 +91,7 @@ public final class CentralDirectory {
                 if (hasOffset) {
                     offset = records.getLong(field);
                 }
-                return new long[] {compressed, offset};
+                return new long[] {compressed, offset, uncompressed};
             }
             position += 4 + size;
         }
