@@ -19,6 +19,7 @@ public final class DiffCommand {
                         print sizes, hashes and timings (JSON)
               apply --old A --patch PATCH --out B [--heap-budget-mb N]
                         apply a bsdiff patch (also those made by the C bsdiff)
+            """ + IncrementCommand.USAGE + """
 
             jbsdiff holds the files in the heap (about 9x the old file plus 5x the new one to diff);
             inputs needing more than the budget (default 3/4 of the max heap; raise -Xmx through
@@ -40,6 +41,9 @@ public final class DiffCommand {
         if (args.isEmpty() || args.contains("--help") || args.get(0).equals("help")) {
             console.out.print(USAGE);
             return args.isEmpty() ? PackagingException.Problem.INVALID_ARGUMENT.exitCode() : Console.OK;
+        }
+        if (IncrementCommand.handles(args)) {
+            return new IncrementCommand(console).run(args);
         }
         List<String> rest = args.subList(1, args.size());
         try {
