@@ -7,9 +7,10 @@ import java.io.Writer;
  * Writes a chunk increment as it is scanned: the header fields, then the {@code data} array, merging
  * consecutive literal characters into one string and consecutive chunks into one [first, count]
  * run. Surrogate code units are always written as {@code \}{@code uXXXX} escapes, because a chunk
- * boundary may split a surrogate pair and a lone surrogate cannot be written as UTF-8.
+ * boundary may split a surrogate pair and a lone surrogate cannot be written as UTF-8. Public so the
+ * benchmark's reference maker writes its output with the same escaping.
  */
-final class ChunkJsonWriter {
+public final class ChunkJsonWriter {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private final Writer out;
@@ -19,11 +20,11 @@ final class ChunkJsonWriter {
     private boolean first = true;
     private int pieces;
 
-    ChunkJsonWriter(Writer out) {
+    public ChunkJsonWriter(Writer out) {
         this.out = out;
     }
 
-    void header(ChunkHeader header) throws IOException {
+    public void header(ChunkHeader header) throws IOException {
         out.write("{\"format\":\"" + IncrementFormat.CHUNK.cliName() + "\",\"version\":" + ChunkHeader.VERSION
                 + ",\"chunkSize\":" + header.chunkSize()
                 + ",\"oldLength\":" + header.oldLength() + ",\"oldSha256\":\"" + header.oldSha256()
@@ -31,7 +32,7 @@ final class ChunkJsonWriter {
                 + "\",\"data\":[");
     }
 
-    void literal(char unit) throws IOException {
+    public void literal(char unit) throws IOException {
         flushRun();
         if (!literalOpen) {
             separator();
@@ -58,7 +59,7 @@ final class ChunkJsonWriter {
         }
     }
 
-    void chunk(int chunk) throws IOException {
+    public void chunk(int chunk) throws IOException {
         closeLiteral();
         if (runFirst >= 0 && chunk == runFirst + runCount) {
             runCount++;
@@ -70,7 +71,7 @@ final class ChunkJsonWriter {
     }
 
     /** Ends the data array and the object. */
-    void finish() throws IOException {
+    public void finish() throws IOException {
         closeLiteral();
         flushRun();
         out.write("]}");
@@ -78,7 +79,7 @@ final class ChunkJsonWriter {
     }
 
     /** Literal strings and chunk runs written so far. */
-    int pieces() {
+    public int pieces() {
         return pieces;
     }
 
