@@ -20,6 +20,7 @@ public final class DiffCommand {
               apply --old A --patch PATCH --out B [--heap-budget-mb N]
                         apply a bsdiff patch (also those made by the C bsdiff)
             """ + ZipDeltaCommand.USAGE + """
+            """ + IncrementCommand.USAGE + """
 
             jbsdiff holds the files in the heap (about 9x the old file plus 5x the new one to diff);
             inputs needing more than the budget (default 3/4 of the max heap; raise -Xmx through
@@ -41,6 +42,9 @@ public final class DiffCommand {
         if (args.isEmpty() || args.contains("--help") || args.get(0).equals("help")) {
             console.out.print(USAGE);
             return args.isEmpty() ? PackagingException.Problem.INVALID_ARGUMENT.exitCode() : Console.OK;
+        }
+        if (IncrementCommand.handles(args)) {
+            return new IncrementCommand(console).run(args);
         }
         List<String> rest = args.subList(1, args.size());
         try {

@@ -1,0 +1,106 @@
+package dev.packline.packaging.increment;
+
+import static dev.packline.packaging.PackagingException.Problem.IO;
+import static dev.packline.packaging.PackagingException.Problem.OVER_BUDGET;
+
+import dev.packline.packaging.PackagingException;
+import dev.packline.packaging.Patcher;
+import io.sigpipe.jbsdiff.DefaultDiffSettings;
+import io.sigpipe.jbsdiff.Diff;
+import io.sigpipe.jbsdiff.InvalidHeaderException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.compressors.CompressorException;
+import org.apache.commons.compress.compressors.CompressorStreamFactory;
+
+/**
+ * Makes bsdiff-gz increments ({@link BsdiffGzipFormat}): jbsdiff computes bsdiff 4's blocks with
+ * gzip compression (its {@code DiffSettings} name the commons-compress compressor), each block is
+ * then recompressed at zlib's best level, and the header gains both files' SHA-256 so an applier
+ * refuses a wrong base. Every increment is applied once before it is moved into place.
+ *
+ * <p>Memory: jbsdiff holds both files and a suffix array of the old one, the same need as
+ * {@link Patcher#diffHeapNeed}; an input needing more than three quarters of the heap is refused.
+ */
+public final class BsdiffGzipMaker {
+    public IncrementReport make(Path oldFile, Path newFile, Path out) throws PackagingException {
+        long oldSize = TextFiles.requireFile(oldFile, "old");
+        long newSize = TextFiles.requireFile(newFile, "new");
+        long need = Patcher.diffHeapNeed(oldSize, newSize);
+        if (need > Runtime.getRuntime().maxMemory() / 4 * 3 || oldSize > Integer.MAX_VALUE - 64 || newSize > Integer.MAX_VALUE - 64) {
+            throw new PackagingException(OVER_BUDGET, "diffing " + oldSize + " against " + newSize + " bytes needs about " + (need >> 20)
+                    + " MiB of heap, more than three quarters of the maximum heap; raise -Xmx through PACKLINE_JAVA_OPTS");
+        }
+        Path partial = null;
+        try {
+            long started = System.nanoTime();
+            byte[] oldBytes = Files.readAllBytes(oldFile);
+            byte[] newBytes = Files.readAllBytes(newFile);
+            byte[] increment = encode(oldBytes, newBytes);
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            byte[] applied = BsdiffGzipApplier.rebuild(oldBytes, increment, out);
+            if (!Arrays.equals(applied, newBytes)) {
+                throw new PackagingException(dev.packline.packaging.PackagingException.Problem.VERIFICATION_FAILED,
+                        "the bsdiff-gz increment does not reproduce " + newFile + "; nothing was written");
+            }
+            partial = Files.createTempFile(out.toAbsolutePath().getParent(), ".packline-", ".partial");
+            Files.write(partial, increment);
+            Files.move(partial, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            partial = null;
+            HexFormat hex = HexFormat.of();
+            return new IncrementReport(IncrementFormat.BSDIFF_GZIP, oldSize, newSize, increment.length,
+                    hex.formatHex(increment, 8, 40), hex.formatHex(increment, 40, 72),
+                    hex.formatHex(sha256(increment)), millis, 0);
+        } catch (CompressorException | InvalidHeaderException e) {
+            throw new PackagingException(IO, "jbsdiff failed: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new PackagingException(IO, "cannot diff " + oldFile + " and " + newFile + ": " + e.getMessage(), e);
+        } finally {
+            ChunkIncrementMaker.deleteQuietly(partial);
+        }
+    }
+
+    /** The bsdiff-gz increment from {@code oldBytes} to {@code newBytes}, in memory. */
+    public static byte[] encode(byte[] oldBytes, byte[] newBytes) throws IOException, CompressorException, InvalidHeaderException {
+        ByteArrayOutputStream bsdiff = new ByteArrayOutputStream(newBytes.length / 8 + 1024);
+        Diff.diff(oldBytes, newBytes, bsdiff, new DefaultDiffSettings(CompressorStreamFactory.GZIP));
+        byte[] classic = bsdiff.toByteArray();
+        int controlLength = (int) BsdiffGzipFormat.readInteger(classic, 8);
+        int diffLength = (int) BsdiffGzipFormat.readInteger(classic, 16);
+        int at = BsdiffGzipFormat.BSDIFF40_HEADER;
+        byte[] control = BsdiffGzipFormat.gzipBest(gunzip(classic, at, controlLength));
+        byte[] diff = BsdiffGzipFormat.gzipBest(gunzip(classic, at + controlLength, diffLength));
+        byte[] extra = BsdiffGzipFormat.gzipBest(gunzip(classic, at + controlLength + diffLength,
+                classic.length - at - controlLength - diffLength));
+        ByteArrayOutputStream out = new ByteArrayOutputStream(BsdiffGzipFormat.HEADER + control.length + diff.length + extra.length);
+        byte[] header = new byte[BsdiffGzipFormat.HEADER];
+        System.arraycopy(BsdiffGzipFormat.MAGIC, 0, header, 0, 8);
+        System.arraycopy(sha256(oldBytes), 0, header, 8, 32);
+        System.arraycopy(sha256(newBytes), 0, header, 40, 32);
+        BsdiffGzipFormat.writeInteger(control.length, header, 72);
+        BsdiffGzipFormat.writeInteger(diff.length, header, 80);
+        BsdiffGzipFormat.writeInteger(newBytes.length, header, 88);
+        out.write(header);
+        out.write(control);
+        out.write(diff);
+        out.write(extra);
+        return out.toByteArray();
+    }
+
+    private static byte[] gunzip(byte[] bytes, int from, int length) throws IOException {
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes, from, length))) {
+            return in.readAllBytes();
+        }
+    }
+
+    static byte[] sha256(byte[] bytes) {
+        return dev.packline.packaging.internal.io.FileRegions.sha256().digest(bytes);
+    }
+}

@@ -1,0 +1,1 @@
+window.extra=function(){return 42};
