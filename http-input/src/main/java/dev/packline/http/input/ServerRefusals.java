@@ -1,0 +1,57 @@
+package dev.packline.http.input;
+
+import io.helidon.http.DirectHandler;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.ServerResponseHeaders;
+import io.helidon.http.Status;
+
+import java.util.List;
+
+/**
+ * Answers the refusals the web server makes itself, before any route runs (a request line or
+ * headers too large, a Content-Length that is not a number, an unknown Content-Encoding, a bad
+ * chunk...), in the documented JSON error shape instead of an empty body. Where the request's
+ * framing is at fault, the problem is named by {@link BodyFraming}, the same check routes use;
+ * otherwise the status decides the field ({@code path} for 414, {@code headers} for 431).
+ */
+public final class ServerRefusals implements DirectHandler {
+    private final long maxBodyBytes;
+
+    /** @param maxBodyBytes the body limit the server enforces, named in its 413 */
+    public ServerRefusals(long maxBodyBytes) {
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    public TransportResponse handle(TransportRequest request, EventType eventType, Status defaultStatus, ServerResponseHeaders responseHeaders,
+                                    String message) {
+        InputRefusedException refusal = refusal(request, defaultStatus, message, maxBodyBytes);
+        responseHeaders.set(HeaderNames.CONTENT_TYPE, "application/json");
+        return TransportResponse.builder()
+                .status(Status.create(refusal.status()))
+                .headers(responseHeaders)
+                .entity(ErrorBody.of(refusal))
+                .keepAlive(false)
+                .build();
+    }
+
+    static InputRefusedException refusal(TransportRequest request, Status status, String message, long maxBodyBytes) {
+        BodyFraming.Verdict framing = BodyFraming.check(request.headers());
+        if (!framing.trusted()) {
+            return framing.refusal();
+        }
+        // Helidon refuses oversized headers with a plain 400 whose message is its only mark; 431 says what happened
+        int code = status.code() == 400 && message != null && message.startsWith("Header size exceeded") ? 431 : status.code();
+        String said = message == null || message.isBlank() ? status.reasonPhrase() : message;
+        return switch (code) {
+            case 413 -> new InputRefusedException(413, List.of(new InputProblem("body", ProblemKind.BODY_TOO_LARGE,
+                    "larger than the limit of " + maxBodyBytes + " bytes")), true);
+            case 414 -> new InputRefusedException(414, List.of(new InputProblem("path", ProblemKind.HEADERS_TOO_LARGE,
+                    "the request line (method, path and query) is longer than the server reads: " + said)), true);
+            case 431 -> new InputRefusedException(431, List.of(new InputProblem("headers", ProblemKind.HEADERS_TOO_LARGE,
+                    "the headers are larger than the server reads: " + said)), true);
+            default -> new InputRefusedException(code >= 400 && code < 500 ? code : 400,
+                    List.of(InputProblem.invalid("request", "refused by the web server: " + said)), true);
+        };
+    }
+}
