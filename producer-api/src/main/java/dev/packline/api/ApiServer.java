@@ -12,7 +12,6 @@ import dev.packline.api.limits.SubmitRateLimiter;
 import dev.packline.api.metrics.ApiMetrics;
 import dev.packline.api.metrics.RedisHealth;
 import dev.packline.http.input.FramingFilter;
-import dev.packline.http.input.HttpLimits;
 import dev.packline.pipeline.RequestStore;
 import dev.packline.pipeline.Submitter;
 import dev.packline.queue.QueueClient;
@@ -71,7 +70,7 @@ public final class ApiServer implements AutoCloseable {
         this.health = new RedisHealth(redis, metrics, config.server().redisPingInterval());
         this.reloader = config.configFile() == null ? null : new ConfigReloader(config.configFile(), env, auth, config.server().reloadInterval());
         Handlers handlers = new Handlers(jobs, events, health, metrics);
-        this.server = HttpLimits.defaults(config.server().maxBodyBytes()).applyTo(WebServer.builder())
+        this.server = config.server().httpLimits().applyTo(WebServer.builder())
                 .host(config.server().bind())
                 .port(config.server().port())
                 .routing(routing -> routing(routing, handlers))

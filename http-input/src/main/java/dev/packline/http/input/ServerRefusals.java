@@ -35,6 +35,14 @@ public final class ServerRefusals implements DirectHandler {
                 .build();
     }
 
+    /** The server's message without the dump of the request it may append: its first line, at most 160 characters. */
+    private static String firstLine(String message) {
+        int end = message.indexOf('\n');
+        String line = end < 0 ? message : message.substring(0, end);
+        line = line.endsWith(":") ? line.substring(0, line.length() - 1).trim() : line;
+        return line.length() > 160 ? line.substring(0, 160) + "..." : line;
+    }
+
     static InputRefusedException refusal(TransportRequest request, Status status, String message, long maxBodyBytes) {
         BodyFraming.Verdict framing = BodyFraming.check(request.headers());
         if (!framing.trusted()) {
@@ -42,7 +50,7 @@ public final class ServerRefusals implements DirectHandler {
         }
         // Helidon refuses oversized headers with a plain 400 whose message is its only mark; 431 says what happened
         int code = status.code() == 400 && message != null && message.startsWith("Header size exceeded") ? 431 : status.code();
-        String said = message == null || message.isBlank() ? status.reasonPhrase() : message;
+        String said = message == null || message.isBlank() ? status.reasonPhrase() : firstLine(message);
         return switch (code) {
             case 413 -> new InputRefusedException(413, List.of(new InputProblem("body", ProblemKind.BODY_TOO_LARGE,
                     "larger than the limit of " + maxBodyBytes + " bytes")), true);

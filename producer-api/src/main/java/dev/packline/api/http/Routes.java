@@ -73,7 +73,7 @@ public final class Routes {
                 refuse(route, res, e);
             } catch (InputRefusedException e) {
                 if (e.closeConnection() && !res.isSent()) {
-                    res.header(HeaderNames.CONNECTION, "close"); // the rest of the connection may be this request's body
+                    res.header(HeaderNames.CONNECTION, "close"); // FramingFilter then closes it: the rest may be this request's body
                 }
                 refuse(route, res, ApiError.of(e));
             } catch (QueueUnavailableException e) {

@@ -19,8 +19,12 @@ import java.util.Map;
  */
 public final class RawHttp {
 
-    /** What came back: the status (-1 when nothing parsable did), headers with lower-case names, the body, and how it ended. */
-    public record Answer(int status, Map<String, String> headers, String body, Ending ending, long millis) {
+    /**
+     * What came back: the status (-1 when nothing parsable did), headers with lower-case names, the
+     * body, how it ended, and whether the server then closed the connection ({@code closedAfter}:
+     * false when more bytes came, or, when asked to wait for it, the connection stayed open for {@link #CLOSE_WAIT}).
+     */
+    public record Answer(int status, Map<String, String> headers, String body, Ending ending, long millis, boolean closedAfter) {
         public String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
@@ -34,6 +38,9 @@ public final class RawHttp {
     /** How an exchange ended: a whole answer, the deadline passing first, or the server closing without a full answer. */
     public enum Ending { ANSWERED, TIMED_OUT, CLOSED }
 
+    /** How long a connection may stay open after an answer to a request that asked to close it. */
+    public static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
+
     private RawHttp() {
     }
 
@@ -43,6 +50,11 @@ public final class RawHttp {
      * shorter than announced).
      */
     public static Answer exchange(int port, byte[] request, boolean halfClose, Duration deadline) throws IOException {
+        return exchange(port, request, halfClose, deadline, false);
+    }
+
+    /** As above; with {@code awaitClose} the server must then close the connection within {@link #CLOSE_WAIT}, sending nothing more. */
+    public static Answer exchange(int port, byte[] request, boolean halfClose, Duration deadline, boolean awaitClose) throws IOException {
         long start = System.nanoTime();
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), (int) deadline.toMillis());
@@ -58,7 +70,22 @@ public final class RawHttp {
             }
             ByteArrayOutputStream got = new ByteArrayOutputStream();
             Ending ending = read(socket.getInputStream(), got, start, deadline);
-            return parse(got.toByteArray(), ending, (System.nanoTime() - start) / 1_000_000);
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            byte[] bytes = got.toByteArray();
+            int length = answerLength(bytes);
+            boolean moreCame = length >= 0 && bytes.length > length; // a second answer: the server read on after this one
+            boolean closedAfter = !moreCame && (ending != Ending.ANSWERED || !awaitClose || closes(socket));
+            return parse(length >= 0 ? java.util.Arrays.copyOf(bytes, length) : bytes, ending, millis, closedAfter);
+        }
+    }
+
+    /** Whether the server closes the connection, sending nothing more, within {@link #CLOSE_WAIT}. */
+    private static boolean closes(Socket socket) {
+        try {
+            socket.setSoTimeout((int) CLOSE_WAIT.toMillis());
+            return socket.getInputStream().read() < 0;
+        } catch (IOException e) {
+            return e instanceof java.net.SocketException; // a reset is a close; a timeout is not
         }
     }
 
@@ -87,27 +114,34 @@ public final class RawHttp {
 
     /** Whether the bytes hold a whole answer: the head and as much body as Content-Length says (or a chunked body's last chunk). */
     private static boolean complete(byte[] bytes) {
+        int length = answerLength(bytes);
+        if (length >= 0) {
+            return bytes.length >= length;
+        }
         String text = new String(bytes, StandardCharsets.ISO_8859_1);
         int end = text.indexOf("\r\n\r\n");
-        if (end < 0) {
-            return false;
-        }
-        Map<String, String> headers = headers(text.substring(0, end));
-        String length = headers.get("content-length");
-        if (length != null) {
-            return bytes.length - end - 4 >= Long.parseLong(length.trim());
-        }
-        if ("chunked".equalsIgnoreCase(headers.getOrDefault("transfer-encoding", ""))) {
+        if (end >= 0 && "chunked".equalsIgnoreCase(headers(text.substring(0, end)).getOrDefault("transfer-encoding", ""))) {
             return text.endsWith("\r\n0\r\n\r\n") || text.substring(end + 4).startsWith("0\r\n\r\n");
         }
         return false; // read until the server closes
     }
 
-    private static Answer parse(byte[] bytes, Ending ending, long millis) {
+    /** The length of the first answer (head and Content-Length body), -1 while it is not known. */
+    private static int answerLength(byte[] bytes) {
+        String text = new String(bytes, StandardCharsets.ISO_8859_1);
+        int end = text.indexOf("\r\n\r\n");
+        if (end < 0) {
+            return -1;
+        }
+        String length = headers(text.substring(0, end)).get("content-length");
+        return length == null ? -1 : end + 4 + Integer.parseInt(length.trim());
+    }
+
+    private static Answer parse(byte[] bytes, Ending ending, long millis, boolean closedAfter) {
         String text = new String(bytes, StandardCharsets.ISO_8859_1);
         int end = text.indexOf("\r\n\r\n");
         if (!text.startsWith("HTTP/1.1 ") || text.length() < 12) {
-            return new Answer(-1, Map.of(), text, ending == Ending.ANSWERED ? Ending.CLOSED : ending, millis);
+            return new Answer(-1, Map.of(), text, ending == Ending.ANSWERED ? Ending.CLOSED : ending, millis, closedAfter);
         }
         int status = Integer.parseInt(text.substring(9, 12));
         Map<String, String> headers = end < 0 ? Map.of() : headers(text.substring(0, end));
@@ -116,7 +150,7 @@ public final class RawHttp {
             raw = dechunk(raw);
         }
         String body = new String(raw.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
-        return new Answer(status, headers, body, ending == Ending.CLOSED && end >= 0 ? Ending.ANSWERED : ending, millis);
+        return new Answer(status, headers, body, ending == Ending.CLOSED && end >= 0 ? Ending.ANSWERED : ending, millis, closedAfter);
     }
 
     private static Map<String, String> headers(String head) {
