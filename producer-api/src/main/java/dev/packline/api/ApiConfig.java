@@ -36,26 +36,25 @@ public record ApiConfig(Path configFile, String redisUrl, Server server, Request
      * @param sseMaxDuration     a stream ends after this long (the client reconnects)
      * @param reloadInterval     how often the config file is checked for publisher changes
      * @param redisPingInterval  how often Redis is pinged for {@code packline_redis_up}
-     * @param readTimeout        a connection that sends nothing for this long (idle, or slow in the middle of a request) is closed
      * @param idleTimeout        a kept-alive connection without a request is closed after about this long
      */
     public record Server(String bind, int port, long maxBodyBytes, Duration ssePollInterval, Duration sseHeartbeat, Duration sseMaxDuration,
-                         Duration reloadInterval, Duration redisPingInterval, Duration readTimeout, Duration idleTimeout) {
+                         Duration reloadInterval, Duration redisPingInterval, Duration idleTimeout) {
         public static Server defaults() {
             HttpLimits limits = HttpLimits.defaults(1L << 20);
             return new Server("127.0.0.1", 8080, limits.maxBodyBytes(), Duration.ofMillis(500), Duration.ofSeconds(15), Duration.ofHours(1),
-                    Duration.ofSeconds(5), Duration.ofSeconds(10), limits.readTimeout(), limits.idleTimeout());
+                    Duration.ofSeconds(5), Duration.ofSeconds(10), limits.idleTimeout());
         }
 
         public Server withPort(int newPort) {
             return new Server(bind, newPort, maxBodyBytes, ssePollInterval, sseHeartbeat, sseMaxDuration, reloadInterval, redisPingInterval,
-                    readTimeout, idleTimeout);
+                    idleTimeout);
         }
 
         /** What the web server reads and how long it waits: the request line and header sizes are the library's defaults. */
         public HttpLimits httpLimits() {
             HttpLimits d = HttpLimits.defaults(maxBodyBytes);
-            return new HttpLimits(d.maxRequestLineBytes(), d.maxHeaderBytes(), maxBodyBytes, readTimeout, idleTimeout);
+            return new HttpLimits(d.maxRequestLineBytes(), d.maxHeaderBytes(), maxBodyBytes, idleTimeout);
         }
     }
 
@@ -84,13 +83,12 @@ public record ApiConfig(Path configFile, String redisUrl, Server server, Request
                 s.bytes("server.maxBodyBytes", d.maxBodyBytes()), s.duration("sse.pollInterval", d.ssePollInterval()),
                 s.duration("sse.heartbeat", d.sseHeartbeat()), s.duration("sse.maxDuration", d.sseMaxDuration()),
                 s.duration("server.reloadInterval", d.reloadInterval()), s.duration("redis.pingInterval", d.redisPingInterval()),
-                s.duration("server.readTimeout", d.readTimeout()), s.duration("server.idleTimeout", d.idleTimeout()));
+                s.duration("server.idleTimeout", d.idleTimeout()));
         if (server.maxBodyBytes() < 1024) {
             s.problem("server.maxBodyBytes: at least 1KiB, got " + server.maxBodyBytes());
         }
-        if (server.readTimeout().toMillis() < 100 || server.idleTimeout().toMillis() < 100) {
-            s.problem("server.readTimeout and server.idleTimeout: at least 100ms, got " + server.readTimeout().toMillis() + "ms and "
-                    + server.idleTimeout().toMillis() + "ms");
+        if (server.idleTimeout().toMillis() < 100) {
+            s.problem("server.idleTimeout: at least 100ms, got " + server.idleTimeout().toMillis() + "ms");
         }
         if (server.ssePollInterval().toMillis() < 50) {
             s.problem("sse.pollInterval: at least 50ms, got " + server.ssePollInterval().toMillis() + "ms");

@@ -59,7 +59,7 @@ final class ApiFixture implements AutoCloseable {
         this(dir, acmeLimits, apiExtra, "");
     }
 
-    /** As above; {@code serverExtra} is more flow-style keys of the {@code server} section ({@code "readTimeout: 1s"}). */
+    /** As above; {@code serverExtra} is more flow-style keys of the {@code server} section ({@code "idleTimeout: 1s"}). */
     ApiFixture(Path dir, String acmeLimits, String apiExtra, String serverExtra) throws IOException {
         this.dir = dir;
         this.serverExtra = serverExtra;
