@@ -3,7 +3,7 @@ package dev.packline.api.http;
 import dev.packline.api.metrics.ApiMetrics;
 import dev.packline.http.input.ErrorBody;
 import dev.packline.http.input.InputRefusedException;
-import dev.packline.queue.QueueUnavailableException;
+import dev.packline.redis.RedisUnavailableException;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
@@ -76,7 +76,7 @@ public final class Routes {
                     res.header(HeaderNames.CONNECTION, "close"); // FramingFilter then closes it: the rest may be this request's body
                 }
                 refuse(route, res, ApiError.of(e));
-            } catch (QueueUnavailableException e) {
+            } catch (RedisUnavailableException e) {
                 log.warn("{} {}: Redis unavailable: {}", method, route, e.getMessage());
                 refuse(route, res, ApiError.of(503, Reason.INTERNAL, "storage temporarily unavailable; retry later"));
             } catch (Exception e) {

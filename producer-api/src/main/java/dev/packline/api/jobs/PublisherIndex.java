@@ -3,8 +3,8 @@ package dev.packline.api.jobs;
 import dev.packline.http.input.AsciiParsers;
 import dev.packline.http.input.InputRefusedException;
 import dev.packline.http.input.StrictUtf8;
-import dev.packline.queue.redis.LuaScript;
-import dev.packline.queue.redis.RedisErrors;
+import dev.packline.redis.LuaScript;
+import dev.packline.redis.RedisErrors;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.resps.Tuple;
 
