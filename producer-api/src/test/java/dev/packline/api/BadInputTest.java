@@ -122,6 +122,10 @@ class BadInputTest {
                         "path separator"),
                 c("unknown format", b -> b.put("format", "zip"), 400, "invalid_request", "format", "walle, vasdolly or both"),
                 c("unknown notify level", b -> b.put("notifyLevel", "loud"), 400, "invalid_request", "notifyLevel", "all, failures or none"),
+                c("output prefix with a bidi override", b -> b.put("outputPrefix", "game/\u202e1.0/"), 400, "invalid_request", "outputPrefix",
+                        "format character U+202E"),
+                c("template with a zero-width space", b -> b.put("nameTemplate", "{channel}\u200b.apk"), 400, "invalid_request", "nameTemplate",
+                        "format character U+200B"),
                 c("output prefix climbing out", b -> b.put("outputPrefix", "../other/"), 400, "invalid_request", "outputPrefix", "'..'"));
     }
 

@@ -43,6 +43,8 @@ public final class SubmitBody {
     private static final NameRule APP_ID = new NameRule(200);
     private static final NameRule CHANNEL_NAME = new NameRule(PackagingRequest.MAX_CHANNEL_NAME);
     private static final NameRule EXTRA_KEY = new NameRule(100);
+    /** The output prefix and the name template become parts of object keys and file names. */
+    private static final NameRule KEY_PART = new NameRule(500);
 
     private final JsonBody json;
 
@@ -65,8 +67,8 @@ public final class SubmitBody {
             channels = channels(list, found);
         }
         PackagingRequest request = new PackagingRequest(id, publisher, appId, fields.text("mother"), channels,
-                fields.text("format"), fields.text("outputStore"), fields.text("outputPrefix"),
-                fields.text("nameTemplate"), fields.texts("diffAgainst"), fields.texts("notifyChannels"),
+                fields.text("format"), fields.text("outputStore"), keyPart("outputPrefix", fields.text("outputPrefix"), found),
+                keyPart("nameTemplate", fields.text("nameTemplate"), found), fields.texts("diffAgainst"), fields.texts("notifyChannels"),
                 fields.text("notifyLevel"));
         List<Problem> problems = new ArrayList<>(found.stream().map(ApiError::problem).toList());
         if (tooMany != null) {
@@ -145,6 +147,11 @@ public final class SubmitBody {
             channels.add(new ChannelSpec(name == null ? raw : name, extra));
         }
         return channels;
+    }
+
+    /** An optional part of object keys: absent or empty stays so, anything else follows the name rule. */
+    private static String keyPart(String field, String raw, List<InputProblem> problems) {
+        return raw == null || raw.isEmpty() ? raw : KEY_PART.normalise(field, raw, problems);
     }
 
     private static void extra(JsonFields channel, Map<String, String> extra, List<InputProblem> problems) {
