@@ -25,14 +25,14 @@ public final class ServerRefusals implements DirectHandler {
     @Override
     public TransportResponse handle(TransportRequest request, EventType eventType, Status defaultStatus, ServerResponseHeaders responseHeaders,
                                     String message) {
-        InputRefusedException refusal = refusal(request, defaultStatus, message, maxBodyBytes);
         responseHeaders.set(HeaderNames.CONTENT_TYPE, "application/json");
-        return TransportResponse.builder()
-                .status(Status.create(refusal.status()))
-                .headers(responseHeaders)
-                .entity(ErrorBody.of(refusal))
-                .keepAlive(false)
-                .build();
+        TransportResponse.Builder response = TransportResponse.builder().headers(responseHeaders).keepAlive(false);
+        if (defaultStatus.code() >= 500) { // the server's own trouble (too many concurrent requests...), never the client's input
+            return response.status(defaultStatus).entity(ErrorBody.bytes(ErrorBody.shape(defaultStatus.code(), "internal",
+                    message == null || message.isBlank() ? defaultStatus.reasonPhrase() : firstLine(message), List.of(), null))).build();
+        }
+        InputRefusedException refusal = refusal(request, defaultStatus, message, maxBodyBytes);
+        return response.status(Status.create(refusal.status())).entity(ErrorBody.of(refusal)).build();
     }
 
     /** The server's message without the dump of the request it may append: its first line, at most 160 characters. */
@@ -58,7 +58,7 @@ public final class ServerRefusals implements DirectHandler {
                     "the request line (method, path and query) is longer than the server reads: " + said)), true);
             case 431 -> new InputRefusedException(431, List.of(new InputProblem("headers", ProblemKind.HEADERS_TOO_LARGE,
                     "the headers are larger than the server reads: " + said)), true);
-            default -> new InputRefusedException(code >= 400 && code < 500 ? code : 400,
+            default -> new InputRefusedException(code >= 400 ? code : 400,
                     List.of(InputProblem.invalid("request", "refused by the web server: " + said)), true);
         };
     }
