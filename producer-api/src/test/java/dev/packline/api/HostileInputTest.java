@@ -81,6 +81,21 @@ class HostileInputTest {
         assertRefused(() -> send(concat(head("POST", "/v1/jobs", "Content-Length: 2", "Content-Length: 3"), body), false), 400, "Content-Length");
     }
 
+    @Test
+    void aChunkSizeThatIsNotHexIsA400() throws Exception { // found by bin/packline fuzz api --seed 99 (case 63): it was a 500
+        for (String chunks : new String[]{"-1\r\nab\r\n0\r\n\r\n", "\r\nab\r\n0\r\n\r\n"}) {
+            byte[] request = concat(head("POST", "/v1/jobs", "Content-Type: application/json", "Transfer-Encoding: chunked"),
+                    chunks.getBytes(StandardCharsets.UTF_8));
+            assertRefused(() -> RawHttp.exchange(api.api.port(), request, true, DEADLINE), 400, "body");
+        }
+    }
+
+    @Test
+    void aNulBeforeTheRequestLineIsA400NotA500() throws Exception { // found by bin/packline fuzz api --seed 99 (case 100)
+        byte[] request = ("\0GET /v1/jobs HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+        assertRefused(() -> RawHttp.exchange(api.api.port(), request, true, DEADLINE), 400, "request");
+    }
+
     // --- invalid input accepted ---
 
     @Test

@@ -43,6 +43,9 @@ public final class RequestBody {
             throw new InputRefusedException(status, List.of(new InputProblem("body",
                     status == 413 ? ProblemKind.BODY_TOO_LARGE : ProblemKind.INVALID_REQUEST,
                     status == 413 ? "larger than the limit of " + maxBytes + " bytes" : "malformed chunked framing")), true);
+        } catch (IllegalArgumentException e) {
+            // Helidon parses a chunk size with Integer.parseUnsignedInt: '-1' or an empty size line is a NumberFormatException
+            throw new InputRefusedException(400, List.of(InputProblem.invalid("body", "malformed chunked framing (a chunk size that is not hex)")), true);
         } catch (IOException | UncheckedIOException e) {
             throw cutShort("could not be read to its end (" + e.getClass().getSimpleName() + ")");
         }

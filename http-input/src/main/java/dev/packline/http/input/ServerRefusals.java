@@ -27,7 +27,10 @@ public final class ServerRefusals implements DirectHandler {
                                     String message) {
         responseHeaders.set(HeaderNames.CONTENT_TYPE, "application/json");
         TransportResponse.Builder response = TransportResponse.builder().headers(responseHeaders).keepAlive(false);
-        if (defaultStatus.code() >= 500) { // the server's own trouble (too many concurrent requests...), never the client's input
+        // Before any route runs the server only parses what the client sent: its 500 ("Internal error", a parser throwing on
+        // bytes such as a NUL before the request line) is a request it could not read, a 400. Other 5xx (503: too many
+        // concurrent requests) are the server's own state and stay what they are.
+        if (defaultStatus.code() >= 500 && defaultStatus.code() != 500) {
             return response.status(defaultStatus).entity(ErrorBody.bytes(ErrorBody.shape(defaultStatus.code(), "internal",
                     message == null || message.isBlank() ? defaultStatus.reasonPhrase() : firstLine(message), List.of(), null))).build();
         }
@@ -58,7 +61,7 @@ public final class ServerRefusals implements DirectHandler {
                     "the request line (method, path and query) is longer than the server reads: " + said)), true);
             case 431 -> new InputRefusedException(431, List.of(new InputProblem("headers", ProblemKind.HEADERS_TOO_LARGE,
                     "the headers are larger than the server reads: " + said)), true);
-            default -> new InputRefusedException(code >= 400 ? code : 400,
+            default -> new InputRefusedException(code >= 400 && code < 500 ? code : 400,
                     List.of(InputProblem.invalid("request", "refused by the web server: " + said)), true);
         };
     }

@@ -23,7 +23,7 @@ class ServerRefusalsTest {
             413 | -                                     | 413 | body_too_large    | body    | 1000 bytes
             400 | Invalid prologue: Found LF (200):\\n+--dump | 400 | invalid_request | request | Invalid prologue
             503 | Too Many Concurrent Requests          | 503 | internal          | -       | Too Many Concurrent Requests
-            500 | Internal error                        | 500 | internal          | -       | Internal error
+            500 | Internal error                        | 400 | invalid_request   | request | Internal error
             """)
     void refusalsComeInTheJsonShape(int status, String message, int answered, String reason, String field, String messagePart) throws Exception {
         String said = message == null ? null : message.replace("\\n", "\n");
