@@ -1,6 +1,7 @@
 package dev.packline.api;
 
 import dev.packline.api.auth.Publishers;
+import dev.packline.http.input.HttpLimits;
 import dev.packline.pipeline.RequestRules;
 import dev.packline.settings.Settings;
 
@@ -36,16 +37,25 @@ public record ApiConfig(Path configFile, String redisUrl, Server server, Request
      * @param sseMaxDuration     a stream ends after this long (the client reconnects)
      * @param reloadInterval     how often the config file is checked for publisher changes
      * @param redisPingInterval  how often Redis is pinged for {@code packline_redis_up}
+     * @param idleTimeout        a kept-alive connection without a request is closed after about this long
      */
     public record Server(String bind, int port, long maxBodyBytes, Duration ssePollInterval, Duration sseHeartbeat, Duration sseMaxDuration,
-                         Duration reloadInterval, Duration redisPingInterval) {
+                         Duration reloadInterval, Duration redisPingInterval, Duration idleTimeout) {
         public static Server defaults() {
-            return new Server("127.0.0.1", 8080, 1L << 20, Duration.ofMillis(500), Duration.ofSeconds(15), Duration.ofHours(1),
-                    Duration.ofSeconds(5), Duration.ofSeconds(10));
+            HttpLimits limits = HttpLimits.defaults(1L << 20);
+            return new Server("127.0.0.1", 8080, limits.maxBodyBytes(), Duration.ofMillis(500), Duration.ofSeconds(15), Duration.ofHours(1),
+                    Duration.ofSeconds(5), Duration.ofSeconds(10), limits.idleTimeout());
         }
 
         public Server withPort(int newPort) {
-            return new Server(bind, newPort, maxBodyBytes, ssePollInterval, sseHeartbeat, sseMaxDuration, reloadInterval, redisPingInterval);
+            return new Server(bind, newPort, maxBodyBytes, ssePollInterval, sseHeartbeat, sseMaxDuration, reloadInterval, redisPingInterval,
+                    idleTimeout);
+        }
+
+        /** What the web server reads and how long it waits: the request line and header sizes are the library's defaults. */
+        public HttpLimits httpLimits() {
+            HttpLimits d = HttpLimits.defaults(maxBodyBytes);
+            return new HttpLimits(d.maxRequestLineBytes(), d.maxHeaderBytes(), maxBodyBytes, idleTimeout);
         }
     }
 
@@ -73,9 +83,13 @@ public record ApiConfig(Path configFile, String redisUrl, Server server, Request
         Server server = new Server(s.string("server.bind", d.bind()), s.integer("server.port", d.port(), 0, 65_535),
                 s.bytes("server.maxBodyBytes", d.maxBodyBytes()), s.duration("sse.pollInterval", d.ssePollInterval()),
                 s.duration("sse.heartbeat", d.sseHeartbeat()), s.duration("sse.maxDuration", d.sseMaxDuration()),
-                s.duration("server.reloadInterval", d.reloadInterval()), s.duration("redis.pingInterval", d.redisPingInterval()));
+                s.duration("server.reloadInterval", d.reloadInterval()), s.duration("redis.pingInterval", d.redisPingInterval()),
+                s.duration("server.idleTimeout", d.idleTimeout()));
         if (server.maxBodyBytes() < 1024) {
             s.problem("server.maxBodyBytes: at least 1KiB, got " + server.maxBodyBytes());
+        }
+        if (server.idleTimeout().toMillis() < 100) {
+            s.problem("server.idleTimeout: at least 100ms, got " + server.idleTimeout().toMillis() + "ms");
         }
         if (server.ssePollInterval().toMillis() < 50) {
             s.problem("sse.pollInterval: at least 50ms, got " + server.ssePollInterval().toMillis() + "ms");

@@ -11,6 +11,7 @@ import dev.packline.api.limits.ChannelsInFlight;
 import dev.packline.api.limits.SubmitRateLimiter;
 import dev.packline.api.metrics.ApiMetrics;
 import dev.packline.api.metrics.RedisHealth;
+import dev.packline.http.input.FramingFilter;
 import dev.packline.pipeline.RequestStore;
 import dev.packline.pipeline.Submitter;
 import dev.packline.queue.QueueClient;
@@ -69,7 +70,7 @@ public final class ApiServer implements AutoCloseable {
         this.health = new RedisHealth(redis, metrics, config.server().redisPingInterval());
         this.reloader = config.configFile() == null ? null : new ConfigReloader(config.configFile(), env, auth, config.server().reloadInterval());
         Handlers handlers = new Handlers(jobs, events, health, metrics);
-        this.server = WebServer.builder()
+        this.server = config.server().httpLimits().applyTo(WebServer.builder())
                 .host(config.server().bind())
                 .port(config.server().port())
                 .routing(routing -> routing(routing, handlers))
@@ -81,6 +82,7 @@ public final class ApiServer implements AutoCloseable {
      * {@code route} tag of its metrics.
      */
     static void routing(HttpRouting.Builder routing, Handlers h) {
+        routing.addFilter(new FramingFilter()); // before any route: a body whose framing lies is refused even where no route reads it
         new Routes(routing, h.metrics())
                 .post("/v1/jobs", h.jobs()::submit)
                 .get("/v1/jobs", h.jobs()::list)

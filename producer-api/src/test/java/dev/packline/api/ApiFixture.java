@@ -45,6 +45,7 @@ final class ApiFixture implements AutoCloseable {
     final String rivalToken = "rival-token-" + System.nanoTime();
     final String limitedToken = "limited-token-" + System.nanoTime();
     final ApiServer api;
+    private final String serverExtra;
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     final RedisQueueBroker broker = TestRedis.broker(Clock.systemUTC());
     final QueueInspector queues = new QueueInspector(broker, Clock.systemUTC());
@@ -55,7 +56,13 @@ final class ApiFixture implements AutoCloseable {
 
     /** {@code acmeLimits} is the flow-style body of acme's limits; {@code apiExtra} is appended to api.yml. */
     ApiFixture(Path dir, String acmeLimits, String apiExtra) throws IOException {
+        this(dir, acmeLimits, apiExtra, "");
+    }
+
+    /** As above; {@code serverExtra} is more flow-style keys of the {@code server} section ({@code "idleTimeout: 1s"}). */
+    ApiFixture(Path dir, String acmeLimits, String apiExtra, String serverExtra) throws IOException {
         this.dir = dir;
+        this.serverExtra = serverExtra;
         int n = FIXTURES.incrementAndGet();
         String suffix = ProcessHandle.current().pid() + "-" + n + "-" + System.nanoTime() % 100_000;
         acme = "acme-" + suffix;
@@ -91,10 +98,7 @@ final class ApiFixture implements AutoCloseable {
         Files.writeString(apiYml, """
                 redis:
                   url: %s
-                server:
-                  bind: 127.0.0.1
-                  port: 0
-                  maxBodyBytes: 256KiB
+                server: {bind: 127.0.0.1, port: 0, maxBodyBytes: 256KiB%s}
                 sse:
                   pollInterval: 100ms
                   heartbeat: 2s
@@ -119,7 +123,7 @@ final class ApiFixture implements AutoCloseable {
                     tokens:
                       ci: {sha256: %s}
                 %s
-                """.formatted(TestRedis.url(), acme, acmeLimits, Publishers.sha256Hex(acmeMainToken), Publishers.sha256Hex(acmeGameOnlyToken),
+                """.formatted(TestRedis.url(), serverExtra.isEmpty() ? "" : ", " + serverExtra, acme, acmeLimits, Publishers.sha256Hex(acmeMainToken), Publishers.sha256Hex(acmeGameOnlyToken),
                 rival, Publishers.sha256Hex(rivalToken), limited, Publishers.sha256Hex(limitedToken), apiExtra));
     }
 

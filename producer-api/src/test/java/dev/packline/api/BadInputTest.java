@@ -73,7 +73,7 @@ class BadInputTest {
                 c("channel with a slash", b -> channels(b).set(1, "a/b"), 400, "invalid_request", "channels[1]", "path separator"),
                 c("channel with a backslash", b -> channels(b).set(1, "a\\b"), 400, "invalid_request", "channels[1]", "path separator"),
                 c("channel with ..", b -> channels(b).set(0, ".."), 400, "invalid_request", "channels[0]", "'..'"),
-                c("channel with a control character", b -> channels(b).set(0, "bell\u0007"), 400, "invalid_request", "channels[0]", "control characters"),
+                c("channel with a control character", b -> channels(b).set(0, "bell\u0007"), 400, "invalid_request", "channels[0]", "control character"),
                 c("channel name too long", b -> channels(b).set(0, "x".repeat(101)), 400, "invalid_request", "channels[0]", "longer than 100"),
                 c("empty channel name", b -> channels(b).set(0, ""), 400, "invalid_request", "channels[0]", "empty"),
                 c("duplicate channels", b -> channels(b).set(1, channels(b).get(0).isTextual() ? channels(b).get(0).asText()
@@ -122,6 +122,10 @@ class BadInputTest {
                         "path separator"),
                 c("unknown format", b -> b.put("format", "zip"), 400, "invalid_request", "format", "walle, vasdolly or both"),
                 c("unknown notify level", b -> b.put("notifyLevel", "loud"), 400, "invalid_request", "notifyLevel", "all, failures or none"),
+                c("output prefix with a bidi override", b -> b.put("outputPrefix", "game/\u202e1.0/"), 400, "invalid_request", "outputPrefix",
+                        "format character U+202E"),
+                c("template with a zero-width space", b -> b.put("nameTemplate", "{channel}\u200b.apk"), 400, "invalid_request", "nameTemplate",
+                        "format character U+200B"),
                 c("output prefix climbing out", b -> b.put("outputPrefix", "../other/"), 400, "invalid_request", "outputPrefix", "'..'"));
     }
 
@@ -146,7 +150,7 @@ class BadInputTest {
                 Arguments.of("malformed JSON", "{\"appId\": \"com.acme.game\", ", 400, "invalid_request", "body", "malformed JSON"),
                 Arguments.of("not an object", "[1, 2]", 400, "invalid_request", "body", "must be a JSON object"),
                 Arguments.of("duplicate key", "{\"appId\": \"a\", \"appId\": \"b\"}", 400, "invalid_request", "body", "Duplicate field"),
-                Arguments.of("empty body", "", 400, "invalid_request", "body", "must be a JSON object"),
+                Arguments.of("empty body", "", 400, "invalid_request", "body", "empty"),
                 Arguments.of("oversized body", "{\"appId\": \"" + "x".repeat(300 * 1024) + "\"}", 413, "body_too_large", "body", "262144 bytes"));
     }
 

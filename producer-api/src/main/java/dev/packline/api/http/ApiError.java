@@ -1,5 +1,8 @@
 package dev.packline.api.http;
 
+import dev.packline.http.input.InputProblem;
+import dev.packline.http.input.InputRefusedException;
+
 import java.util.List;
 
 /**
@@ -32,6 +35,15 @@ public final class ApiError extends RuntimeException {
 
     public static ApiError field(int status, Reason reason, String field, String message) {
         return new ApiError(status, reason, field + ": " + message, List.of(new Problem(field, reason, message)), null);
+    }
+
+    /** Input the shared decoding path refused, with its status and every problem. */
+    public static ApiError of(InputRefusedException e) {
+        return new ApiError(e.status(), Reason.of(e.kind()), e.getMessage(), e.problems().stream().map(ApiError::problem).toList(), null);
+    }
+
+    public static Problem problem(InputProblem p) {
+        return new Problem(p.field(), Reason.of(p.kind()), p.message());
     }
 
     public static ApiError notFound(String what) {

@@ -1,16 +1,14 @@
 package dev.packline.api.http;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerResponse;
 
-/** The API's one JSON mapper and how a JSON answer is sent. Duplicate keys in a body are refused, not silently merged. */
+/** The API's one JSON mapper for answers, and how a JSON answer is sent. Bodies are read by http-input's {@code JsonBody}, never here. */
 public final class Json {
     public static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
     private Json() {

@@ -1,6 +1,8 @@
 package dev.packline.api.http;
 
 import dev.packline.api.metrics.ApiMetrics;
+import dev.packline.http.input.ErrorBody;
+import dev.packline.http.input.InputRefusedException;
 import dev.packline.redis.RedisUnavailableException;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
@@ -11,14 +13,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
  * Registers routes by their template and wraps each handler the same way: the call is timed under
  * the template (never the raw path, which would make one time series per request id), an
- * {@link ApiError} becomes the JSON error body, Redis being unreachable becomes 503, anything else
+ * {@link ApiError} or refused input ({@link InputRefusedException}) becomes the JSON error body, Redis being unreachable becomes 503, anything else
  * 500 with the details only in the log.
  */
 public final class Routes {
@@ -71,6 +71,11 @@ public final class Routes {
                 handler.handle(req, res);
             } catch (ApiError e) {
                 refuse(route, res, e);
+            } catch (InputRefusedException e) {
+                if (e.closeConnection() && !res.isSent()) {
+                    res.header(HeaderNames.CONNECTION, "close"); // FramingFilter then closes it: the rest may be this request's body
+                }
+                refuse(route, res, ApiError.of(e));
             } catch (RedisUnavailableException e) {
                 log.warn("{} {}: Redis unavailable: {}", method, route, e.getMessage());
                 refuse(route, res, ApiError.of(503, Reason.INTERNAL, "storage temporarily unavailable; retry later"));
@@ -104,25 +109,9 @@ public final class Routes {
         Json.send(res, e.status(), body(e));
     }
 
-    /** The error body: {@code {"error": {"status", "reason", "message", "problems": [{"field", "reason", "message"}]}}}. */
+    /** The error body, in the shape every app shares ({@link ErrorBody}). */
     public static Map<String, Object> body(ApiError e) {
-        Map<String, Object> error = new LinkedHashMap<>();
-        error.put("status", e.status());
-        error.put("reason", e.reason().tag());
-        error.put("message", e.getMessage());
-        List<Map<String, Object>> problems = e.problems().stream().map(p -> {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("field", p.field());
-            m.put("reason", p.reason().tag());
-            m.put("message", p.message());
-            return m;
-        }).toList();
-        if (!problems.isEmpty()) {
-            error.put("problems", problems);
-        }
-        if (e.retryAfterSeconds() != null) {
-            error.put("retryAfterSeconds", e.retryAfterSeconds());
-        }
-        return Map.of("error", error);
+        return ErrorBody.shape(e.status(), e.reason().tag(), e.getMessage(),
+                e.problems().stream().map(p -> new ErrorBody.Entry(p.field(), p.reason().tag(), p.message())).toList(), e.retryAfterSeconds());
     }
 }

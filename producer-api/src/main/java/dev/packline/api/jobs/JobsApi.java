@@ -8,6 +8,10 @@ import dev.packline.api.http.Reason;
 import dev.packline.api.limits.ChannelsInFlight;
 import dev.packline.api.limits.SubmitRateLimiter;
 import dev.packline.api.metrics.ApiMetrics;
+import dev.packline.http.input.AsciiParsers;
+import dev.packline.http.input.InputRefusedException;
+import dev.packline.http.input.JsonBody;
+import dev.packline.http.input.RequestBody;
 import dev.packline.pipeline.PackagingRequest;
 import dev.packline.pipeline.RequestRules;
 import dev.packline.pipeline.RequestStatus;
@@ -45,7 +49,6 @@ import java.util.regex.Pattern;
 public final class JobsApi {
     private static final Logger log = LoggerFactory.getLogger(JobsApi.class);
     private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,200}");
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int MAX_LIMIT = 100;
     private static final int DEFAULT_LIMIT = 20;
@@ -61,9 +64,11 @@ public final class JobsApi {
     }
 
     private final Params p;
+    private final SubmitBody submitBody;
 
     public JobsApi(Params params) {
         this.p = params;
+        this.submitBody = new SubmitBody(new JsonBody(JsonBody.Limits.defaults().withMaxBytes(params.maxBodyBytes())));
     }
 
     /** {@code POST /v1/jobs}: 202 with the id, the channel count and the status URL; nothing is enqueued for a refused body. */
@@ -73,9 +78,9 @@ public final class JobsApi {
         PackagingRequest request;
         try {
             String key = idempotencyKey(req);
-            byte[] body = SubmitBody.read(req, p.maxBodyBytes());
+            byte[] body = RequestBody.read(req, p.maxBodyBytes());
             String id = key == null ? newId() : idempotentId(caller.name(), key);
-            request = SubmitBody.parse(body, id, caller.name(), p.rules());
+            request = submitBody.parse(body, id, caller.name(), p.rules());
             if (!caller.mayUse(request.appId())) {
                 throw ApiError.field(403, Reason.FORBIDDEN, "appId", "this token may not submit for app '" + request.appId() + "'");
             }
@@ -86,7 +91,7 @@ public final class JobsApi {
                     return;
                 }
             }
-        } catch (ApiError e) {
+        } catch (ApiError | InputRefusedException e) {
             p.metrics().submit(caller.name(), "rejected");
             throw e;
         }
@@ -216,18 +221,8 @@ public final class JobsApi {
         if (state != null && !JobView.states().contains(state)) {
             throw ApiError.field(400, Reason.INVALID_REQUEST, "state", "one of " + String.join(", ", JobView.states()) + ", got '" + state + "'");
         }
-        int limit = DEFAULT_LIMIT;
         String limitText = query(req, "limit");
-        if (limitText != null) {
-            try {
-                limit = Integer.parseInt(limitText);
-            } catch (NumberFormatException e) {
-                limit = -1;
-            }
-            if (limit < 1 || limit > MAX_LIMIT) {
-                throw ApiError.field(400, Reason.INVALID_REQUEST, "limit", "a whole number from 1 to " + MAX_LIMIT + ", got '" + limitText + "'");
-            }
-        }
+        int limit = limitText == null ? DEFAULT_LIMIT : (int) AsciiParsers.wholeNumber("limit", limitText, 1, MAX_LIMIT);
         String cursor = query(req, "cursor");
         if (cursor != null) {
             try {
@@ -290,10 +285,7 @@ public final class JobsApi {
         if (key.isEmpty()) {
             return null;
         }
-        if (!IDEMPOTENCY_KEY.matcher(key.get()).matches()) {
-            throw ApiError.field(400, Reason.INVALID_REQUEST, "Idempotency-Key", "1 to 200 visible ASCII characters");
-        }
-        return key.get();
+        return AsciiParsers.visible("Idempotency-Key", key.get(), 1, 200);
     }
 
     static String newId() {

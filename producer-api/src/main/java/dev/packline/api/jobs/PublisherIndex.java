@@ -1,8 +1,10 @@
 package dev.packline.api.jobs;
 
+import dev.packline.http.input.AsciiParsers;
+import dev.packline.http.input.InputRefusedException;
+import dev.packline.http.input.StrictUtf8;
 import dev.packline.redis.LuaScript;
 import dev.packline.redis.RedisErrors;
-
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.resps.Tuple;
 
@@ -110,12 +112,13 @@ public final class PublisherIndex {
     public static String[] decodeCursor(String cursor) {
         String raw;
         try {
-            raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
+            raw = StrictUtf8.decode(Base64.getUrlDecoder().decode(cursor), "cursor");
+        } catch (IllegalArgumentException | InputRefusedException e) {
             throw new IllegalArgumentException("not a cursor this API gave out");
         }
         int colon = raw.indexOf(':');
-        if (colon < 1 || raw.indexOf('|') < colon || !raw.substring(0, colon).chars().allMatch(Character::isDigit)) {
+        // ASCII digits only: Character.isDigit also takes other scripts' digits, which Double.parseDouble then refuses
+        if (colon < 1 || colon > 19 || raw.indexOf('|') < colon || !AsciiParsers.isDigits(raw.substring(0, colon))) {
             throw new IllegalArgumentException("not a cursor this API gave out");
         }
         return new String[]{raw.substring(0, colon), raw.substring(colon + 1)};

@@ -1,120 +1,98 @@
 package dev.packline.api.jobs;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.packline.api.http.ApiError;
 import dev.packline.api.http.ApiError.Problem;
-import dev.packline.api.http.Json;
 import dev.packline.api.http.Reason;
+import dev.packline.http.input.DistinctNames;
+import dev.packline.http.input.ErrorBody;
+import dev.packline.http.input.InputProblem;
+import dev.packline.http.input.JsonBody;
+import dev.packline.http.input.JsonFields;
+import dev.packline.http.input.NameRule;
 import dev.packline.packaging.OutputNames;
 import dev.packline.packaging.PackagingException;
 import dev.packline.pipeline.ChannelSpec;
 import dev.packline.pipeline.PackagingRequest;
 import dev.packline.pipeline.RequestRules;
-import io.helidon.webserver.http.ServerRequest;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Set;
 
 /**
  * Reads a submit body into a {@link PackagingRequest} and refuses it, naming every field and its
- * problem, when it is not acceptable: too large, not JSON, unknown or missing fields, wrong types,
- * then the request's own checks ({@link PackagingRequest#problems()}), the deployment's
- * ({@link RequestRules#problems}: locations, stores, notification channels, channel cap) and the
- * packager's name template rules. Nothing is enqueued for a refused body.
+ * problem, when it is not acceptable: the strict decoding of {@link JsonBody} (UTF-8, one value,
+ * no duplicate keys, bounded depth), unknown or missing fields and wrong types ({@link JsonFields}),
+ * names that could spoof or collide ({@link NameRule}: channel names, the app id and extra keys are
+ * NFC-normalised, and two channels alike after normalisation are duplicates), then the request's own
+ * checks ({@link PackagingRequest#problems()}), the deployment's ({@link RequestRules#problems}:
+ * locations, stores, notification channels, channel cap) and the packager's name template rules.
+ * Nothing is enqueued for a refused body.
  */
 public final class SubmitBody {
     static final Set<String> FIELDS = Set.of("appId", "mother", "channels", "format", "outputStore", "outputPrefix", "nameTemplate",
             "diffAgainst", "notifyChannels", "notifyLevel");
     private static final List<String> REQUIRED = List.of("appId", "mother", "channels", "outputStore");
     private static final Set<String> CHANNEL_FIELDS = Set.of("name", "extra");
-    private static final int MAX_LISTED_PROBLEMS = 100;
-    private static final int MAX_APP_ID = 200;
+    private static final NameRule APP_ID = new NameRule(200);
+    private static final NameRule CHANNEL_NAME = new NameRule(PackagingRequest.MAX_CHANNEL_NAME);
+    private static final NameRule EXTRA_KEY = new NameRule(100);
+    /** The output prefix and the name template become parts of object keys and file names. */
+    private static final NameRule KEY_PART = new NameRule(500);
 
-    private SubmitBody() {
+    private final JsonBody json;
+
+    public SubmitBody(JsonBody json) {
+        this.json = json;
     }
 
-    /** The body's bytes, at most {@code maxBytes}; 413 when the declared or actual length is larger. */
-    public static byte[] read(ServerRequest req, long maxBytes) throws IOException {
-        OptionalLong declared = req.headers().contentLength();
-        if (declared.isPresent() && declared.getAsLong() > maxBytes) {
-            throw tooLarge(maxBytes);
+    /** The request the body describes, with the server-given id and publisher; {@link dev.packline.http.input.InputRefusedException} when the body is not one JSON object, {@link ApiError} listing every problem of its fields. */
+    public PackagingRequest parse(byte[] body, String id, String publisher, RequestRules rules) {
+        ObjectNode root = json.object(body);
+        List<InputProblem> found = new ArrayList<>();
+        JsonFields fields = new JsonFields(root, found).only(FIELDS).required(REQUIRED);
+        String appId = APP_ID.normalise("appId", fields.text("appId"), found);
+        JsonNode list = fields.raw("channels");
+        Problem tooMany = null;
+        List<ChannelSpec> channels = List.of();
+        if (list != null && list.isArray() && list.size() > rules.maxChannels()) {
+            tooMany = new Problem("channels", Reason.TOO_MANY_CHANNELS, list.size() + " channels, at most " + rules.maxChannels() + " per request");
+        } else {
+            channels = channels(list, found);
         }
-        try (InputStream in = req.content().inputStream()) {
-            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-            if (body.length > maxBytes) {
-                throw tooLarge(maxBytes);
-            }
-            return body;
+        PackagingRequest request = new PackagingRequest(id, publisher, appId, fields.text("mother"), channels,
+                fields.text("format"), fields.text("outputStore"), keyPart("outputPrefix", fields.text("outputPrefix"), found),
+                keyPart("nameTemplate", fields.text("nameTemplate"), found), fields.texts("diffAgainst"), fields.texts("notifyChannels"),
+                fields.text("notifyLevel"));
+        List<Problem> problems = new ArrayList<>(found.stream().map(ApiError::problem).toList());
+        if (tooMany != null) {
+            problems.add(tooMany);
         }
-    }
-
-    private static ApiError tooLarge(long maxBytes) {
-        return ApiError.field(413, Reason.BODY_TOO_LARGE, "body", "larger than the limit of " + maxBytes + " bytes");
-    }
-
-    /** The request the body describes, with the server-given id and publisher; throws {@link ApiError} listing every problem. */
-    public static PackagingRequest parse(byte[] body, String id, String publisher, RequestRules rules) {
-        JsonNode root;
+        // the request's own, the deployment's and the template's checks too, for the fields that parsed: all problems at once,
+        // one per field (a field already refused above, or an item of a list refused as a whole, is not judged again)
+        Set<String> flagged = new HashSet<>();
+        problems.forEach(p -> flagged.add(p.field().replaceAll("\\..*$", "")));
+        List<String> checks = new ArrayList<>(request.problems());
+        checks.addAll(rules.problems(request));
         try {
-            root = Json.MAPPER.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw ApiError.field(400, Reason.INVALID_REQUEST, "body", "malformed JSON: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"));
-        } catch (IOException e) {
-            throw ApiError.field(400, Reason.INVALID_REQUEST, "body", "unreadable: " + e.getMessage());
+            OutputNames.checkTemplate(request.nameTemplate());
+        } catch (PackagingException e) {
+            checks.add("nameTemplate: " + e.getMessage());
         }
-        if (root == null || !root.isObject()) {
-            throw ApiError.field(400, Reason.INVALID_REQUEST, "body", "must be a JSON object");
-        }
-        List<Problem> problems = new ArrayList<>();
-        for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!FIELDS.contains(name)) {
-                problems.add(new Problem(name, Reason.UNKNOWN_FIELD, "unknown field; known fields: " + String.join(", ", FIELDS.stream().sorted().toList())));
-            }
-        }
-        for (String name : REQUIRED) {
-            if (!root.hasNonNull(name)) {
-                problems.add(new Problem(name, Reason.MISSING_FIELD, "required"));
-            }
-        }
-        String appId = text(root, "appId", problems);
-        if (appId != null && (appId.length() > MAX_APP_ID || appId.codePoints().anyMatch(Character::isISOControl))) {
-            problems.add(new Problem("appId", Reason.INVALID_REQUEST, "at most " + MAX_APP_ID + " characters, no control characters"));
-        }
-        List<ChannelSpec> channels = channels(root.get("channels"), rules.maxChannels(), problems);
-        PackagingRequest request = new PackagingRequest(id, publisher, appId, text(root, "mother", problems), channels,
-                text(root, "format", problems), text(root, "outputStore", problems), text(root, "outputPrefix", problems),
-                text(root, "nameTemplate", problems), texts(root, "diffAgainst", problems), texts(root, "notifyChannels", problems),
-                text(root, "notifyLevel", problems));
-        // the request's own, the deployment's and the template's checks too, for the fields that parsed: all problems at once
-        Set<String> flagged = new java.util.HashSet<>();
-        problems.forEach(p -> flagged.add(p.field().replaceAll("[\\[.].*$", "")));
-        {
-            List<String> found = new ArrayList<>(request.problems());
-            found.addAll(rules.problems(request));
-            try {
-                OutputNames.checkTemplate(request.nameTemplate());
-            } catch (PackagingException e) {
-                found.add("nameTemplate: " + e.getMessage());
-            }
-            Map<String, Boolean> seen = new LinkedHashMap<>();
-            for (String text : found) {
-                int colon = text.indexOf(": ");
-                String field = colon < 0 ? "body" : text.substring(0, colon);
-                String message = colon < 0 ? text : text.substring(colon + 2);
-                if (!field.equals("id") && !flagged.contains(field.replaceAll("[\\[.].*$", ""))
-                        && seen.putIfAbsent(field, true) == null) { // one problem per field: the first check's
-                    problems.add(new Problem(field, Reason.INVALID_REQUEST, message));
-                }
+        Map<String, Boolean> seen = new LinkedHashMap<>();
+        for (String text : checks) {
+            int colon = text.indexOf(": ");
+            String field = colon < 0 ? "body" : text.substring(0, colon);
+            String message = colon < 0 ? text : text.substring(colon + 2);
+            if (!field.equals("id") && !flagged.contains(field) && !flagged.contains(field.replaceAll("[\\[.].*$", ""))
+                    && seen.putIfAbsent(field, true) == null) { // one problem per field: the first check's
+                problems.add(new Problem(field, Reason.INVALID_REQUEST, message));
             }
         }
         if (!problems.isEmpty()) {
@@ -126,100 +104,74 @@ public final class SubmitBody {
     private static ApiError refusal(List<Problem> problems) {
         Reason reason = problems.stream().anyMatch(p -> p.reason() == Reason.TOO_MANY_CHANNELS) ? Reason.TOO_MANY_CHANNELS
                 : problems.getFirst().reason();
-        List<Problem> listed = problems.size() > MAX_LISTED_PROBLEMS ? problems.subList(0, MAX_LISTED_PROBLEMS) : problems;
         String message = problems.size() == 1 ? problems.getFirst().field() + ": " + problems.getFirst().message()
-                : problems.size() + " problems with the request" + (listed.size() < problems.size() ? " (the first " + listed.size() + " listed)" : "");
-        return new ApiError(400, reason, message, listed, null);
+                : problems.size() + " problems with the request" + (problems.size() > ErrorBody.MAX_LISTED_PROBLEMS
+                ? " (the first " + ErrorBody.MAX_LISTED_PROBLEMS + " listed)" : "");
+        return new ApiError(400, reason, message, problems, null);
     }
 
-    private static List<ChannelSpec> channels(JsonNode node, int max, List<Problem> problems) {
-        if (node == null || node.isNull()) {
+    /** The channels, names normalised; a name that is refused or repeats another after normalisation is a problem of its own entry. */
+    private static List<ChannelSpec> channels(JsonNode node, List<InputProblem> problems) {
+        if (node == null) {
             return List.of();
         }
         if (!node.isArray()) {
-            problems.add(new Problem("channels", Reason.INVALID_REQUEST, "must be a list of channel names or {\"name\", \"extra\"} objects"));
-            return List.of();
-        }
-        if (node.size() > max) {
-            problems.add(new Problem("channels", Reason.TOO_MANY_CHANNELS, node.size() + " channels, at most " + max + " per request"));
+            problems.add(InputProblem.invalid("channels", "must be a list of channel names or {\"name\", \"extra\"} objects"));
             return List.of();
         }
         List<ChannelSpec> channels = new ArrayList<>(node.size());
+        DistinctNames distinct = new DistinctNames();
         for (int i = 0; i < node.size(); i++) {
             JsonNode item = node.get(i);
             String at = "channels[" + i + "]";
+            String raw;
+            Map<String, String> extra = new LinkedHashMap<>();
             if (item.isTextual()) {
-                channels.add(new ChannelSpec(item.asText(), Map.of()));
+                raw = item.textValue();
             } else if (item.isObject()) {
-                for (Iterator<String> names = item.fieldNames(); names.hasNext(); ) {
-                    String name = names.next();
-                    if (!CHANNEL_FIELDS.contains(name)) {
-                        problems.add(new Problem(at + "." + name, Reason.UNKNOWN_FIELD, "unknown field; a channel object has name and extra"));
-                    }
-                }
-                JsonNode name = item.get("name");
-                if (name == null || name.isNull()) {
-                    problems.add(new Problem(at + ".name", Reason.MISSING_FIELD, "required"));
+                JsonFields channel = new JsonFields((ObjectNode) item, at, problems).only(CHANNEL_FIELDS).required(List.of("name"));
+                raw = channel.text("name");
+                extra(channel, extra, problems);
+                if (raw == null) {
                     continue;
                 }
-                if (!name.isTextual()) {
-                    problems.add(new Problem(at + ".name", Reason.INVALID_REQUEST, "must be a string"));
-                    continue;
-                }
-                Map<String, String> extra = new LinkedHashMap<>();
-                JsonNode extraNode = item.get("extra");
-                if (extraNode != null && !extraNode.isNull()) {
-                    if (!extraNode.isObject()) {
-                        problems.add(new Problem(at + ".extra", Reason.INVALID_REQUEST, "must be an object of string values"));
-                    } else {
-                        extraNode.fields().forEachRemaining(e -> {
-                            if (!e.getValue().isTextual()) {
-                                problems.add(new Problem(at + ".extra." + e.getKey(), Reason.INVALID_REQUEST, "must be a string"));
-                            } else if (e.getKey().equals("channel")) {
-                                problems.add(new Problem(at + ".extra.channel", Reason.INVALID_REQUEST, "'channel' is the channel's name; use name"));
-                            } else {
-                                extra.put(e.getKey(), e.getValue().asText());
-                            }
-                        });
-                    }
-                }
-                channels.add(new ChannelSpec(name.asText(), extra));
+                at = at + ".name";
             } else {
-                problems.add(new Problem(at, Reason.INVALID_REQUEST, "must be a channel name or a {\"name\", \"extra\"} object"));
+                problems.add(InputProblem.invalid(at, "must be a channel name or a {\"name\", \"extra\"} object"));
+                continue;
             }
+            String name = CHANNEL_NAME.normalise(at, raw, problems);
+            if (name != null && PackagingRequest.channelNameProblem(name) == null) {
+                distinct.add(at, name, problems);
+            }
+            channels.add(new ChannelSpec(name == null ? raw : name, extra));
         }
         return channels;
     }
 
-    private static String text(JsonNode root, String field, List<Problem> problems) {
-        JsonNode node = root.get(field);
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isTextual()) {
-            problems.add(new Problem(field, Reason.INVALID_REQUEST, "must be a string"));
-            return null;
-        }
-        return node.asText();
+    /** An optional part of object keys: absent or empty stays so, anything else follows the name rule. */
+    private static String keyPart(String field, String raw, List<InputProblem> problems) {
+        return raw == null || raw.isEmpty() ? raw : KEY_PART.normalise(field, raw, problems);
     }
 
-    private static List<String> texts(JsonNode root, String field, List<Problem> problems) {
-        JsonNode node = root.get(field);
-        if (node == null || node.isNull()) {
-            return List.of();
+    private static void extra(JsonFields channel, Map<String, String> extra, List<InputProblem> problems) {
+        JsonFields fields = channel.object("extra");
+        if (fields == null) {
+            return;
         }
-        if (!node.isArray()) {
-            problems.add(new Problem(field, Reason.INVALID_REQUEST, "must be a list of strings"));
-            return List.of();
-        }
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < node.size(); i++) {
-            if (!node.get(i).isTextual()) {
-                problems.add(new Problem(field + "[" + i + "]", Reason.INVALID_REQUEST, "must be a string"));
-            } else {
-                out.add(node.get(i).asText());
+        JsonNode node = channel.raw("extra");
+        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+            String key = names.next();
+            String value = fields.text(key);
+            String at = fields.at(key);
+            if (key.equals("channel")) {
+                problems.add(InputProblem.invalid(at, "'channel' is the channel's name; use name"));
+            } else if (value != null) {
+                String normalisedKey = EXTRA_KEY.normalise(at, key, problems);
+                if (normalisedKey != null) {
+                    extra.put(normalisedKey, value);
+                }
             }
         }
-        return out;
     }
 }
