@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.packline.pipeline.Stage;
 import dev.packline.queue.QueueInspector;
-import dev.packline.queue.embedded.EmbeddedRedis;
-import dev.packline.queue.redis.RedisConnector;
+import dev.packline.redis.EmbeddedRedis;
+import dev.packline.redis.RedisConnector;
 import dev.packline.queue.redis.RedisQueueBroker;
 import dev.packline.queue.redis.Retention;
 import java.nio.charset.StandardCharsets;
