@@ -18,8 +18,9 @@ import java.util.stream.Stream;
 /**
  * The platform's apps as child processes, each from its module's built jar and {@code target/lib}
  * (apps never depend on each other, so the demo and the system tests start them as a deployment
- * would). Output goes to one log file per process. {@link #close()} stops them with SIGTERM (the
- * supervisor passes it on to its workers) and kills what is still running after a grace period.
+ * would). Each process's stdout, its JSON log lines, goes to NAME.log and its stderr to NAME.err.
+ * {@link #close()} stops them with SIGTERM (the supervisor passes it on to its workers) and kills
+ * what is still running after a grace period.
  */
 public final class ServiceProcesses implements AutoCloseable {
     private final Path home;
@@ -31,7 +32,7 @@ public final class ServiceProcesses implements AutoCloseable {
     /**
      * @param home    the checkout whose modules were built ({@code bin/packline build})
      * @param workDir the processes' working directory
-     * @param logs    where each process's output goes, as NAME.log
+     * @param logs    where each process's output goes, as NAME.log (stdout) and NAME.err (stderr)
      */
     public ServiceProcesses(Path home, Path workDir, Path logs) throws IOException {
         this.home = home;
@@ -39,7 +40,7 @@ public final class ServiceProcesses implements AutoCloseable {
         this.logs = Files.createDirectories(logs);
     }
 
-    /** Starts {@code mainClass} from {@code module}'s jar; its output is appended to {@code logs/NAME.log}. */
+    /** Starts {@code mainClass} from {@code module}'s jar; its output is appended to {@code logs/NAME.log} and {@code NAME.err}. */
     public Process start(String name, String module, String mainClass, List<String> args) throws IOException {
         return start(name, module, mainClass, args, Map.of());
     }
@@ -56,10 +57,15 @@ public final class ServiceProcesses implements AutoCloseable {
             throw new IOException("module " + module + " is not built (no " + target + "): run bin/packline build", e);
         }
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-cp", jar + File.pathSeparator + target.resolve("lib") + File.separator + "*", mainClass));
+        List<String> command = new ArrayList<>(List.of(java));
+        if (Runtime.version().feature() >= 24) {
+            command.add("--sun-misc-unsafe-memory-access=allow"); // as bin/packline does: Netty's use of it is not the services' log
+        }
+        command.addAll(List.of("-cp", jar + File.pathSeparator + target.resolve("lib") + File.separator + "*", mainClass));
         command.addAll(args);
-        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(name + ".log").toFile()));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(name + ".log").toFile()))
+                .redirectError(ProcessBuilder.Redirect.appendTo(logs.resolve(name + ".err").toFile()));
         builder.environment().putAll(env);
         Process process = builder.start();
         processes.add(process);

@@ -45,6 +45,24 @@ class DemoTest {
         try (var store = Files.walk(dir.resolve("store"))) {
             assertEquals(12, store.filter(f -> f.toString().endsWith(".apk")).count());
         }
+        assertEveryLogLineIsJson();
+    }
+
+    /**
+     * The API, the supervisor and its workers (whose output is the supervisor's) write JSON lines only,
+     * from start to SIGTERM, with the MDC of a call and of a job; nothing on stderr.
+     */
+    private void assertEveryLogLineIsJson() throws Exception {
+        Path logs = dir.resolve("logs");
+        JsonLogLines api = JsonLogLines.read(logs.resolve("api.log"), "packline-api");
+        api.assertSomeLineHas("publisher", "requestId");
+        api.assertSomeMessageContains("stopping the API");
+        JsonLogLines workers = JsonLogLines.read(logs.resolve("workers.log"), "packline-worker");
+        workers.assertSomeMessageContains("supervising 2 worker processes");
+        workers.assertSomeLineHas("requestId", "jobId", "queue", "version", "stage", "attempt", "workerId");
+        workers.assertSomeMessageContains("stopped");
+        JsonLogLines.assertEmpty(logs.resolve("api.err"));
+        JsonLogLines.assertEmpty(logs.resolve("workers.err"));
     }
 
     @Test

@@ -7,7 +7,6 @@ import dev.packline.e2e.PromQl.NumberLiteral;
 import dev.packline.worker.WorkerConfig;
 import org.junit.jupiter.api.Test;
 
-import java.util.HashMap;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,24 +36,18 @@ class AlertThresholdsTest {
     }
 
     @Test
-    void everyAlertHasASeverityASummaryADescriptionAndARunbook() {
+    void everyAlertHasASeveritySummaryAndDescription() {
         for (Map.Entry<String, JsonNode> rule : rules().entrySet()) {
             String severity = rule.getValue().path("labels").path("severity").asText();
             assertTrue(severity.equals("critical") || severity.equals("warning"), rule.getKey() + ": severity critical or warning, got " + severity);
-            for (String annotation : new String[] {"summary", "description", "runbook"}) {
+            for (String annotation : new String[] {"summary", "description"}) {
                 assertTrue(rule.getValue().path("annotations").path(annotation).asText().length() > 20, rule.getKey() + ": annotation " + annotation);
             }
-            assertTrue(rule.getValue().path("annotations").path("runbook").asText().contains("bin/packline admin")
-                            || rule.getValue().path("annotations").path("runbook").asText().contains("log"),
-                    rule.getKey() + ": the runbook says which command or log to look at");
         }
     }
 
     private static Map<String, JsonNode> rules() {
-        Map<String, JsonNode> rules = new HashMap<>();
-        for (JsonNode group : GrafanaFiles.read(GrafanaFiles.root().resolve("alerts/packline.rules.yml")).path("groups")) {
-            group.path("rules").forEach(rule -> rules.put(rule.path("alert").asText(), rule));
-        }
+        Map<String, JsonNode> rules = GrafanaFiles.alertRules();
         assertEquals(12, rules.size(), "the alerts docs/operations.md describes: " + rules.keySet());
         return rules;
     }

@@ -9,7 +9,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -43,6 +45,15 @@ final class GrafanaFiles {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The alert rules of grafana/alerts/packline.rules.yml by alert name. */
+    static Map<String, JsonNode> alertRules() {
+        Map<String, JsonNode> rules = new LinkedHashMap<>();
+        for (JsonNode group : read(root().resolve("alerts/packline.rules.yml")).path("groups")) {
+            group.path("rules").forEach(rule -> rules.put(rule.path("alert").asText(), rule));
+        }
+        return rules;
     }
 
     static JsonNode read(Path file) {

@@ -23,6 +23,7 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Writes channel APKs from one signed mother. {@link #open} runs every pre-check that needs only
@@ -37,17 +38,29 @@ import java.util.Optional;
  */
 public final class ChannelWriter implements AutoCloseable {
 
-    /** Channel format and whether a mother's v4 signature may be dropped from the outputs. */
-    public record Options(ChannelFormat format, boolean dropV4) {
+    /**
+     * Channel format, and the lowest Android platform the mother and the outputs are verified for:
+     * empty for the manifest's minSdk, or a higher one, as apksigner's {@code --min-sdk-version}, for
+     * mothers whose signatures target more than their manifest states.
+     */
+    public record Options(ChannelFormat format, OptionalInt minSdk) {
         public Options {
             Objects.requireNonNull(format, "format");
+            Objects.requireNonNull(minSdk, "minSdk");
             if (format == ChannelFormat.V1_ENTRY) {
                 throw new IllegalArgumentException("v1 entries are chosen by the mother, not by the caller");
             }
+            if (minSdk.isPresent() && minSdk.getAsInt() < 1) {
+                throw new IllegalArgumentException("minSdk must be 1 or more, got " + minSdk.getAsInt());
+            }
+        }
+
+        public Options(ChannelFormat format) {
+            this(format, OptionalInt.empty());
         }
 
         public static Options defaults() {
-            return new Options(ChannelFormat.WALLE, false);
+            return new Options(ChannelFormat.WALLE);
         }
     }
 
@@ -69,13 +82,14 @@ public final class ChannelWriter implements AutoCloseable {
         this.motherSize = mother.size();
         this.motherModified = Files.getLastModifiedTime(layout.path());
         this.v1Route = v1Route;
-        this.reference = new ReferenceVerification(layout, manifest.minSdk(), mother);
+        this.reference = new ReferenceVerification(layout, options.minSdk().orElse(manifest.minSdk()), mother);
     }
 
     /**
      * Opens the mother and runs the structural pre-checks, each with its own error: readable, a
-     * ZIP, an APK, signed, no channel yet, no v4 signature unless dropping it is allowed, and for
-     * v1-only APKs a targetSdk below 30.
+     * ZIP, an APK, signed, no channel yet, and for v1-only APKs a targetSdk below 30. A v4
+     * signature ({@code .idsig} beside the mother) is no obstacle: it covers the mother's bytes only,
+     * the outputs are new files without one ({@link #motherV4Signature}).
      */
     public static ChannelWriter open(Path motherPath, Options options) throws PackagingException {
         Objects.requireNonNull(options, "options");
@@ -94,11 +108,6 @@ public final class ChannelWriter implements AutoCloseable {
             throw new PackagingException(REFUSED, "APK already carries channel '" + existing.get().name()
                     + "'; write channels from the mother, or strip this one first (channel strip)");
         }
-        if (Files.exists(layout.idsigPath()) && !options.dropV4()) {
-            throw new PackagingException(REFUSED, "mother has a v4 signature (" + layout.idsigPath().getFileName()
-                    + "): v4 hashes the whole file, so every channel APK's v4 signature would be stale; "
-                    + "pass --drop-v4 to write channel APKs without v4 (re-sign v4 afterwards if you need it)");
-        }
         if (v1Route && layout.zip().zip64()) {
             throw new PackagingException(REFUSED, "APK is a v1-only ZIP64 archive, which apksig cannot verify;"
                     + " channels are not written into APKs whose result cannot be verified");
@@ -113,6 +122,14 @@ public final class ChannelWriter implements AutoCloseable {
         } catch (IOException e) {
             throw new PackagingException(IO, "cannot open " + motherPath + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The mother's v4 signature file, when one lies beside it. v4 hashes the whole file, so it can
+     * never cover a channel APK: callers tell the publisher that the outputs carry none.
+     */
+    public Optional<Path> motherV4Signature() {
+        return Files.isRegularFile(layout.idsigPath()) ? Optional.of(layout.idsigPath()) : Optional.empty();
     }
 
     /** What the mother's manifest says (for output names). */

@@ -169,7 +169,7 @@ final class ReferenceVerification {
             }
             if (motherReport == null && !layout.zip().zip64()) {
                 Optional<Path> idsig = Files.exists(layout.idsigPath()) ? Optional.of(layout.idsigPath()) : Optional.empty();
-                SignatureReport report = SignatureCheck.verify(layout.path(), idsig);
+                SignatureReport report = SignatureCheck.verify(layout.path(), idsig, minSdk);
                 if (!report.verified()) {
                     motherFailure = new PackagingException(NOT_SIGNED, "mother's signature does not verify: "
                             + String.join("; ", report.errors()));

@@ -60,7 +60,7 @@ class ChannelWriterTest {
         Path out = Files.createDirectories(directory.resolve("out"));
         List<WrittenChannel.Verification> verifications = new ArrayList<>();
 
-        try (ChannelWriter writer = ChannelWriter.open(mother, new ChannelWriter.Options(format, kind == Mothers.V4_WITH_IDSIG))) {
+        try (ChannelWriter writer = ChannelWriter.open(mother, new ChannelWriter.Options(format))) {
             for (Channel channel : channels) {
                 Path output = out.resolve(channel.name() + ".apk");
                 WrittenChannel written = writer.write(channel, output);

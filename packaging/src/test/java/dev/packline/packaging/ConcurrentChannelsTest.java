@@ -58,7 +58,7 @@ class ConcurrentChannelsTest {
             plan.put(channel, out.resolve(channel.name() + ".apk"));
         }
         List<ChannelBatch.Outcome> outcomes = new ArrayList<>();
-        try (ChannelWriter writer = ChannelWriter.open(mother, new ChannelWriter.Options(ChannelFormat.VASDOLLY, false))) {
+        try (ChannelWriter writer = ChannelWriter.open(mother, new ChannelWriter.Options(ChannelFormat.VASDOLLY))) {
             ChannelBatch.write(writer, plan, outcome -> {
                 if (outcome instanceof ChannelBatch.Written written) {
                     assertTrue(Files.exists(written.written().file()), "reported only once renamed into place");
@@ -108,7 +108,7 @@ class ConcurrentChannelsTest {
     @Test
     void theTailPlusTheMothersPrefixIsTheChannelApk() throws Exception {
         Path mother = Mothers.V31_KEY_ROTATION.build(directory, 1_000_000, 4);
-        try (ChannelWriter writer = ChannelWriter.open(mother, new ChannelWriter.Options(ChannelFormat.BOTH, false))) {
+        try (ChannelWriter writer = ChannelWriter.open(mother, new ChannelWriter.Options(ChannelFormat.BOTH))) {
             Channel channel = Channel.of("应用宝");
             ChannelTail tail = writer.tail(channel);
             WrittenChannel written = writer.write(channel, directory.resolve("written.apk"));

@@ -76,11 +76,10 @@ class MotherPrecheckTest {
                         NOT_SIGNED, "does not verify"),
                 new Case("v1 only, targetSdk 33", Mothers.V1_ONLY_TARGET_33::build, walle, plain, REFUSED,
                         "targets SDK 33"),
-                new Case("v4 without --drop-v4", Mothers.V4_WITH_IDSIG::build, walle, plain, REFUSED, "--drop-v4"),
                 new Case("already carries a channel", MotherPrecheckTest::channelApk, walle, plain, REFUSED,
                         "already carries channel 'first'"),
-                new Case("extras in the vasdolly format", Mothers.V2_ONLY::build, new ChannelWriter.Options(ChannelFormat.VASDOLLY,
-                        false), Channel.of("huawei", Map.of("k", "v")), INVALID_ARGUMENT, "vasdolly format cannot carry"),
+                new Case("extras in the vasdolly format", Mothers.V2_ONLY::build, new ChannelWriter.Options(ChannelFormat.VASDOLLY),
+                        Channel.of("huawei", Map.of("k", "v")), INVALID_ARGUMENT, "vasdolly format cannot carry"),
                 new Case("extras in a v1-only APK", Mothers.V1_ONLY_TARGET_29::build, walle, Channel.of("huawei",
                         Map.of("k", "v")), INVALID_ARGUMENT, "cannot hold extras"));
     }

@@ -19,7 +19,7 @@ enum Mothers {
     static final SampleKey KEY = SampleKey.generate("packline-test");
     static final SampleKey ROTATED_KEY = SampleKey.generate("packline-test-rotated");
 
-    /** Whether channels can be written into it at all (with --drop-v4 for the v4 one). */
+    /** Whether channels can be written into it at all (the v4 one too: its outputs carry no v4). */
     final boolean channelsPossible;
     private final SampleApkBuilder template;
 

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Why channel writes refuse to keep a v4 signature: the mother's .idsig no longer matches a channel APK. */
+/** Why channel APKs carry no v4 signature: the mother's .idsig no longer matches a channel APK. */
 class V4SignatureTest {
     @TempDir
     Path directory;
@@ -23,7 +23,7 @@ class V4SignatureTest {
         assertTrue(ApkInspector.verify(mother).schemes().contains(SignatureScheme.V4));
 
         Path channelApk = directory.resolve("channel.apk");
-        try (ChannelWriter writer = ChannelWriter.open(mother, new ChannelWriter.Options(ChannelFormat.WALLE, true))) {
+        try (ChannelWriter writer = ChannelWriter.open(mother, new ChannelWriter.Options(ChannelFormat.WALLE))) {
             writer.write(Channel.of("华为"), channelApk);
         }
         assertTrue(ApkInspector.verify(channelApk).verified(), "without an .idsig the channel APK verifies (v2/v3)");

@@ -49,7 +49,7 @@ class Zip64ChannelTest {
 
         Path output = directory.resolve("huge-channel.apk");
         WrittenChannel written;
-        try (ChannelWriter writer = ChannelWriter.open(mother, new ChannelWriter.Options(ChannelFormat.BOTH, false))) {
+        try (ChannelWriter writer = ChannelWriter.open(mother, new ChannelWriter.Options(ChannelFormat.BOTH))) {
             written = writer.write(Channel.of("大文件渠道", java.util.Map.of("size", "4g")), output);
         }
         assertEquals(WrittenChannel.Verification.STRUCTURAL_ZIP64, written.verification());

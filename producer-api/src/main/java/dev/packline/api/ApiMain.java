@@ -71,6 +71,8 @@ public final class ApiMain {
             loaded = loaded.withPort(port);
         }
         System.setProperty("packline.log.format", loaded.logFormat().name());
+        // Helidon would otherwise read a logging.properties it finds and replace the bridge below (JSON lines only)
+        System.setProperty("io.helidon.logging.config.disabled", "true");
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
         org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ApiMain.class);

@@ -7,6 +7,7 @@ import dev.packline.worker.notify.NotificationChannels;
 import dev.packline.worker.stage.PackagingTools;
 import dev.packline.worker.supervisor.Supervisor;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -147,11 +148,17 @@ public final class WorkerMain {
         }
         String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String classpath = System.getProperty("java.class.path");
+        // the launcher's JVM options (heap, the AOT cache, PACKLINE_JAVA_OPTS) apply to the workers too;
+        // a training run's cache output and a debugger's port must stay the supervisor's own
+        List<String> jvmOptions = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(option -> !option.startsWith("-XX:AOTCacheOutput") && !option.startsWith("-agentlib:jdwp")).toList();
         int basePort = config.metricsPort();
         try (MetricsEndpoint metrics = new MetricsEndpoint()) {
             metrics.start(config.metricsBind(), basePort);
             Supervisor supervisor = new Supervisor(new Supervisor.Params(slot -> {
-                List<String> command = new ArrayList<>(List.of(java, "-cp", classpath, WorkerMain.class.getName(), "--config", configFile,
+                List<String> command = new ArrayList<>(List.of(java));
+                command.addAll(jvmOptions);
+                command.addAll(List.of("-cp", classpath, WorkerMain.class.getName(), "--config", configFile,
                         "--metrics-port", Integer.toString(basePort == 0 ? 0 : basePort + 1 + slot)));
                 if (redis != null) {
                     command.addAll(List.of("--redis", redis));

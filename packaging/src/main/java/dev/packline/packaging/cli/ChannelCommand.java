@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /** {@code bin/packline channel inspect|write|read|verify|strip}: one method per subcommand. */
@@ -32,8 +33,11 @@ public final class ChannelCommand {
               inspect APK        print package, versions, SDKs, label, signature schemes, signer
                                  certificate SHA-256, signing block offset/size, ZIP64, channel (JSON)
               write --apk IN.apk (--channels FILE | --channel NAME...) --out DIR
-                    [--format walle|vasdolly|both] [--name-template T] [--extra k=v...] [--drop-v4]
-                                 write one verified channel APK per channel; one JSON line per output
+                    [--format walle|vasdolly|both] [--name-template T] [--extra k=v...] [--min-sdk N]
+                                 write one verified channel APK per channel; one JSON line per output.
+                                 --min-sdk N verifies mother and outputs for Android N and up, as
+                                 apksigner's --min-sdk-version (default: the manifest's minSdk).
+                                 Outputs never carry a v4 signature: a mother's .idsig covers only it
               read APK           print {"channel", "extra", "format"} (exit 10 when there is none)
               verify APK         verify signatures (apksig, .idsig beside it if any) and read the channel
               strip APK --out F  remove the channel, giving back the mother's exact bytes
@@ -68,7 +72,7 @@ public final class ChannelCommand {
             return switch (args.get(0)) {
                 case "inspect" -> inspect(CommandLine.parse(rest, Set.of(), Set.of()));
                 case "write" -> write(CommandLine.parse(rest, Set.of("apk", "channels", "channel", "out", "format",
-                        "name-template", "extra"), Set.of("drop-v4")));
+                        "name-template", "extra", "min-sdk"), Set.of()));
                 case "read" -> read(CommandLine.parse(rest, Set.of(), Set.of()));
                 case "verify" -> verify(CommandLine.parse(rest, Set.of(), Set.of()));
                 case "strip" -> strip(CommandLine.parse(rest, Set.of("out"), Set.of()));
@@ -114,7 +118,9 @@ public final class ChannelCommand {
         String template = line.value("name-template").orElse(OutputNames.DEFAULT_TEMPLATE);
         Map<String, String> extras = ChannelListFile.parseExtras(line.values("extra"), "--extra");
         List<Channel> channels = channels(line, extras);
-        try (ChannelWriter writer = ChannelWriter.open(mother, new ChannelWriter.Options(format, line.has("drop-v4")))) {
+        OptionalInt minSdk = minSdk(line.value("min-sdk"));
+        try (ChannelWriter writer = ChannelWriter.open(mother, new ChannelWriter.Options(format, minSdk))) {
+            Optional<String> v4Note = writer.motherV4Signature().map(ChannelCommand::v4Note);
             Map<Channel, Path> outputs = OutputNames.plan(template, writer.manifest(), channels, outputDirectory, mother);
             createDirectory(outputDirectory);
             int[] exitCode = {Console.OK};
@@ -128,6 +134,7 @@ public final class ChannelCommand {
                     json.put("sha256", written.sha256());
                     json.put("format", written.format().label());
                     json.put("verification", written.verification().label());
+                    v4Note.ifPresent(note -> json.put("v4Signature", note));
                     console.json(json);
                 } else if (outcome instanceof ChannelBatch.Failed failure) {
                     json.put("error", failure.error().getMessage());
@@ -136,10 +143,36 @@ public final class ChannelCommand {
                     exitCode[0] = exitCode[0] == Console.OK ? code : exitCode[0];
                 }
             });
+            console.err.println("packline: " + outputs.size() + " channel APKs of " + mother.getFileName() + " written to "
+                    + outputDirectory + (exitCode[0] == Console.OK ? "" : " (some failed, see above)")
+                    + minSdk.stream().mapToObj(n -> ", verified for Android SDK " + n + " and up").findFirst().orElse("")
+                    + v4Note.map(note -> "; " + note).orElse(""));
             return exitCode[0];
         } catch (IOException e) {
             throw new PackagingException(IO, "cannot close " + mother + ": " + e.getMessage(), e);
         }
+    }
+
+    /** What a publisher whose mother had a v4 signature must know about the outputs. */
+    private static String v4Note(Path idsig) {
+        return "no v4 signature: " + idsig.getFileName() + " covers the mother's bytes only, not a channel APK's; "
+                + "to install a channel APK with adb install --incremental, sign v4 for it with your key: "
+                + "apksigner sign --ks KEYSTORE --v4-signing-enabled only CHANNEL.apk (writes CHANNEL.apk.idsig, leaves the APK unchanged)";
+    }
+
+    private static OptionalInt minSdk(Optional<String> value) throws PackagingException {
+        if (value.isEmpty()) {
+            return OptionalInt.empty();
+        }
+        try {
+            int sdk = Integer.parseInt(value.get());
+            if (sdk >= 1 && sdk <= 1000) {
+                return OptionalInt.of(sdk);
+            }
+        } catch (NumberFormatException notANumber) {
+            // the same message as out of range
+        }
+        throw CommandLine.invalid("--min-sdk takes an Android API level (a number such as 21 or 28), got '" + value.get() + "'");
     }
 
     private static List<Channel> channels(CommandLine line, Map<String, String> extras) throws PackagingException {

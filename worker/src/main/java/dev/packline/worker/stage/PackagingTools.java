@@ -91,7 +91,7 @@ public final class PackagingTools {
             String key = mother.sha256() + ":" + channelFormat;
             ChannelWriter writer = writers.get(key);
             if (writer == null) {
-                writer = ChannelWriter.open(mother.file(), new ChannelWriter.Options(channelFormat, false));
+                writer = ChannelWriter.open(mother.file(), new ChannelWriter.Options(channelFormat));
                 writers.put(key, writer);
                 if (writers.size() > OPEN_WRITERS) {
                     var eldest = writers.entrySet().iterator().next();

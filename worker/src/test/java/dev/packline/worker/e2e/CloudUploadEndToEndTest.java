@@ -165,7 +165,7 @@ class CloudUploadEndToEndTest {
     private void verify(RequestStatus status, Dialect dialect, String bucket, String prefix, Path mother) throws Exception {
         assertEquals("done", status.state(), status.toString());
         assertEquals(CHANNELS, status.channels().size());
-        try (ChannelWriter writer = ChannelWriter.open(mother, new ChannelWriter.Options(ChannelFormat.WALLE, false))) {
+        try (ChannelWriter writer = ChannelWriter.open(mother, new ChannelWriter.Options(ChannelFormat.WALLE))) {
             for (Map<String, Object> result : status.channels()) {
                 String name = (String) result.get("channel");
                 Map<String, String> extra = status.request().channels().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow().extra();

@@ -58,7 +58,19 @@ public final class SignatureCheck {
     }
 
     public static SignatureReport verify(Path apk, Optional<Path> idsig) throws PackagingException {
-        ApkVerifier.Builder builder = new ApkVerifier.Builder(apk.toFile());
+        return verify(apk, idsig, new ApkVerifier.Builder(apk.toFile()));
+    }
+
+    /**
+     * As {@link #verify(Path, Optional)} for platforms from {@code minSdk} on instead of the manifest's
+     * minSdk: apksigner's {@code --min-sdk-version}, for APKs whose signatures target a higher minimum
+     * than their manifest states (a v3-only APK with minSdk 21 in its manifest verifies from 28 on).
+     */
+    public static SignatureReport verify(Path apk, Optional<Path> idsig, int minSdk) throws PackagingException {
+        return verify(apk, idsig, new ApkVerifier.Builder(apk.toFile()).setMinCheckedPlatformVersion(minSdk));
+    }
+
+    private static SignatureReport verify(Path apk, Optional<Path> idsig, ApkVerifier.Builder builder) throws PackagingException {
         idsig.ifPresent(file -> builder.setV4SignatureFile(file.toFile()));
         ApkVerifier.Result result = run(apk, builder);
         List<String> errors = new ArrayList<>();
@@ -75,7 +87,7 @@ public final class SignatureCheck {
     }
 
     /**
-     * The verdict of {@link #verify} without a v4 file, for an APK whose manifest says {@code minSdk}:
+     * The verdict of {@link #verify} without a v4 file, for platforms from {@code minSdk} on (the manifest's, or the caller's):
      * in concurrent runs per platform range when there is more than one (see above) and the APK is
      * small enough to map (under 2 GiB), otherwise as one apksig run.
      */
@@ -84,7 +96,7 @@ public final class SignatureCheck {
             boolean splitV1 = minSdk < 24;
             boolean splitV2 = minSdk < 28 && carriesV2AndV3(file);
             if ((!splitV1 && !splitV2) || file.size() > Integer.MAX_VALUE) {
-                return verify(apk, Optional.empty());
+                return verify(apk, Optional.empty(), minSdk);
             }
             DataSource mapped = DataSources.asDataSource(file.map(FileChannel.MapMode.READ_ONLY, 0, file.size()));
             CompletableFuture<ApkVerifier.Result> v1Part = splitV1 ? async(apk, "v1", new ApkVerifier.Builder(mapped)
