@@ -14,7 +14,7 @@ import dev.packline.queue.redis.RedisConnector;
 import dev.packline.queue.redis.RedisQueueBroker;
 import dev.packline.worker.WorkerApp;
 import dev.packline.worker.WorkerConfig;
-import dev.packline.worker.alarm.LogAlertChannel;
+import dev.packline.notify.LogAlertChannel;
 import dev.packline.worker.metrics.MetricsEndpoint;
 import dev.packline.worker.stage.PackagingTools;
 import dev.packline.worker.supervisor.Supervisor;

@@ -4,7 +4,7 @@ import dev.packline.queue.QueueVersion;
 import dev.packline.queue.retry.Backoff;
 import dev.packline.queue.worker.WorkerTimings;
 import dev.packline.settings.Settings;
-import dev.packline.worker.notify.ChannelSpec;
+import dev.packline.notify.ChannelSpec;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -166,15 +166,10 @@ public record WorkerConfig(String redisUrl, List<QueueConfig> queues, long maxJo
                 s.integer("limits.diskConcurrency", 4, 1, 1_000), s.integer("limits.networkConcurrency", 16, 1, 10_000),
                 s.integer("pipeline.jobMaxAttempts", 5, 1, 100), s.duration("pipeline.jobTimeout", Duration.ofMinutes(30)),
                 s.duration("pipeline.requestRetention", Duration.ofDays(7)));
-        Map<String, ChannelSpec> notifications = new java.util.LinkedHashMap<>();
-        for (String name : s.keys("notifications")) {
-            String base = "notifications." + name;
-            notifications.put(name, new ChannelSpec(s.string(base + ".kind", null), s.string(base + ".url", null), s.string(base + ".secret", null),
-                    s.string(base + ".minLevel", null), s.strings(base + ".publishers")));
-        }
+        Map<String, ChannelSpec> notifications = ChannelSpec.read(s);
         s.finish();
         return new WorkerConfig(redisUrl, List.copyOf(queues), maxJobs, timings, metricsPort, metricsBind, format, alarms, supervision, pipeline,
-                Map.copyOf(notifications), upload, versionCheck);
+                notifications, upload, versionCheck);
     }
 
     /** One store under {@code stores:}: local (a directory) or oss / ks3 (a bucket, credentials by reference). */

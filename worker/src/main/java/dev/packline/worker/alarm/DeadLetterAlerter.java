@@ -1,5 +1,8 @@
 package dev.packline.worker.alarm;
 
+import dev.packline.notify.AlertChannel;
+import dev.packline.notify.Alert;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.packline.queue.JobRecord;
