@@ -14,10 +14,10 @@ import dev.packline.packaging.sample.SampleApkBuilder;
 import dev.packline.packaging.sample.SampleKey;
 import dev.packline.pipeline.Stage;
 import dev.packline.queue.QueueInspector;
-import dev.packline.queue.embedded.EmbeddedRedis;
-import dev.packline.queue.redis.RedisConnector;
 import dev.packline.queue.redis.RedisQueueBroker;
 import dev.packline.queue.redis.Retention;
+import dev.packline.redis.EmbeddedRedis;
+import dev.packline.redis.RedisConnector;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,7 +1,7 @@
 package dev.packline.notify;
 
-import dev.packline.queue.worker.PeriodicTask;
 import dev.packline.queue.worker.WorkerEvents;
+import dev.packline.redis.PeriodicTask;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.packline.queue.QueueException;
-import dev.packline.queue.redis.LuaScript;
-import dev.packline.queue.redis.RedisErrors;
+import dev.packline.redis.LuaScript;
+import dev.packline.redis.RedisErrors;
 import redis.clients.jedis.UnifiedJedis;
 
 import java.time.Clock;

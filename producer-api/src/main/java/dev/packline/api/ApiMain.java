@@ -2,10 +2,10 @@ package dev.packline.api;
 
 import dev.packline.pipeline.Stage;
 import dev.packline.queue.QueueInspector;
-import dev.packline.queue.embedded.EmbeddedRedis;
-import dev.packline.queue.redis.RedisConnector;
 import dev.packline.queue.redis.RedisQueueBroker;
 import dev.packline.queue.redis.Retention;
+import dev.packline.redis.EmbeddedRedis;
+import dev.packline.redis.RedisConnector;
 import dev.packline.settings.SettingsException;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 

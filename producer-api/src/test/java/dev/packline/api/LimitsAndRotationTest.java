@@ -157,7 +157,7 @@ class LimitsAndRotationTest {
             config = ApiConfig.load(api.apiYml, Map.of());
         }
         // an API whose Redis is gone: healthz says so with 503 and the gauge drops to 0
-        try (dev.packline.queue.embedded.EmbeddedRedis doomed = dev.packline.queue.embedded.EmbeddedRedis.start()) {
+        try (dev.packline.redis.EmbeddedRedis doomed = dev.packline.redis.EmbeddedRedis.start()) {
             try (ApiServer server = ApiServer.start(config.withRedisUrl(doomed.url()).withPort(0))) {
                 var http = java.net.http.HttpClient.newHttpClient();
                 var uri = java.net.URI.create("http://127.0.0.1:" + server.port() + "/healthz");

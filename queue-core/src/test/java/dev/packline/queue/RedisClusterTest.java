@@ -1,11 +1,11 @@
 package dev.packline.queue;
 
 import dev.packline.queue.QueueBroker.Failure;
-import dev.packline.queue.redis.RedisConnector;
 import dev.packline.queue.redis.RedisQueueBroker;
 import dev.packline.queue.redis.Retention;
 import dev.packline.queue.worker.Subscription;
 import dev.packline.queue.worker.Worker;
+import dev.packline.redis.RedisConnector;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,9 @@
 package dev.packline.queue;
 
-import dev.packline.queue.embedded.EmbeddedRedis;
-import dev.packline.queue.redis.RedisConnector;
 import dev.packline.queue.redis.RedisQueueBroker;
 import dev.packline.queue.redis.Retention;
+import dev.packline.redis.EmbeddedRedis;
+import dev.packline.redis.RedisConnector;
 import redis.clients.jedis.UnifiedJedis;
 
 import redis.clients.jedis.params.ScanParams;

@@ -1,6 +1,7 @@
 package dev.packline.queue;
 
-import dev.packline.queue.embedded.EmbeddedRedis;
+import dev.packline.redis.EmbeddedRedis;
+
 import redis.clients.jedis.Jedis;
 
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.packline.storage;
 
 import dev.packline.queue.TestRedis;
-import dev.packline.queue.redis.RedisConnector;
+import dev.packline.redis.RedisConnector;
 import dev.packline.storage.s3proxy.CloudFixture;
 import dev.packline.storage.s3proxy.DialectAdapter;
 import dev.packline.storage.s3proxy.DialectAdapter.Dialect;

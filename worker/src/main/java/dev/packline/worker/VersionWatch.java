@@ -2,8 +2,8 @@ package dev.packline.worker;
 
 import dev.packline.queue.QueueBroker;
 import dev.packline.queue.QueueVersion;
-import dev.packline.queue.worker.PeriodicTask;
 import dev.packline.queue.worker.WorkerEvents;
+import dev.packline.redis.PeriodicTask;
 
 import java.util.LinkedHashSet;
 import java.util.List;

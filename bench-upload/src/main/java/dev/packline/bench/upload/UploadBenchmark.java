@@ -2,8 +2,8 @@ package dev.packline.bench.upload;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.packline.packaging.sample.SampleApkBuilder;
-import dev.packline.queue.embedded.EmbeddedRedis;
-import dev.packline.queue.redis.RedisConnector;
+import dev.packline.redis.EmbeddedRedis;
+import dev.packline.redis.RedisConnector;
 import dev.packline.storage.CloudStoreSettings;
 import dev.packline.storage.ObjectStore;
 import dev.packline.storage.RedisUploadJournal;

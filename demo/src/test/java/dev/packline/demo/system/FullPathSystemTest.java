@@ -1,7 +1,7 @@
 package dev.packline.demo.system;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.packline.queue.embedded.EmbeddedRedis;
+import dev.packline.redis.EmbeddedRedis;
 import dev.packline.storage.s3proxy.DialectAdapter.Dialect;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;

@@ -1,8 +1,8 @@
 package dev.packline.api.auth;
 
 import dev.packline.api.ApiConfig;
-import dev.packline.queue.worker.PeriodicTask;
 import dev.packline.queue.worker.WorkerEvents;
+import dev.packline.redis.PeriodicTask;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

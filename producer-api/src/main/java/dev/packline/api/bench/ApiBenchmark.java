@@ -7,10 +7,10 @@ import dev.packline.api.ApiServer;
 import dev.packline.api.auth.Publishers;
 import dev.packline.pipeline.Stage;
 import dev.packline.queue.QueueInspector;
-import dev.packline.queue.embedded.EmbeddedRedis;
-import dev.packline.queue.redis.RedisConnector;
 import dev.packline.queue.redis.RedisQueueBroker;
 import dev.packline.queue.redis.Retention;
+import dev.packline.redis.EmbeddedRedis;
+import dev.packline.redis.RedisConnector;
 
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,7 +1,7 @@
 package dev.packline.api.http;
 
 import dev.packline.api.metrics.ApiMetrics;
-import dev.packline.queue.QueueUnavailableException;
+import dev.packline.redis.RedisUnavailableException;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
@@ -71,7 +71,7 @@ public final class Routes {
                 handler.handle(req, res);
             } catch (ApiError e) {
                 refuse(route, res, e);
-            } catch (QueueUnavailableException e) {
+            } catch (RedisUnavailableException e) {
                 log.warn("{} {}: Redis unavailable: {}", method, route, e.getMessage());
                 refuse(route, res, ApiError.of(503, Reason.INTERNAL, "storage temporarily unavailable; retry later"));
             } catch (Exception e) {

@@ -1,7 +1,8 @@
 package dev.packline.api.jobs;
 
-import dev.packline.queue.redis.LuaScript;
-import dev.packline.queue.redis.RedisErrors;
+import dev.packline.redis.LuaScript;
+import dev.packline.redis.RedisErrors;
+
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.resps.Tuple;
 

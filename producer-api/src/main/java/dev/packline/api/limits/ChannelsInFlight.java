@@ -2,7 +2,7 @@ package dev.packline.api.limits;
 
 import dev.packline.api.jobs.ApiKeys;
 import dev.packline.pipeline.RequestStore;
-import dev.packline.queue.redis.RedisErrors;
+import dev.packline.redis.RedisErrors;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.ZAddParams;
 import redis.clients.jedis.resps.Tuple;

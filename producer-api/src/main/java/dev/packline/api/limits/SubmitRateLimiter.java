@@ -2,8 +2,8 @@ package dev.packline.api.limits;
 
 import dev.packline.api.auth.Publishers.Limits;
 import dev.packline.api.jobs.ApiKeys;
-import dev.packline.queue.redis.LuaScript;
-import dev.packline.queue.redis.RedisErrors;
+import dev.packline.redis.LuaScript;
+import dev.packline.redis.RedisErrors;
 import redis.clients.jedis.UnifiedJedis;
 
 import java.time.Clock;

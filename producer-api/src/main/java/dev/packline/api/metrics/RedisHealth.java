@@ -1,7 +1,7 @@
 package dev.packline.api.metrics;
 
-import dev.packline.queue.worker.PeriodicTask;
 import dev.packline.queue.worker.WorkerEvents;
+import dev.packline.redis.PeriodicTask;
 import redis.clients.jedis.UnifiedJedis;
 
 import java.time.Duration;

@@ -7,13 +7,13 @@ import dev.packline.queue.NewJob;
 import dev.packline.queue.QueueClient;
 import dev.packline.queue.QueueInspector;
 import dev.packline.queue.QueueVersion;
-import dev.packline.queue.embedded.EmbeddedRedis;
-import dev.packline.queue.redis.RedisConnector;
 import dev.packline.queue.redis.RedisQueueBroker;
 import dev.packline.queue.redis.Retention;
 import dev.packline.queue.worker.Subscription;
 import dev.packline.queue.worker.Worker;
 import dev.packline.queue.worker.WorkerEvents;
+import dev.packline.redis.EmbeddedRedis;
+import dev.packline.redis.RedisConnector;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -16,6 +16,8 @@ import dev.packline.queue.QueueUnavailableException;
 import dev.packline.queue.QueueVersion;
 import dev.packline.queue.VersionNotAcceptingJobsException;
 import dev.packline.queue.VersionState;
+import dev.packline.redis.LuaScript;
+import dev.packline.redis.RedisConnector;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.args.ListDirection;
@@ -47,20 +49,22 @@ import java.util.function.Supplier;
  * and the operation.
  */
 public final class RedisQueueBroker implements QueueBroker {
-    private static final LuaScript ENQUEUE = LuaScript.load("enqueue.lua");
-    private static final LuaScript FETCH = LuaScript.load("fetch.lua");
-    private static final LuaScript COMPLETE = LuaScript.load("complete.lua");
-    private static final LuaScript FAIL = LuaScript.load("fail.lua");
-    private static final LuaScript HEARTBEAT = LuaScript.load("heartbeat.lua");
-    private static final LuaScript RECOVER_WORKER = LuaScript.load("recover_worker.lua");
-    private static final LuaScript RECOVER_OVERDUE = LuaScript.load("recover_overdue.lua");
-    private static final LuaScript TRIM = LuaScript.load("trim.lua");
-    private static final LuaScript COUNTS = LuaScript.load("counts.lua");
-    private static final LuaScript REQUEUE_DEAD = LuaScript.load("requeue_dead.lua");
-    private static final LuaScript DELETE_DEAD = LuaScript.load("delete_dead.lua");
-    private static final LuaScript OBLITERATE = LuaScript.load("obliterate.lua");
-    private static final LuaScript MIGRATE_TAKE = LuaScript.load("migrate_take.lua");
-    private static final LuaScript MIGRATE_DONE = LuaScript.load("migrate_done.lua");
+    /** The queue's Lua scripts on the classpath; the registry's are there too. */
+    static final String SCRIPTS = "/dev/packline/queue/scripts/";
+    private static final LuaScript ENQUEUE = LuaScript.load(SCRIPTS, "enqueue.lua");
+    private static final LuaScript FETCH = LuaScript.load(SCRIPTS, "fetch.lua");
+    private static final LuaScript COMPLETE = LuaScript.load(SCRIPTS, "complete.lua");
+    private static final LuaScript FAIL = LuaScript.load(SCRIPTS, "fail.lua");
+    private static final LuaScript HEARTBEAT = LuaScript.load(SCRIPTS, "heartbeat.lua");
+    private static final LuaScript RECOVER_WORKER = LuaScript.load(SCRIPTS, "recover_worker.lua");
+    private static final LuaScript RECOVER_OVERDUE = LuaScript.load(SCRIPTS, "recover_overdue.lua");
+    private static final LuaScript TRIM = LuaScript.load(SCRIPTS, "trim.lua");
+    private static final LuaScript COUNTS = LuaScript.load(SCRIPTS, "counts.lua");
+    private static final LuaScript REQUEUE_DEAD = LuaScript.load(SCRIPTS, "requeue_dead.lua");
+    private static final LuaScript DELETE_DEAD = LuaScript.load(SCRIPTS, "delete_dead.lua");
+    private static final LuaScript OBLITERATE = LuaScript.load(SCRIPTS, "obliterate.lua");
+    private static final LuaScript MIGRATE_TAKE = LuaScript.load(SCRIPTS, "migrate_take.lua");
+    private static final LuaScript MIGRATE_DONE = LuaScript.load(SCRIPTS, "migrate_done.lua");
 
     /** Jobs per enqueue script call: bigger batches would block Redis for other clients. */
     static final int ENQUEUE_CHUNK = 500;

@@ -4,6 +4,7 @@ import dev.packline.queue.QueueBroker.VersionChange;
 import dev.packline.queue.QueueStateException;
 import dev.packline.queue.QueueVersion;
 import dev.packline.queue.VersionState;
+import dev.packline.redis.LuaScript;
 import redis.clients.jedis.UnifiedJedis;
 
 import java.time.Clock;
@@ -20,7 +21,7 @@ import java.util.TreeSet;
  * the version's slot, so enqueue can check it in the same atomic script that adds the job.
  */
 final class RedisVersionRegistry {
-    private static final LuaScript VERSION_STATE = LuaScript.load("version_state.lua");
+    private static final LuaScript VERSION_STATE = LuaScript.load(RedisQueueBroker.SCRIPTS, "version_state.lua");
 
     private final UnifiedJedis redis;
     private final Clock clock;

@@ -2,6 +2,7 @@ package dev.packline.queue.worker;
 
 import dev.packline.queue.QueueBroker;
 import dev.packline.queue.VersionState;
+import dev.packline.redis.PeriodicTask;
 
 import java.time.Duration;
 import java.util.List;

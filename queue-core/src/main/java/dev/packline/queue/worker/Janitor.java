@@ -1,6 +1,7 @@
 package dev.packline.queue.worker;
 
 import dev.packline.queue.QueueBroker;
+import dev.packline.redis.PeriodicTask;
 
 import java.util.List;
 

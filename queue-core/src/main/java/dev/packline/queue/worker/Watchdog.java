@@ -1,5 +1,7 @@
 package dev.packline.queue.worker;
 
+import dev.packline.redis.PeriodicTask;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;

@@ -1,9 +1,9 @@
 package dev.packline.queue.worker;
 
 import dev.packline.queue.QueueVersion;
-import dev.packline.queue.redis.RedisConnector;
 import dev.packline.queue.redis.RedisQueueBroker;
 import dev.packline.queue.redis.Retention;
+import dev.packline.redis.RedisConnector;
 import redis.clients.jedis.UnifiedJedis;
 
 import java.time.Clock;

@@ -8,10 +8,10 @@ import dev.packline.queue.QueueInspector;
 import dev.packline.queue.QueueUnavailableException;
 import dev.packline.queue.QueueVersion;
 import dev.packline.queue.TestRedis;
-import dev.packline.queue.embedded.EmbeddedRedis;
-import dev.packline.queue.redis.RedisConnector;
 import dev.packline.queue.redis.RedisQueueBroker;
 import dev.packline.queue.redis.Retention;
+import dev.packline.redis.EmbeddedRedis;
+import dev.packline.redis.RedisConnector;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;

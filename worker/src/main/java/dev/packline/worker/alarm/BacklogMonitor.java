@@ -5,8 +5,8 @@ import dev.packline.notify.Alert;
 
 import dev.packline.queue.QueueCounts;
 import dev.packline.queue.QueueVersion;
-import dev.packline.queue.worker.PeriodicTask;
 import dev.packline.queue.worker.WorkerEvents;
+import dev.packline.redis.PeriodicTask;
 import dev.packline.worker.WorkerConfig;
 import dev.packline.worker.metrics.QueueDepthGauges;
 import io.micrometer.core.instrument.Gauge;

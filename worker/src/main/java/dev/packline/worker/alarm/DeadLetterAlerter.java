@@ -9,8 +9,8 @@ import dev.packline.queue.JobRecord;
 import dev.packline.queue.QueueBroker;
 import dev.packline.queue.QueueBroker.DeadLetterEvent;
 import dev.packline.queue.QueueVersion;
-import dev.packline.queue.worker.PeriodicTask;
 import dev.packline.queue.worker.WorkerEvents;
+import dev.packline.redis.PeriodicTask;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 

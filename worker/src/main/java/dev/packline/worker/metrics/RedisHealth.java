@@ -1,7 +1,7 @@
 package dev.packline.worker.metrics;
 
-import dev.packline.queue.worker.PeriodicTask;
 import dev.packline.queue.worker.WorkerEvents;
+import dev.packline.redis.PeriodicTask;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import redis.clients.jedis.UnifiedJedis;

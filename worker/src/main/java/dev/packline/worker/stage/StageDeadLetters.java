@@ -7,8 +7,8 @@ import dev.packline.queue.JobRecord;
 import dev.packline.queue.QueueBroker;
 import dev.packline.queue.QueueBroker.DeadLetterEvent;
 import dev.packline.queue.QueueVersion;
-import dev.packline.queue.worker.PeriodicTask;
 import dev.packline.queue.worker.WorkerEvents;
+import dev.packline.redis.PeriodicTask;
 
 import java.time.Duration;
 import java.util.List;

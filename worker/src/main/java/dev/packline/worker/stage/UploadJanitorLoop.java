@@ -1,7 +1,7 @@
 package dev.packline.worker.stage;
 
-import dev.packline.queue.worker.PeriodicTask;
 import dev.packline.queue.worker.WorkerEvents;
+import dev.packline.redis.PeriodicTask;
 import dev.packline.storage.UploadJanitor;
 
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.packline.queue.redis;
+package dev.packline.redis;
 
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
@@ -15,15 +15,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One Lua script from a resources folder (the queue's are in {@code dev/packline/queue/scripts}). Lines
+ * One Lua script from a resources folder of its module (the queue's are in {@code dev/packline/queue/scripts}). Lines
  * {@code --!include other.lua} are replaced by that file, so scripts share functions without
  * touching undeclared keys. Runs by SHA (EVALSHA) and falls back to EVAL, which also caches it,
  * when Redis does not know the script (first use, restart, failover).
  */
 public final class LuaScript {
     private static final Pattern INCLUDE = Pattern.compile("(?m)^--!include (\\S+)$");
-
-    private static final String QUEUE_SCRIPTS = "/dev/packline/queue/scripts/";
 
     private final String name;
     private final String source;
@@ -33,10 +31,6 @@ public final class LuaScript {
         this.name = name;
         this.source = source;
         this.sha = sha1(source);
-    }
-
-    static LuaScript load(String name) {
-        return load(QUEUE_SCRIPTS, name);
     }
 
     /** Loads {@code folder + name} from the classpath (folder like {@code /dev/packline/pipeline/scripts/}). */

@@ -1,4 +1,4 @@
-package dev.packline.queue.worker;
+package dev.packline.redis;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,24 +9,33 @@ import java.util.concurrent.TimeUnit;
 /**
  * A background loop that never dies: runs its body every interval on a virtual thread, catches
  * and logs everything under the component's name (repeats of the same failure at most every 30 s),
- * and stops within one interval on {@link #close()}.
+ * reports each failure to its {@link Failures} (metrics), and stops within one interval on {@link #close()}.
  */
 public abstract class PeriodicTask implements AutoCloseable {
+    /** Where a loop reports each failed round, by component name (the worker counts them); must be fast and must not throw. */
+    @FunctionalInterface
+    public interface Failures {
+        Failures NONE = (component, error) -> {
+        };
+
+        void failed(String component, Exception error);
+    }
+
     private static final long ERROR_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     protected final Logger log = LoggerFactory.getLogger(getClass());
     private final String name;
     private final Duration interval;
-    private final WorkerEvents events;
+    private final Failures failures;
     private volatile boolean running;
     private Thread thread;
     private long lastErrorLoggedNanos;
     private int suppressedErrors;
 
-    protected PeriodicTask(String name, Duration interval, WorkerEvents events) {
+    protected PeriodicTask(String name, Duration interval, Failures failures) {
         this.name = name;
         this.interval = interval;
-        this.events = events;
+        this.failures = failures;
     }
 
     /** One round of work. Exceptions are logged, and the next round comes at the next interval. */
@@ -63,7 +72,7 @@ public abstract class PeriodicTask implements AutoCloseable {
     }
 
     private void reportError(Exception e) {
-        events.redisError(name, e);
+        failures.failed(name, e);
         long now = System.nanoTime();
         if (lastErrorLoggedNanos == 0 || now - lastErrorLoggedNanos > ERROR_LOG_INTERVAL_NANOS) {
             log.error("{} failed (and {} more times since the last report); it runs again in {} ms: {}",

@@ -1,4 +1,4 @@
-package dev.packline.queue.redis;
+package dev.packline.redis;
 
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.Connection;

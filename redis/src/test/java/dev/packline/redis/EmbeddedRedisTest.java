@@ -1,4 +1,4 @@
-package dev.packline.queue.embedded;
+package dev.packline.redis;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

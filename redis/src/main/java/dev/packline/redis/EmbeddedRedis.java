@@ -1,4 +1,4 @@
-package dev.packline.queue.embedded;
+package dev.packline.redis;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
