@@ -1,6 +1,5 @@
 package dev.packline.notify;
 
-import dev.packline.queue.worker.WorkerEvents;
 import dev.packline.redis.PeriodicTask;
 
 import java.time.Duration;
@@ -17,7 +16,7 @@ final class HeldAlertFlusher extends PeriodicTask {
     private final List<RateLimitedChannel> channels;
 
     HeldAlertFlusher(List<RateLimitedChannel> channels, Duration interval) {
-        super("notification-flusher", interval, WorkerEvents.NONE);
+        super("notification-flusher", interval, Failures.NONE);
         this.channels = List.copyOf(channels);
     }
 

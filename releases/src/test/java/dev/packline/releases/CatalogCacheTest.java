@@ -1,8 +1,8 @@
 package dev.packline.releases;
 
 import dev.packline.queue.TestRedis;
-import dev.packline.queue.embedded.EmbeddedRedis;
-import dev.packline.queue.redis.RedisConnector;
+import dev.packline.redis.EmbeddedRedis;
+import dev.packline.redis.RedisConnector;
 import dev.packline.releases.redis.RedisReleaseStore;
 import dev.packline.releases.serving.CatalogCache;
 import dev.packline.releases.serving.CatalogCache.Lookup;

@@ -1,6 +1,6 @@
 package dev.packline.update;
 
-import dev.packline.queue.embedded.EmbeddedRedis;
+import dev.packline.redis.EmbeddedRedis;
 import dev.packline.settings.SettingsException;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 

@@ -1,7 +1,7 @@
 package dev.packline.update;
 
 import dev.packline.notify.NotificationChannels;
-import dev.packline.queue.redis.RedisConnector;
+import dev.packline.redis.RedisConnector;
 import dev.packline.releases.redis.InstallReports;
 import dev.packline.releases.redis.RedisReleaseStore;
 import dev.packline.releases.serving.CatalogCache;

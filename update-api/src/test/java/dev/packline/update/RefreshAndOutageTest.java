@@ -1,7 +1,7 @@
 package dev.packline.update;
 
-import dev.packline.queue.embedded.EmbeddedRedis;
-import dev.packline.queue.redis.RedisConnector;
+import dev.packline.redis.EmbeddedRedis;
+import dev.packline.redis.RedisConnector;
 import dev.packline.releases.Release;
 import dev.packline.releases.ReleaseAction;
 import dev.packline.releases.TestReleases;
@@ -89,7 +89,7 @@ class RefreshAndOutageTest {
                 try {
                     store.change("refresh-app", r.id(), label, "alice");
                     break;
-                } catch (dev.packline.queue.QueueUnavailableException e) {
+                } catch (dev.packline.redis.RedisUnavailableException e) {
                     assertTrue(attempt < 5, "Redis did not come back: " + e.getMessage());
                 }
             }

@@ -1,6 +1,6 @@
 package dev.packline.releases.redis;
 
-import dev.packline.queue.redis.LuaScript;
+import dev.packline.redis.LuaScript;
 import dev.packline.releases.InstallEvent;
 import dev.packline.releases.Names;
 import redis.clients.jedis.UnifiedJedis;
@@ -9,7 +9,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
-import static dev.packline.queue.redis.RedisErrors.call;
+import static dev.packline.redis.RedisErrors.call;
 
 /**
  * Client reports per release, shared by every update API instance: a counter per event and per

@@ -1,6 +1,6 @@
 package dev.packline.releases.redis;
 
-import dev.packline.queue.redis.LuaScript;
+import dev.packline.redis.LuaScript;
 import dev.packline.releases.App;
 import dev.packline.releases.AuditText;
 import dev.packline.releases.ReleaseDraft;
@@ -21,7 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import static dev.packline.queue.redis.RedisErrors.call;
+import static dev.packline.redis.RedisErrors.call;
 
 /**
  * The release catalogue in Redis: apps and their deployments, releases, and the audit list. Every

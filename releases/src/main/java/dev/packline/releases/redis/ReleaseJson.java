@@ -3,7 +3,6 @@ package dev.packline.releases.redis;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.packline.queue.QueueException;
 
 /**
  * How the catalogue's records are written in Redis: Jackson over the model's records. Unknown
@@ -27,7 +26,7 @@ final class ReleaseJson {
         try {
             return MAPPER.readValue(json, type);
         } catch (JsonProcessingException e) {
-            throw new QueueException(what + " in Redis is not a valid " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
+            throw new CorruptRecordException(what + " in Redis is not a valid " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
         }
     }
 }

@@ -1,7 +1,6 @@
 package dev.packline.releases.serving;
 
-import dev.packline.queue.worker.PeriodicTask;
-import dev.packline.queue.worker.WorkerEvents;
+import dev.packline.redis.PeriodicTask;
 
 import java.time.Duration;
 
@@ -13,7 +12,7 @@ public final class VersionPoller extends PeriodicTask {
     private final CatalogCache cache;
 
     public VersionPoller(CatalogCache cache, Duration interval) {
-        super("release-poller", interval, WorkerEvents.NONE);
+        super("release-poller", interval, Failures.NONE);
         this.cache = cache;
     }
 

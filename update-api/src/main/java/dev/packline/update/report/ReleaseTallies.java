@@ -1,7 +1,6 @@
 package dev.packline.update.report;
 
-import dev.packline.queue.worker.PeriodicTask;
-import dev.packline.queue.worker.WorkerEvents;
+import dev.packline.redis.PeriodicTask;
 import dev.packline.releases.InstallEvent;
 import dev.packline.releases.redis.InstallReports;
 import dev.packline.releases.redis.InstallReports.Tally;
@@ -29,7 +28,7 @@ public final class ReleaseTallies extends PeriodicTask {
     private final Map<Reported, Long> lastReport = new ConcurrentHashMap<>();
 
     public ReleaseTallies(InstallReports reports, UpdateMetrics metrics, Clock clock, Duration interval) {
-        super("release-tallies", interval, WorkerEvents.NONE);
+        super("release-tallies", interval, Failures.NONE);
         this.reports = reports;
         this.metrics = metrics;
         this.clock = clock;
