@@ -1,5 +1,6 @@
 package dev.packline.releases;
 
+import dev.packline.queue.TestClock;
 import dev.packline.queue.TestRedis;
 import dev.packline.redis.EmbeddedRedis;
 import dev.packline.redis.RedisConnector;
@@ -88,7 +89,7 @@ class CatalogCacheTest {
     void theSnapshotKeepsServingWhileRedisIsDown(@TempDir Path dir) {
         int port = EmbeddedRedis.freePort();
         EmbeddedRedis server = EmbeddedRedis.start(port, List.of("appendonly yes", "appendfsync always"), dir);
-        MutableClock clock = new MutableClock();
+        TestClock clock = new TestClock();
         try (UnifiedJedis redis = RedisConnector.open(server.url(), 4)) {
             RedisReleaseStore store = new RedisReleaseStore(redis, clock);
             CatalogCache cache = new CatalogCache(store, clock, Duration.ofSeconds(1));
@@ -114,35 +115,6 @@ class CatalogCacheTest {
         while (!condition.getAsBoolean()) {
             assertTrue(System.nanoTime() < deadline, "condition not met within 10 s");
             Thread.sleep(10);
-        }
-    }
-
-    /** A clock the test moves by hand. */
-    static final class MutableClock extends Clock {
-        private volatile long millis = 1_700_000_000_000L;
-
-        void advance(Duration d) {
-            millis += d.toMillis();
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return java.time.ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public long millis() {
-            return millis;
-        }
-
-        @Override
-        public java.time.Instant instant() {
-            return java.time.Instant.ofEpochMilli(millis);
         }
     }
 }
