@@ -6,6 +6,14 @@ import dev.packline.queue.QueueUnavailableException;
 import dev.packline.queue.redis.RedisQueueBroker;
 import dev.packline.queue.redis.Retention;
 
+import dev.packline.redis.RedisConnector;
+import dev.packline.redis.RedisUnavailableException;
+import dev.packline.releases.Refusal;
+import dev.packline.releases.ReleaseException;
+import dev.packline.releases.redis.InstallReports;
+import dev.packline.releases.redis.RedisReleaseStore;
+import redis.clients.jedis.UnifiedJedis;
+
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -45,10 +53,11 @@ public final class AdminMain {
               drain --queue Q --version V [--wait] [--timeout 10m] [--migrate-to V2]
               obliterate --queue Q --version V [--force] [--yes]
               recover [--queue Q] [--grace 30s]        return jobs of dead workers and overdue jobs now
+            %s
 
             --redis URL (or PACKLINE_REDIS_URL) is required: redis://host:port or redis-cluster://h:p,h:p.
             --json prints one JSON document for scripts. Exit codes: 0 done, 1 refused or failed,
-            2 usage error, 3 not found, 4 Redis unreachable.""";
+            2 usage error, 3 not found, 4 Redis unreachable.""".formatted(ReleaseCommands.USAGE);
 
     private AdminMain() {
     }
@@ -80,6 +89,9 @@ public final class AdminMain {
             return USAGE;
         }
         Output output = new Output(out, err, new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8)), args.flag("--json"), terminal);
+        if ("release".equals(args.word(0))) {
+            return releases(url, args, output, err, clock);
+        }
         try (RedisQueueBroker broker = RedisQueueBroker.connect(url, clock, Retention.DEFAULT)) {
             Commands commands = new Commands(broker, clock, output);
             return commands.dispatch(args);
@@ -104,6 +116,29 @@ public final class AdminMain {
             return FAILED;
         } catch (Exception e) {
             err.println("admin: " + e);
+            return FAILED;
+        }
+    }
+
+    /** {@code admin release ...}: on its own Redis client, with the catalogue's refusals mapped to the same exit codes. */
+    private static int releases(String url, Args args, Output output, PrintStream err, Clock clock) {
+        String actor = "admin:" + (args.option("--as") != null ? args.option("--as") : System.getProperty("user.name", "unknown"));
+        try (UnifiedJedis redis = RedisConnector.open(url, 2)) {
+            return new ReleaseCommands(new RedisReleaseStore(redis, clock), new InstallReports(redis), output, actor).run(args);
+        } catch (Args.UsageException e) {
+            err.println("admin: " + e.getMessage() + " (bin/packline admin --help)");
+            return USAGE;
+        } catch (Commands.NotFoundException e) {
+            err.println("admin: " + e.getMessage());
+            return NOT_FOUND;
+        } catch (ReleaseException e) {
+            err.println("admin: " + e.getMessage());
+            return e.refusal() == Refusal.NOT_FOUND ? NOT_FOUND : FAILED;
+        } catch (RedisUnavailableException e) {
+            err.println("admin: " + e.getMessage());
+            return UNAVAILABLE;
+        } catch (Exception e) {
+            err.println("admin: " + e.getMessage());
             return FAILED;
         }
     }
