@@ -30,6 +30,7 @@ public final class UpdateMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private final Timer checkLatency;
+    private final Counter patchesOffered;
     private final Map<String, AtomicLong> releaseSeries = new ConcurrentHashMap<>();
 
     public UpdateMetrics() {
@@ -40,6 +41,8 @@ public final class UpdateMetrics implements AutoCloseable {
         gcMetrics.bindTo(registry);
         checkLatency = Timer.builder("packline.update.check.latency").description("time to choose a check's answer, from the snapshot")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(1_000)).maximumExpectedValue(Duration.ofSeconds(1))
+                .register(registry);
+        patchesOffered = Counter.builder("packline.update.patches.offered").description("checks answered with a patch from the installed file")
                 .register(registry);
     }
 
@@ -58,8 +61,7 @@ public final class UpdateMetrics implements AutoCloseable {
         Counter.builder("packline.update.checks").description("checks answered, by outcome")
                 .tags("outcome", Names.of(d.outcome())).register(registry).increment();
         if (d.patch() != null) {
-            Counter.builder("packline.update.patches.offered").description("checks answered with a patch from the installed file")
-                    .register(registry).increment();
+            patchesOffered.increment();
         }
         checkLatency.record(Duration.ofNanos(nanos));
     }
