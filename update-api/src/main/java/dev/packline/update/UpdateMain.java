@@ -1,6 +1,7 @@
 package dev.packline.update;
 
 import dev.packline.redis.EmbeddedRedis;
+import dev.packline.settings.ServerArgs;
 import dev.packline.settings.SettingsException;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
@@ -28,40 +29,30 @@ public final class UpdateMain {
     }
 
     static int run(String[] args) {
-        String config = "config/update-api.yml";
-        String redis = null;
-        Integer port = null;
+        ServerArgs parsed;
         try {
-            for (int i = 0; i < args.length; i++) {
-                switch (args[i]) {
-                    case "-h", "--help" -> {
-                        System.out.println(USAGE);
-                        return 0;
-                    }
-                    case "--config" -> config = args[++i];
-                    case "--redis" -> redis = args[++i];
-                    case "--port" -> port = Integer.parseInt(args[++i]);
-                    default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
-                }
-            }
-        } catch (ArrayIndexOutOfBoundsException | IllegalArgumentException e) {
-            System.err.println("update-api: " + (e instanceof ArrayIndexOutOfBoundsException ? "an option lacks its value"
-                    : e instanceof NumberFormatException ? "--port takes a number" : e.getMessage()));
+            parsed = ServerArgs.parse(args, "config/update-api.yml");
+        } catch (IllegalArgumentException e) {
+            System.err.println("update-api: " + e.getMessage());
             System.err.println(USAGE);
             return 2;
         }
+        if (parsed.help()) {
+            System.out.println(USAGE);
+            return 0;
+        }
         UpdateConfig loaded;
         try {
-            loaded = UpdateConfig.load(Path.of(config), System.getenv());
+            loaded = UpdateConfig.load(Path.of(parsed.config()), System.getenv());
         } catch (SettingsException e) {
             System.err.println("update-api: " + e.getMessage());
             return 2;
         }
-        if (redis != null) {
-            loaded = loaded.withRedisUrl(redis);
+        if (parsed.redisUrl() != null) {
+            loaded = loaded.withRedisUrl(parsed.redisUrl());
         }
-        if (port != null) {
-            loaded = loaded.withPort(port);
+        if (parsed.port() != null) {
+            loaded = loaded.withPort(parsed.port());
         }
         System.setProperty("packline.log.format", loaded.logFormat().name());
         SLF4JBridgeHandler.removeHandlersForRootLogger();
