@@ -1,8 +1,6 @@
 package dev.packline.admin;
 
 import dev.packline.queue.QueueException;
-import dev.packline.queue.QueueStateException;
-import dev.packline.queue.QueueUnavailableException;
 import dev.packline.queue.redis.RedisQueueBroker;
 import dev.packline.queue.redis.Retention;
 
@@ -95,28 +93,8 @@ public final class AdminMain {
         try (RedisQueueBroker broker = RedisQueueBroker.connect(url, clock, Retention.DEFAULT)) {
             Commands commands = new Commands(broker, clock, output);
             return commands.dispatch(args);
-        } catch (Args.UsageException e) {
-            err.println("admin: " + e.getMessage() + " (bin/packline admin --help)");
-            return USAGE;
-        } catch (Commands.NotFoundException e) {
-            err.println("admin: " + e.getMessage());
-            return NOT_FOUND;
-        } catch (QueueUnavailableException e) {
-            err.println("admin: " + e.getMessage());
-            return UNAVAILABLE;
-        } catch (QueueStateException | IllegalArgumentException e) {
-            err.println("admin: " + e.getMessage());
-            return FAILED;
-        } catch (QueueException e) {
-            err.println("admin: " + e.getMessage());
-            return FAILED;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            err.println("admin: interrupted");
-            return FAILED;
         } catch (Exception e) {
-            err.println("admin: " + e);
-            return FAILED;
+            return failed(e, err);
         }
     }
 
@@ -125,21 +103,30 @@ public final class AdminMain {
         String actor = "admin:" + (args.option("--as") != null ? args.option("--as") : System.getProperty("user.name", "unknown"));
         try (UnifiedJedis redis = RedisConnector.open(url, 2)) {
             return new ReleaseCommands(new RedisReleaseStore(redis, clock), new InstallReports(redis), output, actor).run(args);
-        } catch (Args.UsageException e) {
-            err.println("admin: " + e.getMessage() + " (bin/packline admin --help)");
-            return USAGE;
-        } catch (Commands.NotFoundException e) {
-            err.println("admin: " + e.getMessage());
-            return NOT_FOUND;
-        } catch (ReleaseException e) {
-            err.println("admin: " + e.getMessage());
-            return e.refusal() == Refusal.NOT_FOUND ? NOT_FOUND : FAILED;
-        } catch (RedisUnavailableException e) {
-            err.println("admin: " + e.getMessage());
-            return UNAVAILABLE;
         } catch (Exception e) {
-            err.println("admin: " + e.getMessage());
+            return failed(e, err);
+        }
+    }
+
+    /** The one place a failed command is reported and turned into its exit code. */
+    private static int failed(Exception e, PrintStream err) {
+        if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+            err.println("admin: interrupted");
             return FAILED;
         }
+        if (e instanceof Args.UsageException) {
+            err.println("admin: " + e.getMessage() + " (bin/packline admin --help)");
+            return USAGE;
+        }
+        boolean known = e instanceof Commands.NotFoundException || e instanceof ReleaseException || e instanceof RedisUnavailableException
+                || e instanceof QueueException || e instanceof IllegalArgumentException;
+        err.println("admin: " + (known ? e.getMessage() : e.toString()));
+        return switch (e) {
+            case Commands.NotFoundException n -> NOT_FOUND;
+            case ReleaseException r -> r.refusal() == Refusal.NOT_FOUND ? NOT_FOUND : FAILED;
+            case RedisUnavailableException u -> UNAVAILABLE; // QueueUnavailableException included
+            default -> FAILED;
+        };
     }
 }
