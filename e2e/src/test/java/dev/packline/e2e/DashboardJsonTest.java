@@ -34,7 +34,7 @@ class DashboardJsonTest {
     @Test
     void everyDashboardHasTheFieldsGrafanaNeedsAndUniqueIdentity() {
         List<Path> files = GrafanaFiles.dashboards();
-        assertEquals(List.of("api.json", "overview.json", "queue-version.json", "workers.json"),
+        assertEquals(List.of("api.json", "overview.json", "queue-version.json", "updates.json", "workers.json"),
                 files.stream().map(f -> f.getFileName().toString()).toList());
         Set<String> uids = new HashSet<>();
         Set<String> titles = new HashSet<>();

@@ -14,13 +14,21 @@ import dev.packline.queue.redis.RedisQueueBroker;
 import dev.packline.redis.RedisConnector;
 import dev.packline.worker.WorkerApp;
 import dev.packline.worker.WorkerConfig;
-import dev.packline.worker.alarm.LogAlertChannel;
+import dev.packline.notify.LogAlertChannel;
 import dev.packline.worker.metrics.MetricsEndpoint;
 import dev.packline.worker.stage.PackagingTools;
 import dev.packline.worker.supervisor.Supervisor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.UnifiedJedis;
+
+import dev.packline.releases.Release;
+import dev.packline.releases.ReleaseAction;
+import dev.packline.releases.TestReleases;
+import dev.packline.releases.redis.RedisReleaseStore;
+import dev.packline.settings.Settings;
+import dev.packline.update.UpdateConfig;
+import dev.packline.update.UpdateServer;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -160,12 +168,57 @@ class MetricsCoverageTest {
                 System.gc(); // Micrometer registers the GC pause timer when it hears of the first collection
                 String workerPage = awaitSampled(worker.metricsPort());
                 Exposition scraped = Exposition.parse(workerPage).with(Exposition.parse(scrape(api.port())))
-                        .with(Exposition.parse(scrape(supervisorEndpoint.port())));
+                        .with(Exposition.parse(scrape(supervisorEndpoint.port()))).with(Exposition.parse(updateApiPage(redis)));
                 assertTrue(workerPage.contains("packline_requests_finished_total{state=\"done\"} 1.0"), "the worker counted the request");
                 supervisor.close();
                 return scraped;
             }
         }
+    }
+
+    /**
+     * The update API's page after a gray check, a patch-less full check, a refused check, and a
+     * failed install report that pauses the gray release automatically (threshold of one), once the
+     * release tallies have been read from Redis.
+     */
+    private static String updateApiPage(UnifiedJedis redis) throws Exception {
+        RedisReleaseStore store = new RedisReleaseStore(redis, Clock.systemUTC());
+        String app = TestReleases.uniqueApp("e2e");
+        String key = store.createApp(app, "e2e", List.of("production"), "e2e").deployment("production").orElseThrow().key();
+        Release full = store.create(TestReleases.bundle(app, "production", "1.0", "*"), "e2e");
+        store.change(app, full.id(), new ReleaseAction.GoFull(), "e2e");
+        Release gray = store.create(TestReleases.bundle(app, "production", "2.0", "*"), "e2e");
+        store.change(app, gray.id(), new ReleaseAction.SetPercentage(10_000), "e2e");
+        store.change(app, gray.id(), new ReleaseAction.Start(), "e2e");
+        UpdateConfig config = UpdateConfig.read(Settings.parse("update-api.yml", """
+                redis: {url: "%s"}
+                server: {port: 0}
+                autoPause: {failurePercent: 1, minInstalls: 1}
+                logging: {format: console}
+                """.formatted(TestRedis.url()), Map.of()));
+        try (UpdateServer update = UpdateServer.start(config)) {
+            String check = "/v1/check?kind=bundle&deploymentKey=" + key + "&platform=android&clientVersion=1";
+            assertEquals(200, get(update.port(), check + "&clientId=c1").statusCode());
+            assertEquals(200, get(update.port(), check).statusCode());
+            assertEquals(400, get(update.port(), "/v1/check").statusCode());
+            HttpResponse<String> report = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + update.port()
+                    + "/v1/report")).POST(HttpRequest.BodyPublishers.ofString("{\"deploymentKey\": \"" + key + "\", \"releaseId\": " + gray.id()
+                    + ", \"event\": \"failed\", \"clientId\": \"c1\", \"reason\": \"e2e\"}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(202, report.statusCode(), report.body());
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            String page = scrape(update.port());
+            while (!page.contains("packline_update_release_clients{") && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+                page = scrape(update.port());
+            }
+            assertTrue(page.contains("packline_update_auto_pauses_total{"), "the gray release was paused automatically");
+            return page;
+        }
+    }
+
+    private static HttpResponse<String> get(int port, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> submit(int port, String token, String body) throws Exception {

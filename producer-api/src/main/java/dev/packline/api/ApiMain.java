@@ -6,6 +6,7 @@ import dev.packline.queue.redis.RedisQueueBroker;
 import dev.packline.queue.redis.Retention;
 import dev.packline.redis.EmbeddedRedis;
 import dev.packline.redis.RedisConnector;
+import dev.packline.settings.ServerArgs;
 import dev.packline.settings.SettingsException;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
@@ -35,40 +36,30 @@ public final class ApiMain {
     }
 
     static int run(String[] args) {
-        String config = "config/api.yml";
-        String redis = null;
-        Integer port = null;
+        ServerArgs parsed;
         try {
-            for (int i = 0; i < args.length; i++) {
-                switch (args[i]) {
-                    case "-h", "--help" -> {
-                        System.out.println(USAGE);
-                        return 0;
-                    }
-                    case "--config" -> config = args[++i];
-                    case "--redis" -> redis = args[++i];
-                    case "--port" -> port = Integer.parseInt(args[++i]);
-                    default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
-                }
-            }
-        } catch (ArrayIndexOutOfBoundsException | IllegalArgumentException e) {
-            System.err.println("api: " + (e instanceof ArrayIndexOutOfBoundsException ? "an option lacks its value"
-                    : e instanceof NumberFormatException ? "--port takes a number" : e.getMessage()));
+            parsed = ServerArgs.parse(args, "config/api.yml");
+        } catch (IllegalArgumentException e) {
+            System.err.println("api: " + e.getMessage());
             System.err.println(USAGE);
             return 2;
         }
+        if (parsed.help()) {
+            System.out.println(USAGE);
+            return 0;
+        }
         ApiConfig loaded;
         try {
-            loaded = ApiConfig.load(Path.of(config), System.getenv());
+            loaded = ApiConfig.load(Path.of(parsed.config()), System.getenv());
         } catch (SettingsException e) {
             System.err.println("api: " + e.getMessage());
             return 2;
         }
-        if (redis != null) {
-            loaded = loaded.withRedisUrl(redis);
+        if (parsed.redisUrl() != null) {
+            loaded = loaded.withRedisUrl(parsed.redisUrl());
         }
-        if (port != null) {
-            loaded = loaded.withPort(port);
+        if (parsed.port() != null) {
+            loaded = loaded.withPort(parsed.port());
         }
         System.setProperty("packline.log.format", loaded.logFormat().name());
         // Helidon would otherwise read a logging.properties it finds and replace the bridge below (JSON lines only)

@@ -12,8 +12,11 @@ import dev.packline.api.limits.SubmitRateLimiter;
 import dev.packline.api.metrics.ApiMetrics;
 import dev.packline.api.metrics.RedisHealth;
 import dev.packline.http.input.FramingFilter;
+import dev.packline.api.releases.ReleasesApi;
 import dev.packline.pipeline.RequestStore;
 import dev.packline.pipeline.Submitter;
+import dev.packline.releases.redis.InstallReports;
+import dev.packline.releases.redis.RedisReleaseStore;
 import dev.packline.queue.QueueClient;
 import dev.packline.queue.redis.RedisQueueBroker;
 import dev.packline.queue.redis.Retention;
@@ -42,7 +45,7 @@ public final class ApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
 
     /** The handlers behind the routes. */
-    record Handlers(JobsApi jobs, ProgressStream events, RedisHealth health, ApiMetrics metrics) {
+    record Handlers(JobsApi jobs, ProgressStream events, ReleasesApi releases, RedisHealth health, ApiMetrics metrics) {
     }
 
     private final UnifiedJedis redis;
@@ -69,7 +72,9 @@ public final class ApiServer implements AutoCloseable {
                 config.server().ssePollInterval(), config.server().sseHeartbeat(), config.server().sseMaxDuration()));
         this.health = new RedisHealth(redis, metrics, config.server().redisPingInterval());
         this.reloader = config.configFile() == null ? null : new ConfigReloader(config.configFile(), env, auth, config.server().reloadInterval());
-        Handlers handlers = new Handlers(jobs, events, health, metrics);
+        ReleasesApi releases = new ReleasesApi(new ReleasesApi.Params(new RedisReleaseStore(redis, clock), new InstallReports(redis), requests,
+                auth, config.server().maxBodyBytes()));
+        Handlers handlers = new Handlers(jobs, events, releases, health, metrics);
         this.server = config.server().httpLimits().applyTo(WebServer.builder())
                 .host(config.server().bind())
                 .port(config.server().port())
@@ -89,6 +94,15 @@ public final class ApiServer implements AutoCloseable {
                 .get("/v1/jobs/{id}", h.jobs()::show)
                 .delete("/v1/jobs/{id}", h.jobs()::cancel)
                 .get("/v1/jobs/{id}/events", h.events()::stream)
+                .post("/v1/apps", h.releases()::createApp)
+                .get("/v1/apps/{app}", h.releases()::showApp)
+                .post("/v1/apps/{app}/deployments", h.releases()::addDeployment)
+                .post("/v1/apps/{app}/releases", h.releases()::createRelease)
+                .get("/v1/apps/{app}/releases", h.releases()::listReleases)
+                .get("/v1/apps/{app}/releases/{id}", h.releases()::showRelease)
+                .post("/v1/apps/{app}/releases/{id}/actions", h.releases()::act)
+                .post("/v1/apps/{app}/releases/{id}/promote", h.releases()::promote)
+                .get("/v1/apps/{app}/audit", h.releases()::audit)
                 .get("/healthz", (req, res) -> {
                     boolean up = h.health().ping();
                     Json.send(res, up ? 200 : 503, Map.of("status", up ? "ok" : "unavailable", "redis", up ? "up" : "down"));

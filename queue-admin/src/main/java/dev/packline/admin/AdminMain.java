@@ -1,10 +1,16 @@
 package dev.packline.admin;
 
 import dev.packline.queue.QueueException;
-import dev.packline.queue.QueueStateException;
-import dev.packline.queue.QueueUnavailableException;
 import dev.packline.queue.redis.RedisQueueBroker;
 import dev.packline.queue.redis.Retention;
+
+import dev.packline.redis.RedisConnector;
+import dev.packline.redis.RedisUnavailableException;
+import dev.packline.releases.Refusal;
+import dev.packline.releases.ReleaseException;
+import dev.packline.releases.redis.InstallReports;
+import dev.packline.releases.redis.RedisReleaseStore;
+import redis.clients.jedis.UnifiedJedis;
 
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -45,10 +51,11 @@ public final class AdminMain {
               drain --queue Q --version V [--wait] [--timeout 10m] [--migrate-to V2]
               obliterate --queue Q --version V [--force] [--yes]
               recover [--queue Q] [--grace 30s]        return jobs of dead workers and overdue jobs now
+            %s
 
             --redis URL (or PACKLINE_REDIS_URL) is required: redis://host:port or redis-cluster://h:p,h:p.
             --json prints one JSON document for scripts. Exit codes: 0 done, 1 refused or failed,
-            2 usage error, 3 not found, 4 Redis unreachable.""";
+            2 usage error, 3 not found, 4 Redis unreachable.""".formatted(ReleaseCommands.USAGE);
 
     private AdminMain() {
     }
@@ -80,31 +87,46 @@ public final class AdminMain {
             return USAGE;
         }
         Output output = new Output(out, err, new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8)), args.flag("--json"), terminal);
+        if ("release".equals(args.word(0))) {
+            return releases(url, args, output, err, clock);
+        }
         try (RedisQueueBroker broker = RedisQueueBroker.connect(url, clock, Retention.DEFAULT)) {
             Commands commands = new Commands(broker, clock, output);
             return commands.dispatch(args);
-        } catch (Args.UsageException e) {
-            err.println("admin: " + e.getMessage() + " (bin/packline admin --help)");
-            return USAGE;
-        } catch (Commands.NotFoundException e) {
-            err.println("admin: " + e.getMessage());
-            return NOT_FOUND;
-        } catch (QueueUnavailableException e) {
-            err.println("admin: " + e.getMessage());
-            return UNAVAILABLE;
-        } catch (QueueStateException | IllegalArgumentException e) {
-            err.println("admin: " + e.getMessage());
-            return FAILED;
-        } catch (QueueException e) {
-            err.println("admin: " + e.getMessage());
-            return FAILED;
-        } catch (InterruptedException e) {
+        } catch (Exception e) {
+            return failed(e, err);
+        }
+    }
+
+    /** {@code admin release ...}: on its own Redis client, with the catalogue's refusals mapped to the same exit codes. */
+    private static int releases(String url, Args args, Output output, PrintStream err, Clock clock) {
+        String actor = "admin:" + (args.option("--as") != null ? args.option("--as") : System.getProperty("user.name", "unknown"));
+        try (UnifiedJedis redis = RedisConnector.open(url, 2)) {
+            return new ReleaseCommands(new RedisReleaseStore(redis, clock), new InstallReports(redis), output, actor).run(args);
+        } catch (Exception e) {
+            return failed(e, err);
+        }
+    }
+
+    /** The one place a failed command is reported and turned into its exit code. */
+    private static int failed(Exception e, PrintStream err) {
+        if (e instanceof InterruptedException) {
             Thread.currentThread().interrupt();
             err.println("admin: interrupted");
             return FAILED;
-        } catch (Exception e) {
-            err.println("admin: " + e);
-            return FAILED;
         }
+        if (e instanceof Args.UsageException) {
+            err.println("admin: " + e.getMessage() + " (bin/packline admin --help)");
+            return USAGE;
+        }
+        boolean known = e instanceof Commands.NotFoundException || e instanceof ReleaseException || e instanceof RedisUnavailableException
+                || e instanceof QueueException || e instanceof IllegalArgumentException;
+        err.println("admin: " + (known ? e.getMessage() : e.toString()));
+        return switch (e) {
+            case Commands.NotFoundException n -> NOT_FOUND;
+            case ReleaseException r -> r.refusal() == Refusal.NOT_FOUND ? NOT_FOUND : FAILED;
+            case RedisUnavailableException u -> UNAVAILABLE; // QueueUnavailableException included
+            default -> FAILED;
+        };
     }
 }

@@ -8,7 +8,7 @@ import dev.packline.queue.redis.Retention;
 import dev.packline.queue.worker.JobHandler;
 import dev.packline.queue.worker.Subscription;
 import dev.packline.queue.worker.Worker;
-import dev.packline.worker.alarm.AlertChannel;
+import dev.packline.notify.AlertChannel;
 import dev.packline.worker.alarm.BacklogMonitor;
 import dev.packline.worker.alarm.DeadLetterAlerter;
 import dev.packline.worker.metrics.MetricsEndpoint;

@@ -4,7 +4,7 @@ import dev.packline.queue.QueueVersion;
 import dev.packline.queue.retry.Backoff;
 import dev.packline.queue.worker.WorkerTimings;
 import dev.packline.settings.Settings;
-import dev.packline.worker.notify.ChannelSpec;
+import dev.packline.notify.ChannelSpec;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -183,12 +183,7 @@ public record WorkerConfig(String redisUrl, List<QueueConfig> queues, long maxJo
                 s.integer("limits.diskConcurrency", 4, 1, 1_000), s.integer("limits.networkConcurrency", 16, 1, 10_000),
                 shared.integer("pipeline.jobMaxAttempts", 5, 1, 100), shared.duration("pipeline.jobTimeout", Duration.ofMinutes(30)),
                 shared.duration("pipeline.requestRetention", Duration.ofDays(7)));
-        Map<String, ChannelSpec> notifications = new java.util.LinkedHashMap<>();
-        for (String name : shared.keys("notifications")) {
-            String base = "notifications." + name;
-            notifications.put(name, new ChannelSpec(shared.string(base + ".kind", null), shared.string(base + ".url", null),
-                    shared.string(base + ".secret", null), shared.string(base + ".minLevel", null), shared.strings(base + ".publishers")));
-        }
+        Map<String, ChannelSpec> notifications = ChannelSpec.read(shared);
         if (shared != s) {
             for (String section : List.of("stores", "notifications")) {
                 if (s.has(section)) {
@@ -199,7 +194,7 @@ public record WorkerConfig(String redisUrl, List<QueueConfig> queues, long maxJo
         }
         s.finish(); // a shared section left here too is an unknown key: it would be a second, silently ignored truth
         return new WorkerConfig(redisUrl, List.copyOf(queues), maxJobs, timings, metricsPort, metricsBind, format, alarms, supervision, pipeline,
-                Map.copyOf(notifications), upload, versionCheck);
+                notifications, upload, versionCheck);
     }
 
     /** One store under {@code stores:}: local (a directory) or oss / ks3 (a bucket, credentials by reference). */

@@ -1,9 +1,9 @@
 package dev.packline.worker;
 
 import dev.packline.settings.SettingsException;
-import dev.packline.worker.alarm.LogAlertChannel;
+import dev.packline.notify.LogAlertChannel;
 import dev.packline.worker.metrics.MetricsEndpoint;
-import dev.packline.worker.notify.NotificationChannels;
+import dev.packline.notify.NotificationChannels;
 import dev.packline.worker.stage.PackagingTools;
 import dev.packline.worker.supervisor.Supervisor;
 

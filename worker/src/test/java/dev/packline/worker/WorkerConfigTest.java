@@ -81,7 +81,7 @@ class WorkerConfigTest {
                 """;
         WorkerConfig config = WorkerConfig.read(Settings.parse("n.yml", yaml, Map.of()));
         assertEquals("dingtalk", config.notifications().get("ops").kind());
-        SettingsException e = assertThrows(SettingsException.class, () -> dev.packline.worker.notify.NotificationChannels
+        SettingsException e = assertThrows(SettingsException.class, () -> dev.packline.notify.NotificationChannels
                 .fromSettings(config.notifications(), Map.of("DING_URL", "https://oapi.dingtalk.com/robot/send?access_token=abc")));
         assertTrue(e.getMessage().contains("carrier-pigeon"), e.getMessage());
         assertTrue(e.getMessage().contains("DING_SECRET"), "a missing variable is named: " + e.getMessage());

@@ -1,5 +1,8 @@
 package dev.packline.worker.alarm;
 
+import dev.packline.notify.AlertChannel;
+import dev.packline.notify.Alert;
+
 import dev.packline.queue.QueueCounts;
 import dev.packline.queue.QueueVersion;
 import dev.packline.queue.worker.WorkerEvents;

@@ -2,6 +2,8 @@ package dev.packline.worker.alarm;
 
 import dev.packline.pipeline.job.JobIdentity;
 import dev.packline.pipeline.job.StageJobs;
+import dev.packline.notify.AlertChannel;
+import dev.packline.notify.Alert;
 import dev.packline.queue.JobRecord;
 import dev.packline.queue.QueueBroker;
 import dev.packline.queue.QueueBroker.DeadLetterEvent;

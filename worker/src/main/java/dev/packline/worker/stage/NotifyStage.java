@@ -5,7 +5,7 @@ import dev.packline.pipeline.job.NotifyJob;
 import dev.packline.queue.Job;
 import dev.packline.queue.worker.JobHandler;
 import dev.packline.queue.worker.RejectJobException;
-import dev.packline.worker.alarm.Alert;
+import dev.packline.notify.Alert;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -5,7 +5,7 @@ import dev.packline.pipeline.Stage;
 import dev.packline.worker.metrics.PipelineMetrics;
 import dev.packline.queue.QueueClient;
 import dev.packline.storage.ObjectStore;
-import dev.packline.worker.alarm.AlertChannel;
+import dev.packline.notify.AlertChannel;
 import dev.packline.queue.worker.RejectJobException;
 import dev.packline.worker.mother.Mother;
 import dev.packline.worker.mother.MotherCache;

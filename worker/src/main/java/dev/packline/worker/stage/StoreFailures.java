@@ -2,7 +2,7 @@ package dev.packline.worker.stage;
 
 import dev.packline.queue.worker.RejectJobException;
 import dev.packline.storage.StoreException;
-import dev.packline.worker.alarm.Alert;
+import dev.packline.notify.Alert;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

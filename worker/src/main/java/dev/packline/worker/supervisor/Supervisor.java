@@ -2,8 +2,8 @@ package dev.packline.worker.supervisor;
 
 import dev.packline.worker.ExitCode;
 import dev.packline.worker.WorkerConfig.Supervision;
-import dev.packline.worker.alarm.Alert;
-import dev.packline.worker.alarm.AlertChannel;
+import dev.packline.notify.Alert;
+import dev.packline.notify.AlertChannel;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

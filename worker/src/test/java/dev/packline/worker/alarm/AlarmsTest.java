@@ -1,5 +1,7 @@
 package dev.packline.worker.alarm;
 
+import dev.packline.notify.Alert;
+
 import dev.packline.queue.Job;
 import dev.packline.queue.NewJob;
 import dev.packline.queue.QueueBroker;

@@ -1,5 +1,8 @@
 package dev.packline.worker.alarm;
 
+import dev.packline.notify.AlertChannel;
+import dev.packline.notify.Alert;
+
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 

@@ -22,7 +22,7 @@ import dev.packline.storage.s3proxy.DialectAdapter;
 import dev.packline.storage.s3proxy.DialectAdapter.Dialect;
 import dev.packline.worker.WorkerApp;
 import dev.packline.worker.WorkerConfig;
-import dev.packline.worker.alarm.Alert;
+import dev.packline.notify.Alert;
 import dev.packline.worker.alarm.RecordingAlertChannel;
 import dev.packline.worker.stage.PackagingTools;
 import dev.packline.worker.stage.UploadStage;

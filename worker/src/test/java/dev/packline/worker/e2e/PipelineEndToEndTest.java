@@ -15,7 +15,7 @@ import dev.packline.queue.redis.RedisQueueBroker;
 import dev.packline.settings.Settings;
 import dev.packline.worker.WorkerApp;
 import dev.packline.worker.WorkerConfig;
-import dev.packline.worker.alarm.Alert;
+import dev.packline.notify.Alert;
 import dev.packline.worker.alarm.RecordingAlertChannel;
 import dev.packline.worker.stage.ChannelBuilder;
 import dev.packline.worker.mother.Mother;

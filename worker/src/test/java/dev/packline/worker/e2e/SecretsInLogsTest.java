@@ -15,7 +15,7 @@ import dev.packline.redis.RedisConnector;
 import dev.packline.settings.Settings;
 import dev.packline.worker.WorkerApp;
 import dev.packline.worker.WorkerConfig;
-import dev.packline.worker.alarm.LogAlertChannel;
+import dev.packline.notify.LogAlertChannel;
 import dev.packline.worker.stage.PackagingTools;
 import net.logstash.logback.encoder.LogstashEncoder;
 import org.junit.jupiter.api.Test;

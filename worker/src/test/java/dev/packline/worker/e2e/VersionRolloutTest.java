@@ -14,7 +14,7 @@ import dev.packline.redis.RedisConnector;
 import dev.packline.settings.Settings;
 import dev.packline.worker.WorkerApp;
 import dev.packline.worker.WorkerConfig;
-import dev.packline.worker.alarm.AlertChannel;
+import dev.packline.notify.AlertChannel;
 import dev.packline.worker.alarm.RecordingAlertChannel;
 import dev.packline.worker.stage.PackagingTools;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package dev.packline.worker.supervisor;
 
 import dev.packline.worker.WorkerConfig.Supervision;
-import dev.packline.worker.alarm.Alert;
+import dev.packline.notify.Alert;
 import dev.packline.worker.alarm.RecordingAlertChannel;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;

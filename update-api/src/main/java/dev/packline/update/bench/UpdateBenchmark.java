@@ -1,0 +1,184 @@
+package dev.packline.update.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.packline.redis.EmbeddedRedis;
+import dev.packline.redis.RedisConnector;
+import dev.packline.releases.Release;
+import dev.packline.releases.ReleaseAction;
+import dev.packline.releases.redis.RedisReleaseStore;
+import dev.packline.settings.Settings;
+import dev.packline.update.UpdateConfig;
+import dev.packline.update.UpdateServer;
+import dev.packline.update.http.Json;
+import io.helidon.webserver.WebServer;
+import redis.clients.jedis.UnifiedJedis;
+
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code bin/packline bench update}: check throughput and latency of the update API against a
+ * realistic catalogue (see {@link BenchCatalogue}) on an embedded Redis, side by side with the same
+ * Helidon stack answering a constant JSON document (the stack's ceiling), both driven the same way
+ * by {@link CheckLoad} (the JDK's HTTP client on virtual threads, closed loop, on loopback); then the
+ * time from a rollout change until three running instances all answer with it. Prints one JSON line.
+ */
+public final class UpdateBenchmark {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    record Options(int apps, int releasesPerApp, int connections, Duration duration, int propagationRounds) {
+    }
+
+    private UpdateBenchmark() {
+    }
+
+    static String usage() {
+        return """
+                Usage: bin/packline bench update [--apps N] [--releases N] [--connections N] [--seconds N] [--rounds N]
+                  --apps N         apps in the catalogue (default 1000)
+                  --releases N     releases per app (default 20; every 10th app's newest has a 10,000-id whitelist)
+                  --connections N  concurrent simulated clients (default 256)
+                  --seconds N      measured seconds per side, after 3 s of warm-up (default 15)
+                  --rounds N       rollout changes timed across three instances (default 100)
+                Prints one JSON line: checksPerSec, ceilingPerSec, ratio, p50Ms, p99Ms, heapMb, propagationP99Ms.""";
+    }
+
+    static Options parse(String[] args) {
+        Options o = new Options(1000, 20, 256, Duration.ofSeconds(15), 100);
+        for (int i = 0; i < args.length; i++) {
+            String option = args[i];
+            if (option.equals("--help") || option.equals("-h")) {
+                return null;
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException(option + " lacks its value");
+            }
+            int n = Integer.parseInt(args[++i]);
+            if (n < 1) {
+                throw new IllegalArgumentException(option + " must be positive");
+            }
+            o = switch (option) {
+                case "--apps" -> new Options(n, o.releasesPerApp(), o.connections(), o.duration(), o.propagationRounds());
+                case "--releases" -> new Options(o.apps(), n, o.connections(), o.duration(), o.propagationRounds());
+                case "--connections" -> new Options(o.apps(), o.releasesPerApp(), n, o.duration(), o.propagationRounds());
+                case "--seconds" -> new Options(o.apps(), o.releasesPerApp(), o.connections(), Duration.ofSeconds(n), o.propagationRounds());
+                case "--rounds" -> new Options(o.apps(), o.releasesPerApp(), o.connections(), o.duration(), n);
+                default -> throw new IllegalArgumentException("unknown option " + option);
+            };
+        }
+        return o;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options;
+        try {
+            options = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench update: " + e.getMessage());
+            System.err.println(usage());
+            System.exit(2);
+            return;
+        }
+        if (options == null) {
+            System.out.println(usage());
+            return;
+        }
+        System.out.println(JSON.writeValueAsString(run(options)));
+        System.exit(0);
+    }
+
+    static ObjectNode run(Options o) throws Exception {
+        try (EmbeddedRedis redisServer = EmbeddedRedis.start(); UnifiedJedis redis = RedisConnector.open(redisServer.url(), 8)) {
+            RedisReleaseStore store = new RedisReleaseStore(redis, Clock.systemUTC());
+            System.err.println("bench update: writing " + o.apps() + " apps x " + o.releasesPerApp() + " releases...");
+            BenchCatalogue catalogue = BenchCatalogue.write(store, o.apps(), o.releasesPerApp());
+            long baseline = usedHeapAfterGc();
+            UpdateConfig config = UpdateConfig.read(Settings.parse("bench", """
+                    redis: {url: "%s"}
+                    server: {port: 0}
+                    logging: {format: console}
+                    """.formatted(redisServer.url()), Map.of()));
+            List<UpdateServer> instances = new ArrayList<>();
+            try {
+                instances.add(UpdateServer.start(config));
+                long heapMb = (usedHeapAfterGc() - baseline) / (1024 * 1024);
+                WebServer ceiling = WebServer.builder().host("127.0.0.1").port(0)
+                        .routing(r -> r.get("/v1/check", (req, res) -> Json.send(res, 200, Map.of("update", false)))).build().start();
+                CheckLoad.Result checks;
+                CheckLoad.Result constant;
+                try {
+                    System.err.println("bench update: driving the check route and the constant-JSON ceiling, " + o.connections() + " connections...");
+                    // an uncounted run of each side first, so neither is measured while the JIT still compiles the shared stack
+                    CheckLoad.drive(instances.get(0).port(), catalogue, o.connections(), Duration.ofSeconds(5));
+                    CheckLoad.drive(ceiling.port(), catalogue, o.connections(), Duration.ofSeconds(5));
+                    constant = CheckLoad.drive(ceiling.port(), catalogue, o.connections(), o.duration());
+                    checks = CheckLoad.drive(instances.get(0).port(), catalogue, o.connections(), o.duration());
+                } finally {
+                    ceiling.stop();
+                }
+                instances.add(UpdateServer.start(config));
+                instances.add(UpdateServer.start(config));
+                System.err.println("bench update: timing " + o.propagationRounds() + " rollout changes across three instances...");
+                double propagationP99 = propagation(store, catalogue, instances, o.propagationRounds());
+                ObjectNode line = JSON.createObjectNode();
+                line.put("apps", o.apps());
+                line.put("releases", o.apps() * o.releasesPerApp());
+                line.put("connections", o.connections());
+                line.put("checksPerSec", Math.round(checks.perSecond()));
+                line.put("ceilingPerSec", Math.round(constant.perSecond()));
+                line.put("ratio", Math.round(checks.perSecond() / constant.perSecond() * 100) / 100.0);
+                line.put("p50Ms", checks.percentileMs(50));
+                line.put("p99Ms", checks.percentileMs(99));
+                line.put("ceilingP99Ms", constant.percentileMs(99));
+                line.put("errors", checks.errors() + constant.errors());
+                line.put("heapMb", heapMb);
+                line.put("propagationP99Ms", propagationP99);
+                return line;
+            } finally {
+                instances.forEach(UpdateServer::close);
+            }
+        }
+    }
+
+    /** Per round: whitelist a new client on one release, then time until all three instances offer it that release. */
+    private static double propagation(RedisReleaseStore store, BenchCatalogue catalogue, List<UpdateServer> instances, int rounds) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        Release target = catalogue.probe();
+        List<Long> millis = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+            String client = "probe-" + round;
+            List<String> ids = new ArrayList<>(target.rollout().whitelist());
+            ids.add(client);
+            long start = System.nanoTime();
+            target = store.change(target.app(), target.id(), new ReleaseAction.SetWhitelist(ids), "bench");
+            for (UpdateServer s : instances) {
+                URI uri = URI.create("http://127.0.0.1:" + s.port() + catalogue.checkPath(target.app(), client));
+                while (!http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body().contains("\"whitelist\"")) {
+                    if (System.nanoTime() - start > Duration.ofSeconds(30).toNanos()) {
+                        throw new IllegalStateException("instance on port " + s.port() + " did not see a change within 30 s");
+                    }
+                    Thread.onSpinWait();
+                }
+            }
+            millis.add((System.nanoTime() - start) / 1_000_000);
+        }
+        millis.sort(null);
+        return millis.get(Math.min(millis.size() - 1, (int) Math.ceil(millis.size() * 0.99) - 1));
+    }
+
+    private static long usedHeapAfterGc() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+}

@@ -1,0 +1,73 @@
+package dev.packline.update.check;
+
+import dev.packline.releases.rollout.Decision;
+import dev.packline.releases.rollout.UpdatePicker;
+import dev.packline.releases.serving.CatalogCache;
+import dev.packline.releases.serving.CatalogCache.Found;
+import dev.packline.releases.serving.Target;
+import dev.packline.update.http.CallRefused;
+import dev.packline.update.http.CallRefused.Why;
+import dev.packline.update.http.Json;
+import dev.packline.update.metrics.UpdateMetrics;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The check routes: read the client's fields, find its deployment in the snapshot, let the picker
+ * choose, answer. No Redis call in the steady state; see {@link CatalogCache#lookup} for the one
+ * exception (a key the snapshot does not know yet).
+ */
+public final class CheckApi {
+    private final CatalogCache cache;
+    private final UpdateMetrics metrics;
+    private final ClientRateLimit rateLimit;
+
+    public CheckApi(CatalogCache cache, UpdateMetrics metrics, ClientRateLimit rateLimit) {
+        this.cache = cache;
+        this.metrics = metrics;
+        this.rateLimit = rateLimit;
+    }
+
+    /** {@code GET /v1/check}. */
+    public void check(ServerRequest req, ServerResponse res) {
+        Json.send(res, 200, CheckAnswer.nativeBody(decide(req).decision()));
+    }
+
+    /** {@code GET /v1/compat/check}: the same choice in the common self-built design's shape. */
+    public void compatible(ServerRequest req, ServerResponse res) {
+        Decided d = decide(req);
+        Json.send(res, 200, CheckAnswer.compatibleBody(d.decision(), d.check().client().sign()));
+    }
+
+    /** The compatibility route's error body: {@code {"status": 1, "msg": "..."}}. */
+    public static Object compatibleError(CallRefused e) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", 1);
+        body.put("msg", e.getMessage());
+        return body;
+    }
+
+    private record Decided(CheckQuery.Check check, Decision decision) {
+    }
+
+    private Decided decide(ServerRequest req) {
+        rateLimit.admit(req);
+        long start = System.nanoTime();
+        CheckQuery.Check check = CheckQuery.read(req);
+        Found found = cache.lookup(check.deploymentKey());
+        switch (found.outcome()) {
+            case UNKNOWN -> throw CallRefused.of(404, Why.UNKNOWN_DEPLOYMENT, "no deployment has this deploymentKey");
+            case UNAVAILABLE -> throw CallRefused.of(503, Why.UNAVAILABLE,
+                    "this deploymentKey is not known yet and the release catalogue cannot be read right now; retry later");
+            case FOUND -> {
+            }
+        }
+        Decision decision = UpdatePicker.pick(found.deployment().releases(new Target(check.client().platform(), check.client().kind())),
+                check.client());
+        metrics.check(decision, System.nanoTime() - start);
+        return new Decided(check, decision);
+    }
+}

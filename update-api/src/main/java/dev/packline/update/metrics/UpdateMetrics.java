@@ -1,0 +1,116 @@
+package dev.packline.update.metrics;
+
+import dev.packline.releases.InstallEvent;
+import dev.packline.releases.Names;
+import dev.packline.releases.redis.InstallReports.Tally;
+import dev.packline.releases.rollout.Decision;
+import dev.packline.releases.serving.CatalogCache;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Every metric the update API publishes (docs/metrics.md, "Update API"), on one Prometheus
+ * registry with the JVM binders. Tags are bounded: outcomes and events are enums, routes are
+ * templates, and per-release series exist only for releases that got reports.
+ */
+public final class UpdateMetrics implements AutoCloseable {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+    private final Timer checkLatency;
+    private final Counter patchesOffered;
+    private final Map<String, AtomicLong> releaseSeries = new ConcurrentHashMap<>();
+
+    public UpdateMetrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        gcMetrics.bindTo(registry);
+        checkLatency = Timer.builder("packline.update.check.latency").description("time to choose a check's answer, from the snapshot")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(1_000)).maximumExpectedValue(Duration.ofSeconds(1))
+                .register(registry);
+        patchesOffered = Counter.builder("packline.update.patches.offered").description("checks answered with a patch from the installed file")
+                .register(registry);
+    }
+
+    /** The snapshot's gauges: its catalogue version and how long since Redis last confirmed it. */
+    public void watch(CatalogCache cache) {
+        Gauge.builder("packline.update.snapshot.version", cache, c -> c.current().version())
+                .description("the catalogue version the snapshot reflects").register(registry);
+        Gauge.builder("packline.update.snapshot.age.seconds", cache, c -> c.age().toMillis() / 1000.0)
+                .description("seconds since Redis last confirmed the snapshot is current").register(registry);
+        Gauge.builder("packline.update.snapshot.releases", cache, c -> c.current().releaseCount())
+                .description("releases in the snapshot").register(registry);
+    }
+
+    /** One answered check: its outcome, whether a patch was offered, and the time to decide. */
+    public void check(Decision d, long nanos) {
+        Counter.builder("packline.update.checks").description("checks answered, by outcome")
+                .tags("outcome", Names.of(d.outcome())).register(registry).increment();
+        if (d.patch() != null) {
+            patchesOffered.increment();
+        }
+        checkLatency.record(Duration.ofNanos(nanos));
+    }
+
+    public void request(String route, int status, long nanos) {
+        Timer.builder("packline.update.requests").description("HTTP calls by route template and status")
+                .tags("route", route, "status", Integer.toString(status)).register(registry).record(Duration.ofNanos(nanos));
+    }
+
+    public void refused(String route, String reason) {
+        Counter.builder("packline.update.refused").description("calls refused or failed, by reason")
+                .tags("route", route, "reason", reason).register(registry).increment();
+    }
+
+    public void report(InstallEvent event) {
+        Counter.builder("packline.update.reports").description("client reports received by this instance, by event")
+                .tags("event", Names.of(event)).register(registry).increment();
+    }
+
+    public void autoPause(String app) {
+        Counter.builder("packline.update.auto.pauses").description("gray releases this instance paused because too many installs failed")
+                .tags("app", app).register(registry).increment();
+    }
+
+    /** A release's reports across every instance, as last read from Redis (the release tallies task). */
+    public void releaseTally(String app, long release, InstallEvent event, Tally tally) {
+        String base = app + "\n" + release + "\n" + Names.of(event);
+        series("packline.update.release.reports", "reports of one release across all instances, by event", base, app, release, event)
+                .set(tally.reports());
+        series("packline.update.release.clients", "distinct clients that reported an event for one release (HyperLogLog estimate)",
+                base + "\nclients", app, release, event).set(tally.clients());
+    }
+
+    private AtomicLong series(String name, String description, String id, String app, long release, InstallEvent event) {
+        return releaseSeries.computeIfAbsent(name + "\n" + id, k -> {
+            AtomicLong value = new AtomicLong();
+            Gauge.builder(name, value, AtomicLong::get).description(description)
+                    .tags("app", app, "release", Long.toString(release), "event", Names.of(event)).register(registry);
+            return value;
+        });
+    }
+
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    @Override
+    public void close() {
+        gcMetrics.close();
+        registry.close();
+    }
+}
