@@ -1,18 +1,16 @@
 package dev.packline.api.releases;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.packline.api.http.ApiError;
 import dev.packline.api.http.ApiError.Problem;
-import dev.packline.api.http.Json;
 import dev.packline.api.http.Reason;
+import dev.packline.http.input.JsonBody;
 import dev.packline.releases.ActionRequest;
 import dev.packline.releases.Artifact;
 import dev.packline.releases.LabelType;
 import dev.packline.releases.Names;
 import dev.packline.releases.NewRelease.NewLabel;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -153,15 +151,11 @@ final class ReleaseBodies {
     private ReleaseBodies() {
     }
 
+    private static final JsonBody STRICT = new JsonBody(JsonBody.Limits.defaults().withMaxBytes(Long.MAX_VALUE));
+
     static Body decode(byte[] bytes, Set<String> fields) {
-        JsonNode root;
-        try {
-            root = Json.MAPPER.readTree(bytes);
-        } catch (JsonProcessingException e) {
-            throw ApiError.field(400, Reason.INVALID_REQUEST, "body", "not valid JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw ApiError.field(400, Reason.INVALID_REQUEST, "body", "could not be read: " + e.getMessage());
-        }
+        // the one strict decoding path (http-input): strict UTF-8, one value, no duplicate keys, bounded depth
+        JsonNode root = STRICT.value(bytes);
         if (root == null || !root.isObject()) {
             throw ApiError.field(400, Reason.INVALID_REQUEST, "body", "a JSON object");
         }

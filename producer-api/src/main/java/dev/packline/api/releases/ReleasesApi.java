@@ -1,11 +1,11 @@
 package dev.packline.api.releases;
 
+import dev.packline.http.input.RequestBody;
 import dev.packline.api.auth.Authenticator;
 import dev.packline.api.auth.Publishers.Caller;
 import dev.packline.api.http.ApiError;
 import dev.packline.api.http.Json;
 import dev.packline.api.http.Reason;
-import dev.packline.api.jobs.SubmitBody;
 import dev.packline.pipeline.RequestStatus;
 import dev.packline.pipeline.RequestStore;
 import dev.packline.releases.ActionRequest;
@@ -47,7 +47,7 @@ public final class ReleasesApi {
     /** {@code POST /v1/apps}: {"appId", "deployments": [...]}; 201 with the deployment keys. */
     public void createApp(ServerRequest req, ServerResponse res) throws Exception {
         Caller caller = p.auth().caller(req);
-        ReleaseBodies.Body b = ReleaseBodies.decode(SubmitBody.read(req, p.maxBodyBytes()), Set.of("appId", "deployments"));
+        ReleaseBodies.Body b = ReleaseBodies.decode(RequestBody.read(req, p.maxBodyBytes()), Set.of("appId", "deployments"));
         String appId = b.text("appId", true);
         List<String> deployments = b.texts("deployments", true);
         b.finish();
@@ -65,7 +65,7 @@ public final class ReleasesApi {
     /** {@code POST /v1/apps/{app}/deployments}: {"name"}. */
     public void addDeployment(ServerRequest req, ServerResponse res) throws Exception {
         App app = owned(req);
-        ReleaseBodies.Body b = ReleaseBodies.decode(SubmitBody.read(req, p.maxBodyBytes()), Set.of("name"));
+        ReleaseBodies.Body b = ReleaseBodies.decode(RequestBody.read(req, p.maxBodyBytes()), Set.of("name"));
         String name = b.text("name", true);
         b.finish();
         Json.send(res, 201, ReleaseView.app(refusals(() -> p.store().addDeployment(app.id(), name, actor(p.auth().caller(req))))));
@@ -78,7 +78,7 @@ public final class ReleasesApi {
     public void createRelease(ServerRequest req, ServerResponse res) throws Exception {
         Caller caller = p.auth().caller(req);
         App app = owned(req);
-        ReleaseBodies.Body b = ReleaseBodies.decode(SubmitBody.read(req, p.maxBodyBytes()), RELEASE_FIELDS);
+        ReleaseBodies.Body b = ReleaseBodies.decode(RequestBody.read(req, p.maxBodyBytes()), RELEASE_FIELDS);
         String deployment = b.text("deployment", true);
         String platform = b.text("platform", true);
         String kindText = b.text("kind", false);
@@ -136,7 +136,7 @@ public final class ReleasesApi {
         Caller caller = p.auth().caller(req);
         App app = owned(req);
         long id = releaseId(req);
-        ActionRequest action = ReleaseBodies.action(SubmitBody.read(req, p.maxBodyBytes()));
+        ActionRequest action = ReleaseBodies.action(RequestBody.read(req, p.maxBodyBytes()));
         var changed = refusals(() -> {
             try {
                 return p.store().change(app.id(), id, action.toAction(), actor(caller));
@@ -152,7 +152,7 @@ public final class ReleasesApi {
         Caller caller = p.auth().caller(req);
         App app = owned(req);
         long id = releaseId(req);
-        ReleaseBodies.Body b = ReleaseBodies.decode(SubmitBody.read(req, p.maxBodyBytes()), Set.of("deployment"));
+        ReleaseBodies.Body b = ReleaseBodies.decode(RequestBody.read(req, p.maxBodyBytes()), Set.of("deployment"));
         String deployment = b.text("deployment", true);
         b.finish();
         Json.send(res, 201, ReleaseView.release(refusals(() -> p.store().promote(app.id(), id, deployment, actor(caller))), null));
