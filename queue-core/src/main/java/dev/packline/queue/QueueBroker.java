@@ -104,6 +104,15 @@ public interface QueueBroker extends AutoCloseable {
      */
     int migrate(QueueVersion from, QueueVersion to, int max);
 
+    /**
+     * Sets a named group's weight and cap on a version; jobs parked by a lower cap go back as far as
+     * the new cap allows. Returns how many went back.
+     */
+    int setGroupSettings(QueueVersion queue, String group, GroupSettings settings);
+
+    /** Every group of a version that has settings, running jobs or parked jobs, by name. */
+    List<GroupStatus> groups(QueueVersion queue);
+
     /** Deletes every key of the version; refused (QueueStateException) unless retired and idle, or forced. */
     long obliterate(QueueVersion queue, boolean force);
 
