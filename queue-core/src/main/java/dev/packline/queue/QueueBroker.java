@@ -51,6 +51,12 @@ public interface QueueBroker extends AutoCloseable {
 
     FailOutcome fail(QueueVersion queue, String workerId, Failure failure);
 
+    /**
+     * Stores the progress of a job this worker runs, fenced by the delivery's token; false when the
+     * delivery is no longer this worker's (lease lost). Cleared when the delivery ends.
+     */
+    boolean reportProgress(QueueVersion queue, String workerId, Job job, JobProgress progress);
+
     /** Extends the worker's lease on a version; returns the version's state, empty when it no longer exists. */
     Optional<VersionState> heartbeat(QueueVersion queue, String workerId, Duration lease);
 

@@ -19,6 +19,7 @@ import java.util.List;
  * pl:{name:v}:parked             zset   jobs of groups at their cap, by lex: GROUP \n LEVEL \n TAG \n ID
  * pl:{name:v}:groups             hash   fair queueing state: vt:LEVEL, f:LEVEL:GROUP, run:GROUP, parked:GROUP, turn
  * pl:{name:v}:group-settings     hash   weight:GROUP, cap:GROUP
+ * pl:{name:v}:progress           hash   id -> JSON progress of the running delivery
  * pl:{name:v}:delayed            zset   id -> due ms
  * pl:{name:v}:retry              zset   id -> due ms
  * pl:{name:v}:deadlines          zset   id -> hard deadline ms, for every active job
@@ -58,6 +59,7 @@ public final class Keys {
     public final String parked;
     public final String groups;
     public final String groupSettings;
+    public final String progress;
 
     public Keys(QueueVersion queue) {
         this.base = PREFIX + "{" + queue.name() + ":" + queue.version() + "}:";
@@ -80,6 +82,7 @@ public final class Keys {
         this.parked = base + "parked";
         this.groups = base + "groups";
         this.groupSettings = base + "group-settings";
+        this.progress = base + "progress";
     }
 
     public String active(String workerId) {
@@ -89,7 +92,7 @@ public final class Keys {
     /** The keys of the version that exist whatever workers there are (used by obliterate). */
     public List<String> fixed() {
         return List.of(info, pending, delayed, retry, deadlines, meta, payload, done, dead, events, stats, workers, migrating,
-                urgent, normal, bulk, parked, groups, groupSettings);
+                urgent, normal, bulk, parked, groups, groupSettings, progress);
     }
 
     /**

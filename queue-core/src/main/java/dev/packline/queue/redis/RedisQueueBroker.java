@@ -7,6 +7,7 @@ import dev.packline.queue.Enqueued;
 import dev.packline.queue.GroupSettings;
 import dev.packline.queue.GroupStatus;
 import dev.packline.queue.Job;
+import dev.packline.queue.JobProgress;
 import dev.packline.queue.JobRecord;
 import dev.packline.queue.JobState;
 import dev.packline.queue.Priority;
@@ -69,6 +70,7 @@ public final class RedisQueueBroker implements QueueBroker {
     private static final LuaScript MIGRATE_TAKE = LuaScript.load(SCRIPTS, "migrate_take.lua");
     private static final LuaScript MIGRATE_DONE = LuaScript.load(SCRIPTS, "migrate_done.lua");
     private static final LuaScript GROUP_SETTINGS = LuaScript.load(SCRIPTS, "group_settings.lua");
+    private static final LuaScript PROGRESS = LuaScript.load(SCRIPTS, "progress.lua");
 
     /** Jobs per enqueue script call: bigger batches would block Redis for other clients. */
     static final int ENQUEUE_CHUNK = 500;
@@ -236,8 +238,8 @@ public final class RedisQueueBroker implements QueueBroker {
             args.add(ack.token());
         }
         List<Object> reply = list(call("complete jobs on " + queue, () -> COMPLETE.run(redis,
-                with(List.of(keys.active(workerId), keys.deadlines, keys.meta, keys.payload, keys.done, keys.stats), keys.readyPlaces()),
-                args)));
+                with(List.of(keys.active(workerId), keys.deadlines, keys.meta, keys.payload, keys.done, keys.stats),
+                        with(keys.readyPlaces(), List.of(keys.progress))), args)));
         List<Boolean> results = new ArrayList<>(reply.size());
         reply.forEach(r -> results.add(number(r) == 1));
         return results;
@@ -248,7 +250,7 @@ public final class RedisQueueBroker implements QueueBroker {
         Keys keys = new Keys(queue);
         Object reply = call("fail job " + failure.job().id() + " on " + queue, () -> FAIL.run(redis,
                 with(List.of(keys.active(workerId), keys.deadlines, keys.meta, keys.payload, keys.retry, keys.dead, keys.events,
-                        keys.stats), keys.readyPlaces()),
+                        keys.stats), with(keys.readyPlaces(), List.of(keys.progress))),
                 List.of(Long.toString(clock.millis()), workerId, failure.job().id(), failure.job().token(), failure.error(),
                         Long.toString(failure.retryAtMillis()), failure.rejected() ? "1" : "0",
                         Integer.toString(retention.deadMaxCount()), Integer.toString(retention.eventsMaxLength()), queue.label())));
@@ -257,6 +259,19 @@ public final class RedisQueueBroker implements QueueBroker {
             case "dead" -> FailOutcome.DEAD_LETTERED;
             default -> FailOutcome.LEASE_LOST;
         };
+    }
+
+    @Override
+    public boolean reportProgress(QueueVersion queue, String workerId, Job job, JobProgress progress) {
+        Keys keys = new Keys(queue);
+        String json;
+        try {
+            json = JSON.writeValueAsString(Map.of("fraction", progress.fraction(), "message", progress.message(), "at", progress.atMillis()));
+        } catch (JsonProcessingException e) {
+            throw new QueueException("progress of job " + job.id() + " cannot be written as JSON: " + e.getOriginalMessage(), e);
+        }
+        return number(call("report progress of job " + job.id() + " on " + queue, () -> PROGRESS.run(redis,
+                List.of(keys.meta, keys.progress), List.of(workerId, job.id(), job.token(), json)))) == 1;
     }
 
     @Override
@@ -315,7 +330,8 @@ public final class RedisQueueBroker implements QueueBroker {
             args.addAll(entry.getValue());
             List<Object> reply = list(call("take back overdue jobs on " + queue, () -> RECOVER_OVERDUE.run(redis,
                     List.of(keys.active(entry.getKey()), keys.pending, keys.deadlines, keys.meta, keys.payload, keys.dead,
-                            keys.events, keys.stats, keys.urgent, keys.normal, keys.bulk, keys.groups, keys.groupSettings, keys.parked),
+                            keys.events, keys.stats, keys.urgent, keys.normal, keys.bulk, keys.groups, keys.groupSettings, keys.parked,
+                            keys.progress),
                     args)));
             total = total.plus(new Recovery((int) number(reply.get(0)), (int) number(reply.get(1))));
         }
@@ -332,7 +348,7 @@ public final class RedisQueueBroker implements QueueBroker {
         List<Object> reply = list(call("recover jobs of worker " + workerId + " on " + queue, () -> RECOVER_WORKER.run(redis,
                 List.of(keys.workers, keys.active(workerId), keys.pending, keys.deadlines, keys.meta, keys.payload,
                         keys.dead, keys.events, keys.stats, keys.urgent, keys.normal, keys.bulk, keys.groups, keys.groupSettings,
-                        keys.parked),
+                        keys.parked, keys.progress),
                 List.of(Long.toString(clock.millis()), workerId, mode, error, Integer.toString(retention.deadMaxCount()),
                         Integer.toString(retention.eventsMaxLength()), queue.label(),
                         Long.toString(EXPIRED_WORKER_LINGER.toMillis())))));
@@ -413,6 +429,11 @@ public final class RedisQueueBroker implements QueueBroker {
             record.remove("worker", "");
             record.remove("startedAt", 0);
             record.remove("finishedAt", 0);
+            String progress = call("read progress of job " + id + " of " + queue, () -> redis.hget(keys.progress, id));
+            if (progress != null) {
+                record.put("progress", JSON.readValue(progress, new TypeReference<Map<String, Object>>() {
+                }));
+            }
             return Optional.of(new JobRecord(queue, id, JobState.parse(String.valueOf(record.get("state"))), payload, record));
         } catch (JsonProcessingException e) {
             throw new QueueException("record of job " + id + " in " + queue + " is not valid JSON: " + e.getOriginalMessage(), e);

@@ -11,6 +11,7 @@
 -- KEYS[7] pending, KEYS[8] urgent, KEYS[9] normal, KEYS[10] bulk, KEYS[11] groups,
 -- KEYS[12] settings, KEYS[13] parked: where ready jobs wait (fair_queue.lua); a running job of a
 -- group that ends frees the group's slot for one of its parked jobs
+-- KEYS[14] progress  hash   job id -> progress of the running delivery (deleted here)
 -- ARGV[1] now (ms)
 -- ARGV[2] worker id
 -- ARGV[3] max done records kept
@@ -80,6 +81,7 @@ end
 if completed > 0 then
   redis.call('ZREM', KEYS[2], unpack(gone))
   redis.call('HDEL', KEYS[4], unpack(gone))
+  redis.call('HDEL', KEYS[14], unpack(gone))
   redis.call('HSET', KEYS[3], unpack(records))
   redis.call('ZADD', KEYS[5], unpack(finished))
   redis.call('HINCRBY', KEYS[6], 'completed', completed)

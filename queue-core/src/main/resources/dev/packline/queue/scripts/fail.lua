@@ -11,6 +11,7 @@
 -- KEYS[9] pending, KEYS[10] urgent, KEYS[11] normal, KEYS[12] bulk, KEYS[13] groups,
 -- KEYS[14] settings, KEYS[15] parked: where ready jobs wait (fair_queue.lua); a running job of a
 -- group that ends frees the group's slot for one of its parked jobs
+-- KEYS[16] progress  hash   job id -> progress of the running delivery (deleted here)
 -- ARGV[1] now (ms)
 -- ARGV[2] worker id
 -- ARGV[3] job id
@@ -37,6 +38,7 @@ redis.call('LREM', KEYS[1], -1, id)
 redis.call('ZREM', KEYS[2], id)
 record_error(job, now, ARGV[2], ARGV[5])
 fair:release(job.group)
+redis.call('HDEL', KEYS[16], id)
 fair:flush()
 if ARGV[7] == '1' or job.attempts >= job.maxAttempts then
   dead_letter({meta = KEYS[3], payload = KEYS[4], dead = KEYS[6], events = KEYS[7], stats = KEYS[8]},

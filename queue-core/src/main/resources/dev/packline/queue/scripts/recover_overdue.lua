@@ -12,6 +12,7 @@
 -- KEYS[8] stats      hash
 -- KEYS[9] urgent, KEYS[10] normal, KEYS[11] bulk, KEYS[12] groups, KEYS[13] settings, KEYS[14] parked: where
 -- ready jobs wait (fair_queue.lua, with pending above); a job taken back frees its group's slot
+-- KEYS[15] progress  hash   job id -> progress of the running delivery (deleted here)
 -- ARGV[1] now (ms)
 -- ARGV[2] worker id holding the jobs
 -- ARGV[3] grace (ms) past the deadline
@@ -39,6 +40,7 @@ for i = 7, #ARGV do
       redis.call('LREM', KEYS[1], -1, id)
       redis.call('ZREM', KEYS[3], id)
       fair:release(job.group)
+      redis.call('HDEL', KEYS[15], id)
       record_error(job, now, worker, 'hard timeout of ' .. job.timeoutMs .. ' ms exceeded; the job was taken back from worker ' .. worker)
       if return_or_bury({meta = KEYS[4], payload = KEYS[5], fair = fair, dead = KEYS[6], events = KEYS[7], stats = KEYS[8]},
           id, job, now, 'timed out', tonumber(ARGV[4]), ARGV[5], ARGV[6]) then

@@ -16,6 +16,7 @@
 -- KEYS[10] urgent, KEYS[11] normal, KEYS[12] bulk, KEYS[13] groups,
 -- KEYS[14] settings, KEYS[15] parked: where ready jobs wait (fair_queue.lua); a running job of a
 -- group that ends frees the group's slot for one of its parked jobs
+-- KEYS[16] progress  hash   job id -> progress of the running delivery (deleted here)
 -- ARGV[1] now (ms)
 -- ARGV[2] worker id
 -- ARGV[3] mode: expired | shutdown
@@ -45,6 +46,7 @@ for _, id in ipairs(ids) do
     if job.state == 'active' and job.worker == worker then
       redis.call('ZREM', KEYS[4], id)
       fair:release(job.group)
+      redis.call('HDEL', KEYS[16], id)
       if mode == 'shutdown' then
         job.attempts = job.attempts - 1 -- not the job's fault: the attempt is refunded, so it cannot be the last
       else
