@@ -211,14 +211,15 @@ public final class QueueBenchmark {
         return new Options(redis, jobs, concurrency, batch, latencyJobs, latencyRate, groups);
     }
 
-    private static String value(String[] args, int i, String option) {
+    /** Shared with the other queue benchmarks: the option's value, or an error naming the option. */
+    static String value(String[] args, int i, String option) {
         if (i >= args.length) {
             throw new IllegalArgumentException(option + " needs a value");
         }
         return args[i];
     }
 
-    private static int positive(String text, String option) {
+    static int positive(String text, String option) {
         try {
             int n = Integer.parseInt(text);
             if (n < 1) {
