@@ -57,6 +57,7 @@ final class Commands {
             case "drain" -> new DrainCommands(broker, inspector, clock, out).drain(args);
             case "obliterate" -> new DrainCommands(broker, inspector, clock, out).obliterate(args);
             case "recover" -> recover(args);
+            case "group" -> new GroupCommands(broker, inspector, out).run(args);
             default -> throw new Args.UsageException("unknown command '" + command + "'");
         };
     }

@@ -168,6 +168,27 @@ class AdminTest {
     }
 
     @Test
+    void groupSetChangesWeightAndCapAndGroupListShowsRunningAndParkedJobs() throws Exception {
+        QueueVersion v = inspector.ensureQueue(name);
+        assertEquals(0, admin("group", "set", "--queue", name, "--group", "pubA", "--cap", "1", "--weight", "3").exit());
+        client.enqueueBatch(name, List.of(NewJob.of("{}").withGroup("pubA"), NewJob.of("{}").withGroup("pubA")));
+        assertEquals(1, broker.fetch(v, "w1", 5, null, Duration.ofSeconds(30)).jobs().size(), "the cap holds");
+
+        JsonNode row = admin("--json", "group", "list", "--queue", name).json().get(0);
+        assertEquals("pubA", row.get("group").asText());
+        assertEquals(3, row.get("weight").asInt());
+        assertEquals(1, row.get("cap").asInt());
+        assertEquals(1, row.get("running").asLong());
+        assertEquals(1, row.get("parked").asLong());
+
+        JsonNode set = admin("--json", "group", "set", "--queue", name, "--group", "pubA", "--cap", "none").json().get(0);
+        assertEquals(1, set.get("unparked").asInt(), "no cap: the parked job goes back");
+        Run bad = admin("group", "set", "--queue", name, "--group", "pub A", "--cap", "0");
+        assertEquals(2, bad.exit());
+        assertTrue(bad.err().contains("at least 1"), bad.err());
+    }
+
+    @Test
     void jobShowsPriorityGroupAndTheRunningDeliverysProgress() throws Exception {
         QueueVersion v = inspector.ensureQueue(name);
         Enqueued job = client.enqueue(name, NewJob.of("{}").withPriority(Priority.URGENT).withGroup("pubA"));
