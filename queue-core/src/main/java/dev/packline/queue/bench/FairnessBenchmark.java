@@ -65,6 +65,7 @@ public final class FairnessBenchmark {
             out.put("bJobs", options.bJobs());
             out.put("concurrency", options.concurrency());
             out.put("sleepMs", options.sleepMillis());
+            run(broker, options, Mode.IDLE); // warm-up, not reported: the JIT would make the first figure the idle one
             for (Mode mode : Mode.values()) {
                 Run run = run(broker, options, mode);
                 String name = mode.name().toLowerCase();
