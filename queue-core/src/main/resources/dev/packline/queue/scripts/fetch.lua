@@ -154,10 +154,10 @@ elseif max > 0 then
       end
     else
       local head = redis.call('ZPOPMIN', KEYS[9 + (level == 'urgent' and 1 or level == 'normal' and 2 or 3)])
-      ready[level] = ready[level] - 1
+      ready[level] = head[1] and ready[level] - 1 or 0
       local id, tag = head[1], tonumber(head[2])
-      fair:served(level, tag)
-      local raw = redis.call('HGET', KEYS[7], id)
+      if id then fair:served(level, tag) end
+      local raw = id and redis.call('HGET', KEYS[7], id)
       if raw then
         local _, group = job_place(raw)
         group = group or ''
