@@ -257,6 +257,24 @@ class FairQueueTest {
     }
 
     @Test
+    void aDrainingVersionIsNotRetiredWhileGroupedOrParkedJobsWaitButWakeMarkersDoNotHoldItUp() {
+        broker.setGroupSettings(queue, "pubA", new GroupSettings(1, OptionalInt.of(1)));
+        enqueue("pubA", Priority.URGENT, 2); // onto an empty pending list: two wake markers
+        List<Job> running = broker.fetch(queue, "w1", 2, null, LEASE).jobs(); // one runs, one parks; urgent first, markers stay
+        broker.changeState(queue, QueueBroker.VersionChange.DRAIN, false);
+        broker.complete(queue, "w1", List.of(new Ack(running.get(0).id(), running.get(0).token()))); // the parked one goes back
+
+        QueueStateException refused = org.junit.jupiter.api.Assertions.assertThrows(QueueStateException.class,
+                () -> broker.changeState(queue, QueueBroker.VersionChange.RETIRE, false));
+        assertTrue(refused.getMessage().contains("1 jobs still pending"), refused.getMessage());
+        Job last = broker.fetch(queue, "w1", 1, null, LEASE).jobs().get(0);
+        broker.complete(queue, "w1", List.of(new Ack(last.id(), last.token())));
+
+        assertTrue(redis.llen(keys.pending) > 0, "wake markers are left on the list");
+        assertEquals(VersionState.RETIRED, broker.changeState(queue, QueueBroker.VersionChange.RETIRE, false));
+    }
+
+    @Test
     void migrationCarriesPrioritiesGroupsAndParkedJobsOver() {
         broker.setGroupSettings(queue, "pubA", new GroupSettings(1, OptionalInt.of(1)));
         enqueue("pubA", Priority.BULK, 3);
