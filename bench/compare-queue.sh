@@ -16,10 +16,11 @@ CONCURRENCY="${CONCURRENCY:-100}"
 ROUNDS="${ROUNDS:-2}"
 RUN_TIMEOUT="${RUN_TIMEOUT:-600}"
 BULLMQ_ARGS=""
+PACKLINE_ARGS=""
 
 usage() {
   cat <<'USAGE'
-Usage: bench/compare-queue.sh [--jobs N] [--concurrency C] [--rounds R] [--bullmq-args "ARGS"]
+Usage: bench/compare-queue.sh [--jobs N] [--concurrency C] [--rounds R] [--bullmq-args "ARGS"] [--packline-args "ARGS"]
 Starts one redis-server on a free 127.0.0.1 port (save "", appendonly no), then runs against it
   bin/packline bench queue --redis URL --jobs N --concurrency C
   node bench/bullmq/bench.mjs --redis URL --jobs N --concurrency C
@@ -29,6 +30,7 @@ the medians and packline processPerSec / bullmq processPerSec. Stops the server 
   --concurrency C    worker concurrency for both (default 100; env CONCURRENCY)
   --rounds R         rounds, each one packline run then one bullmq run (default 2; env ROUNDS)
   --bullmq-args A    extra arguments for bench.mjs only, e.g. "--keep-done 0" (see its --help)
+  --packline-args A  extra arguments for bench queue only, e.g. "--groups 1000" (priorities and groups on)
 Uses the redis-server named by REDIS_SERVER=/path if set, else the one on PATH if there is one,
 else the linux-amd64 binary (6.2) inside the embedded-redis jar in ~/.m2 (there after
 'bin/packline build'). The issue's BullMQ figure was taken on Redis 7; on Debian 12,
@@ -46,6 +48,7 @@ while [[ $# -gt 0 ]]; do
     --concurrency) CONCURRENCY="${2:?--concurrency needs a value}"; shift 2 ;;
     --rounds) ROUNDS="${2:?--rounds needs a value}"; shift 2 ;;
     --bullmq-args) BULLMQ_ARGS="${2?--bullmq-args needs a value}"; shift 2 ;;
+    --packline-args) PACKLINE_ARGS="${2?--packline-args needs a value}"; shift 2 ;;
     *) echo "compare-queue: unknown option '$1'" >&2; usage >&2; exit 2 ;;
   esac
 done
@@ -154,7 +157,7 @@ run_one() { # run_one SYSTEM: runs one bench, prints its JSON line and records i
   local busy0 own0 redis0 t0
   busy0=$(machine_busy); own0=$(children_cpu); redis0=$(redis_cpu); t0=$(date +%s%N)
   if [[ "$system" == packline ]]; then
-    out="$(timeout "$RUN_TIMEOUT" "$PACKLINE" bench queue --redis "$URL" --jobs "$JOBS" --concurrency "$CONCURRENCY")"
+    out="$(timeout "$RUN_TIMEOUT" "$PACKLINE" bench queue --redis "$URL" --jobs "$JOBS" --concurrency "$CONCURRENCY" ${PACKLINE_ARGS:-})"
   else
     # shellcheck disable=SC2086 # BULLMQ_ARGS is a list of words on purpose
     out="$(cd "$BULLMQ_DIR" && timeout "$RUN_TIMEOUT" node bench.mjs --redis "$URL" --jobs "$JOBS" --concurrency "$CONCURRENCY" $BULLMQ_ARGS)"

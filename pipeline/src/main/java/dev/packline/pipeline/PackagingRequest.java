@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.packline.queue.NewJob;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -45,6 +46,11 @@ public record PackagingRequest(String id, String publisher, String appId, String
         }
         if (appId == null || appId.isBlank()) {
             problems.add("appId: required");
+        }
+        try {
+            NewJob.requireGroupName(publisher); // the publisher is its package jobs' fair-share group
+        } catch (IllegalArgumentException e) {
+            problems.add("publisher: " + e.getMessage().replace("group", "publisher name"));
         }
         if (mother == null || !(mother.startsWith("file://") || mother.startsWith("https://") || mother.startsWith("store://"))) {
             problems.add("mother: a file://, https:// or store://NAME/KEY location of the signed mother APK, got '" + mother + "'");

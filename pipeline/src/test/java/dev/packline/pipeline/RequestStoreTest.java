@@ -244,6 +244,7 @@ class RequestStoreTest {
             var job = inspector.job(packageQueue, Stage.packageJobId(request.id(), 2)).orElseThrow();
             assertTrue(job.payload().contains("\"channel\":\"华为-2\""), job.payload());
             assertTrue(job.payload().contains("\"requestId\":\"" + request.id() + "\""), job.payload());
+            assertEquals("publisher-a", job.record().get("group"), "the publisher's fair share");
             inspector.setCurrent(inspector.newVersion(Stage.PACKAGE.queueName()));
             broker.obliterate(packageQueue, true); // other tests get a clean package queue
         }

@@ -39,7 +39,8 @@ public final class AdminMain {
             Commands:
               queues                                   every queue version: state, counts, oldest pending, workers, throughput
               workers                                  live workers: host, pid, queues, jobs, held, last heartbeat, uptime
-              job ID [--queue Q] [--version V]         one job: payload (secrets masked), state, attempts, errors, worker
+              job ID [--queue Q] [--version V]         one job: payload (secrets masked), state, attempts, errors, worker,
+                                                       priority, group, progress of a running job
               dead list [FILTERS] [--limit N]          dead letters; FILTERS: --queue Q --version V --error TEXT
                                                        --since ISO-TIME --until ISO-TIME --request ID
               dead show ID --queue Q [--version V]
@@ -51,6 +52,10 @@ public final class AdminMain {
               drain --queue Q --version V [--wait] [--timeout 10m] [--migrate-to V2]
               obliterate --queue Q --version V [--force] [--yes]
               recover [--queue Q] [--grace 30s]        return jobs of dead workers and overdue jobs now
+              group list [--queue Q] [--version V]     groups: weight, cap, running jobs, jobs parked at the cap
+              group set --queue Q --group G [--weight W] [--cap N|none] [--version V]
+                                                       a group's weight (1-1000, default 1) and cap of running jobs,
+                                                       on every version not retired unless --version
             %s
 
             --redis URL (or PACKLINE_REDIS_URL) is required: redis://host:port or redis-cluster://h:p,h:p.

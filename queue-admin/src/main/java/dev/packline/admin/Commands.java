@@ -57,6 +57,7 @@ final class Commands {
             case "drain" -> new DrainCommands(broker, inspector, clock, out).drain(args);
             case "obliterate" -> new DrainCommands(broker, inspector, clock, out).obliterate(args);
             case "recover" -> recover(args);
+            case "group" -> new GroupCommands(broker, inspector, out).run(args);
             default -> throw new Args.UsageException("unknown command '" + command + "'");
         };
     }
@@ -145,6 +146,12 @@ final class Commands {
         doc.put("attempts", record.attempts());
         doc.put("maxAttempts", record.record().get("maxAttempts"));
         doc.put("worker", record.record().get("worker"));
+        // records without a level are plain jobs: normal priority, default group
+        doc.put("priority", record.record().getOrDefault("level", "normal"));
+        Object group = record.record().get("group");
+        doc.put("group", group == null || "".equals(group) ? "(default)" : group);
+        doc.put("progress", record.progress().map(p -> Math.round(p.fraction() * 1000) / 10.0 + "% " + p.message()
+                + " (" + Instant.ofEpochMilli(p.atMillis()) + ")").orElse(null));
         doc.put("lastError", record.lastError());
         doc.put("createdAt", time(record.record().get("createdAt")));
         doc.put("startedAt", time(record.record().get("startedAt")));

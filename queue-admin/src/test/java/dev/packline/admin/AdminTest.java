@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.packline.queue.Enqueued;
 import dev.packline.queue.Job;
+import dev.packline.queue.JobProgress;
 import dev.packline.queue.NewJob;
+import dev.packline.queue.Priority;
 import dev.packline.queue.QueueBroker;
 import dev.packline.queue.QueueClient;
 import dev.packline.queue.QueueInspector;
@@ -163,6 +165,47 @@ class AdminTest {
         }
         assertEquals(3, admin("job", "no-such-job", "--queue", name).exit());
         assertEquals(v.version(), doc.get("version").asInt());
+    }
+
+    @Test
+    void groupSetChangesWeightAndCapAndGroupListShowsRunningAndParkedJobs() throws Exception {
+        QueueVersion v = inspector.ensureQueue(name);
+        assertEquals(0, admin("group", "set", "--queue", name, "--group", "pubA", "--cap", "1", "--weight", "3").exit());
+        client.enqueueBatch(name, List.of(NewJob.of("{}").withGroup("pubA"), NewJob.of("{}").withGroup("pubA")));
+        assertEquals(1, broker.fetch(v, "w1", 5, null, Duration.ofSeconds(30)).jobs().size(), "the cap holds");
+
+        JsonNode row = admin("--json", "group", "list", "--queue", name).json().get(0);
+        assertEquals("pubA", row.get("group").asText());
+        assertEquals(3, row.get("weight").asInt());
+        assertEquals(1, row.get("cap").asInt());
+        assertEquals(1, row.get("running").asLong());
+        assertEquals(1, row.get("parked").asLong());
+
+        JsonNode set = admin("--json", "group", "set", "--queue", name, "--group", "pubA", "--cap", "none").json().get(0);
+        assertEquals(1, set.get("unparked").asInt(), "no cap: the parked job goes back");
+        Run bad = admin("group", "set", "--queue", name, "--group", "pub A", "--cap", "0");
+        assertEquals(2, bad.exit());
+        assertTrue(bad.err().contains("at least 1"), bad.err());
+    }
+
+    @Test
+    void jobShowsPriorityGroupAndTheRunningDeliverysProgress() throws Exception {
+        QueueVersion v = inspector.ensureQueue(name);
+        Enqueued job = client.enqueue(name, NewJob.of("{}").withPriority(Priority.URGENT).withGroup("pubA"));
+        Job running = broker.fetch(v, "w1", 1, null, Duration.ofSeconds(30)).jobs().get(0);
+        assertTrue(broker.reportProgress(v, "w1", running, new JobProgress(0.4, "uploaded 120 of 300 MB", System.currentTimeMillis())));
+
+        JsonNode doc = admin("--json", "job", job.id()).json();
+        assertEquals("urgent", doc.get("priority").asText());
+        assertEquals("pubA", doc.get("group").asText());
+        assertTrue(doc.get("progress").asText().startsWith("40.0% uploaded 120 of 300 MB"), doc.toString());
+
+        broker.complete(v, "w1", List.of(new QueueBroker.Ack(running.id(), running.token())));
+        assertTrue(admin("--json", "job", job.id()).json().get("progress").isNull(), "cleared with the delivery");
+        Enqueued plain = client.enqueue(name, NewJob.of("{}"));
+        JsonNode plainDoc = admin("--json", "job", plain.id()).json();
+        assertEquals("normal", plainDoc.get("priority").asText());
+        assertEquals("(default)", plainDoc.get("group").asText());
     }
 
     @Test

@@ -51,6 +51,12 @@ public interface QueueBroker extends AutoCloseable {
 
     FailOutcome fail(QueueVersion queue, String workerId, Failure failure);
 
+    /**
+     * Stores the progress of a job this worker runs, fenced by the delivery's token; false when the
+     * delivery is no longer this worker's (lease lost). Cleared when the delivery ends.
+     */
+    boolean reportProgress(QueueVersion queue, String workerId, Job job, JobProgress progress);
+
     /** Extends the worker's lease on a version; returns the version's state, empty when it no longer exists. */
     Optional<VersionState> heartbeat(QueueVersion queue, String workerId, Duration lease);
 
@@ -103,6 +109,15 @@ public interface QueueBroker extends AutoCloseable {
      * finished by the next one. Returns how many moved.
      */
     int migrate(QueueVersion from, QueueVersion to, int max);
+
+    /**
+     * Sets a named group's weight and cap on a version; jobs parked by a lower cap go back as far as
+     * the new cap allows. Returns how many went back.
+     */
+    int setGroupSettings(QueueVersion queue, String group, GroupSettings settings);
+
+    /** Every group of a version that has settings, running jobs or parked jobs, by name. */
+    List<GroupStatus> groups(QueueVersion queue);
 
     /** Deletes every key of the version; refused (QueueStateException) unless retired and idle, or forced. */
     long obliterate(QueueVersion queue, boolean force);

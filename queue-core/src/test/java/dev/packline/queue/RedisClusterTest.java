@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -55,12 +56,15 @@ class RedisClusterTest {
 
             // every operation, on every queue
             for (QueueVersion q : queues) {
+                // plain jobs, and jobs of groups at every level, one group capped: every key fair queueing adds
+                broker.setGroupSettings(q, "g1", new GroupSettings(2, OptionalInt.of(3)));
                 List<NewJob> jobs = new ArrayList<>();
                 for (int i = 0; i < 20; i++) {
-                    jobs.add(NewJob.of("{\"n\":" + i + "}").withMaxAttempts(1));
+                    NewJob job = NewJob.of("{\"n\":" + i + "}").withMaxAttempts(1);
+                    jobs.add(i % 2 == 0 ? job : job.withGroup("g" + i % 3).withPriority(Priority.values()[i % 3]));
                 }
                 client.enqueueBatch(q.name(), jobs);
-                client.enqueue(q.name(), NewJob.of("{}").withDelay(Duration.ofMillis(1)));
+                client.enqueue(q.name(), NewJob.of("{}").withDelay(Duration.ofMillis(1)).withGroup("g1").withPriority(Priority.BULK));
                 Job failing = broker.fetch(q, "w-dead", 1, null, Duration.ofSeconds(5)).jobs().get(0);
                 broker.fail(q, "w-dead", new Failure(failing, "bad", clock.millis(), true));
                 broker.fetch(q, "w-crashed", 1, null, Duration.ofSeconds(5));
@@ -85,6 +89,8 @@ class RedisClusterTest {
                     }
                     assertEquals(0, inspector.counts(q).unfinished(), q + " finished");
                     assertEquals(20, inspector.counts(q).counter("completed"));
+                    assertTrue(broker.groups(q).stream().allMatch(g -> g.running() == 0 && g.parked() == 0),
+                            q + ": no group holds a slot or a parked job once all ended: " + broker.groups(q));
                 }
             } finally {
                 worker.close();

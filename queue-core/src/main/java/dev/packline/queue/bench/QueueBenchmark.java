@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.packline.queue.Job;
 import dev.packline.queue.NewJob;
+import dev.packline.queue.Priority;
 import dev.packline.queue.QueueClient;
 import dev.packline.queue.QueueInspector;
 import dev.packline.queue.QueueVersion;
@@ -37,7 +38,7 @@ public final class QueueBenchmark {
     private QueueBenchmark() {
     }
 
-    record Options(String redisUrl, int jobs, int concurrency, int batch, int latencyJobs, int latencyRate) {
+    record Options(String redisUrl, int jobs, int concurrency, int batch, int latencyJobs, int latencyRate, int groups) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -76,7 +77,7 @@ public final class QueueBenchmark {
         List<NewJob> batch = new ArrayList<>(options.batch());
         long enqueueStart = System.nanoTime();
         for (int i = 0; i < options.jobs(); i++) {
-            batch.add(NewJob.of("{\"n\":" + i + "}"));
+            batch.add(job("{\"n\":" + i + "}", i, options.groups()));
             if (batch.size() == options.batch() || i == options.jobs() - 1) {
                 client.enqueueBatch(queue, batch);
                 batch.clear();
@@ -109,7 +110,7 @@ public final class QueueBenchmark {
             for (int sent = 0; sent < options.latencyJobs(); ) {
                 List<NewJob> tick = new ArrayList<>();
                 for (int k = 0; k < perTick && sent < options.latencyJobs(); k++, sent++) {
-                    tick.add(NewJob.of("{}"));
+                    tick.add(job("{}", sent, options.groups()));
                 }
                 client.enqueueBatch(queue, tick);
                 next += tickNanos;
@@ -131,6 +132,7 @@ public final class QueueBenchmark {
         out.put("jobs", options.jobs());
         out.put("concurrency", options.concurrency());
         out.put("batch", options.batch());
+        out.put("groups", options.groups());
         out.put("enqueuePerSec", Math.round(options.jobs() / enqueueSeconds));
         out.put("processPerSec", Math.round(options.jobs() / processSeconds));
         out.put("latencyJobs", options.latencyJobs());
@@ -139,6 +141,12 @@ public final class QueueBenchmark {
         out.put("p99Ms", round(latencies[Math.min(latencies.length - 1, (int) (latencies.length * 0.99))] / 1e6));
         out.put("java", Runtime.version().toString());
         return out.toString();
+    }
+
+    /** A plain job, or with groups: job i in group i/3 mod groups at level i mod 3, so every group has all three levels. */
+    private static NewJob job(String payload, int i, int groups) {
+        NewJob job = NewJob.of(payload);
+        return groups == 0 ? job : job.withPriority(Priority.values()[i % 3]).withGroup("g" + (i / 3) % groups);
     }
 
     private interface StartListener {
@@ -183,6 +191,7 @@ public final class QueueBenchmark {
         int batch = 1_000;
         int latencyJobs = 5_000;
         int latencyRate = 1_000;
+        int groups = 0;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
@@ -195,20 +204,22 @@ public final class QueueBenchmark {
                 case "--batch" -> batch = positive(value(args, ++i, arg), arg);
                 case "--latency-jobs" -> latencyJobs = positive(value(args, ++i, arg), arg);
                 case "--latency-rate" -> latencyRate = positive(value(args, ++i, arg), arg);
+                case "--groups" -> groups = positive(value(args, ++i, arg), arg);
                 default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
             }
         }
-        return new Options(redis, jobs, concurrency, batch, latencyJobs, latencyRate);
+        return new Options(redis, jobs, concurrency, batch, latencyJobs, latencyRate, groups);
     }
 
-    private static String value(String[] args, int i, String option) {
+    /** Shared with the other queue benchmarks: the option's value, or an error naming the option. */
+    static String value(String[] args, int i, String option) {
         if (i >= args.length) {
             throw new IllegalArgumentException(option + " needs a value");
         }
         return args[i];
     }
 
-    private static int positive(String text, String option) {
+    static int positive(String text, String option) {
         try {
             int n = Integer.parseInt(text);
             if (n < 1) {
@@ -223,7 +234,7 @@ public final class QueueBenchmark {
     static String usage() {
         return """
                 Usage: bin/packline bench queue [--redis URL] [--jobs N] [--concurrency C] [--batch B]
-                                                [--latency-jobs N] [--latency-rate PER_SEC]
+                                                [--latency-jobs N] [--latency-rate PER_SEC] [--groups G]
                 Runs no-op jobs through the durable path (batch enqueue, reliable fetch into the worker's
                 active list, ack) and prints one JSON line: enqueuePerSec, processPerSec, p50Ms, p99Ms.
                   --redis URL         redis://host:port or redis-cluster://h:p,h:p (also PACKLINE_REDIS_URL);
@@ -232,6 +243,8 @@ public final class QueueBenchmark {
                   --concurrency C     jobs run at once by the worker (default 100)
                   --batch B           jobs per enqueue call (default 1000)
                   --latency-jobs N    jobs for the enqueue-to-start latency phase (default 5000)
-                  --latency-rate R    jobs per second offered in the latency phase (default 1000)""";
+                  --latency-rate R    jobs per second offered in the latency phase (default 1000)
+                  --groups G          spread the jobs over G groups and the three priority levels (fair
+                                      queueing on); without it every job is plain (normal, default group)""";
     }
 }

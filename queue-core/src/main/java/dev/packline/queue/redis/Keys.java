@@ -14,7 +14,12 @@ import java.util.List;
  * pl:workers                     zset   worker id -> last heartbeat ms (entries older than an hour dropped)
  * pl:worker:{id}                 string JSON about a live worker (expires)
  * pl:{name:v}:info               hash   state, paused, createdAt, drainingSince, retiredAt
- * pl:{name:v}:pending            list   ready job ids (LPUSH in, taken from the right)
+ * pl:{name:v}:pending            list   ready jobs of the default group at normal priority (LPUSH in, taken from the right)
+ * pl:{name:v}:ready:LEVEL        zset   ready jobs of level urgent, normal or bulk -> fair tag (fair_queue.lua)
+ * pl:{name:v}:parked             zset   jobs of groups at their cap, by lex: GROUP \n LEVEL \n TAG \n ID
+ * pl:{name:v}:groups             hash   fair queueing state: vt:LEVEL, f:LEVEL:GROUP, run:GROUP, parked:GROUP, turn
+ * pl:{name:v}:group-settings     hash   weight:GROUP, cap:GROUP
+ * pl:{name:v}:progress           hash   id -> JSON progress of the running delivery
  * pl:{name:v}:delayed            zset   id -> due ms
  * pl:{name:v}:retry              zset   id -> due ms
  * pl:{name:v}:deadlines          zset   id -> hard deadline ms, for every active job
@@ -48,6 +53,13 @@ public final class Keys {
     public final String events;
     public final String stats;
     public final String migrating;
+    public final String urgent;
+    public final String normal;
+    public final String bulk;
+    public final String parked;
+    public final String groups;
+    public final String groupSettings;
+    public final String progress;
 
     public Keys(QueueVersion queue) {
         this.base = PREFIX + "{" + queue.name() + ":" + queue.version() + "}:";
@@ -64,6 +76,13 @@ public final class Keys {
         this.events = base + "events";
         this.stats = base + "stats";
         this.migrating = base + "migrating";
+        this.urgent = base + "ready:urgent";
+        this.normal = base + "ready:normal";
+        this.bulk = base + "ready:bulk";
+        this.parked = base + "parked";
+        this.groups = base + "groups";
+        this.groupSettings = base + "group-settings";
+        this.progress = base + "progress";
     }
 
     public String active(String workerId) {
@@ -72,7 +91,16 @@ public final class Keys {
 
     /** The keys of the version that exist whatever workers there are (used by obliterate). */
     public List<String> fixed() {
-        return List.of(info, pending, delayed, retry, deadlines, meta, payload, done, dead, events, stats, workers, migrating);
+        return List.of(info, pending, delayed, retry, deadlines, meta, payload, done, dead, events, stats, workers, migrating,
+                urgent, normal, bulk, parked, groups, groupSettings, progress);
+    }
+
+    /**
+     * Where ready jobs wait, in the order fair_queue.lua's scripts take them: pending, the three
+     * level zsets, groups, group settings, parked.
+     */
+    public List<String> readyPlaces() {
+        return List.of(pending, urgent, normal, bulk, groups, groupSettings, parked);
     }
 
     public static String registry(String queueName) {

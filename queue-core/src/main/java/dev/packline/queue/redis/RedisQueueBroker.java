@@ -4,9 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.packline.queue.Enqueued;
+import dev.packline.queue.GroupSettings;
+import dev.packline.queue.GroupStatus;
 import dev.packline.queue.Job;
+import dev.packline.queue.JobProgress;
 import dev.packline.queue.JobRecord;
 import dev.packline.queue.JobState;
+import dev.packline.queue.Priority;
 import dev.packline.queue.NewJob;
 import dev.packline.queue.QueueBroker;
 import dev.packline.queue.QueueCounts;
@@ -65,6 +69,8 @@ public final class RedisQueueBroker implements QueueBroker {
     private static final LuaScript OBLITERATE = LuaScript.load(SCRIPTS, "obliterate.lua");
     private static final LuaScript MIGRATE_TAKE = LuaScript.load(SCRIPTS, "migrate_take.lua");
     private static final LuaScript MIGRATE_DONE = LuaScript.load(SCRIPTS, "migrate_done.lua");
+    private static final LuaScript GROUP_SETTINGS = LuaScript.load(SCRIPTS, "group_settings.lua");
+    private static final LuaScript PROGRESS = LuaScript.load(SCRIPTS, "progress.lua");
 
     /** Jobs per enqueue script call: bigger batches would block Redis for other clients. */
     static final int ENQUEUE_CHUNK = 500;
@@ -148,7 +154,7 @@ public final class RedisQueueBroker implements QueueBroker {
         List<Enqueued> results = new ArrayList<>(jobs.size());
         for (int start = 0; start < jobs.size(); start += ENQUEUE_CHUNK) {
             List<NewJob> chunk = jobs.subList(start, Math.min(jobs.size(), start + ENQUEUE_CHUNK));
-            List<String> args = new ArrayList<>(2 + chunk.size() * 5);
+            List<String> args = new ArrayList<>(2 + chunk.size() * 7);
             args.add(Long.toString(clock.millis()));
             args.add(Integer.toString(chunk.size()));
             List<String> ids = new ArrayList<>(chunk.size());
@@ -160,9 +166,13 @@ public final class RedisQueueBroker implements QueueBroker {
                 args.add(Integer.toString(job.maxAttempts()));
                 args.add(Long.toString(job.timeout().toMillis()));
                 args.add(Long.toString(job.delay().toMillis()));
+                // the plain job keeps today's record format and waits in the pending list
+                args.add(job.isPlain() ? "" : job.priority().wireName());
+                args.add(job.group() == null ? "" : job.group());
             }
             List<Object> reply = list(call("enqueue to " + queue, () -> ENQUEUE.run(redis,
-                    List.of(keys.info, keys.pending, keys.delayed, keys.meta, keys.payload, keys.stats), args)));
+                    List.of(keys.info, keys.pending, keys.delayed, keys.meta, keys.payload, keys.stats, keys.urgent, keys.normal,
+                            keys.bulk, keys.groups, keys.groupSettings, keys.parked), args)));
             if ("refused".equals(text(reply.get(0)))) {
                 throw new VersionNotAcceptingJobsException(queue, text(reply.get(1)));
             }
@@ -181,7 +191,8 @@ public final class RedisQueueBroker implements QueueBroker {
         long now = clock.millis();
         List<Object> reply = list(call("fetch from " + queue, () -> FETCH.run(redis,
                 List.of(keys.info, keys.pending, keys.active(workerId), keys.delayed, keys.retry, keys.deadlines,
-                        keys.meta, keys.payload, keys.workers),
+                        keys.meta, keys.payload, keys.workers, keys.urgent, keys.normal, keys.bulk, keys.groups, keys.groupSettings,
+                        keys.parked),
                 List.of(Long.toString(now), workerId, Integer.toString(Math.min(max, SCRIPT_BATCH)), movedId == null ? "" : movedId,
                         Integer.toString(PROMOTE_LIMIT), Long.toString(now + workerLease.toMillis())))));
         Fetch.Status status = Fetch.Status.valueOf(text(reply.get(0)).toUpperCase());
@@ -227,7 +238,8 @@ public final class RedisQueueBroker implements QueueBroker {
             args.add(ack.token());
         }
         List<Object> reply = list(call("complete jobs on " + queue, () -> COMPLETE.run(redis,
-                List.of(keys.active(workerId), keys.deadlines, keys.meta, keys.payload, keys.done, keys.stats), args)));
+                with(List.of(keys.active(workerId), keys.deadlines, keys.meta, keys.payload, keys.done, keys.stats),
+                        with(keys.readyPlaces(), List.of(keys.progress))), args)));
         List<Boolean> results = new ArrayList<>(reply.size());
         reply.forEach(r -> results.add(number(r) == 1));
         return results;
@@ -237,7 +249,8 @@ public final class RedisQueueBroker implements QueueBroker {
     public FailOutcome fail(QueueVersion queue, String workerId, Failure failure) {
         Keys keys = new Keys(queue);
         Object reply = call("fail job " + failure.job().id() + " on " + queue, () -> FAIL.run(redis,
-                List.of(keys.active(workerId), keys.deadlines, keys.meta, keys.payload, keys.retry, keys.dead, keys.events, keys.stats),
+                with(List.of(keys.active(workerId), keys.deadlines, keys.meta, keys.payload, keys.retry, keys.dead, keys.events,
+                        keys.stats), with(keys.readyPlaces(), List.of(keys.progress))),
                 List.of(Long.toString(clock.millis()), workerId, failure.job().id(), failure.job().token(), failure.error(),
                         Long.toString(failure.retryAtMillis()), failure.rejected() ? "1" : "0",
                         Integer.toString(retention.deadMaxCount()), Integer.toString(retention.eventsMaxLength()), queue.label())));
@@ -246,6 +259,19 @@ public final class RedisQueueBroker implements QueueBroker {
             case "dead" -> FailOutcome.DEAD_LETTERED;
             default -> FailOutcome.LEASE_LOST;
         };
+    }
+
+    @Override
+    public boolean reportProgress(QueueVersion queue, String workerId, Job job, JobProgress progress) {
+        Keys keys = new Keys(queue);
+        String json;
+        try {
+            json = JSON.writeValueAsString(Map.of("fraction", progress.fraction(), "message", progress.message(), "at", progress.atMillis()));
+        } catch (JsonProcessingException e) {
+            throw new QueueException("progress of job " + job.id() + " cannot be written as JSON: " + e.getOriginalMessage(), e);
+        }
+        return number(call("report progress of job " + job.id() + " on " + queue, () -> PROGRESS.run(redis,
+                List.of(keys.meta, keys.progress), List.of(workerId, job.id(), job.token(), json)))) == 1;
     }
 
     @Override
@@ -304,7 +330,9 @@ public final class RedisQueueBroker implements QueueBroker {
             args.addAll(entry.getValue());
             List<Object> reply = list(call("take back overdue jobs on " + queue, () -> RECOVER_OVERDUE.run(redis,
                     List.of(keys.active(entry.getKey()), keys.pending, keys.deadlines, keys.meta, keys.payload, keys.dead,
-                            keys.events, keys.stats), args)));
+                            keys.events, keys.stats, keys.urgent, keys.normal, keys.bulk, keys.groups, keys.groupSettings, keys.parked,
+                            keys.progress),
+                    args)));
             total = total.plus(new Recovery((int) number(reply.get(0)), (int) number(reply.get(1))));
         }
         return total;
@@ -319,7 +347,8 @@ public final class RedisQueueBroker implements QueueBroker {
         Keys keys = new Keys(queue);
         List<Object> reply = list(call("recover jobs of worker " + workerId + " on " + queue, () -> RECOVER_WORKER.run(redis,
                 List.of(keys.workers, keys.active(workerId), keys.pending, keys.deadlines, keys.meta, keys.payload,
-                        keys.dead, keys.events, keys.stats),
+                        keys.dead, keys.events, keys.stats, keys.urgent, keys.normal, keys.bulk, keys.groups, keys.groupSettings,
+                        keys.parked, keys.progress),
                 List.of(Long.toString(clock.millis()), workerId, mode, error, Integer.toString(retention.deadMaxCount()),
                         Integer.toString(retention.eventsMaxLength()), queue.label(),
                         Long.toString(EXPIRED_WORKER_LINGER.toMillis())))));
@@ -342,7 +371,7 @@ public final class RedisQueueBroker implements QueueBroker {
         Keys keys = new Keys(queue);
         List<Object> r = list(call("count jobs of " + queue, () -> COUNTS.run(redis,
                 List.of(keys.info, keys.pending, keys.delayed, keys.retry, keys.deadlines, keys.dead, keys.done, keys.stats,
-                        keys.workers, keys.meta), List.of(Long.toString(clock.millis())))));
+                        keys.workers, keys.meta, keys.urgent, keys.normal, keys.bulk, keys.parked), List.of(Long.toString(clock.millis())))));
         String state = text(r.get(0));
         if (state.isEmpty()) {
             throw new QueueStateException("queue " + queue.name() + " has no version " + queue.version());
@@ -360,17 +389,29 @@ public final class RedisQueueBroker implements QueueBroker {
         Keys keys = new Keys(queue);
         int end = offset + limit - 1;
         return call("list " + state.wireName() + " jobs of " + queue, () -> switch (state) {
-            case PENDING -> {
-                List<String> ids = new ArrayList<>(redis.lrange(keys.pending, -1L - end, -1L - offset));
-                java.util.Collections.reverse(ids); // oldest (next to run) first
-                yield ids;
-            }
+            case PENDING -> pendingIds(keys, offset, end);
             case DELAYED -> redis.zrange(keys.delayed, offset, end);
             case RETRY -> redis.zrange(keys.retry, offset, end);
             case ACTIVE -> redis.zrange(keys.deadlines, offset, end);
             case DEAD -> redis.zrevrange(keys.dead, offset, end);
             case DONE -> redis.zrevrange(keys.done, offset, end);
         });
+    }
+
+    /** The plain list (oldest first, wake markers left out), then each level's zset by tag, then parked jobs. */
+    private List<String> pendingIds(Keys keys, int offset, int end) {
+        List<String> ids = new ArrayList<>(redis.lrange(keys.pending, -1L - end, -1L));
+        java.util.Collections.reverse(ids);
+        ids.removeIf(id -> id.isBlank());
+        for (String zset : List.of(keys.urgent, keys.normal, keys.bulk)) {
+            if (ids.size() <= end) {
+                ids.addAll(redis.zrange(zset, 0, end - ids.size()));
+            }
+        }
+        if (ids.size() <= end) {
+            redis.zrange(keys.parked, 0, end - ids.size()).forEach(member -> ids.add(member.substring(member.lastIndexOf('\n') + 1)));
+        }
+        return ids.size() <= offset ? List.of() : ids.subList(offset, Math.min(ids.size(), end + 1));
     }
 
     @Override
@@ -388,6 +429,11 @@ public final class RedisQueueBroker implements QueueBroker {
             record.remove("worker", "");
             record.remove("startedAt", 0);
             record.remove("finishedAt", 0);
+            String progress = call("read progress of job " + id + " of " + queue, () -> redis.hget(keys.progress, id));
+            if (progress != null) {
+                record.put("progress", JSON.readValue(progress, new TypeReference<Map<String, Object>>() {
+                }));
+            }
             return Optional.of(new JobRecord(queue, id, JobState.parse(String.valueOf(record.get("state"))), payload, record));
         } catch (JsonProcessingException e) {
             throw new QueueException("record of job " + id + " in " + queue + " is not valid JSON: " + e.getOriginalMessage(), e);
@@ -411,7 +457,8 @@ public final class RedisQueueBroker implements QueueBroker {
         args.add(Long.toString(clock.millis()));
         args.addAll(ids);
         Object reply = call("requeue dead letters of " + queue, () -> REQUEUE_DEAD.run(redis,
-                List.of(keys.info, keys.dead, keys.meta, keys.pending, keys.stats), args));
+                List.of(keys.info, keys.dead, keys.meta, keys.pending, keys.stats, keys.urgent, keys.normal, keys.bulk, keys.groups,
+                        keys.groupSettings, keys.parked), args));
         if (reply instanceof List<?> refused) {
             throw new QueueStateException("cannot requeue into " + queue + ": the version is " + text(refused.get(1)));
         }
@@ -488,7 +535,8 @@ public final class RedisQueueBroker implements QueueBroker {
         List<String> ids = new ArrayList<>(call("read " + from + " migrating", () -> redis.lrange(source.migrating, 0, max - 1)));
         if (ids.size() < max) {
             Object taken = call("take jobs to migrate from " + from, () -> MIGRATE_TAKE.run(redis,
-                    List.of(source.info, source.pending, source.delayed, source.retry, source.migrating), List.of(Integer.toString(max - ids.size()))));
+                    List.of(source.info, source.pending, source.delayed, source.retry, source.migrating, source.urgent, source.normal,
+                            source.bulk, source.parked, source.groups), List.of(Integer.toString(max - ids.size()))));
             List<Object> list = list(taken);
             if (!list.isEmpty() && "refused".equals(text(list.get(0))) && list.size() == 2 && !(list.get(1) instanceof Number)) {
                 throw new QueueStateException("cannot migrate jobs out of " + from + ": it is " + text(list.get(1)) + "; drain it first");
@@ -511,9 +559,12 @@ public final class RedisQueueBroker implements QueueBroker {
             int maxAttempts = ((Number) r.getOrDefault("maxAttempts", NewJob.DEFAULT_MAX_ATTEMPTS)).intValue();
             int used = ((Number) r.getOrDefault("attempts", 0)).intValue();
             long availableAt = ((Number) r.getOrDefault("availableAt", now)).longValue();
+            // a record without level and group is a plain job: normal priority, default group
+            String group = (String) r.get("group");
             copies.add(new NewJob(record.get().payload() == null ? "{}" : record.get().payload(), id, Math.max(1, maxAttempts - used),
                     Duration.ofMillis(((Number) r.getOrDefault("timeoutMs", NewJob.DEFAULT_TIMEOUT.toMillis())).longValue()),
-                    Duration.ofMillis(Math.max(0, availableAt - now))));
+                    Duration.ofMillis(Math.max(0, availableAt - now)), Priority.parse(String.valueOf(r.getOrDefault("level", "normal"))),
+                    group == null || group.isEmpty() ? null : group));
             present.add(id);
         }
         enqueue(to, copies);
@@ -543,6 +594,54 @@ public final class RedisQueueBroker implements QueueBroker {
         if (ownsClient) {
             redis.close();
         }
+    }
+
+    // ---- groups
+
+    @Override
+    public int setGroupSettings(QueueVersion queue, String group, GroupSettings settings) {
+        if (group == null) {
+            throw new IllegalArgumentException("the default group has weight 1 and no cap; name a group to configure");
+        }
+        NewJob.requireGroupName(group);
+        Keys keys = new Keys(queue);
+        return (int) number(call("set group " + group + " on " + queue, () -> GROUP_SETTINGS.run(redis, keys.readyPlaces(),
+                List.of(group, settings.weight() == GroupSettings.DEFAULT_WEIGHT ? "" : Integer.toString(settings.weight()),
+                        settings.cap().isEmpty() ? "" : Integer.toString(settings.cap().getAsInt())))));
+    }
+
+    @Override
+    public List<GroupStatus> groups(QueueVersion queue) {
+        Keys keys = new Keys(queue);
+        Map<String, String> configured = call("read group settings of " + queue, () -> redis.hgetAll(keys.groupSettings));
+        Map<String, String> state = call("read group state of " + queue, () -> redis.hgetAll(keys.groups));
+        java.util.TreeMap<String, long[]> byGroup = new java.util.TreeMap<>(); // weight, cap (-1 none), running, parked
+        java.util.function.Function<String, long[]> entry = g -> byGroup.computeIfAbsent(g, k -> new long[]{GroupSettings.DEFAULT_WEIGHT, -1, 0, 0});
+        configured.forEach((field, value) -> {
+            if (field.startsWith("weight:")) {
+                entry.apply(field.substring(7))[0] = Long.parseLong(value);
+            } else if (field.startsWith("cap:")) {
+                entry.apply(field.substring(4))[1] = Long.parseLong(value);
+            }
+        });
+        state.forEach((field, value) -> {
+            if (field.startsWith("run:")) {
+                entry.apply(field.substring(4))[2] = Long.parseLong(value);
+            } else if (field.startsWith("parked:")) {
+                entry.apply(field.substring(7))[3] = Long.parseLong(value);
+            }
+        });
+        List<GroupStatus> out = new ArrayList<>(byGroup.size());
+        byGroup.forEach((group, v) -> out.add(new GroupStatus(group,
+                new GroupSettings((int) v[0], v[1] < 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of((int) v[1])), v[2], v[3])));
+        return out;
+    }
+
+    private static List<String> with(List<String> first, List<String> more) {
+        List<String> all = new ArrayList<>(first.size() + more.size());
+        all.addAll(first);
+        all.addAll(more);
+        return all;
     }
 
     // ---- plumbing

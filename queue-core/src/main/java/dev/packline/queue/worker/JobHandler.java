@@ -12,4 +12,29 @@ import dev.packline.queue.Job;
 @FunctionalInterface
 public interface JobHandler {
     void handle(Job job) throws Exception;
+
+    /** What the processor calls; a handler made by {@link #reporting} gets the progress reporter, others ignore it. */
+    default void handle(Job job, ProgressReporter progress) throws Exception {
+        handle(job);
+    }
+
+    /** A handler that reports its progress (see {@link ProgressReporter}). */
+    static JobHandler reporting(Reporting handler) {
+        return new JobHandler() {
+            @Override
+            public void handle(Job job) throws Exception {
+                handler.handle(job, (fraction, message) -> ProgressReporter.Outcome.SKIPPED);
+            }
+
+            @Override
+            public void handle(Job job, ProgressReporter progress) throws Exception {
+                handler.handle(job, progress);
+            }
+        };
+    }
+
+    @FunctionalInterface
+    interface Reporting {
+        void handle(Job job, ProgressReporter progress) throws Exception;
+    }
 }

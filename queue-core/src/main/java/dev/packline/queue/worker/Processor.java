@@ -1,6 +1,7 @@
 package dev.packline.queue.worker;
 
 import dev.packline.queue.Job;
+import dev.packline.queue.QueueBroker;
 import dev.packline.queue.QueueBroker.Failure;
 import dev.packline.queue.QueueVersion;
 import org.slf4j.Logger;
@@ -30,6 +31,8 @@ final class Processor {
     static final long SWEEP_MILLIS = 25;
 
     private final Subscription subscription;
+    private final QueueBroker broker;
+    private final String workerId;
     private final Acker acker;
     private final WorkerEvents events;
     private final Clock clock;
@@ -50,7 +53,10 @@ final class Processor {
         }
     }
 
-    Processor(Subscription subscription, Acker acker, ScheduledExecutorService timer, WorkerEvents events, Clock clock) {
+    Processor(Subscription subscription, Acker acker, ScheduledExecutorService timer, WorkerEvents events, Clock clock,
+              QueueBroker broker, String workerId) {
+        this.broker = broker;
+        this.workerId = workerId;
         this.subscription = subscription;
         this.acker = acker;
         this.events = events;
@@ -118,7 +124,7 @@ final class Processor {
         events.jobStarted(job, Duration.ofMillis(Math.max(0, clock.millis() - job.availableAtMillis())));
         Throwable error = null;
         try {
-            subscription.handler().handle(job);
+            subscription.handler().handle(job, new ProgressWriter(broker, workerId, job, clock));
         } catch (Throwable t) {
             error = t;
         }

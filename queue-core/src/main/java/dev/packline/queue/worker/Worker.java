@@ -109,7 +109,7 @@ public final class Worker implements AutoCloseable {
         this.budget = new JobBudget(params.maxJobs());
         this.liveFetchers = new AtomicInteger(params.subscriptions().size());
         for (Subscription s : params.subscriptions()) {
-            Processor processor = new Processor(s, acker, timer, params.events(), params.clock());
+            Processor processor = new Processor(s, acker, timer, params.events(), params.clock(), params.broker(), params.workerId());
             processors.add(processor);
             fetchers.add(new Fetcher(params.broker(), params.workerId(), s, processor, params.clock(), params.timings(),
                     params.events(), budget, this::fetcherStopped));

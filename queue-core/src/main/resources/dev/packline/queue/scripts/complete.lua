@@ -8,6 +8,10 @@
 -- KEYS[4] payload    hash
 -- KEYS[5] done       zset   job id -> finish time (ms)
 -- KEYS[6] stats      hash   counters, and completions per minute (m:<epoch minute>) for the last 15 minutes
+-- KEYS[7] pending, KEYS[8] urgent, KEYS[9] normal, KEYS[10] bulk, KEYS[11] groups,
+-- KEYS[12] settings, KEYS[13] parked: where ready jobs wait (fair_queue.lua); a running job of a
+-- group that ends frees the group's slot for one of its parked jobs
+-- KEYS[14] progress  hash   job id -> progress of the running delivery (deleted here)
 -- ARGV[1] now (ms)
 -- ARGV[2] worker id
 -- ARGV[3] max done records kept
@@ -15,6 +19,9 @@
 -- ARGV[5] ack count n, then n pairs: id, token
 -- Returns {r1, ..., rn}, ri = 1 (done) or 0 (lease lost: not this worker's current delivery)
 --!include job_record.lua
+--!include fair_queue.lua
+local fair = fair_open({pending = KEYS[7], urgent = KEYS[8], normal = KEYS[9], bulk = KEYS[10],
+  groups = KEYS[11], settings = KEYS[12], parked = KEYS[13]})
 local now = tonumber(ARGV[1])
 local worker = ARGV[2]
 local worker_json = cjson.encode(worker)
@@ -57,6 +64,8 @@ for i = 1, n do
     if mine then
       -- a second ack of the same id in this batch finds the job done, as it would one call later
       seen[id] = true
+      local _, group = job_place(raw)
+      fair:release(group)
       redis.call('LREM', KEYS[1], -1, id)
       records[#records + 1] = id
       records[#records + 1] = done
@@ -72,6 +81,7 @@ end
 if completed > 0 then
   redis.call('ZREM', KEYS[2], unpack(gone))
   redis.call('HDEL', KEYS[4], unpack(gone))
+  redis.call('HDEL', KEYS[14], unpack(gone))
   redis.call('HSET', KEYS[3], unpack(records))
   redis.call('ZADD', KEYS[5], unpack(finished))
   redis.call('HINCRBY', KEYS[6], 'completed', completed)
@@ -96,4 +106,5 @@ if completed > 0 then
     redis.call('ZREM', KEYS[5], unpack(expired))
   end
 end
+fair:flush()
 return results

@@ -34,8 +34,8 @@ local function dead_letter(keys, id, job, now, reason, dead_max, events_max, que
 end
 
 -- A job taken away from its worker (lease lost, deadline passed): dead-lettered when that was its
--- last attempt, otherwise back to the front of pending. keys: meta, payload, pending, dead, events,
--- stats. Returns true when it went back to pending.
+-- last attempt, otherwise back to the front of where it waits (fair_queue.lua). keys: meta, payload,
+-- fair (a fair_open object), dead, events, stats. Returns true when it went back to pending.
 local function return_or_bury(keys, id, job, now, reason, dead_max, events_max, queue_label)
   if job.attempts >= job.maxAttempts then
     dead_letter(keys, id, job, now, reason, dead_max, events_max, queue_label)
@@ -43,6 +43,6 @@ local function return_or_bury(keys, id, job, now, reason, dead_max, events_max, 
   end
   job.state = 'pending'
   redis.call('HSET', keys.meta, id, encode_job(job))
-  redis.call('RPUSH', keys.pending, id)
+  keys.fair:queue_front(id, job.level, job.group)
   return true
 end

@@ -8,6 +8,10 @@
 -- KEYS[6] dead       zset   job id -> dead time (ms)
 -- KEYS[7] events     stream dead-letter events for alerting
 -- KEYS[8] stats      hash
+-- KEYS[9] pending, KEYS[10] urgent, KEYS[11] normal, KEYS[12] bulk, KEYS[13] groups,
+-- KEYS[14] settings, KEYS[15] parked: where ready jobs wait (fair_queue.lua); a running job of a
+-- group that ends frees the group's slot for one of its parked jobs
+-- KEYS[16] progress  hash   job id -> progress of the running delivery (deleted here)
 -- ARGV[1] now (ms)
 -- ARGV[2] worker id
 -- ARGV[3] job id
@@ -20,7 +24,10 @@
 -- ARGV[10] queue label for the event, e.g. package:3
 -- Returns 'retry', 'dead' or 'lost'
 --!include job_record.lua
+--!include fair_queue.lua
 --!include dead_letter.lua
+local fair = fair_open({pending = KEYS[9], urgent = KEYS[10], normal = KEYS[11], bulk = KEYS[12],
+  groups = KEYS[13], settings = KEYS[14], parked = KEYS[15]})
 local now = tonumber(ARGV[1])
 local id = ARGV[3]
 local raw = redis.call('HGET', KEYS[3], id)
@@ -30,6 +37,9 @@ if job.state ~= 'active' or job.worker ~= ARGV[2] or tostring(job.deliveries) ~=
 redis.call('LREM', KEYS[1], -1, id)
 redis.call('ZREM', KEYS[2], id)
 record_error(job, now, ARGV[2], ARGV[5])
+fair:release(job.group)
+redis.call('HDEL', KEYS[16], id)
+fair:flush()
 if ARGV[7] == '1' or job.attempts >= job.maxAttempts then
   dead_letter({meta = KEYS[3], payload = KEYS[4], dead = KEYS[6], events = KEYS[7], stats = KEYS[8]},
     id, job, now, ARGV[7] == '1' and 'rejected' or 'attempts exhausted', tonumber(ARGV[8]), ARGV[9], ARGV[10])

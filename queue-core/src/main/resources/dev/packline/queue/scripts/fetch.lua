@@ -10,6 +10,10 @@
 -- KEYS[7] meta       hash
 -- KEYS[8] payload    hash
 -- KEYS[9] workers    zset   worker id -> heartbeat expiry (ms)
+-- KEYS[10] urgent, KEYS[11] normal, KEYS[12] bulk   zsets of ready jobs by fair tag (fair_queue.lua)
+-- KEYS[13] groups    hash   fair queueing state
+-- KEYS[14] settings  hash   group weights and caps
+-- KEYS[15] parked    zset   jobs of groups at their cap
 -- ARGV[1] now (ms)
 -- ARGV[2] worker id
 -- ARGV[3] max jobs to hand out, at most 1000 (0 with a moved id: give that job back)
@@ -18,7 +22,12 @@
 -- ARGV[6] worker heartbeat expiry (ms)
 -- Returns {status, nextDue, n, then n groups of 7: id, payload, attempts, maxAttempts, timeoutMs, token, availableAt}
 -- status: ok | paused | retired | missing. nextDue: earliest due delayed/retry time, or -1.
+-- Which jobs: while only the pending list has work (a plain queue), the oldest first, a batch at a
+-- time. Otherwise slot by slot: the priority level by the rotation below, then the lowest fair tag
+-- of that level (the pending list counting as the default group of the normal level); a job whose
+-- group holds its cap is parked instead and does not use the slot.
 --!include job_record.lua
+--!include fair_queue.lua
 local now = tonumber(ARGV[1])
 local worker = ARGV[2]
 local first = ARGV[4]
@@ -35,9 +44,16 @@ if status ~= 'ok' then
   if first ~= '' then
     -- BLMOVE raced with a pause or retirement: give the job back to the front untouched
     redis.call('LREM', KEYS[3], 1, first)
-    redis.call('RPUSH', KEYS[2], first)
+    if first ~= WAKE_MARKER then redis.call('RPUSH', KEYS[2], first) end
   end
   return {status, -1, 0}
+end
+local fair = fair_open({pending = KEYS[2], urgent = KEYS[10], normal = KEYS[11], bulk = KEYS[12], groups = KEYS[13],
+  settings = KEYS[14], parked = KEYS[15]})
+if first == WAKE_MARKER then
+  -- BLMOVE woke on a marker: it only said that a zset has work
+  redis.call('LREM', KEYS[3], 1, first)
+  first = ''
 end
 
 local limit = tonumber(ARGV[5])
@@ -56,7 +72,8 @@ for _, zset in ipairs({KEYS[4], KEYS[5]}) do
         raw = encode_job(job)
       end
       redis.call('HSET', KEYS[7], id, raw)
-      redis.call('LPUSH', KEYS[2], id)
+      local level, group = job_place(raw)
+      fair:queue(id, level, group)
     end
   end
 end
@@ -78,18 +95,90 @@ if first ~= '' then
   ids[1] = first
   max = max - 1
 end
-if max > 0 then
+-- flush promotions first: the zsets below must see them
+fair:flush()
+local ready = {urgent = redis.call('ZCARD', KEYS[10]), normal = redis.call('ZCARD', KEYS[11]), bulk = redis.call('ZCARD', KEYS[12])}
+if max > 0 and ready.urgent + ready.normal + ready.bulk == 0 then
+  -- a plain queue: take the oldest jobs off the pending list in one go
   local taken = redis.call('LRANGE', KEYS[2], -max, -1)
   local n = #taken
   if n > 0 then
     redis.call('LTRIM', KEYS[2], 0, -n - 1)
     local moved = {}
     for i = n, 1, -1 do
-      moved[#moved + 1] = taken[i]
-      ids[#ids + 1] = taken[i]
+      if taken[i] ~= WAKE_MARKER then
+        moved[#moved + 1] = taken[i]
+        ids[#ids + 1] = taken[i]
+      end
     end
-    redis.call('LPUSH', KEYS[3], unpack(moved))
+    if #moved > 0 then redis.call('LPUSH', KEYS[3], unpack(moved)) end
   end
+elseif max > 0 then
+  local listed = redis.call('LLEN', KEYS[2])
+  local turn = fair:get('turn') or 0
+  local moved = {}
+  local parks_left = 1000 -- bounds the script's work when a capped group has a long backlog
+  while max > 0 and parks_left > 0 do
+    local levels = {}
+    for _, level in ipairs(LEVELS) do
+      if ready[level] > 0 or (level == 'normal' and listed > 0) then levels[#levels + 1] = level end
+    end
+    if #levels == 0 then break end
+    -- the rotation: one job in SHARE_EVERY to the next lower level with work, one in SHARE_EVERY of those further down
+    turn = (turn + 1) % (SHARE_EVERY * SHARE_EVERY)
+    local level = levels[1]
+    if #levels > 1 and turn % SHARE_EVERY == 0 then
+      level = (#levels > 2 and turn == 0) and levels[3] or levels[2]
+    end
+    local from_list, list_tag = false, nil
+    if level == 'normal' and listed > 0 then
+      list_tag = math.max(fair:get('vt:normal') or 0, fair:get('f:normal:') or 0) + TAG_UNIT
+      from_list = ready.normal == 0 or list_tag <= tonumber(redis.call('ZRANGE', KEYS[11], 0, 0, 'WITHSCORES')[2])
+    end
+    if from_list then
+      local id = redis.call('RPOP', KEYS[2])
+      listed = listed - 1
+      while id == WAKE_MARKER do
+        id = redis.call('RPOP', KEYS[2])
+        listed = listed - 1
+      end
+      if id then
+        fair:served('normal', list_tag)
+        fair:set('f:normal:', list_tag)
+        moved[#moved + 1] = id
+        ids[#ids + 1] = id
+        max = max - 1
+      else
+        listed = 0
+        turn = (turn - 1) % (SHARE_EVERY * SHARE_EVERY) -- only markers were left: the turn goes to a level with work
+      end
+    else
+      local head = redis.call('ZPOPMIN', KEYS[9 + (level == 'urgent' and 1 or level == 'normal' and 2 or 3)])
+      ready[level] = head[1] and ready[level] - 1 or 0
+      local id, tag = head[1], tonumber(head[2])
+      if id then fair:served(level, tag) end
+      local raw = id and redis.call('HGET', KEYS[7], id)
+      if raw then
+        local _, group = job_place(raw)
+        group = group or ''
+        local last_field = 'f:' .. level .. ':' .. group
+        if fair:get(last_field) == tag then fair:set(last_field, nil) end -- the group has nothing more waiting here
+        local cap = fair:cap(group)
+        if cap and (fair:get('run:' .. group) or 0) >= cap then
+          fair:park(id, level, group, tag)
+          parks_left = parks_left - 1
+        else
+          fair:occupy(group)
+          moved[#moved + 1] = id
+          ids[#ids + 1] = id
+          max = max - 1
+        end
+      end
+    end
+  end
+  fair:set('turn', turn)
+  if #moved > 0 then redis.call('LPUSH', KEYS[3], unpack(moved)) end
+  fair:flush()
 end
 
 if #ids > 0 then

@@ -2,7 +2,7 @@
 -- and holds no active job, or forced.
 -- KEYS[1] info, KEYS[2] pending, KEYS[3] delayed, KEYS[4] retry, KEYS[5] deadlines, KEYS[6] meta,
 -- KEYS[7] payload, KEYS[8] done, KEYS[9] dead, KEYS[10] events, KEYS[11] stats, KEYS[12] workers,
--- KEYS[13..] the active list of every worker listed in KEYS[12]
+-- KEYS[13..] the other keys of the version (Keys.fixed()), then the active list of every worker listed in KEYS[12]
 -- ARGV[1] '1' = force
 -- Returns {'ok', keysDeleted} or {'refused', reason}
 local state = redis.call('HGET', KEYS[1], 'state')

@@ -10,6 +10,9 @@
 -- KEYS[6] dead       zset
 -- KEYS[7] events     stream
 -- KEYS[8] stats      hash
+-- KEYS[9] urgent, KEYS[10] normal, KEYS[11] bulk, KEYS[12] groups, KEYS[13] settings, KEYS[14] parked: where
+-- ready jobs wait (fair_queue.lua, with pending above); a job taken back frees its group's slot
+-- KEYS[15] progress  hash   job id -> progress of the running delivery (deleted here)
 -- ARGV[1] now (ms)
 -- ARGV[2] worker id holding the jobs
 -- ARGV[3] grace (ms) past the deadline
@@ -19,7 +22,10 @@
 -- ARGV[7..] job ids the caller saw overdue for this worker
 -- Returns {returned, deadLettered}
 --!include job_record.lua
+--!include fair_queue.lua
 --!include dead_letter.lua
+local fair = fair_open({pending = KEYS[2], urgent = KEYS[9], normal = KEYS[10], bulk = KEYS[11],
+  groups = KEYS[12], settings = KEYS[13], parked = KEYS[14]})
 local now = tonumber(ARGV[1])
 local worker = ARGV[2]
 local grace = tonumber(ARGV[3])
@@ -33,8 +39,10 @@ for i = 7, #ARGV do
     if job.state == 'active' and job.worker == worker then
       redis.call('LREM', KEYS[1], -1, id)
       redis.call('ZREM', KEYS[3], id)
+      fair:release(job.group)
+      redis.call('HDEL', KEYS[15], id)
       record_error(job, now, worker, 'hard timeout of ' .. job.timeoutMs .. ' ms exceeded; the job was taken back from worker ' .. worker)
-      if return_or_bury({meta = KEYS[4], payload = KEYS[5], pending = KEYS[2], dead = KEYS[6], events = KEYS[7], stats = KEYS[8]},
+      if return_or_bury({meta = KEYS[4], payload = KEYS[5], fair = fair, dead = KEYS[6], events = KEYS[7], stats = KEYS[8]},
           id, job, now, 'timed out', tonumber(ARGV[4]), ARGV[5], ARGV[6]) then
         returned = returned + 1
       else
@@ -43,5 +51,6 @@ for i = 7, #ARGV do
     end
   end
 end
+fair:flush()
 if returned > 0 then redis.call('HINCRBY', KEYS[8], 'recovered', returned) end
 return {returned, dead}

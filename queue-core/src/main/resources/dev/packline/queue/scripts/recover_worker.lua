@@ -13,6 +13,10 @@
 -- KEYS[7] dead       zset
 -- KEYS[8] events     stream
 -- KEYS[9] stats      hash
+-- KEYS[10] urgent, KEYS[11] normal, KEYS[12] bulk, KEYS[13] groups,
+-- KEYS[14] settings, KEYS[15] parked: where ready jobs wait (fair_queue.lua); a running job of a
+-- group that ends frees the group's slot for one of its parked jobs
+-- KEYS[16] progress  hash   job id -> progress of the running delivery (deleted here)
 -- ARGV[1] now (ms)
 -- ARGV[2] worker id
 -- ARGV[3] mode: expired | shutdown
@@ -23,7 +27,10 @@
 -- ARGV[8] how long (ms) an expired worker's entry stays listed before it is forgotten
 -- Returns {returned, deadLettered}, or {-1, 0} when the worker is alive after all
 --!include job_record.lua
+--!include fair_queue.lua
 --!include dead_letter.lua
+local fair = fair_open({pending = KEYS[3], urgent = KEYS[10], normal = KEYS[11], bulk = KEYS[12],
+  groups = KEYS[13], settings = KEYS[14], parked = KEYS[15]})
 local now = tonumber(ARGV[1])
 local worker = ARGV[2]
 local mode = ARGV[3]
@@ -38,12 +45,14 @@ for _, id in ipairs(ids) do
     local job = cjson.decode(raw)
     if job.state == 'active' and job.worker == worker then
       redis.call('ZREM', KEYS[4], id)
+      fair:release(job.group)
+      redis.call('HDEL', KEYS[16], id)
       if mode == 'shutdown' then
         job.attempts = job.attempts - 1 -- not the job's fault: the attempt is refunded, so it cannot be the last
       else
         record_error(job, now, worker, ARGV[4])
       end
-      if return_or_bury({meta = KEYS[5], payload = KEYS[6], pending = KEYS[3], dead = KEYS[7], events = KEYS[8], stats = KEYS[9]},
+      if return_or_bury({meta = KEYS[5], payload = KEYS[6], fair = fair, dead = KEYS[7], events = KEYS[8], stats = KEYS[9]},
           id, job, now, 'worker lost', tonumber(ARGV[5]), ARGV[6], ARGV[7]) then
         returned = returned + 1
       else
@@ -56,6 +65,7 @@ for _, id in ipairs(ids) do
   end
 end
 redis.call('DEL', KEYS[2])
+fair:flush()
 if returned > 0 then redis.call('HINCRBY', KEYS[9], 'recovered', returned) end
 if mode == 'shutdown' or not expiry or now - expiry > tonumber(ARGV[8]) then
   redis.call('ZREM', KEYS[1], worker)

@@ -6,6 +6,8 @@
 -- KEYS[3] delayed    zset
 -- KEYS[4] retry      zset
 -- KEYS[5] deadlines  zset
+-- KEYS[6] urgent, KEYS[7] normal, KEYS[8] bulk, KEYS[9] parked: ready jobs with a priority or group
+-- (fair_queue.lua); a retire must wait for them too, and not for wake markers (' ') in pending
 -- ARGV[1] action: create | drain | retire | pause | resume
 -- ARGV[2] now (ms)
 -- ARGV[3] '1' = force (retire while jobs remain)
@@ -25,7 +27,10 @@ if action == 'drain' then
 elseif action == 'retire' then
   if state == 'retired' then return {'ok', 'retired'} end
   if state ~= 'draining' and ARGV[3] ~= '1' then return {'refused', 'only a draining version can be retired; drain it first'} end
-  local left = redis.call('LLEN', KEYS[2]) + redis.call('ZCARD', KEYS[3]) + redis.call('ZCARD', KEYS[4]) + redis.call('ZCARD', KEYS[5])
+  local markers = #redis.call('LPOS', KEYS[2], ' ', 'RANK', -1, 'COUNT', 0, 'MAXLEN', 1000)
+  local left = redis.call('LLEN', KEYS[2]) - markers + redis.call('ZCARD', KEYS[3]) + redis.call('ZCARD', KEYS[4])
+    + redis.call('ZCARD', KEYS[5]) + redis.call('ZCARD', KEYS[6]) + redis.call('ZCARD', KEYS[7]) + redis.call('ZCARD', KEYS[8])
+    + redis.call('ZCARD', KEYS[9])
   if left > 0 and ARGV[3] ~= '1' then return {'refused', left .. ' jobs still pending, delayed, in retry or active'} end
   redis.call('HSET', KEYS[1], 'state', 'retired', 'retiredAt', ARGV[2])
   return {'ok', 'retired'}

@@ -1,0 +1,173 @@
+-- fair_queue.lua: where ready jobs wait, by priority level and group; included (--!include) by every
+-- script that makes a job ready, hands one out or ends a delivery. Keys come from the including
+-- script's KEYS (a table fq: pending, urgent, normal, bulk, groups, settings, parked), so every key a
+-- script touches is still declared.
+--
+-- Layout. A job of the default group at normal priority (a record without "level", today's format)
+-- waits in the pending list, FIFO, as before; so does a plain queue's fast path. Every other job waits
+-- in its level's zset (urgent, normal, bulk) scored by a start-time fair queueing tag: a job of group
+-- G gets tag = max(level's virtual time, G's last tag) + 1,000,000 / weight(G), and fetch takes the
+-- lowest tag, setting the level's virtual time to it. So two waiting groups alternate whatever the
+-- sizes of their backlogs, a group of weight 2 gets twice the slots, and a group that was idle starts
+-- at the current virtual time instead of catching up. The pending list takes part in the normal level
+-- as the default group (weight 1) with the same rule. A job whose group holds its cap of running jobs
+-- is parked (zset parked, by lex: GROUP \n LEVEL \n TAG \n ID) and goes back with its tag when one of
+-- the group's jobs ends.
+--
+-- groups hash: vt:LEVEL virtual time, f:LEVEL:GROUP last tag given (dropped once served), run:GROUP
+-- running jobs, parked:GROUP parked jobs, turn (the priority rotation). settings hash: weight:GROUP,
+-- cap:GROUP. The default group (empty name) has weight 1 and no cap.
+--
+-- Workers blocked in BLMOVE wait on the pending list only, so making a zset job ready pushes a wake
+-- marker (a single space, never a job id) onto an empty pending list; fetch drops markers it meets.
+
+local LEVELS = {'urgent', 'normal', 'bulk'}
+local TAG_UNIT = 1000000
+local SHARE_EVERY = 5
+local WAKE_MARKER = ' '
+local MAX_WAKE_MARKERS = 16
+
+-- the level and group of a job record, or nil for the default group at normal priority
+local function job_place(raw)
+  local level = string.match(raw, '"level":"(%a+)"')
+  if not level then return nil, nil end
+  return level, string.match(raw, '"group":"([^"]*)"') or ''
+end
+
+local Fair = {}
+Fair.__index = Fair
+
+local function fair_open(fq)
+  return setmetatable({k = fq, cache = {}, dirty = {}, weights = {}, caps = {}, adds = {}, wake = 0}, Fair)
+end
+
+-- a number from the groups hash, read once per script call; nil when absent
+function Fair:get(field)
+  local value = self.cache[field]
+  if value == nil then
+    value = tonumber(redis.call('HGET', self.k.groups, field)) or false
+    self.cache[field] = value
+  end
+  return value or nil
+end
+
+-- nil or 0 deletes the field at flush
+function Fair:set(field, value)
+  if value == 0 then value = nil end
+  self.cache[field] = value or false
+  self.dirty[field] = true
+end
+
+function Fair:weight(group)
+  local weight = self.weights[group]
+  if weight == nil then
+    weight = group ~= '' and tonumber(redis.call('HGET', self.k.settings, 'weight:' .. group)) or 1
+    self.weights[group] = weight
+  end
+  return weight
+end
+
+-- the group's cap of running jobs, or nil
+function Fair:cap(group)
+  local cap = self.caps[group]
+  if cap == nil then
+    cap = group ~= '' and tonumber(redis.call('HGET', self.k.settings, 'cap:' .. group)) or false
+    self.caps[group] = cap
+  end
+  return cap or nil
+end
+
+function Fair:add(level, tag, id)
+  local adds = self.adds[level]
+  if not adds then adds = {}; self.adds[level] = adds end
+  adds[#adds + 1] = tag
+  adds[#adds + 1] = id
+  self.wake = self.wake + 1
+end
+
+-- makes a job ready behind what its group already has waiting
+function Fair:queue(id, level, group)
+  if not level then
+    redis.call('LPUSH', self.k.pending, id)
+    return
+  end
+  local last_field = 'f:' .. level .. ':' .. group
+  local tag = math.max(self:get('vt:' .. level) or 0, self:get(last_field) or 0) + math.floor(TAG_UNIT / self:weight(group))
+  self:set(last_field, tag)
+  self:add(level, tag, id)
+end
+
+-- makes a job ready ahead of everything waiting at its level (a recovered job goes back to the front)
+function Fair:queue_front(id, level, group)
+  if not level then
+    redis.call('RPUSH', self.k.pending, id)
+    return
+  end
+  self:add(level, 0, id)
+end
+
+-- fetch took a job with this tag: the level's virtual time moves on (never back: front jobs have tag 0)
+function Fair:served(level, tag)
+  local field = 'vt:' .. level
+  if tag > (self:get(field) or 0) then self:set(field, tag) end
+end
+
+-- parks a job whose group holds its cap; it keeps its tag
+function Fair:park(id, level, group, tag)
+  redis.call('ZADD', self.k.parked, 0, group .. '\n' .. level .. '\n' .. string.format('%016d', tag) .. '\n' .. id)
+  self:set('parked:' .. group, (self:get('parked:' .. group) or 0) + 1)
+end
+
+-- puts up to n of a group's parked jobs back where fetch finds them, oldest tag first per level
+function Fair:unpark(group, n)
+  if n < 1 or not self:get('parked:' .. group) then return 0 end
+  local members = redis.call('ZRANGEBYLEX', self.k.parked, '[' .. group .. '\n', '(' .. group .. '\v', 'LIMIT', 0, n)
+  for _, member in ipairs(members) do
+    local level, tag, id = string.match(member, '\n(%a+)\n(%d+)\n(.*)$')
+    self:add(level, tonumber(tag), id)
+  end
+  if #members > 0 then redis.call('ZREM', self.k.parked, unpack(members)) end
+  self:set('parked:' .. group, (self:get('parked:' .. group) or 0) - #members)
+  return #members
+end
+
+-- a job of the group started running
+function Fair:occupy(group)
+  if group ~= '' then self:set('run:' .. group, (self:get('run:' .. group) or 0) + 1) end
+end
+
+-- a running job of the group ended (done, failed, recovered, released): its slot goes to a parked job
+function Fair:release(group)
+  if not group or group == '' then return end
+  local running = (self:get('run:' .. group) or 1) - 1
+  self:set('run:' .. group, running)
+  local cap = self:cap(group)
+  if not cap or running < cap then self:unpark(group, 1) end
+end
+
+-- writes what the call changed so far (it may be called again): tags into the zsets, the groups hash, and wake markers for workers
+-- blocked on the empty pending list
+function Fair:flush()
+  for _, level in ipairs(LEVELS) do
+    local adds = self.adds[level]
+    if adds then redis.call('ZADD', self.k[level], unpack(adds)) end
+  end
+  local set, gone = {}, {}
+  for field in pairs(self.dirty) do
+    local value = self.cache[field]
+    if value then
+      set[#set + 1] = field
+      set[#set + 1] = string.format('%d', value)
+    else
+      gone[#gone + 1] = field
+    end
+  end
+  if #set > 0 then redis.call('HSET', self.k.groups, unpack(set)) end
+  if #gone > 0 then redis.call('HDEL', self.k.groups, unpack(gone)) end
+  if self.wake > 0 and redis.call('LLEN', self.k.pending) == 0 then
+    local markers = {}
+    for i = 1, math.min(self.wake, MAX_WAKE_MARKERS) do markers[i] = WAKE_MARKER end
+    redis.call('LPUSH', self.k.pending, unpack(markers))
+  end
+  self.adds, self.dirty, self.wake = {}, {}, 0
+end
