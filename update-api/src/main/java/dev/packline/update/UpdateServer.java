@@ -75,7 +75,7 @@ public final class UpdateServer implements AutoCloseable {
         this.server = WebServer.builder()
                 .host(config.server().bind())
                 .port(config.server().port())
-                .maxPayloadSize(config.server().maxBodyBytes())
+                .maxPayloadSize(Math.multiplyExact(config.server().maxBodyBytes(), 4)) // the report route refuses above 1x, after reading the body
                 .addProtocol(Http1Config.builder().maxHeadersSize(config.server().maxHeadersBytes())
                         .maxPrologueLength(config.server().maxRequestLine()).build())
                 .routing(routing -> routing(routing, handlers))

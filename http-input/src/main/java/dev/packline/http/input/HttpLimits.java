@@ -49,7 +49,7 @@ public record HttpLimits(int maxRequestLineBytes, int maxHeaderBytes, long maxBo
             handlers.addHandler(type, refusals);
         }
         return server
-                .maxPayloadSize(maxBodyBytes)
+                .maxPayloadSize(RequestBody.drainableBytes(maxBodyBytes)) // routes refuse above maxBodyBytes, after reading it
                 .idleConnectionTimeout(idleTimeout)
                 .idleConnectionPeriod(Duration.ofMillis(Math.max(1000, idleTimeout.toMillis() / 4)))
                 .addProtocol(Http1Config.builder().maxPrologueLength(maxRequestLineBytes).maxHeadersSize(maxHeaderBytes).build())

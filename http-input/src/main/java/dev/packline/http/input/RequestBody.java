@@ -6,6 +6,7 @@ import io.helidon.webserver.http.ServerRequest;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.OptionalLong;
@@ -28,11 +29,15 @@ public final class RequestBody {
         }
         OptionalLong declared = req.headers().contentLength();
         if (declared.isPresent() && declared.getAsLong() > maxBytes) {
+            if (declared.getAsLong() <= drainableBytes(maxBytes)) {
+                drain(req);
+            }
             throw tooLarge(maxBytes);
         }
         try (InputStream in = req.content().inputStream()) {
             byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
             if (body.length > maxBytes) {
+                discardRest(in);
                 throw tooLarge(maxBytes);
             }
             return body;
@@ -48,6 +53,35 @@ public final class RequestBody {
             throw new InputRefusedException(400, List.of(InputProblem.invalid("body", "malformed chunked framing (a chunk size that is not hex)")), true);
         } catch (IOException | UncheckedIOException e) {
             throw cutShort("could not be read to its end (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /**
+     * How much of a body over the limit is still read (and thrown away) before the refusal is sent:
+     * the web server's own payload limit ({@link HttpLimits#applyTo}). A server that closes a
+     * connection with unread bytes in its receive buffer sends a TCP reset, and the client then
+     * often loses the 413 it was sent and sees only a broken connection. Reading a moderately
+     * oversized body first (a CI script's usual mistake) lets the 413 arrive; bodies larger still are
+     * cut at once by the web server.
+     */
+    public static long drainableBytes(long maxBytes) {
+        return maxBytes > Long.MAX_VALUE / 4 ? Long.MAX_VALUE : maxBytes * 4;
+    }
+
+    private static void drain(ServerRequest req) {
+        try (InputStream in = req.content().inputStream()) {
+            discardRest(in);
+        } catch (RuntimeException | IOException e) {
+            // as below
+        }
+    }
+
+    private static void discardRest(InputStream in) {
+        try {
+            in.transferTo(OutputStream.nullOutputStream());
+        } catch (RuntimeException | IOException e) {
+            // the body could not be read to its end (over the web server's limit, or cut short): the refusal stands
+            // and the connection is closed after it either way
         }
     }
 
