@@ -56,7 +56,7 @@ class ReleaseFlowTest {
         Path apiYml = Files.writeString(temp.resolve("api.yml"), """
                 redis: {url: "%s"}
                 server: {bind: 127.0.0.1, port: 0}
-                pipeline: {workerConfig: worker.yml}
+                pipeline: {shared: worker.yml}
                 logging: {format: console}
                 publishers:
                   %s:
