@@ -7,8 +7,8 @@ import dev.packline.queue.redis.Retention;
 import dev.packline.redis.EmbeddedRedis;
 import dev.packline.redis.RedisConnector;
 import dev.packline.settings.ServerArgs;
+import dev.packline.settings.ServerLogging;
 import dev.packline.settings.SettingsException;
-import org.slf4j.bridge.SLF4JBridgeHandler;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -61,11 +61,7 @@ public final class ApiMain {
         if (parsed.port() != null) {
             loaded = loaded.withPort(parsed.port());
         }
-        System.setProperty("packline.log.format", loaded.logFormat().name());
-        // Helidon would otherwise read a logging.properties it finds and replace the bridge below (JSON lines only)
-        System.setProperty("io.helidon.logging.config.disabled", "true");
-        SLF4JBridgeHandler.removeHandlersForRootLogger();
-        SLF4JBridgeHandler.install();
+        ServerLogging.install(loaded.logFormat().name());
         org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ApiMain.class);
 
         EmbeddedRedis embedded = null;

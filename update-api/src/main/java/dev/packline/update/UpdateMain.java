@@ -2,8 +2,8 @@ package dev.packline.update;
 
 import dev.packline.redis.EmbeddedRedis;
 import dev.packline.settings.ServerArgs;
+import dev.packline.settings.ServerLogging;
 import dev.packline.settings.SettingsException;
-import org.slf4j.bridge.SLF4JBridgeHandler;
 
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -54,9 +54,7 @@ public final class UpdateMain {
         if (parsed.port() != null) {
             loaded = loaded.withPort(parsed.port());
         }
-        System.setProperty("packline.log.format", loaded.logFormat().name());
-        SLF4JBridgeHandler.removeHandlersForRootLogger();
-        SLF4JBridgeHandler.install();
+        ServerLogging.install(loaded.logFormat().name());
         org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(UpdateMain.class);
 
         EmbeddedRedis embedded = null;
