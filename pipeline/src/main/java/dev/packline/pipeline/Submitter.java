@@ -33,9 +33,10 @@ public final class Submitter {
 
     /** Returns true when the request is new; throws IllegalArgumentException listing every problem of a bad request. */
     public boolean submit(PackagingRequest request) {
-        List<String> problems = request.problems();
+        List<RequestProblem> problems = request.problems();
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("invalid packaging request: " + String.join("; ", problems));
+            throw new IllegalArgumentException("invalid packaging request: "
+                    + String.join("; ", problems.stream().map(RequestProblem::toString).toList()));
         }
         boolean created = store.create(request);
         // enqueue even when the request existed: a submit that died half-way finishes here, and ids dedupe

@@ -26,7 +26,7 @@ public final class ReleaseFromRequest {
     /** The release to create, or a {@link ReleaseException} (INVALID) when the request cannot make one. */
     public static NewRelease of(RequestStatus status, Spec spec) {
         PackagingRequest request = status.request();
-        if (!status.finished() || !(status.state().equals("done") || status.state().equals("partly_failed"))) {
+        if (!status.finished() || !status.requestState().producedOutputs()) {
             throw new ReleaseException(Refusal.INVALID, "request " + request.id() + " is " + status.state()
                     + "; a release is made from a request that is done (or partly failed)");
         }
