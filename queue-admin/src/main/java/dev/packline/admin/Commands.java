@@ -143,6 +143,7 @@ final class Commands {
         doc.put("finishedAt", time(record.record().get("finishedAt")));
         doc.put("deadAt", time(record.record().get("deadAt")));
         doc.put("deadReason", record.record().get("deadReason"));
+        doc.put("cancelledAt", time(record.record().get("cancelledAt")));
         doc.put("errors", record.record().getOrDefault("errors", List.of()));
         doc.put("payload", Secrets.mask(record.payload()));
         return doc;
