@@ -68,14 +68,16 @@ final class JobTable {
         };
     }
 
-    private static Map<String, Object> row(JobRecord r, JobState state) {
+    /** One job's row: every column of its state; attempts as "1/5" for people, numbers (attempts, maxAttempts) in JSON. */
+    private Map<String, Object> row(JobRecord r, JobState state) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("id", r.id());
         row.put("state", r.state().displayName());
         row.put("priority", r.record().getOrDefault("level", "normal"));
         Object group = r.record().get("group");
         row.put("group", group == null || "".equals(group) ? "(default)" : group);
-        row.put("attempts", r.attempts() + "/" + r.record().get("maxAttempts"));
+        row.put("attempts", out.json ? r.attempts() : r.attempts() + "/" + r.record().get("maxAttempts"));
+        row.put("maxAttempts", r.record().get("maxAttempts"));
         row.put("waitingSince", time(r.record().get("availableAt")));
         row.put("dueAt", time(r.record().get("availableAt")));
         row.put("worker", r.record().get("worker"));
@@ -88,6 +90,9 @@ final class JobTable {
         row.put("payload", r.payload() == null ? null : Secrets.mask(r.payload()));
         Set<String> shown = new java.util.HashSet<>(columns(state));
         shown.add("state");
+        if (out.json) {
+            shown.add("maxAttempts");
+        }
         row.keySet().retainAll(shown);
         return row;
     }

@@ -116,6 +116,8 @@ class JobCommandsTest {
             JsonNode page = admin(args.toArray(String[]::new)).json();
             page.get("jobs").forEach(j -> {
                 assertEquals("pending", j.get("state").asText());
+                assertEquals(0, j.get("attempts").asInt());
+                assertEquals(5, j.get("maxAttempts").asInt());
                 seen.add(j.get("id").asText());
             });
             cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asText();
