@@ -13,7 +13,7 @@
 -- KEYS[8] pending, KEYS[9] urgent, KEYS[10] normal, KEYS[11] bulk, KEYS[12] groups, KEYS[13] settings,
 -- KEYS[14] parked: where ready jobs wait (fair_queue.lua)
 -- ARGV[1] now (ms)
--- ARGV[2..] job ids (at most 500 per call: the pending list is searched once per plain pending job)
+-- ARGV[2..] job ids (plain pending jobs among them are taken out of the pending list in one pass)
 -- Returns one answer per id: 'ended' (cancelled now), 'marked' (running: its worker stops it), 'missing',
 -- or the job's state when cancelling does not apply (dead, done, cancelled)
 --!include job_record.lua
@@ -22,6 +22,9 @@
 local fair = fair_open({pending = KEYS[8], urgent = KEYS[9], normal = KEYS[10], bulk = KEYS[11], groups = KEYS[12],
   settings = KEYS[13], parked = KEYS[14]})
 local now = tonumber(ARGV[1])
+local ids = {}
+for i = 2, #ARGV do ids[#ids + 1] = ARGV[i] end
+local taken = take_plain_batch(KEYS[1], KEYS[8], ids)
 local answers = {}
 for i = 2, #ARGV do
   local id = ARGV[i]
@@ -35,7 +38,7 @@ for i = 2, #ARGV do
       redis.call('HSETNX', KEYS[7], id, now)
       answer = 'marked'
     elseif job.state == 'pending' or job.state == 'delayed' or job.state == 'retry' then
-      if take_waiting(fair, {delayed = KEYS[3], retry = KEYS[4]}, id, job) then
+      if take_waiting(fair, {delayed = KEYS[3], retry = KEYS[4]}, id, job, taken) then
         end_cancelled({meta = KEYS[1], payload = KEYS[2], done = KEYS[5], stats = KEYS[6], cancels = KEYS[7]}, id, job, now)
         answer = 'ended'
       else

@@ -10,13 +10,16 @@
 -- KEYS[7] cancels   hash
 -- KEYS[8] pending, KEYS[9] urgent, KEYS[10] normal, KEYS[11] bulk, KEYS[12] groups, KEYS[13] settings,
 -- KEYS[14] parked: where ready jobs wait (fair_queue.lua)
--- ARGV[1..] job ids (at most 500 per call: the pending list is searched once per plain pending job)
+-- ARGV[1..] job ids (plain pending jobs among them are taken out of the pending list in one pass)
 -- Returns one answer per id: 'deleted', 'missing' or 'active' (refused: it is running)
 --!include job_record.lua
 --!include fair_queue.lua
 --!include job_cancel.lua
 local fair = fair_open({pending = KEYS[8], urgent = KEYS[9], normal = KEYS[10], bulk = KEYS[11], groups = KEYS[12],
   settings = KEYS[13], parked = KEYS[14]})
+local ids = {}
+for i = 1, #ARGV do ids[#ids + 1] = ARGV[i] end
+local taken = take_plain_batch(KEYS[1], KEYS[8], ids)
 local answers = {}
 for i = 1, #ARGV do
   local id = ARGV[i]
@@ -33,7 +36,7 @@ for i = 1, #ARGV do
     elseif job.state == 'done' or job.state == 'cancelled' then
       redis.call('ZREM', KEYS[6], id)
     else
-      take_waiting(fair, {delayed = KEYS[3], retry = KEYS[4]}, id, job)
+      take_waiting(fair, {delayed = KEYS[3], retry = KEYS[4]}, id, job, taken)
     end
     if answer == 'deleted' then
       redis.call('HDEL', KEYS[1], id)

@@ -26,18 +26,61 @@ local function cancel_requested(cancels, id)
   return redis.call('HEXISTS', cancels, id) == 1
 end
 
+-- Whether a record is a plain job waiting in the pending list (no level: the default group at normal priority).
+local function plain_pending(job)
+  return job.state == 'pending' and (not job.level or job.level == '')
+end
+
+-- Takes many plain jobs out of the pending list in one pass over it (O(its length)), where one LREM
+-- per job would cost O(length) each: a bulk action on a long backlog would otherwise hold Redis for
+-- seconds per call. wanted: id -> true. Returns id -> true for the ids found (and taken).
+local function take_from_pending(pending, wanted)
+  local kept, found, any = {}, {}, false
+  for _, item in ipairs(redis.call('LRANGE', pending, 0, -1)) do
+    if wanted[item] and not found[item] then
+      found[item] = true
+      any = true
+    else
+      kept[#kept + 1] = item
+    end
+  end
+  if any then
+    redis.call('DEL', pending)
+    for i = 1, #kept, 1000 do
+      redis.call('RPUSH', pending, unpack(kept, i, math.min(i + 999, #kept)))
+    end
+  end
+  return found
+end
+
+-- The plain pending jobs among ids, taken out of the pending list together when there are several
+-- (see take_from_pending); nil when there are fewer than two (take_waiting then uses one LREM).
+local function take_plain_batch(meta, pending, ids)
+  local wanted, count = {}, 0
+  for _, id in ipairs(ids) do
+    local raw = redis.call('HGET', meta, id)
+    if raw and plain_pending(cjson.decode(raw)) then
+      wanted[id] = true
+      count = count + 1
+    end
+  end
+  if count < 2 then return nil end
+  return take_from_pending(pending, wanted)
+end
+
 -- Takes a waiting job (pending, delayed, retry) out of the list or zset it waits in; fair is a
--- fair_open object, places has delayed and retry. False when it is not there: a pending job that
--- BLMOVE just moved into a worker's active list (fetch.lua activates it next) is in none of them.
--- The pending list is searched from its right end (the oldest), in O(its length).
-local function take_waiting(fair, places, id, job)
+-- fair_open object, places has delayed and retry, taken is what take_plain_batch returned (or nil).
+-- False when it is not there: a pending job that BLMOVE just moved into a worker's active list
+-- (fetch.lua activates it next) is in none of them.
+local function take_waiting(fair, places, id, job, taken)
   if job.state == 'delayed' then return redis.call('ZREM', places.delayed, id) == 1 end
   if job.state == 'retry' then return redis.call('ZREM', places.retry, id) == 1 end
   if job.state ~= 'pending' then return false end
-  local level = job.level
-  if not level or level == '' then
+  if plain_pending(job) then
+    if taken then return taken[id] == true end
     return redis.call('LREM', fair.k.pending, -1, id) > 0
   end
+  local level = job.level
   if redis.call('ZREM', fair.k[level], id) == 1 then return true end
   local group = job.group or ''
   local prefix = group .. '\n' .. level .. '\n'

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.UnifiedJedis;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 
@@ -265,6 +266,25 @@ class JobActionsTest {
         BulkResult deleted = actions.bulk(queue, JobState.CANCELLED, JobFilter.ANY, JobAction.DELETE);
         assertEquals(125, deleted.applied());
         assertEquals(0, new JobBrowser(broker).count(queue, JobState.CANCELLED, JobFilter.ANY));
+    }
+
+    @Test
+    void aBulkCancelOverALongBacklogKeepsTheRestInOrder() {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 1500; i++) {
+            ids.add(enqueue(NewJob.of("{\"odd\":" + (i % 2 == 1) + "}")));
+        }
+        BulkResult result = actions.bulk(queue, JobState.PENDING, JobFilter.payloadField("odd", "true"), JobAction.CANCEL);
+        assertEquals(750, result.count(JobActionOutcome.CANCELLED));
+        List<String> evens = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i += 2) {
+            evens.add(ids.get(i));
+        }
+        List<String> fetched = new ArrayList<>();
+        for (Job job : broker.fetch(queue, "w", 1000, null, LEASE).jobs()) {
+            fetched.add(job.id());
+        }
+        assertEquals(evens, fetched, "the jobs left run oldest first, as before");
     }
 
     @Test
