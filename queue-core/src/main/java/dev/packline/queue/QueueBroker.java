@@ -179,7 +179,14 @@ public interface QueueBroker extends AutoCloseable {
     record WorkerLease(String workerId, long expiresAtMillis) {
     }
 
-    record DeadLetterEvent(String streamId, QueueVersion queue, String jobId, int attempts, String worker,
-                           String reason, String error) {
+    /**
+     * An entry of a version's events stream: a job dead-lettered ({@link Kind#DEAD}: its payload
+     * stays with the dead letter), or cancelled by an admin ({@link Kind#CANCELLED}: the payload went
+     * with the cancel and travels in the event, so the owner of the work the job was part of can end
+     * it). Consumers that alert on failures skip the cancels.
+     */
+    record DeadLetterEvent(String streamId, QueueVersion queue, Kind kind, String jobId, int attempts, String worker,
+                           String reason, String error, java.util.Optional<String> payload) {
+        public enum Kind { DEAD, CANCELLED }
     }
 }

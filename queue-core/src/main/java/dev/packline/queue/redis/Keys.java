@@ -31,7 +31,7 @@ import java.util.List;
  * pl:{name:v}:cancels            hash   id -> cancel requested ms, for running jobs an admin cancelled
  * pl:{name:v}:done               zset   id -> finish ms of done and cancelled jobs (bounded)
  * pl:{name:v}:dead               zset   id -> dead ms (bounded)
- * pl:{name:v}:events             stream dead-letter events (capped)
+ * pl:{name:v}:events             stream dead-letter and cancel events (capped)
  * pl:{name:v}:stats              hash   running counters, completions per minute
  * pl:{name:v}:migrating          list   jobs being moved to another version by an admin
  * </pre>

@@ -52,11 +52,13 @@ final class RedisJobControl {
     private final UnifiedJedis redis;
     private final Clock clock;
     private final Calls calls;
+    private final int eventsMaxLength;
 
-    RedisJobControl(UnifiedJedis redis, Clock clock, Calls calls) {
+    RedisJobControl(UnifiedJedis redis, Clock clock, Calls calls, int eventsMaxLength) {
         this.redis = redis;
         this.clock = clock;
         this.calls = calls;
+        this.eventsMaxLength = eventsMaxLength;
     }
 
     List<JobRecord> jobs(QueueVersion queue, List<String> ids) {
@@ -113,8 +115,9 @@ final class RedisJobControl {
         String now = Long.toString(clock.millis());
         String what = action.name().toLowerCase().replace('_', '-') + " " + batch.size() + " jobs of " + queue;
         Object reply = calls.call(what, () -> switch (action) {
-            case CANCEL -> CANCEL.run(redis, concat(List.of(keys.meta, keys.payload, keys.delayed, keys.retry, keys.done, keys.stats,
-                    keys.cancels), keys.readyPlaces()), concat(List.of(now), batch));
+            case CANCEL -> CANCEL.run(redis, concat(concat(List.of(keys.meta, keys.payload, keys.delayed, keys.retry, keys.done, keys.stats,
+                    keys.cancels), keys.readyPlaces()), List.of(keys.events)),
+                    concat(List.of(now, Integer.toString(eventsMaxLength), queue.label()), batch));
             case RUN_NOW, REQUEUE -> MAKE_READY.run(redis, concat(List.of(keys.info, keys.meta, keys.delayed, keys.retry, keys.dead,
                     keys.stats), keys.readyPlaces()), concat(List.of(now, action == JobAction.REQUEUE ? "requeue" : "run-now"), batch));
             case DELETE -> DELETE_JOB.run(redis, concat(List.of(keys.meta, keys.payload, keys.delayed, keys.retry, keys.dead, keys.done,

@@ -107,7 +107,7 @@ public final class RedisQueueBroker implements QueueBroker {
         this.retention = retention;
         this.registry = new RedisVersionRegistry(redis, clock);
         this.ownsClient = ownsClient;
-        this.control = new RedisJobControl(redis, clock, this::call);
+        this.control = new RedisJobControl(redis, clock, this::call, retention.eventsMaxLength());
     }
 
     /** Opens its own client from a Redis URL and closes it with the broker. */
@@ -530,8 +530,11 @@ public final class RedisQueueBroker implements QueueBroker {
 
     private static DeadLetterEvent event(QueueVersion queue, StreamEntry e) {
         Map<String, String> f = e.getFields();
-        return new DeadLetterEvent(e.getID().toString(), queue, f.get("job"), Integer.parseInt(f.getOrDefault("attempts", "0")),
-                f.get("worker"), f.get("reason"), f.get("error"));
+        // events written before cancels existed carry no type: they are all dead letters
+        DeadLetterEvent.Kind kind = "cancelled".equals(f.get("type")) ? DeadLetterEvent.Kind.CANCELLED : DeadLetterEvent.Kind.DEAD;
+        String payload = f.get("payload");
+        return new DeadLetterEvent(e.getID().toString(), queue, kind, f.get("job"), Integer.parseInt(f.getOrDefault("attempts", "0")),
+                f.get("worker"), f.get("reason"), f.get("error"), payload == null || payload.isEmpty() ? Optional.empty() : Optional.of(payload));
     }
 
     @Override

@@ -12,8 +12,11 @@
 -- KEYS[7] cancels   hash   job id -> cancel requested at (ms), for running jobs
 -- KEYS[8] pending, KEYS[9] urgent, KEYS[10] normal, KEYS[11] bulk, KEYS[12] groups, KEYS[13] settings,
 -- KEYS[14] parked: where ready jobs wait (fair_queue.lua)
+-- KEYS[15] events    stream a 'cancelled' event per job ended here (job_cancel.lua)
 -- ARGV[1] now (ms)
--- ARGV[2..] job ids (plain pending jobs among them are taken out of the pending list in one pass)
+-- ARGV[2] max events kept (approximate)
+-- ARGV[3] queue label, e.g. package:3
+-- ARGV[4..] job ids (plain pending jobs among them are taken out of the pending list in one pass)
 -- Returns one answer per id: 'ended' (cancelled now), 'marked' (running: its worker stops it), 'missing',
 -- or the job's state when cancelling does not apply (dead, done, cancelled)
 --!include job_record.lua
@@ -23,10 +26,10 @@ local fair = fair_open({pending = KEYS[8], urgent = KEYS[9], normal = KEYS[10], 
   settings = KEYS[13], parked = KEYS[14]})
 local now = tonumber(ARGV[1])
 local ids = {}
-for i = 2, #ARGV do ids[#ids + 1] = ARGV[i] end
+for i = 4, #ARGV do ids[#ids + 1] = ARGV[i] end
 local taken = take_plain_batch(KEYS[1], KEYS[8], ids)
 local answers = {}
-for i = 2, #ARGV do
+for i = 4, #ARGV do
   local id = ARGV[i]
   local raw = redis.call('HGET', KEYS[1], id)
   local answer
@@ -39,7 +42,8 @@ for i = 2, #ARGV do
       answer = 'marked'
     elseif job.state == 'pending' or job.state == 'delayed' or job.state == 'retry' then
       if take_waiting(fair, {delayed = KEYS[3], retry = KEYS[4]}, id, job, taken) then
-        end_cancelled({meta = KEYS[1], payload = KEYS[2], done = KEYS[5], stats = KEYS[6], cancels = KEYS[7]}, id, job, now)
+        end_cancelled({meta = KEYS[1], payload = KEYS[2], done = KEYS[5], stats = KEYS[6], cancels = KEYS[7], events = KEYS[15]},
+          id, job, now, ARGV[2], ARGV[3])
         answer = 'ended'
       else
         -- on its way to a worker (moved by BLMOVE, not yet activated): the worker stops it

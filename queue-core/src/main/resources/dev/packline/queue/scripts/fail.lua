@@ -6,7 +6,7 @@
 -- KEYS[4] payload    hash
 -- KEYS[5] retry      zset   job id -> due time (ms)
 -- KEYS[6] dead       zset   job id -> dead time (ms)
--- KEYS[7] events     stream dead-letter events for alerting
+-- KEYS[7] events     stream dead-letter and cancel events
 -- KEYS[8] stats      hash
 -- KEYS[9] pending, KEYS[10] urgent, KEYS[11] normal, KEYS[12] bulk, KEYS[13] groups,
 -- KEYS[14] settings, KEYS[15] parked: where ready jobs wait (fair_queue.lua); a running job of a
@@ -44,7 +44,8 @@ fair:release(job.group)
 redis.call('HDEL', KEYS[16], id)
 fair:flush()
 if cancel_requested(KEYS[18], id) then
-  end_cancelled({meta = KEYS[3], payload = KEYS[4], done = KEYS[17], stats = KEYS[8], cancels = KEYS[18]}, id, job, now)
+  end_cancelled({meta = KEYS[3], payload = KEYS[4], done = KEYS[17], stats = KEYS[8], cancels = KEYS[18], events = KEYS[7]},
+    id, job, now, ARGV[9], ARGV[10])
   return 'cancelled'
 end
 if ARGV[7] == '1' or job.attempts >= job.maxAttempts then

@@ -9,12 +9,19 @@
 -- and whatever ends that delivery (fail, recover, release) ends it as cancelled instead of
 -- retrying or returning it.
 
--- Ends a job as cancelled. keys: meta, payload, done, stats, cancels.
-local function end_cancelled(keys, id, job, now)
+-- Ends a job as cancelled and publishes a 'cancelled' event on the events stream, beside the
+-- 'dead' ones, carrying the payload (which goes from the payload hash here), so that whoever owns
+-- the work the job was part of (the pipeline's stage consumer) can end it. keys: meta, payload,
+-- done, stats, cancels, events.
+local function end_cancelled(keys, id, job, now, events_max, queue_label)
   job.state = 'cancelled'
   job.finishedAt = now
   job.cancelledAt = now
   redis.call('HSET', keys.meta, id, encode_job(job))
+  local payload = redis.call('HGET', keys.payload, id)
+  redis.call('XADD', keys.events, 'MAXLEN', '~', events_max, '*', 'type', 'cancelled', 'queue', queue_label,
+    'job', id, 'attempts', job.attempts, 'worker', job.worker or '', 'reason', 'cancelled', 'error', 'cancelled by an admin',
+    'payload', payload or '')
   redis.call('HDEL', keys.payload, id)
   redis.call('ZADD', keys.done, now, id)
   redis.call('HDEL', keys.cancels, id)

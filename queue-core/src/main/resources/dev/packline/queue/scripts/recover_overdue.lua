@@ -46,7 +46,8 @@ for i = 7, #ARGV do
       redis.call('HDEL', KEYS[15], id)
       record_error(job, now, worker, 'hard timeout of ' .. job.timeoutMs .. ' ms exceeded; the job was taken back from worker ' .. worker)
       if cancel_requested(KEYS[17], id) then
-        end_cancelled({meta = KEYS[4], payload = KEYS[5], done = KEYS[16], stats = KEYS[8], cancels = KEYS[17]}, id, job, now)
+        end_cancelled({meta = KEYS[4], payload = KEYS[5], done = KEYS[16], stats = KEYS[8], cancels = KEYS[17], events = KEYS[7]},
+          id, job, now, ARGV[5], ARGV[6])
       elseif return_or_bury({meta = KEYS[4], payload = KEYS[5], fair = fair, dead = KEYS[6], events = KEYS[7], stats = KEYS[8]},
           id, job, now, 'timed out', tonumber(ARGV[4]), ARGV[5], ARGV[6]) then
         returned = returned + 1

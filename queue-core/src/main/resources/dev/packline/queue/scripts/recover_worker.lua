@@ -40,7 +40,7 @@ local mode = ARGV[3]
 local expiry = tonumber(redis.call('ZSCORE', KEYS[1], worker))
 if mode == 'expired' and expiry and expiry >= now then return {-1, 0} end
 
-local cancelled_keys = {meta = KEYS[5], payload = KEYS[6], done = KEYS[17], stats = KEYS[9], cancels = KEYS[18]}
+local cancelled_keys = {meta = KEYS[5], payload = KEYS[6], done = KEYS[17], stats = KEYS[9], cancels = KEYS[18], events = KEYS[8]}
 local returned, dead = 0, 0
 local ids = redis.call('LRANGE', KEYS[2], 0, -1)
 for _, id in ipairs(ids) do
@@ -52,7 +52,7 @@ for _, id in ipairs(ids) do
       fair:release(job.group)
       redis.call('HDEL', KEYS[16], id)
       if cancel_requested(KEYS[18], id) then
-        end_cancelled(cancelled_keys, id, job, now)
+        end_cancelled(cancelled_keys, id, job, now, ARGV[6], ARGV[7])
       elseif mode == 'shutdown' then
         job.attempts = job.attempts - 1 -- not the job's fault: the attempt is refunded, so it cannot be the last
       else
@@ -67,7 +67,7 @@ for _, id in ipairs(ids) do
         dead = dead + 1
       end
     elseif job.state == 'pending' and cancel_requested(KEYS[18], id) then
-      end_cancelled(cancelled_keys, id, job, now)
+      end_cancelled(cancelled_keys, id, job, now, ARGV[6], ARGV[7])
     elseif job.state == 'pending' then
       redis.call('RPUSH', KEYS[3], id)
       returned = returned + 1

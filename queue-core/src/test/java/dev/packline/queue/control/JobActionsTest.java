@@ -89,6 +89,13 @@ class JobActionsTest {
         assertEquals(JobState.CANCELLED, r.state());
         assertNull(r.payload(), "a cancelled job's payload goes, as a done job's does");
         assertTrue(r.time("cancelledAt").isPresent());
+        // the payload went with the cancel into its event, for whoever owns the job's work
+        List<QueueBroker.DeadLetterEvent> events = broker.deadLetterEvents(queue, "0", 1000).stream()
+                .filter(e -> e.jobId().equals(id)).toList();
+        assertEquals(1, events.size(), "one event for the cancel of " + id + ": " + events);
+        assertEquals(QueueBroker.DeadLetterEvent.Kind.CANCELLED, events.get(0).kind());
+        assertEquals("cancelled by an admin", events.get(0).error());
+        assertTrue(events.get(0).payload().isPresent(), "the event carries the payload: " + events.get(0));
     }
 
     @Test
