@@ -42,6 +42,7 @@ final class JobView {
         request.put("diffAgainst", r.diffAgainst());
         request.put("notifyChannels", r.notifyChannels());
         request.put("notifyLevel", r.notifyLevel());
+        request.put("priority", r.priority());
         request.put("channels", r.channels().size());
         out.put("request", request);
         out.put("links", Map.of("self", statusUrl(r.id()), "events", statusUrl(r.id()) + "/events"));

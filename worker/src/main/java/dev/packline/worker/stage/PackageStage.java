@@ -68,7 +68,7 @@ public final class PackageStage implements JobHandler {
         }
         String upload = StageJobs.write(p.upload(mother.sha256(), objectKey, built.bytes(), built.sha256()));
         ctx.queues().enqueue(Stage.UPLOAD.queueName(), NewJob.of(upload).withId(Stage.uploadJobId(requestId, index))
-                .withMaxAttempts(ctx.maxAttempts()).withTimeout(ctx.jobTimeout()));
+                .withMaxAttempts(ctx.maxAttempts()).withTimeout(ctx.jobTimeout()).withPriority(p.queuePriority()).withGroup(p.group()));
     }
 
     private void enqueueDiffs(String requestId, PackageJob p, Mother newMother) throws Exception {
