@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import redis.clients.jedis.UnifiedJedis;
 import dev.packline.pipeline.RequestStore;
+import dev.packline.pipeline.RunningChannels;
 import dev.packline.pipeline.Stage;
 import dev.packline.pipeline.job.JobIdentity;
 import dev.packline.pipeline.job.StageJobs;
@@ -40,6 +41,7 @@ import dev.packline.worker.stage.UploadJanitorLoop;
 import dev.packline.storage.ObjectStore;
 import dev.packline.worker.mother.MotherCache;
 import dev.packline.worker.stage.ChannelBuilder;
+import dev.packline.worker.stage.ChannelProgress;
 import dev.packline.worker.stage.DiffStage;
 import dev.packline.worker.stage.NotifyStage;
 import dev.packline.worker.stage.PackageStage;
@@ -128,7 +130,9 @@ public final class WorkerApp implements AutoCloseable {
             StageContext ctx = new StageContext(new RequestStore(requestRedis, clock, p.requestRetention()), new QueueClient(broker), mothers,
                     stores, channels, patches, alerts, Files.createDirectories(p.workDir()), new Semaphore(p.diskConcurrency()),
                     new Semaphore(p.networkConcurrency()), p.jobMaxAttempts(), p.jobTimeout(), metrics.registry(), config.upload().zeroCopy());
-            Map<String, JobHandler> handlers = Map.of(Stage.PACKAGE.queueName(), new PackageStage(ctx), Stage.UPLOAD.queueName(), new UploadStage(ctx),
+            RunningChannels running = new RunningChannels(requestRedis, p.jobTimeout());
+            Map<String, JobHandler> handlers = Map.of(Stage.PACKAGE.queueName(), new ChannelProgress(Stage.PACKAGE, new PackageStage(ctx), running, clock),
+                    Stage.UPLOAD.queueName(), new ChannelProgress(Stage.UPLOAD, new UploadStage(ctx), running, clock),
                     Stage.DIFF.queueName(), new DiffStage(ctx), Stage.NOTIFY.queueName(), new NotifyStage(ctx));
             List<Subscription> subscriptions = new ArrayList<>();
             for (WorkerConfig.QueueConfig q : config.queues()) {
@@ -295,7 +299,7 @@ public final class WorkerApp implements AutoCloseable {
 
     /** Every log line a handler writes carries the job's context (JSON fields in production). */
     private JobHandler withLogContext(JobHandler handler) {
-        return job -> {
+        return JobHandler.reporting((job, progress) -> {
             StageJobs.identify(job.payload()).flatMap(JobIdentity::requestId).ifPresent(id -> MDC.put("requestId", id));
             MDC.put("stage", job.queue().name());
             MDC.put("jobId", job.id());
@@ -304,11 +308,11 @@ public final class WorkerApp implements AutoCloseable {
             MDC.put("attempt", Integer.toString(job.attempt()));
             MDC.put("workerId", worker.id());
             try {
-                handler.handle(job);
+                handler.handle(job, progress);
             } finally {
                 MDC.clear();
             }
-        };
+        });
     }
 
     /** The Redisson configuration for a Redis URL (public for the tests of other packages). */

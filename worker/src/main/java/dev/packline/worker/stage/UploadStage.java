@@ -6,6 +6,7 @@ import dev.packline.pipeline.job.UploadJob;
 import dev.packline.worker.metrics.PipelineMetrics;
 import dev.packline.queue.Job;
 import dev.packline.queue.worker.JobHandler;
+import dev.packline.queue.worker.ProgressReporter;
 import dev.packline.queue.worker.RejectJobException;
 import dev.packline.storage.ObjectStore;
 import dev.packline.storage.PrefixSource;
@@ -33,9 +34,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * size and checksum after completion. Where the store or the sizes do not allow part copy (a
  * mother under 5 MiB, a v1-only mother, zero-copy off), the channel APK is rebuilt from the cached
  * mother and uploaded whole. The bytes that went over the network are recorded per channel. The
- * upload of a request's last channel enqueues its notification.
+ * upload of a request's last channel enqueues its notification. It reports its steps and byte counts
+ * as progress ({@link ChannelProgress} shows them in the request's status).
  */
-public final class UploadStage implements JobHandler {
+public final class UploadStage implements JobHandler.Reporting {
     /** Where mothers are staged in each store; a bucket lifecycle rule may expire them (docs/storage.md). */
     public static final String STAGING = "_packline/staging/";
     private static final long MIN_COPY_PREFIX = 5L * 1024 * 1024;
@@ -49,7 +51,7 @@ public final class UploadStage implements JobHandler {
     }
 
     @Override
-    public void handle(Job job) throws Exception {
+    public void handle(Job job, ProgressReporter progress) throws Exception {
         UploadJob p = Payload.read(job, UploadJob.class);
         String requestId = p.requestId();
         int index = p.index();
@@ -62,8 +64,8 @@ public final class UploadStage implements JobHandler {
         }
         UploadReport report;
         try {
-            Optional<UploadReport> zeroCopy = ctx.zeroCopy() ? zeroCopy(store, mother, p, expectedSha) : Optional.empty();
-            report = zeroCopy.isPresent() ? zeroCopy.get() : rebuildAndUpload(store, mother, p, expectedSha);
+            Optional<UploadReport> zeroCopy = ctx.zeroCopy() ? zeroCopy(store, mother, p, expectedSha, progress) : Optional.empty();
+            report = zeroCopy.isPresent() ? zeroCopy.get() : rebuildAndUpload(store, mother, p, expectedSha, progress);
         } catch (StoreException e) {
             throw StoreFailures.classify(ctx, e, "upload of channel " + index + " of request " + requestId + " to store " + store.name());
         }
@@ -79,7 +81,7 @@ public final class UploadStage implements JobHandler {
     }
 
     /** Prefix copied from the staged mother, tail sent; empty when the mother's format has no tail. */
-    private Optional<UploadReport> zeroCopy(ObjectStore store, Mother mother, UploadJob p, String expectedSha)
+    private Optional<UploadReport> zeroCopy(ObjectStore store, Mother mother, UploadJob p, String expectedSha, ProgressReporter progress)
             throws RejectJobException, IOException, InterruptedException {
         Optional<ChannelBuilder.Tail> tail;
         ctx.diskSlots().acquire(); // the first tail of a mother writes and verifies one whole channel APK
@@ -95,8 +97,11 @@ public final class UploadStage implements JobHandler {
         ctx.networkSlots().acquire();
         try {
             if (tail.get().prefixLength() >= MIN_COPY_PREFIX) {
+                progress.report(0.1, "staging the mother in store " + store.name() + " (" + mother.size() + " bytes, once per mother)");
                 stage(store, mother, stagingKey);
             }
+            progress.report(0.5, "uploading " + p.bytes() + " bytes to " + store.name() + ": " + tail.get().prefixLength()
+                    + " copied from the staged mother, " + tail.get().bytes().length + " sent");
             // below the minimum part size the store uploads prefix plus tail whole, from the cached mother
             UploadReport report = store.uploadWithPrefix(p.objectKey(), new PrefixSource(stagingKey, mother.file(), tail.get().prefixLength()),
                     tail.get().bytes(), expectedSha);
@@ -132,7 +137,7 @@ public final class UploadStage implements JobHandler {
     }
 
     /** The channel APK rebuilt from the cached mother (the same bytes the package stage verified) and uploaded whole. */
-    private UploadReport rebuildAndUpload(ObjectStore store, Mother mother, UploadJob p, String expectedSha)
+    private UploadReport rebuildAndUpload(ObjectStore store, Mother mother, UploadJob p, String expectedSha, ProgressReporter progress)
             throws RejectJobException, IOException, InterruptedException {
         Path dir = Files.createDirectories(ctx.workDir().resolve("upload"));
         ChannelBuilder.Built built;
@@ -148,6 +153,7 @@ public final class UploadStage implements JobHandler {
             }
             ctx.networkSlots().acquire();
             try {
+                progress.report(0.5, "uploading " + built.bytes() + " bytes to " + store.name() + " whole");
                 return store.upload(p.objectKey(), built.file());
             } finally {
                 ctx.networkSlots().release();
