@@ -6,6 +6,8 @@ import dev.packline.queue.VersionState;
 import dev.packline.queue.redis.RedisQueueBroker;
 import dev.packline.queue.redis.Retention;
 import dev.packline.queue.worker.JobHandler;
+import dev.packline.queue.schedule.ScheduleStore;
+import dev.packline.queue.schedule.Scheduler;
 import dev.packline.queue.worker.Subscription;
 import dev.packline.queue.worker.Worker;
 import dev.packline.notify.AlertChannel;
@@ -73,7 +75,8 @@ import java.util.Map;
  * <p>Start order: Redis clients, the metrics endpoint (so a process that fails later can still be
  * scraped while it starts) and the Redis probe behind {@code packline_redis_up}, the queue worker
  * (heartbeat, fetch loops), the dead-letter consumer that keeps request state true, then the alarm
- * loops. Shutdown order is the reverse: alarms, the dead-letter consumer, the worker (which
+ * loops and the scheduler (which enqueues, so it starts once everything that runs jobs is up).
+ * Shutdown order is the reverse: the scheduler, alarms, the dead-letter consumer, the worker (which
  * finishes or hands back its jobs), the Redis probe, the metrics endpoint, the stores, and the
  * Redis clients last, since the worker needs them to hand jobs back.
  */
@@ -81,6 +84,8 @@ public final class WorkerApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkerApp.class);
     /** How often packline_redis_up is refreshed: often enough for a 1-minute alert, cheap enough to not matter. */
     private static final Duration REDIS_PROBE_INTERVAL = Duration.ofSeconds(5);
+    /** How often due schedules are looked for: a tick fires within about this long of its time. */
+    private static final Duration SCHEDULER_INTERVAL = Duration.ofSeconds(1);
 
     private final WorkerConfig config;
     private final RedisQueueBroker broker;
@@ -96,6 +101,7 @@ public final class WorkerApp implements AutoCloseable {
     private final RedisHealth redisHealth;
     private final UploadJanitorLoop uploadJanitor;
     private final VersionWatch versionWatch;
+    private final Scheduler scheduler;
     private boolean closed;
 
     /**
@@ -157,6 +163,8 @@ public final class WorkerApp implements AutoCloseable {
                     metrics.registry(), events);
             this.stageDeadLetters = new StageDeadLetters(broker, ctx, queues, worker.id(), events);
             this.versionWatch = new VersionWatch(config, broker, queues, events);
+            // every worker fires due schedules; each tick still becomes one job (queue-core's Scheduler)
+            this.scheduler = new Scheduler(new ScheduleStore(requestRedis, clock), new QueueClient(broker), clock, SCHEDULER_INTERVAL, events);
         } catch (IOException | RuntimeException | Error e) {
             closeAll(opened, e);
             throw e;
@@ -188,6 +196,7 @@ public final class WorkerApp implements AutoCloseable {
         deadLetters.start();
         uploadJanitor.start();
         versionWatch.start();
+        scheduler.start();
         log.info("worker {} serving {}; metrics on {}:{}", worker.id(), queues, config.metricsBind(), metrics.port());
         return this;
     }
@@ -239,6 +248,7 @@ public final class WorkerApp implements AutoCloseable {
             return;
         }
         closed = true;
+        scheduler.close();
         versionWatch.close();
         uploadJanitor.close();
         deadLetters.close();
