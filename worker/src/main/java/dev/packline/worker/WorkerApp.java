@@ -15,6 +15,8 @@ import dev.packline.worker.alarm.BacklogMonitor;
 import dev.packline.worker.alarm.DeadLetterAlerter;
 import dev.packline.worker.metrics.MetricsEndpoint;
 import dev.packline.worker.metrics.PipelineMetrics;
+import dev.packline.worker.metrics.PriorityGauges;
+import dev.packline.worker.metrics.PriorityJobMetrics;
 import dev.packline.worker.metrics.QueueDepthGauges;
 import dev.packline.worker.metrics.RedisHealth;
 import dev.packline.worker.metrics.WorkerMetrics;
@@ -84,6 +86,8 @@ public final class WorkerApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkerApp.class);
     /** How often packline_redis_up is refreshed: often enough for a 1-minute alert, cheap enough to not matter. */
     private static final Duration REDIS_PROBE_INTERVAL = Duration.ofSeconds(5);
+    /** How often the per-priority and per-group gauges are read from Redis (a few reads per served version). */
+    private static final Duration PRIORITY_GAUGES_INTERVAL = Duration.ofSeconds(10);
     /** How often due schedules are looked for: a tick fires within about this long of its time. */
     private static final Duration SCHEDULER_INTERVAL = Duration.ofSeconds(1);
 
@@ -102,6 +106,7 @@ public final class WorkerApp implements AutoCloseable {
     private final UploadJanitorLoop uploadJanitor;
     private final VersionWatch versionWatch;
     private final Scheduler scheduler;
+    private final PriorityGauges priorityGauges;
     private boolean closed;
 
     /**
@@ -141,13 +146,15 @@ public final class WorkerApp implements AutoCloseable {
                     Stage.UPLOAD.queueName(), new ChannelProgress(Stage.UPLOAD, new UploadStage(ctx), running, clock),
                     Stage.DIFF.queueName(), new DiffStage(ctx), Stage.NOTIFY.queueName(), new NotifyStage(ctx));
             List<Subscription> subscriptions = new ArrayList<>();
+            PriorityJobMetrics byPriority = new PriorityJobMetrics(metrics.registry(), clock);
             for (WorkerConfig.QueueConfig q : config.queues()) {
                 JobHandler handler = handlers.get(q.name());
                 if (handler == null) {
                     throw new IllegalArgumentException("no stage handles queue '" + q.name() + "'; known stages: " + handlers.keySet());
                 }
+                byPriority.preRegister(q.name());
                 for (QueueVersion v : queues.stream().filter(v -> v.name().equals(q.name())).toList()) {
-                    subscriptions.add(new Subscription(v, withLogContext(handler), q.concurrency(), q.backoff()));
+                    subscriptions.add(new Subscription(v, withLogContext(byPriority.measured(handler)), q.concurrency(), q.backoff()));
                 }
             }
             Worker.Params params = new Worker.Params(broker, Worker.newWorkerId(), subscriptions, clock, config.timings(), events,
@@ -163,6 +170,7 @@ public final class WorkerApp implements AutoCloseable {
                     metrics.registry(), events);
             this.stageDeadLetters = new StageDeadLetters(broker, ctx, queues, worker.id(), events);
             this.versionWatch = new VersionWatch(config, broker, queues, events);
+            this.priorityGauges = new PriorityGauges(broker, clock, metrics.registry(), queues, PRIORITY_GAUGES_INTERVAL, events);
             // every worker fires due schedules; each tick still becomes one job (queue-core's Scheduler)
             this.scheduler = new Scheduler(new ScheduleStore(requestRedis, clock), new QueueClient(broker), clock, SCHEDULER_INTERVAL, events);
         } catch (IOException | RuntimeException | Error e) {
@@ -196,6 +204,7 @@ public final class WorkerApp implements AutoCloseable {
         deadLetters.start();
         uploadJanitor.start();
         versionWatch.start();
+        priorityGauges.start();
         scheduler.start();
         log.info("worker {} serving {}; metrics on {}:{}", worker.id(), queues, config.metricsBind(), metrics.port());
         return this;
@@ -249,6 +258,7 @@ public final class WorkerApp implements AutoCloseable {
         }
         closed = true;
         scheduler.close();
+        priorityGauges.close();
         versionWatch.close();
         uploadJanitor.close();
         deadLetters.close();
