@@ -29,6 +29,8 @@ import org.slf4j.MDC;
 import redis.clients.jedis.UnifiedJedis;
 import dev.packline.pipeline.RequestStore;
 import dev.packline.pipeline.RunningChannels;
+import dev.packline.pipeline.StaleRequests;
+import dev.packline.pipeline.Submitter;
 import dev.packline.pipeline.Stage;
 import dev.packline.pipeline.job.JobIdentity;
 import dev.packline.pipeline.job.StageJobs;
@@ -47,6 +49,7 @@ import dev.packline.worker.mother.MotherCache;
 import dev.packline.worker.stage.ChannelBuilder;
 import dev.packline.worker.stage.ChannelProgress;
 import dev.packline.worker.stage.DiffStage;
+import dev.packline.worker.stage.HousekeepingStage;
 import dev.packline.worker.stage.NotifyStage;
 import dev.packline.worker.stage.PackageStage;
 import dev.packline.worker.stage.PatchMaker;
@@ -88,6 +91,8 @@ public final class WorkerApp implements AutoCloseable {
     private static final Duration REDIS_PROBE_INTERVAL = Duration.ofSeconds(5);
     /** How often the per-priority and per-group gauges are read from Redis (a few reads per served version). */
     private static final Duration PRIORITY_GAUGES_INTERVAL = Duration.ofSeconds(10);
+    /** The queue of work that belongs to no request (scheduled tasks); served only by workers whose config lists it. */
+    static final String HOUSEKEEPING_QUEUE = "housekeeping";
     /** How often due schedules are looked for: a tick fires within about this long of its time. */
     private static final Duration SCHEDULER_INTERVAL = Duration.ofSeconds(1);
 
@@ -144,7 +149,9 @@ public final class WorkerApp implements AutoCloseable {
             RunningChannels running = new RunningChannels(requestRedis, p.jobTimeout());
             Map<String, JobHandler> handlers = Map.of(Stage.PACKAGE.queueName(), new ChannelProgress(Stage.PACKAGE, new PackageStage(ctx), running, clock),
                     Stage.UPLOAD.queueName(), new ChannelProgress(Stage.UPLOAD, new UploadStage(ctx), running, clock),
-                    Stage.DIFF.queueName(), new DiffStage(ctx), Stage.NOTIFY.queueName(), new NotifyStage(ctx));
+                    Stage.DIFF.queueName(), new DiffStage(ctx), Stage.NOTIFY.queueName(), new NotifyStage(ctx),
+                    HOUSEKEEPING_QUEUE, new HousekeepingStage(new StaleRequests(requestRedis, clock),
+                            new Submitter(ctx.requests(), ctx.queues(), p.jobMaxAttempts(), p.jobTimeout())));
             List<Subscription> subscriptions = new ArrayList<>();
             PriorityJobMetrics byPriority = new PriorityJobMetrics(metrics.registry(), clock);
             for (WorkerConfig.QueueConfig q : config.queues()) {
