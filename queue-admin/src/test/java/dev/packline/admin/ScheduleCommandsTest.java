@@ -1,19 +1,13 @@
 package dev.packline.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.packline.queue.TestRedis;
+import dev.packline.admin.AdminTest.Run;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,23 +15,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code admin schedule ...} on a real redis-server: create, list, pause, resume, replace, remove, and the refusals' exit codes. */
 class ScheduleCommandsTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-12-05T13:10:00Z"), ZoneOffset.UTC);
 
-    private record Run(int exit, String out, String err) {
-        JsonNode json() throws Exception {
-            return JSON.readTree(out);
-        }
-    }
-
     private static Run admin(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        List<String> argv = new ArrayList<>(List.of("--redis", TestRedis.url()));
-        argv.addAll(Arrays.asList(args));
-        int exit = AdminMain.run(argv, new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), null, false, CLOCK);
-        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return AdminTest.run(CLOCK, "", args);
     }
 
     private static JsonNode row(Run listed, String name) throws Exception {
