@@ -34,8 +34,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * size and checksum after completion. Where the store or the sizes do not allow part copy (a
  * mother under 5 MiB, a v1-only mother, zero-copy off), the channel APK is rebuilt from the cached
  * mother and uploaded whole. The bytes that went over the network are recorded per channel. The
- * upload of a request's last channel enqueues its notification. It reports its steps and byte counts
- * as progress ({@link ChannelProgress} shows them in the request's status).
+ * upload of a request's last channel enqueues its notification. It reports its steps and, while it
+ * stages a mother or uploads a channel whole, the bytes sent so far as progress ({@link ChannelProgress}
+ * shows them in the request's status).
  */
 public final class UploadStage implements JobHandler.Reporting {
     /** Where mothers are staged in each store; a bucket lifecycle rule may expire them (docs/storage.md). */
@@ -97,8 +98,7 @@ public final class UploadStage implements JobHandler.Reporting {
         ctx.networkSlots().acquire();
         try {
             if (tail.get().prefixLength() >= MIN_COPY_PREFIX) {
-                progress.report(0.1, "staging the mother in store " + store.name() + " (" + mother.size() + " bytes, once per mother)");
-                stage(store, mother, stagingKey);
+                stage(store, mother, stagingKey, progress);
             }
             progress.report(0.5, "uploading " + p.bytes() + " bytes to " + store.name() + ": " + tail.get().prefixLength()
                     + " copied from the staged mother, " + tail.get().bytes().length + " sent");
@@ -115,7 +115,7 @@ public final class UploadStage implements JobHandler.Reporting {
     }
 
     /** Uploads the mother under its staging key unless this worker already did or the store holds it; once per store and mother. */
-    private void stage(ObjectStore store, Mother mother, String stagingKey) throws IOException {
+    private void stage(ObjectStore store, Mother mother, String stagingKey, ProgressReporter progress) throws IOException {
         String id = store.name() + "/" + stagingKey;
         if (staged.contains(id)) {
             return;
@@ -128,7 +128,8 @@ public final class UploadStage implements JobHandler.Reporting {
             }
             Optional<StoredObject> held = store.stat(stagingKey);
             if (held.isEmpty() || held.get().size() != mother.size() || !held.get().sha256().equals(mother.sha256())) {
-                store.upload(stagingKey, mother.file());
+                store.upload(stagingKey, mother.file(), sent -> progress.report(0.05 + 0.4 * Math.min(1.0, (double) sent / mother.size()),
+                        "staging the mother in store " + store.name() + ": " + sent + " of " + mother.size() + " bytes sent (once per mother)"));
             }
             staged.add(id);
         } finally {
@@ -153,8 +154,8 @@ public final class UploadStage implements JobHandler.Reporting {
             }
             ctx.networkSlots().acquire();
             try {
-                progress.report(0.5, "uploading " + built.bytes() + " bytes to " + store.name() + " whole");
-                return store.upload(p.objectKey(), built.file());
+                return store.upload(p.objectKey(), built.file(), sent -> progress.report(0.5 + 0.45 * Math.min(1.0, (double) sent / built.bytes()),
+                        "uploading to " + store.name() + ": " + sent + " of " + built.bytes() + " bytes sent"));
             } finally {
                 ctx.networkSlots().release();
             }
