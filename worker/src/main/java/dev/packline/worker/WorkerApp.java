@@ -45,6 +45,7 @@ import dev.packline.storage.UploadObserver;
 import dev.packline.worker.metrics.StoreMetrics;
 import dev.packline.worker.stage.UploadJanitorLoop;
 import dev.packline.storage.ObjectStore;
+import dev.packline.storage.StagedObjects;
 import dev.packline.worker.mother.MotherCache;
 import dev.packline.worker.stage.ChannelBuilder;
 import dev.packline.worker.stage.ChannelProgress;
@@ -147,11 +148,12 @@ public final class WorkerApp implements AutoCloseable {
                     stores, channels, patches, alerts, Files.createDirectories(p.workDir()), new Semaphore(p.diskConcurrency()),
                     new Semaphore(p.networkConcurrency()), p.jobMaxAttempts(), p.jobTimeout(), metrics.registry(), config.upload().zeroCopy());
             RunningChannels running = new RunningChannels(requestRedis, p.jobTimeout());
+            StagedObjects stagedObjects = new StagedObjects(requestRedis, clock);
             Map<String, JobHandler> handlers = Map.of(Stage.PACKAGE.queueName(), new ChannelProgress(Stage.PACKAGE, new PackageStage(ctx), running, clock),
-                    Stage.UPLOAD.queueName(), new ChannelProgress(Stage.UPLOAD, new UploadStage(ctx), running, clock),
+                    Stage.UPLOAD.queueName(), new ChannelProgress(Stage.UPLOAD, new UploadStage(ctx, stagedObjects), running, clock),
                     Stage.DIFF.queueName(), new DiffStage(ctx), Stage.NOTIFY.queueName(), new NotifyStage(ctx),
                     HOUSEKEEPING_QUEUE, new HousekeepingStage(new StaleRequests(requestRedis, clock),
-                            new Submitter(ctx.requests(), ctx.queues(), p.jobMaxAttempts(), p.jobTimeout())));
+                            new Submitter(ctx.requests(), ctx.queues(), p.jobMaxAttempts(), p.jobTimeout()), stores, stagedObjects));
             List<Subscription> subscriptions = new ArrayList<>();
             PriorityJobMetrics byPriority = new PriorityJobMetrics(metrics.registry(), clock);
             for (WorkerConfig.QueueConfig q : config.queues()) {

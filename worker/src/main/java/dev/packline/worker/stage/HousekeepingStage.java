@@ -9,6 +9,8 @@ import dev.packline.pipeline.Submitter;
 import dev.packline.queue.Job;
 import dev.packline.queue.worker.JobHandler;
 import dev.packline.queue.worker.RejectJobException;
+import dev.packline.storage.ObjectStore;
+import dev.packline.storage.StagedObjects;
 import dev.packline.settings.Settings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +22,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The {@code housekeeping} queue's stage: work that belongs to nobody's request, usually enqueued
@@ -31,22 +34,30 @@ import java.util.List;
  *   <li>{@code {"task": "submit-request", "request": {...}}}: a recurring packaging request: the
  *       request as {@code POST /v1/jobs} takes it plus its {@code publisher}; its id is derived from
  *       the job id ({@code sched:NAME:TICK}), so a redelivered job submits nothing twice.</li>
+ *   <li>{@code {"task": "expire-staged", "idle": "7d"}}: deletes the mothers staged in the stores
+ *       for part copies that no upload used for that long ({@link StagedObjects}).</li>
  * </ul>
  * An unknown task or a bad request is bad input, dead-lettered at once with the reason.
  */
 public final class HousekeepingStage implements JobHandler {
     private static final Logger log = LoggerFactory.getLogger(HousekeepingStage.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<String> TASKS = List.of("trim-requests", "submit-request");
+    private static final List<String> TASKS = List.of("trim-requests", "submit-request", "expire-staged");
+    private static final Duration DEFAULT_IDLE = Duration.ofDays(7);
+    private static final int EXPIRE_BATCH = 1_000;
     private static final Duration DEFAULT_OLDER_THAN = Duration.ofDays(30);
     private static final long MAX_TRIMMED = 100_000;
 
     private final StaleRequests stale;
     private final Submitter submitter;
+    private final Map<String, ObjectStore> stores;
+    private final StagedObjects staged;
 
-    public HousekeepingStage(StaleRequests stale, Submitter submitter) {
+    public HousekeepingStage(StaleRequests stale, Submitter submitter, Map<String, ObjectStore> stores, StagedObjects staged) {
         this.stale = stale;
         this.submitter = submitter;
+        this.stores = Map.copyOf(stores);
+        this.staged = staged;
     }
 
     @Override
@@ -61,19 +72,13 @@ public final class HousekeepingStage implements JobHandler {
         switch (task) {
             case "trim-requests" -> trimRequests(job, payload);
             case "submit-request" -> submitRequest(job, payload);
+            case "expire-staged" -> expireStaged(job, payload);
             default -> throw new RejectJobException("housekeeping job " + job.id() + " names task '" + task + "'; known tasks: " + TASKS);
         }
     }
 
     private void trimRequests(Job job, JsonNode payload) throws RejectJobException {
-        Duration olderThan = DEFAULT_OLDER_THAN;
-        if (payload.hasNonNull("olderThan")) {
-            try {
-                olderThan = Settings.parseDuration(payload.get("olderThan").asText());
-            } catch (IllegalArgumentException e) {
-                throw new RejectJobException("housekeeping job " + job.id() + ": olderThan: " + e.getMessage(), e);
-            }
-        }
+        Duration olderThan = duration(job, payload, "olderThan", DEFAULT_OLDER_THAN);
         StaleRequests.Trim trim;
         try {
             trim = stale.trim(olderThan, MAX_TRIMMED);
@@ -81,6 +86,31 @@ public final class HousekeepingStage implements JobHandler {
             throw new RejectJobException("trim-requests cannot scan this Redis (a Cluster client?): " + e.getMessage(), e);
         }
         log.info("trim-requests: {} request records looked at, {} unfinished ones older than {} removed", trim.examined(), trim.removed(), olderThan);
+    }
+
+    private void expireStaged(Job job, JsonNode payload) throws RejectJobException, IOException {
+        Duration idle = duration(job, payload, "idle", DEFAULT_IDLE);
+        for (ObjectStore store : stores.values()) {
+            List<String> keys = staged.idle(store.name(), idle, EXPIRE_BATCH);
+            for (String key : keys) {
+                store.delete(key); // deleting what is gone already is fine: the store's delete is idempotent
+                staged.forget(store.name(), key);
+            }
+            if (!keys.isEmpty()) {
+                log.info("expire-staged: {} staged objects unused for {} deleted from store {}", keys.size(), idle, store.name());
+            }
+        }
+    }
+
+    private static Duration duration(Job job, JsonNode payload, String field, Duration fallback) throws RejectJobException {
+        if (!payload.hasNonNull(field)) {
+            return fallback;
+        }
+        try {
+            return Settings.parseDuration(payload.get(field).asText());
+        } catch (IllegalArgumentException e) {
+            throw new RejectJobException("housekeeping job " + job.id() + ": " + field + ": " + e.getMessage(), e);
+        }
     }
 
     private void submitRequest(Job job, JsonNode payload) throws RejectJobException {

@@ -10,6 +10,7 @@ import dev.packline.queue.worker.ProgressReporter;
 import dev.packline.queue.worker.RejectJobException;
 import dev.packline.storage.ObjectStore;
 import dev.packline.storage.PrefixSource;
+import dev.packline.storage.StagedObjects;
 import dev.packline.storage.StoreException;
 import dev.packline.storage.StoredObject;
 import dev.packline.storage.UploadMode;
@@ -44,11 +45,14 @@ public final class UploadStage implements JobHandler.Reporting {
     private static final long MIN_COPY_PREFIX = 5L * 1024 * 1024;
 
     private final StageContext ctx;
+    private final StagedObjects stagedUse;
     private final Set<String> staged = ConcurrentHashMap.newKeySet();
     private final Map<String, ReentrantLock> stagingLocks = new ConcurrentHashMap<>();
 
-    public UploadStage(StageContext ctx) {
+    /** @param stagedUse where the use of each staged mother is recorded, so idle ones can be expired */
+    public UploadStage(StageContext ctx, StagedObjects stagedUse) {
         this.ctx = ctx;
+        this.stagedUse = stagedUse;
     }
 
     @Override
@@ -99,6 +103,7 @@ public final class UploadStage implements JobHandler.Reporting {
         try {
             if (tail.get().prefixLength() >= MIN_COPY_PREFIX) {
                 stage(store, mother, stagingKey, progress);
+                stagedUse.used(store.name(), stagingKey); // every use: the expire-staged task deletes only idle ones
             }
             progress.report(0.5, "uploading " + p.bytes() + " bytes to " + store.name() + ": " + tail.get().prefixLength()
                     + " copied from the staged mother, " + tail.get().bytes().length + " sent");

@@ -15,11 +15,16 @@ import dev.packline.queue.TestClock;
 import dev.packline.queue.TestRedis;
 import dev.packline.queue.redis.RedisQueueBroker;
 import dev.packline.queue.worker.RejectJobException;
+import dev.packline.storage.LocalDirectoryStore;
+import dev.packline.storage.StagedObjects;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.UnifiedJedis;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -43,16 +48,23 @@ class HousekeepingStageTest {
     private QueueVersion packageQueue;
     private QueueVersion housekeeping;
     private HousekeepingStage stage;
+    private LocalDirectoryStore store;
+    private StagedObjects staged;
+    @TempDir
+    Path temp;
 
     @BeforeEach
-    void setUp() {
+    void setUp() throws Exception {
         broker = TestRedis.broker(clock);
         redis = TestRedis.client();
         requests = new RequestStore(redis, clock, Duration.ofDays(7));
         QueueInspector inspector = new QueueInspector(broker, clock);
         packageQueue = inspector.ensureQueue(Stage.PACKAGE.queueName());
         housekeeping = inspector.ensureQueue(TestRedis.uniqueQueue("housekeeping"));
-        stage = new HousekeepingStage(new StaleRequests(redis, clock), new Submitter(requests, new QueueClient(broker), 3, Duration.ofMinutes(5)));
+        store = new LocalDirectoryStore("local-" + UUID.randomUUID().toString().substring(0, 8), temp.resolve("store"));
+        staged = new StagedObjects(redis, clock);
+        stage = new HousekeepingStage(new StaleRequests(redis, clock), new Submitter(requests, new QueueClient(broker), 3, Duration.ofMinutes(5)),
+                Map.of(store.name(), store), staged);
     }
 
     @AfterEach
@@ -113,9 +125,28 @@ class HousekeepingStageTest {
     }
 
     @Test
+    void expireStagedDeletesOnlyStagedMothersNobodyUsedForTheIdleTime() throws Exception {
+        Path mother = Files.write(temp.resolve("mother.apk"), new byte[]{'P', 'K', 3, 4, 1, 2, 3});
+        store.upload("_packline/staging/old.mother", mother);
+        store.upload("_packline/staging/busy.mother", mother);
+        staged.used(store.name(), "_packline/staging/old.mother");
+        staged.used(store.name(), "_packline/staging/busy.mother");
+        clock.advance(Duration.ofDays(6));
+        staged.used(store.name(), "_packline/staging/busy.mother"); // an upload used it again
+        clock.advance(Duration.ofDays(2));
+
+        stage.handle(job("sched:expire:1", "{\"task\":\"expire-staged\",\"idle\":\"7d\"}"));
+        assertTrue(store.stat("_packline/staging/old.mother").isEmpty(), "unused for 8 days: deleted");
+        assertTrue(store.stat("_packline/staging/busy.mother").isPresent(), "used 2 days ago: kept");
+        assertEquals(List.of("_packline/staging/busy.mother"), staged.idle(store.name(), Duration.ZERO, 10), "the deleted one is forgotten");
+        stage.handle(job("sched:expire:1", "{\"task\":\"expire-staged\",\"idle\":\"7d\"}")); // redelivered: nothing left to do
+        assertTrue(store.stat("_packline/staging/busy.mother").isPresent());
+    }
+
+    @Test
     void unknownTasksAndBadRequestsAreRefusedWithTheReason() {
         RejectJobException unknown = assertThrows(RejectJobException.class, () -> stage.handle(job("j1", "{\"task\":\"defrag\"}")));
-        assertTrue(unknown.getMessage().contains("known tasks: [trim-requests, submit-request]"), unknown.getMessage());
+        assertTrue(unknown.getMessage().contains("known tasks: [trim-requests, submit-request, expire-staged]"), unknown.getMessage());
         RejectJobException bad = assertThrows(RejectJobException.class, () -> stage.handle(job("j2",
                 "{\"task\":\"submit-request\",\"request\":{\"publisher\":\"pub-a\",\"appId\":\"a\",\"mother\":\"ftp://x\",\"channels\":[],\"outputStore\":\"local\"}}")));
         assertTrue(bad.getMessage().contains("mother:") && bad.getMessage().contains("channels: at least one channel"), bad.getMessage());
