@@ -19,6 +19,7 @@ import dev.packline.worker.metrics.PriorityGauges;
 import dev.packline.worker.metrics.PriorityJobMetrics;
 import dev.packline.worker.metrics.QueueDepthGauges;
 import dev.packline.worker.metrics.RedisHealth;
+import dev.packline.worker.metrics.ScheduleMetrics;
 import dev.packline.worker.metrics.WorkerMetrics;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
@@ -181,7 +182,8 @@ public final class WorkerApp implements AutoCloseable {
             this.versionWatch = new VersionWatch(config, broker, queues, events);
             this.priorityGauges = new PriorityGauges(broker, clock, metrics.registry(), queues, PRIORITY_GAUGES_INTERVAL, events);
             // every worker fires due schedules; each tick still becomes one job (queue-core's Scheduler)
-            this.scheduler = new Scheduler(new ScheduleStore(requestRedis, clock), new QueueClient(broker), clock, SCHEDULER_INTERVAL, events);
+            this.scheduler = new Scheduler(new ScheduleStore(requestRedis, clock), new QueueClient(broker), clock, SCHEDULER_INTERVAL, events,
+                    new ScheduleMetrics(metrics.registry()));
         } catch (IOException | RuntimeException | Error e) {
             closeAll(opened, e);
             throw e;

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Fires due schedules: for each one whose tick has come, enqueues the tick's job on the queue's
@@ -34,18 +35,21 @@ public final class Scheduler extends PeriodicTask {
     private final ScheduleStore store;
     private final QueueClient queues;
     private final Clock clock;
+    private final Consumer<Round> rounds;
     private final Map<String, Instant> lastFailureLogged = new HashMap<>();
 
-    public Scheduler(ScheduleStore store, QueueClient queues, Clock clock, Duration interval, Failures failures) {
+    /** @param rounds told what each round did (the worker counts it: {@code packline_schedule_ticks_total}) */
+    public Scheduler(ScheduleStore store, QueueClient queues, Clock clock, Duration interval, Failures failures, Consumer<Round> rounds) {
         super("scheduler", interval, failures);
         this.store = store;
         this.queues = queues;
         this.clock = clock;
+        this.rounds = rounds;
     }
 
     @Override
     protected void runOnce() {
-        fireDue();
+        rounds.accept(fireDue());
     }
 
     /** Fires every schedule due now (at most a batch a round); Redis failures go to the loop. */

@@ -62,7 +62,8 @@ class SchedulerTest {
 
     private Scheduler scheduler() {
         return new Scheduler(new ScheduleStore(TestRedis.client(), clock, space), new QueueClient(broker), clock, Duration.ofSeconds(1),
-                PeriodicTask.Failures.NONE);
+                PeriodicTask.Failures.NONE, round -> {
+                });
     }
 
     private Schedule everyMinute(String name) {
