@@ -6,6 +6,9 @@
 //            processes them (processPerSec, from creating the worker to the last 'completed')
 //   phase 2  a producer adds jobs at a steady rate (rate/100 jobs every 10 ms, like ours) while an
 //            idle worker waits; latency = processor start (Date.now()) - job.timestamp -> p50Ms, p99Ms
+//   --priorities  job i gets BullMQ's priority 1 + (i mod 3) (three levels, BullMQ's prioritized set):
+//            the nearest open-source BullMQ has to Packline's --groups (levels and fair groups);
+//            BullMQ's groups are a paid feature (BullMQ Pro), so no group is set
 //
 // Finished jobs are kept bounded like Packline's bench retention (1,000 done, 1,000 dead):
 // removeOnComplete/removeOnFail {count: 1000} on the workers. The queue is obliterated at the end.
@@ -20,7 +23,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const versionOf = pkg => JSON.parse(readFileSync(join(here, 'node_modules', pkg, 'package.json'), 'utf8')).version;
 
 const USAGE = `Usage: node bench.mjs [--redis URL] [--jobs N] [--concurrency C] [--batch B]
-                     [--latency-jobs N] [--latency-rate PER_SEC] [--keep-done K] [--timeout SEC]
+                     [--latency-jobs N] [--latency-rate PER_SEC] [--keep-done K] [--timeout SEC] [--priorities]
 Runs no-op jobs through BullMQ (Queue.addBulk, Worker) and prints one JSON line:
 enqueuePerSec, processPerSec, p50Ms, p99Ms (the fields of 'bin/packline bench queue').
   --redis URL         redis://host:port (default redis://127.0.0.1:6379)
@@ -31,17 +34,19 @@ enqueuePerSec, processPerSec, p50Ms, p99Ms (the fields of 'bin/packline bench qu
   --latency-rate R    jobs per second offered in the latency phase (default 1000)
   --keep-done K       removeOnComplete/removeOnFail {count: K} on the workers (default 1000;
                       0 removes every finished job at once)
-  --timeout SEC       give up (exit 1) after this many seconds (default 600)`;
+  --timeout SEC       give up (exit 1) after this many seconds (default 600)
+  --priorities        job i gets priority 1 + (i mod 3), in both phases (BullMQ's prioritized jobs)`;
 
 function parse(argv) {
   const o = { redis: 'redis://127.0.0.1:6379', jobs: 100000, concurrency: 100, batch: 1000,
-    latencyJobs: 5000, latencyRate: 1000, keepDone: 1000, timeout: 600 };
+    latencyJobs: 5000, latencyRate: 1000, keepDone: 1000, timeout: 600, priorities: false };
   const ints = { '--jobs': 'jobs', '--concurrency': 'concurrency', '--batch': 'batch',
     '--latency-jobs': 'latencyJobs', '--latency-rate': 'latencyRate', '--keep-done': 'keepDone',
     '--timeout': 'timeout' };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--help' || arg === '-h') return null;
+    if (arg === '--priorities') { o.priorities = true; continue; }
     const value = argv[++i];
     if (value === undefined) throw new Error(`${arg} needs a value`);
     if (arg === '--redis') { o.redis = value; continue; }
@@ -54,6 +59,9 @@ function parse(argv) {
   if (!/^redis:\/\//.test(o.redis)) throw new Error(`--redis must be redis://host:port, got '${o.redis}'`);
   return o;
 }
+
+/** BullMQ's job options for job n: a priority of 1 to 3 with --priorities, else none (its plain wait list). */
+const jobOpts = (o, n) => (o.priorities ? { priority: 1 + (n % 3) } : {});
 
 const round2 = x => Math.round(x * 100) / 100;
 const percentile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))];
@@ -94,7 +102,7 @@ async function run(o) {
     const enqueueStart = performance.now();
     for (let i = 0; i < o.jobs; i += o.batch) {
       const batch = [];
-      for (let n = i; n < Math.min(o.jobs, i + o.batch); n++) batch.push({ name: 'noop', data: { n } });
+      for (let n = i; n < Math.min(o.jobs, i + o.batch); n++) batch.push({ name: 'noop', data: { n }, opts: jobOpts(o, n) });
       await queue.addBulk(batch);
     }
     const enqueueSeconds = (performance.now() - enqueueStart) / 1000;
@@ -118,7 +126,7 @@ async function run(o) {
     let next = performance.now();
     for (let sent = 0; sent < o.latencyJobs;) {
       const tick = [];
-      for (let k = 0; k < perTick && sent < o.latencyJobs; k++, sent++) tick.push({ name: 'noop', data: {} });
+      for (let k = 0; k < perTick && sent < o.latencyJobs; k++, sent++) tick.push({ name: 'noop', data: {}, opts: jobOpts(o, sent) });
       await queue.addBulk(tick);
       next += 10;
       const wait = next - performance.now();
@@ -143,6 +151,7 @@ async function run(o) {
       p50Ms: round2(percentile(latencies, 0.5)),
       p99Ms: round2(percentile(latencies, 0.99)),
       keepDone: o.keepDone,
+      priorities: o.priorities,
       failed: totalFailed,
       node: process.version,
       ioredis: versionOf('ioredis'),

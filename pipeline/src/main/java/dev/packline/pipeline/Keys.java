@@ -2,7 +2,7 @@ package dev.packline.pipeline;
 
 /**
  * Every Redis key of the pipeline's request state (ARCHITECTURE.md has the table of all keys).
- * A request's two keys share the hash tag {@code {req:ID}}, so each request script touches one slot;
+ * A request's keys share the hash tag {@code {req:ID}}, so each request script touches one slot;
  * a patch's keys are per mother pair, shared by every request with that pair, each in its own slot.
  */
 public final class Keys {
@@ -17,6 +17,11 @@ public final class Keys {
     /** hash: channel index -> JSON result. */
     public static String channels(String requestId) {
         return "pl:{req:" + requestId + "}:channels";
+    }
+
+    /** hash: {@code INDEX:STAGE} -> JSON progress of the channel's running stage job ({@link RunningChannels}). */
+    public static String running(String requestId) {
+        return "pl:{req:" + requestId + "}:running";
     }
 
     /** string: JSON record of the patch from one mother to another, once made. */

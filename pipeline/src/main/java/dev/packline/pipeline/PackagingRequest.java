@@ -5,8 +5,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.packline.queue.NewJob;
+import dev.packline.queue.Priority;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -14,14 +16,15 @@ import java.util.regex.Pattern;
 
 /**
  * What a publisher submits: one mother APK, the channels to build from it, where the outputs go,
- * what to diff against, and whom to tell. Validated as a whole: {@link #problems()} lists every
+ * what to diff against, whom to tell, and its priority ({@code urgent}, {@code normal} (the default) or
+ * {@code bulk}: the level of its jobs on the queues, see queue-core's {@link Priority}). Validated as a whole: {@link #problems()} lists every
  * problem, so the API answers 400 with all of them and a worker dead-letters a bad request with
  * the same reasons.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PackagingRequest(String id, String publisher, String appId, String mother, List<ChannelSpec> channels,
                                String format, String outputStore, String outputPrefix, String nameTemplate,
-                               List<String> diffAgainst, List<String> notifyChannels, String notifyLevel) {
+                               List<String> diffAgainst, List<String> notifyChannels, String notifyLevel, String priority) {
 
     public static final int MAX_CHANNEL_NAME = 100;
     public static final String DEFAULT_TEMPLATE = "{package}-{versionName}-{channel}.apk";
@@ -36,6 +39,20 @@ public record PackagingRequest(String id, String publisher, String appId, String
         outputPrefix = outputPrefix == null ? "" : outputPrefix;
         nameTemplate = nameTemplate == null ? DEFAULT_TEMPLATE : nameTemplate;
         notifyLevel = notifyLevel == null ? "all" : notifyLevel;
+        priority = priority == null ? Priority.NORMAL.wireName() : priority;
+    }
+
+    /** A request at normal priority (requests recorded before priorities existed read so too). */
+    public PackagingRequest(String id, String publisher, String appId, String mother, List<ChannelSpec> channels, String format,
+                            String outputStore, String outputPrefix, String nameTemplate, List<String> diffAgainst,
+                            List<String> notifyChannels, String notifyLevel) {
+        this(id, publisher, appId, mother, channels, format, outputStore, outputPrefix, nameTemplate, diffAgainst, notifyChannels,
+                notifyLevel, null);
+    }
+
+    /** The level of the request's jobs; call on a valid request ({@link #problems()} names a bad priority). */
+    public Priority queuePriority() {
+        return Priority.parse(priority);
     }
 
     /** Every problem with this request, empty when it is valid. */
@@ -79,6 +96,9 @@ public record PackagingRequest(String id, String publisher, String appId, String
         }
         if (!List.of("all", "failures", "none").contains(notifyLevel)) {
             problems.add(new RequestProblem("notifyLevel", "all, failures or none, got '" + notifyLevel + "'"));
+        }
+        if (Arrays.stream(Priority.values()).noneMatch(p -> p.wireName().equals(priority))) {
+            problems.add("priority: urgent, normal or bulk, got '" + priority + "'");
         }
         for (int i = 0; i < diffAgainst.size(); i++) {
             String old = diffAgainst.get(i);

@@ -260,16 +260,20 @@ public final class RequestStore {
         return Optional.of(new RequestStatus(PackagingRequest.fromJson(fields.get("spec")), fields.get("state"),
                 Integer.parseInt(fields.get("total")), Integer.parseInt(fields.get("ended")), Integer.parseInt(fields.get("failed")),
                 counts, Long.parseLong(fields.get("createdAt")), optionalLong(fields.get("startedAt")),
-                optionalLong(fields.get("finishedAt")), fields.containsKey("cancelRequested"), new ArrayList<>(byIndex.values()), diffs));
+                optionalLong(fields.get("finishedAt")), fields.containsKey("cancelRequested"), new ArrayList<>(byIndex.values()), diffs,
+                fields.containsKey("finishedAt") ? List.of() : running(requestId).stream()
+                        .filter(r -> !Boolean.TRUE.equals(byIndex.getOrDefault(r.index(), Map.of()).get("ended"))) // a lost delivery's last report
+                        .toList()));
     }
 
     /**
      * A request's state and counters without its spec and channel results: cheap enough to read
      * often (progress streams, list pages, in-flight accounting) whatever the number of channels.
-     * {@code counts} holds the non-zero {@code stage.outcome} counters.
+     * {@code counts} holds the non-zero {@code stage.outcome} counters, {@code running} the progress of
+     * the channel jobs running now (a small hash: at most one field per running job).
      */
     public record Summary(String id, String state, int total, int ended, int failed, int cancelled, long createdAt, Long startedAt,
-                          Long finishedAt, boolean cancelRequested, Map<String, Long> counts) {
+                          Long finishedAt, boolean cancelRequested, Map<String, Long> counts, List<RunningChannel> running) {
         public int progressPercent() {
             return total == 0 ? 100 : (int) (100L * ended / total);
         }
@@ -305,7 +309,13 @@ public final class RequestStore {
         }
         return Optional.of(new Summary(requestId, values.get(0), Integer.parseInt(values.get(1)), Integer.parseInt(values.get(2)),
                 Integer.parseInt(values.get(3)), values.get(4) == null ? 0 : Integer.parseInt(values.get(4)), Long.parseLong(values.get(5)),
-                optionalLong(values.get(6)), optionalLong(values.get(7)), values.get(8) != null, counts));
+                optionalLong(values.get(6)), optionalLong(values.get(7)), values.get(8) != null, counts,
+                values.get(7) == null ? running(requestId) : List.of()));
+    }
+
+    /** The running channel jobs' progress ({@link RunningChannels}); a finished request has none to read. */
+    private List<RunningChannel> running(String requestId) {
+        return RunningChannels.parse(call("read running channels of request " + requestId, () -> redis.hgetAll(Keys.running(requestId))));
     }
 
     private static Long optionalLong(String text) {

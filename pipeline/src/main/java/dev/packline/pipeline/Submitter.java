@@ -12,7 +12,7 @@ import java.util.List;
 /**
  * Turns a validated packaging request into its request state and one package job per channel
  * (ids {@code pkg:REQUEST:INDEX}), enqueued to the package queue's current version in batches, in
- * the publisher's group: one publisher's large request shares the package slots round-robin with
+ * the publisher's group and at the request's priority: one publisher's large request shares the package slots round-robin with
  * the others' instead of holding them up (see queue-core's fair_queue.lua).
  * Submitting the same request id again records nothing new and enqueues nothing twice.
  */
@@ -43,7 +43,8 @@ public final class Submitter {
         List<NewJob> batch = new ArrayList<>(BATCH);
         for (int i = 0; i < request.channels().size(); i++) {
             batch.add(NewJob.of(StageJobs.write(PackageJob.of(request, i))).withId(Stage.packageJobId(request.id(), i))
-                    .withMaxAttempts(maxAttempts).withTimeout(timeout).withGroup(request.publisher()));
+                    .withMaxAttempts(maxAttempts).withTimeout(timeout).withGroup(request.publisher())
+                    .withPriority(request.queuePriority()));
             if (batch.size() == BATCH || i == request.channels().size() - 1) {
                 queue.enqueueBatch(Stage.PACKAGE.queueName(), batch);
                 batch.clear();

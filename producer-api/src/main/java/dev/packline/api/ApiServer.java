@@ -13,12 +13,14 @@ import dev.packline.api.metrics.ApiMetrics;
 import dev.packline.api.metrics.RedisHealth;
 import dev.packline.http.input.FramingFilter;
 import dev.packline.api.releases.ReleasesApi;
+import dev.packline.api.schedules.SchedulesApi;
 import dev.packline.pipeline.RequestStore;
 import dev.packline.pipeline.Submitter;
 import dev.packline.releases.redis.InstallReports;
 import dev.packline.releases.redis.RedisReleaseStore;
 import dev.packline.queue.QueueClient;
 import dev.packline.queue.redis.RedisQueueBroker;
+import dev.packline.queue.schedule.ScheduleStore;
 import dev.packline.queue.redis.Retention;
 import dev.packline.redis.RedisConnector;
 import io.helidon.http.HeaderNames;
@@ -45,7 +47,7 @@ public final class ApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
 
     /** The handlers behind the routes. */
-    record Handlers(JobsApi jobs, ProgressStream events, ReleasesApi releases, RedisHealth health, ApiMetrics metrics) {
+    record Handlers(JobsApi jobs, ProgressStream events, ReleasesApi releases, SchedulesApi schedules, RedisHealth health, ApiMetrics metrics) {
     }
 
     private final UnifiedJedis redis;
@@ -74,7 +76,9 @@ public final class ApiServer implements AutoCloseable {
         this.reloader = config.configFile() == null ? null : new ConfigReloader(config.configFile(), env, auth, config.server().reloadInterval());
         ReleasesApi releases = new ReleasesApi(new ReleasesApi.Params(new RedisReleaseStore(redis, clock), new InstallReports(redis), requests,
                 auth, config.server().maxBodyBytes()));
-        Handlers handlers = new Handlers(jobs, events, releases, health, metrics);
+        SchedulesApi schedules = new SchedulesApi(new SchedulesApi.Params(new ScheduleStore(redis, clock), broker, auth, config.rules(), clock,
+                config.server().maxBodyBytes()));
+        Handlers handlers = new Handlers(jobs, events, releases, schedules, health, metrics);
         this.server = config.server().httpLimits().applyTo(WebServer.builder())
                 .host(config.server().bind())
                 .port(config.server().port())
@@ -94,6 +98,9 @@ public final class ApiServer implements AutoCloseable {
                 .get("/v1/jobs/{id}", h.jobs()::show)
                 .delete("/v1/jobs/{id}", h.jobs()::cancel)
                 .get("/v1/jobs/{id}/events", h.events()::stream)
+                .post("/v1/schedules", h.schedules()::put)
+                .get("/v1/schedules", h.schedules()::list)
+                .delete("/v1/schedules/{name}", h.schedules()::delete)
                 .post("/v1/apps", h.releases()::createApp)
                 .get("/v1/apps/{app}", h.releases()::showApp)
                 .post("/v1/apps/{app}/deployments", h.releases()::addDeployment)

@@ -58,7 +58,7 @@ class BadInputTest {
 
     static Stream<Case> cases() {
         return Stream.of(
-                c("unknown field", b -> b.put("priority", 1), 400, "unknown_field", "priority", "unknown field"),
+                c("unknown field", b -> b.put("urgency", 1), 400, "unknown_field", "urgency", "unknown field"),
                 c("unknown field in a channel object", b -> channels(b).set(0, obj().put("name", "a").put("weight", 2)), 400,
                         "unknown_field", "channels[0].weight", "unknown field"),
                 c("missing appId", b -> b.remove("appId"), 400, "missing_field", "appId", "required"),
@@ -174,7 +174,7 @@ class BadInputTest {
     void everyProblemOfABodyIsListedAtOnce() throws Exception {
         String body = """
                 {"appId": "com.acme.game", "mother": "https://localhost/a.apk", "channels": ["ok", "a/b", "ok"],
-                 "outputStore": "s3", "nameTemplate": "{package}.apk", "priority": 1}
+                 "outputStore": "s3", "nameTemplate": "{package}.apk", "urgency": 1}
                 """;
         long pendingBefore = api.queues.counts(api.packageQueue()).pending();
         Response r = api.post(api.acmeToken, body);
@@ -182,7 +182,7 @@ class BadInputTest {
         assertEquals("6 problems with the request", r.json().get("error").get("message").asText(), r.toString());
         java.util.Map<String, String> byField = new java.util.LinkedHashMap<>();
         r.json().get("error").get("problems").forEach(p -> byField.put(p.get("field").asText(), p.get("reason").asText()));
-        assertEquals(java.util.Map.of("priority", "unknown_field", "mother", "invalid_request", "channels[1]", "invalid_request",
+        assertEquals(java.util.Map.of("urgency", "unknown_field", "mother", "invalid_request", "channels[1]", "invalid_request",
                 "channels[2]", "invalid_request", "outputStore", "invalid_request", "nameTemplate", "invalid_request"), byField);
         assertEquals("unknown_field", r.json().get("error").get("reason").asText(), "the first problem's reason");
         assertEquals(pendingBefore, api.queues.counts(api.packageQueue()).pending());

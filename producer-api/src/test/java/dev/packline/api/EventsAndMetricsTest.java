@@ -135,7 +135,7 @@ class EventsAndMetricsTest {
     }
 
     /** Reads one event (lines up to a blank line), skipping comment lines. */
-    private static Event next(Iterator<String> lines) throws Exception {
+    static Event next(Iterator<String> lines) throws Exception {
         String name = "message";
         String id = null;
         StringBuilder data = new StringBuilder();

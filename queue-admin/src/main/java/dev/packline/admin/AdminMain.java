@@ -3,6 +3,7 @@ package dev.packline.admin;
 import dev.packline.queue.QueueException;
 import dev.packline.queue.redis.RedisQueueBroker;
 import dev.packline.queue.redis.Retention;
+import dev.packline.queue.schedule.ScheduleStore;
 
 import dev.packline.redis.RedisConnector;
 import dev.packline.redis.RedisUnavailableException;
@@ -72,10 +73,11 @@ public final class AdminMain {
                                                        a group's weight (1-1000, default 1) and cap of running jobs,
                                                        on every version not retired unless --version
             %s
+            %s
 
             --redis URL (or PACKLINE_REDIS_URL) is required: redis://host:port or redis-cluster://h:p,h:p.
             --json prints one JSON document for scripts. Exit codes: 0 done, 1 refused or failed,
-            2 usage error, 3 not found, 4 Redis unreachable.""".formatted(ReleaseCommands.USAGE);
+            2 usage error, 3 not found, 4 Redis unreachable.""".formatted(ReleaseCommands.USAGE, ScheduleCommands.USAGE);
 
     private AdminMain() {
     }
@@ -109,6 +111,13 @@ public final class AdminMain {
         Output output = new Output(out, err, new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8)), args.flag("--json"), terminal);
         if ("release".equals(args.word(0))) {
             return releases(url, args, output, err, clock);
+        }
+        if ("schedule".equals(args.word(0))) {
+            try (UnifiedJedis redis = RedisConnector.open(url, 2)) {
+                return new ScheduleCommands(new ScheduleStore(redis, clock), output).run(args);
+            } catch (Exception e) {
+                return failed(e, err);
+            }
         }
         try (RedisQueueBroker broker = RedisQueueBroker.connect(url, clock, Retention.DEFAULT)) {
             Commands commands = new Commands(broker, clock, output);

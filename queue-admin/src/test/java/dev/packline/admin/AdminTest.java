@@ -73,12 +73,17 @@ class AdminTest {
     }
 
     private Run answering(String stdin, String... args) {
+        return run(Clock.systemUTC(), stdin, args);
+    }
+
+    /** One admin command on the tests' Redis with {@code stdin} as its input and {@code clock} as its time (other admin tests use it too). */
+    static Run run(Clock clock, String stdin, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         List<String> argv = new ArrayList<>(List.of("--redis", TestRedis.url()));
         argv.addAll(Arrays.asList(args));
         int exit = AdminMain.run(argv, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), null, false, Clock.systemUTC());
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), null, false, clock);
         return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 

@@ -140,6 +140,9 @@ public interface QueueBroker extends AutoCloseable {
     int setGroupSettings(QueueVersion queue, String group, GroupSettings settings);
 
     /** Every group of a version that has settings, running jobs or parked jobs, by name. */
+    /** Ready jobs per priority level, urgent first, and how long the next of each has waited (metrics). */
+    List<LevelStatus> levels(QueueVersion queue);
+
     List<GroupStatus> groups(QueueVersion queue);
 
     /** Deletes every key of the version; refused (QueueStateException) unless retired and idle, or forced. */

@@ -33,6 +33,15 @@ public interface ObjectStore extends AutoCloseable {
     UploadReport upload(String key, Path file) throws IOException;
 
     /**
+     * As {@link #upload(String, Path)}, telling {@code sentBytes} how many bytes this upload has sent
+     * so far each time it grows (from the upload's threads: quick and thread-safe), so a job can show
+     * the progress of a large file. A store that cannot tell uploads without telling.
+     */
+    default UploadReport upload(String key, Path file, java.util.function.LongConsumer sentBytes) throws IOException {
+        return upload(key, file);
+    }
+
+    /**
      * Stores an object made of the first {@code prefix.prefixLength()} bytes of an object the store
      * already holds followed by {@code tail}, whose SHA-256 the caller knows. Where the store can
      * copy ranges server-side and the prefix is large enough for its part rules, only the tail is

@@ -6,6 +6,8 @@ import dev.packline.queue.VersionState;
 import dev.packline.queue.redis.RedisQueueBroker;
 import dev.packline.queue.redis.Retention;
 import dev.packline.queue.worker.JobHandler;
+import dev.packline.queue.schedule.ScheduleStore;
+import dev.packline.queue.schedule.Scheduler;
 import dev.packline.queue.worker.Subscription;
 import dev.packline.queue.worker.Worker;
 import dev.packline.notify.AlertChannel;
@@ -13,8 +15,11 @@ import dev.packline.worker.alarm.BacklogMonitor;
 import dev.packline.worker.alarm.DeadLetterAlerter;
 import dev.packline.worker.metrics.MetricsEndpoint;
 import dev.packline.worker.metrics.PipelineMetrics;
+import dev.packline.worker.metrics.PriorityGauges;
+import dev.packline.worker.metrics.PriorityJobMetrics;
 import dev.packline.worker.metrics.QueueDepthGauges;
 import dev.packline.worker.metrics.RedisHealth;
+import dev.packline.worker.metrics.ScheduleMetrics;
 import dev.packline.worker.metrics.WorkerMetrics;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
@@ -24,6 +29,9 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import redis.clients.jedis.UnifiedJedis;
 import dev.packline.pipeline.RequestStore;
+import dev.packline.pipeline.RunningChannels;
+import dev.packline.pipeline.StaleRequests;
+import dev.packline.pipeline.Submitter;
 import dev.packline.pipeline.Stage;
 import dev.packline.pipeline.job.JobIdentity;
 import dev.packline.pipeline.job.StageJobs;
@@ -38,9 +46,12 @@ import dev.packline.storage.UploadObserver;
 import dev.packline.worker.metrics.StoreMetrics;
 import dev.packline.worker.stage.UploadJanitorLoop;
 import dev.packline.storage.ObjectStore;
+import dev.packline.storage.StagedObjects;
 import dev.packline.worker.mother.MotherCache;
 import dev.packline.worker.stage.ChannelBuilder;
+import dev.packline.worker.stage.ChannelProgress;
 import dev.packline.worker.stage.DiffStage;
+import dev.packline.worker.stage.HousekeepingStage;
 import dev.packline.worker.stage.NotifyStage;
 import dev.packline.worker.stage.PackageStage;
 import dev.packline.worker.stage.PatchMaker;
@@ -71,7 +82,8 @@ import java.util.Map;
  * <p>Start order: Redis clients, the metrics endpoint (so a process that fails later can still be
  * scraped while it starts) and the Redis probe behind {@code packline_redis_up}, the queue worker
  * (heartbeat, fetch loops), the dead-letter consumer that keeps request state true, then the alarm
- * loops. Shutdown order is the reverse: alarms, the dead-letter consumer, the worker (which
+ * loops and the scheduler (which enqueues, so it starts once everything that runs jobs is up).
+ * Shutdown order is the reverse: the scheduler, alarms, the dead-letter consumer, the worker (which
  * finishes or hands back its jobs), the Redis probe, the metrics endpoint, the stores, and the
  * Redis clients last, since the worker needs them to hand jobs back.
  */
@@ -79,6 +91,12 @@ public final class WorkerApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkerApp.class);
     /** How often packline_redis_up is refreshed: often enough for a 1-minute alert, cheap enough to not matter. */
     private static final Duration REDIS_PROBE_INTERVAL = Duration.ofSeconds(5);
+    /** How often the per-priority and per-group gauges are read from Redis (a few reads per served version). */
+    private static final Duration PRIORITY_GAUGES_INTERVAL = Duration.ofSeconds(10);
+    /** The queue of work that belongs to no request (scheduled tasks); served only by workers whose config lists it. */
+    static final String HOUSEKEEPING_QUEUE = "housekeeping";
+    /** How often due schedules are looked for: a tick fires within about this long of its time. */
+    private static final Duration SCHEDULER_INTERVAL = Duration.ofSeconds(1);
 
     private final WorkerConfig config;
     private final RedisQueueBroker broker;
@@ -94,6 +112,8 @@ public final class WorkerApp implements AutoCloseable {
     private final RedisHealth redisHealth;
     private final UploadJanitorLoop uploadJanitor;
     private final VersionWatch versionWatch;
+    private final Scheduler scheduler;
+    private final PriorityGauges priorityGauges;
     private boolean closed;
 
     /**
@@ -128,16 +148,23 @@ public final class WorkerApp implements AutoCloseable {
             StageContext ctx = new StageContext(new RequestStore(requestRedis, clock, p.requestRetention()), new QueueClient(broker), mothers,
                     stores, channels, patches, alerts, Files.createDirectories(p.workDir()), new Semaphore(p.diskConcurrency()),
                     new Semaphore(p.networkConcurrency()), p.jobMaxAttempts(), p.jobTimeout(), metrics.registry(), config.upload().zeroCopy());
-            Map<String, JobHandler> handlers = Map.of(Stage.PACKAGE.queueName(), new PackageStage(ctx), Stage.UPLOAD.queueName(), new UploadStage(ctx),
-                    Stage.DIFF.queueName(), new DiffStage(ctx), Stage.NOTIFY.queueName(), new NotifyStage(ctx));
+            RunningChannels running = new RunningChannels(requestRedis, p.jobTimeout());
+            StagedObjects stagedObjects = new StagedObjects(requestRedis, clock);
+            Map<String, JobHandler> handlers = Map.of(Stage.PACKAGE.queueName(), new ChannelProgress(Stage.PACKAGE, new PackageStage(ctx), running, clock),
+                    Stage.UPLOAD.queueName(), new ChannelProgress(Stage.UPLOAD, new UploadStage(ctx, stagedObjects), running, clock),
+                    Stage.DIFF.queueName(), new DiffStage(ctx), Stage.NOTIFY.queueName(), new NotifyStage(ctx),
+                    HOUSEKEEPING_QUEUE, new HousekeepingStage(new StaleRequests(requestRedis, clock),
+                            new Submitter(ctx.requests(), ctx.queues(), p.jobMaxAttempts(), p.jobTimeout()), stores, stagedObjects));
             List<Subscription> subscriptions = new ArrayList<>();
+            PriorityJobMetrics byPriority = new PriorityJobMetrics(metrics.registry(), clock);
             for (WorkerConfig.QueueConfig q : config.queues()) {
                 JobHandler handler = handlers.get(q.name());
                 if (handler == null) {
                     throw new IllegalArgumentException("no stage handles queue '" + q.name() + "'; known stages: " + handlers.keySet());
                 }
+                byPriority.preRegister(q.name());
                 for (QueueVersion v : queues.stream().filter(v -> v.name().equals(q.name())).toList()) {
-                    subscriptions.add(new Subscription(v, withLogContext(handler), q.concurrency(), q.backoff()));
+                    subscriptions.add(new Subscription(v, withLogContext(byPriority.measured(handler)), q.concurrency(), q.backoff()));
                 }
             }
             Worker.Params params = new Worker.Params(broker, Worker.newWorkerId(), subscriptions, clock, config.timings(), events,
@@ -153,6 +180,10 @@ public final class WorkerApp implements AutoCloseable {
                     metrics.registry(), events);
             this.stageDeadLetters = new StageDeadLetters(broker, ctx, queues, worker.id(), events);
             this.versionWatch = new VersionWatch(config, broker, queues, events);
+            this.priorityGauges = new PriorityGauges(broker, clock, metrics.registry(), queues, PRIORITY_GAUGES_INTERVAL, events);
+            // every worker fires due schedules; each tick still becomes one job (queue-core's Scheduler)
+            this.scheduler = new Scheduler(new ScheduleStore(requestRedis, clock), new QueueClient(broker), clock, SCHEDULER_INTERVAL, events,
+                    new ScheduleMetrics(metrics.registry()));
         } catch (IOException | RuntimeException | Error e) {
             closeAll(opened, e);
             throw e;
@@ -184,6 +215,8 @@ public final class WorkerApp implements AutoCloseable {
         deadLetters.start();
         uploadJanitor.start();
         versionWatch.start();
+        priorityGauges.start();
+        scheduler.start();
         log.info("worker {} serving {}; metrics on {}:{}", worker.id(), queues, config.metricsBind(), metrics.port());
         return this;
     }
@@ -235,6 +268,8 @@ public final class WorkerApp implements AutoCloseable {
             return;
         }
         closed = true;
+        scheduler.close();
+        priorityGauges.close();
         versionWatch.close();
         uploadJanitor.close();
         deadLetters.close();
@@ -295,7 +330,7 @@ public final class WorkerApp implements AutoCloseable {
 
     /** Every log line a handler writes carries the job's context (JSON fields in production). */
     private JobHandler withLogContext(JobHandler handler) {
-        return job -> {
+        return JobHandler.reporting((job, progress) -> {
             StageJobs.identify(job.payload()).flatMap(JobIdentity::requestId).ifPresent(id -> MDC.put("requestId", id));
             MDC.put("stage", job.queue().name());
             MDC.put("jobId", job.id());
@@ -304,11 +339,11 @@ public final class WorkerApp implements AutoCloseable {
             MDC.put("attempt", Integer.toString(job.attempt()));
             MDC.put("workerId", worker.id());
             try {
-                handler.handle(job);
+                handler.handle(job, progress);
             } finally {
                 MDC.clear();
             }
-        };
+        });
     }
 
     /** The Redisson configuration for a Redis URL (public for the tests of other packages). */

@@ -64,6 +64,11 @@ final class Platform implements AutoCloseable {
     private final Dialect dialect;
     private final String bucket;
     private final String token = "system-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
+    /** A second publisher's token: {@link #HOTFIX_PUBLISHER}, which may send urgent requests. */
+    private final String hotfixToken = "hotfix-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
+    /** Which publisher's token reads each request (another publisher's request answers 404). */
+    private final Map<String, String> tokenOf = new java.util.concurrent.ConcurrentHashMap<>();
+    static final String HOTFIX_PUBLISHER = "hotfix-team";
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final WebhookReceiver webhook;
     private final ServiceProcesses services;
@@ -114,6 +119,12 @@ final class Platform implements AutoCloseable {
         Path workerConfig = new Configs.WorkerFile(EmbeddedRedis.freePort(), webhook.url(), secret, stores).write(dir);
         apiPort = EmbeddedRedis.freePort();
         Path apiConfig = Configs.writeApi(dir, apiPort, Configs.sharedFile(dir), sha256(token));
+        Files.writeString(apiConfig, """
+                  %s:
+                    limits: {priorities: [urgent, normal], maxUrgentChannels: 20}
+                    tokens:
+                      ci: {sha256: %s}
+                """.formatted(HOTFIX_PUBLISHER, sha256(hotfixToken)), java.nio.file.StandardOpenOption.APPEND);
         createQueues(redisUrl);
         services = new ServiceProcesses(home, dir, dir.resolve("logs"));
         try {
@@ -152,7 +163,19 @@ final class Platform implements AutoCloseable {
      * it ends. Retried with the same Idempotency-Key while the API answers 503 (Redis restarting).
      */
     String submit(String idempotencyKey, List<String> channels) throws IOException, InterruptedException {
+        return submitAs(token, idempotencyKey, channels, null);
+    }
+
+    /** The same as {@link #submit}, by the second publisher ({@link #HOTFIX_PUBLISHER}) at priority urgent. */
+    String submitUrgentHotfix(String idempotencyKey, List<String> channels) throws IOException, InterruptedException {
+        return submitAs(hotfixToken, idempotencyKey, channels, "urgent");
+    }
+
+    private String submitAs(String bearer, String idempotencyKey, List<String> channels, String priority) throws IOException, InterruptedException {
         ObjectNode body = JSON.createObjectNode();
+        if (priority != null) {
+            body.put("priority", priority);
+        }
         body.put("appId", appId);
         body.put("mother", newer.toUri().toString());
         ArrayNode list = body.putArray("channels");
@@ -168,9 +191,11 @@ final class Platform implements AutoCloseable {
         body.put("nameTemplate", "{channel}.apk");
         body.putArray("diffAgainst").add(older.toUri().toString());
         body.putArray("notifyChannels").add("demo-webhook");
-        HttpRequest submit = api("/v1/jobs").header("Content-Type", "application/json").header("Idempotency-Key", idempotencyKey)
+        HttpRequest submit = api("/v1/jobs", bearer).header("Content-Type", "application/json").header("Idempotency-Key", idempotencyKey)
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
-        return Submits.submit(http, submit);
+        String id = Submits.submit(http, submit);
+        tokenOf.put(id, bearer);
+        return id;
     }
 
     /** Waits until at least {@code ended} channels of the request have ended, checking the services stay up. */
@@ -190,7 +215,7 @@ final class Platform implements AutoCloseable {
     /** GET /v1/jobs/{id}; empty while the API cannot answer (503 while Redis restarts, or a dropped connection). */
     Optional<JsonNode> status(String requestId) throws IOException, InterruptedException {
         try {
-            HttpResponse<String> response = http.send(api("/v1/jobs/" + requestId).GET().build(),
+            HttpResponse<String> response = http.send(api("/v1/jobs/" + requestId, tokenOf.getOrDefault(requestId, token)).GET().build(),
                     HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             if (response.statusCode() == 200) {
                 return Optional.of(JSON.readTree(response.body()));
@@ -295,9 +320,9 @@ final class Platform implements AutoCloseable {
         return to;
     }
 
-    private HttpRequest.Builder api(String path) {
+    private HttpRequest.Builder api(String path, String bearer) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + path)).timeout(Duration.ofSeconds(10))
-                .header("Authorization", "Bearer " + token);
+                .header("Authorization", "Bearer " + bearer);
     }
 
     static String sha256(String text) {

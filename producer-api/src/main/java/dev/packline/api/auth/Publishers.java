@@ -1,11 +1,13 @@
 package dev.packline.api.auth;
 
+import dev.packline.queue.Priority;
 import dev.packline.settings.Settings;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,10 +30,18 @@ public final class Publishers {
      * @param submitsPerMinute    sustained submit rate (0 = unlimited)
      * @param submitBurst         submits allowed at once above the sustained rate
      * @param maxChannelsInFlight channels of unfinished requests at most (0 = unlimited)
+     * @param priorities          the request priorities the publisher may send (urgent must be granted; see {@code PriorityRule})
+     * @param maxUrgentChannels   channels of one urgent request at most: urgent is for hotfixes, not for moving a backlog ahead
      */
-    public record Limits(int submitsPerMinute, int submitBurst, int maxChannelsInFlight) {
-        public static final Limits DEFAULT = new Limits(120, 20, 50_000);
-        public static final Limits UNLIMITED = new Limits(0, 1, 0);
+    public record Limits(int submitsPerMinute, int submitBurst, int maxChannelsInFlight, Set<Priority> priorities, int maxUrgentChannels) {
+        public static final Set<Priority> DEFAULT_PRIORITIES = Set.of(Priority.NORMAL, Priority.BULK);
+        public static final int DEFAULT_MAX_URGENT_CHANNELS = 100;
+        public static final Limits DEFAULT = new Limits(120, 20, 50_000, DEFAULT_PRIORITIES, DEFAULT_MAX_URGENT_CHANNELS);
+        public static final Limits UNLIMITED = new Limits(0, 1, 0, Set.of(Priority.values()), Integer.MAX_VALUE);
+
+        public Limits {
+            priorities = Set.copyOf(priorities);
+        }
     }
 
     /** One configured token: its name (for logs; the token itself is never logged), its hash, and the apps it may use (empty = all). */
@@ -98,6 +108,23 @@ public final class Publishers {
         return byTokenHash.size();
     }
 
+    /** The listed priorities, or normal and bulk when the key is absent; an unknown name is a problem naming the key. */
+    private static Set<Priority> priorities(Settings s, String key) {
+        List<String> names = s.strings(key);
+        if (names.isEmpty()) {
+            return Limits.DEFAULT_PRIORITIES;
+        }
+        Set<Priority> levels = EnumSet.noneOf(Priority.class);
+        for (String name : names) {
+            try {
+                levels.add(Priority.parse(name));
+            } catch (IllegalArgumentException e) {
+                s.problem(key + ": " + e.getMessage());
+            }
+        }
+        return levels;
+    }
+
     public static String sha256Hex(String token) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
@@ -111,7 +138,8 @@ public final class Publishers {
      * <pre>
      * publishers:
      *   acme:
-     *     limits: {submitsPerMinute: 120, submitBurst: 20, maxChannelsInFlight: 50000}
+     *     limits: {submitsPerMinute: 120, submitBurst: 20, maxChannelsInFlight: 50000,
+     *              priorities: [urgent, normal, bulk], maxUrgentChannels: 100}
      *     tokens:
      *       ci: {sha256: 64 hex digits, apps: [com.acme.game]}
      * </pre>
@@ -127,7 +155,9 @@ public final class Publishers {
             }
             Limits limits = new Limits(s.integer(base + ".limits.submitsPerMinute", Limits.DEFAULT.submitsPerMinute(), 0, 1_000_000),
                     s.integer(base + ".limits.submitBurst", Limits.DEFAULT.submitBurst(), 1, 1_000_000),
-                    s.integer(base + ".limits.maxChannelsInFlight", Limits.DEFAULT.maxChannelsInFlight(), 0, 100_000_000));
+                    s.integer(base + ".limits.maxChannelsInFlight", Limits.DEFAULT.maxChannelsInFlight(), 0, 100_000_000),
+                    priorities(s, base + ".limits.priorities"),
+                    s.integer(base + ".limits.maxUrgentChannels", Limits.DEFAULT_MAX_URGENT_CHANNELS, 1, 1_000_000));
             List<Token> tokens = new ArrayList<>();
             for (String tokenName : s.keys(base + ".tokens")) {
                 String at = base + ".tokens." + tokenName;

@@ -4,8 +4,10 @@ import dev.packline.pipeline.PackagingRequest;
 import dev.packline.pipeline.RequestState;
 import dev.packline.pipeline.RequestStatus;
 import dev.packline.pipeline.RequestStore;
+import dev.packline.pipeline.RunningChannel;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +34,7 @@ final class JobView {
         out.put("channels", channelCounts(s.total(), s.ended(), s.failed(), s.channels().stream().filter(c -> "cancelled".equals(c.get("outcome"))).count()));
         out.put("stages", stages(s.counts()));
         out.put("timings", timings(s.createdAt(), s.startedAt(), s.finishedAt(), now));
+        out.put("running", running(s.running(), r));
         out.put("results", s.channels());
         out.put("diffs", s.diffs());
         Map<String, Object> request = new LinkedHashMap<>();
@@ -43,6 +46,7 @@ final class JobView {
         request.put("diffAgainst", r.diffAgainst());
         request.put("notifyChannels", r.notifyChannels());
         request.put("notifyLevel", r.notifyLevel());
+        request.put("priority", r.priority());
         request.put("channels", r.channels().size());
         out.put("request", request);
         out.put("links", Map.of("self", statusUrl(r.id()), "events", statusUrl(r.id()) + "/events"));
@@ -62,7 +66,29 @@ final class JobView {
         out.put("channels", channelCounts(s.total(), s.ended(), s.failed(), s.cancelled()));
         out.put("stages", stages(s.counts()));
         out.put("timings", timings(s.createdAt(), s.startedAt(), s.finishedAt(), now));
+        out.put("running", running(s.running(), null));
         out.put("links", Map.of("self", statusUrl(s.id()), "events", statusUrl(s.id()) + "/events"));
+        return out;
+    }
+
+    /**
+     * The channel jobs running now, each with its stage's last progress report; {@code request} names
+     * the channels when known (the full status), a summary gives their indexes only.
+     */
+    private static List<Map<String, Object>> running(List<RunningChannel> running, PackagingRequest request) {
+        List<Map<String, Object>> out = new ArrayList<>(running.size());
+        for (RunningChannel c : running) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("index", c.index());
+            if (request != null && c.index() >= 0 && c.index() < request.channels().size()) {
+                entry.put("channel", request.channels().get(c.index()).name());
+            }
+            entry.put("stage", c.stage());
+            entry.put("fraction", c.fraction());
+            entry.put("message", c.message());
+            entry.put("at", Instant.ofEpochMilli(c.atMillis()).toString());
+            out.add(entry);
+        }
         return out;
     }
 

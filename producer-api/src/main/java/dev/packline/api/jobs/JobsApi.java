@@ -6,6 +6,7 @@ import dev.packline.api.http.ApiError;
 import dev.packline.api.http.Json;
 import dev.packline.api.http.Reason;
 import dev.packline.api.limits.ChannelsInFlight;
+import dev.packline.api.limits.PriorityRule;
 import dev.packline.api.limits.SubmitRateLimiter;
 import dev.packline.api.metrics.ApiMetrics;
 import dev.packline.http.input.AsciiParsers;
@@ -86,6 +87,7 @@ public final class JobsApi {
             if (!caller.mayUse(request.appId())) {
                 throw ApiError.field(403, Reason.FORBIDDEN, "appId", "this token may not submit for app '" + request.appId() + "'");
             }
+            PriorityRule.check(caller.name(), caller.publisher().limits(), request);
             if (key != null) {
                 Optional<RequestStatus> existing = p.requests().status(id);
                 if (existing.isPresent()) {

@@ -38,7 +38,7 @@ import java.util.Set;
  */
 public final class SubmitBody {
     static final Set<String> FIELDS = Set.of("appId", "mother", "channels", "format", "outputStore", "outputPrefix", "nameTemplate",
-            "diffAgainst", "notifyChannels", "notifyLevel");
+            "diffAgainst", "notifyChannels", "notifyLevel", "priority");
     private static final List<String> REQUIRED = List.of("appId", "mother", "channels", "outputStore");
     private static final Set<String> CHANNEL_FIELDS = Set.of("name", "extra");
     private static final NameRule APP_ID = new NameRule(200);
@@ -70,7 +70,7 @@ public final class SubmitBody {
         PackagingRequest request = new PackagingRequest(id, publisher, appId, fields.text("mother"), channels,
                 fields.text("format"), fields.text("outputStore"), keyPart("outputPrefix", fields.text("outputPrefix"), found),
                 keyPart("nameTemplate", fields.text("nameTemplate"), found), fields.texts("diffAgainst"), fields.texts("notifyChannels"),
-                fields.text("notifyLevel"));
+                fields.text("notifyLevel"), fields.text("priority"));
         List<Problem> problems = new ArrayList<>(found.stream().map(ApiError::problem).toList());
         if (tooMany != null) {
             problems.add(tooMany);

@@ -34,12 +34,26 @@ import java.util.List;
  * pl:{name:v}:events             stream dead-letter and cancel events (capped)
  * pl:{name:v}:stats              hash   running counters, completions per minute
  * pl:{name:v}:migrating          list   jobs being moved to another version by an admin
+ * pl:{schedules}:defs            hash   schedule name -> JSON definition (schedule.ScheduleStore)
+ * pl:{schedules}:due             zset   schedule name -> next tick ms (absent while paused)
  * </pre>
  */
 public final class Keys {
     public static final String PREFIX = "pl:";
     public static final String QUEUES = PREFIX + "queues";
     public static final String WORKERS = PREFIX + "workers";
+
+    /**
+     * Schedules' definitions and next ticks (one hash tag, so each schedule change is one script on
+     * Redis Cluster); {@code space} is empty in production, a unique name in tests sharing a Redis.
+     */
+    public static String schedules(String space) {
+        return PREFIX + "{schedules" + (space.isEmpty() ? "" : ":" + space) + "}:defs";
+    }
+
+    public static String schedulesDue(String space) {
+        return PREFIX + "{schedules" + (space.isEmpty() ? "" : ":" + space) + "}:due";
+    }
 
     private final String base;
     public final String info;

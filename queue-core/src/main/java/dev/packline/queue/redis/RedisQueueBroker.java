@@ -9,6 +9,7 @@ import dev.packline.queue.Job;
 import dev.packline.queue.JobAction;
 import dev.packline.queue.JobActionResult;
 import dev.packline.queue.JobProgress;
+import dev.packline.queue.LevelStatus;
 import dev.packline.queue.JobRecord;
 import dev.packline.queue.JobState;
 import dev.packline.queue.Priority;
@@ -44,6 +45,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
@@ -73,6 +75,7 @@ public final class RedisQueueBroker implements QueueBroker {
     private static final LuaScript MIGRATE_DONE = LuaScript.load(SCRIPTS, "migrate_done.lua");
     private static final LuaScript GROUP_SETTINGS = LuaScript.load(SCRIPTS, "group_settings.lua");
     private static final LuaScript PROGRESS = LuaScript.load(SCRIPTS, "progress.lua");
+    private static final LuaScript LEVELS = LuaScript.load(SCRIPTS, "levels.lua");
 
     /** Jobs per enqueue script call: bigger batches would block Redis for other clients. */
     static final int ENQUEUE_CHUNK = 500;
@@ -620,6 +623,19 @@ public final class RedisQueueBroker implements QueueBroker {
         return (int) number(call("set group " + group + " on " + queue, () -> GROUP_SETTINGS.run(redis, keys.readyPlaces(),
                 List.of(group, settings.weight() == GroupSettings.DEFAULT_WEIGHT ? "" : Integer.toString(settings.weight()),
                         settings.cap().isEmpty() ? "" : Integer.toString(settings.cap().getAsInt())))));
+    }
+
+    @Override
+    public List<LevelStatus> levels(QueueVersion queue) {
+        Keys keys = new Keys(queue);
+        List<Object> reply = list(call("read priority levels of " + queue, () -> LEVELS.run(redis,
+                List.of(keys.pending, keys.urgent, keys.normal, keys.bulk, keys.meta), List.of())));
+        List<LevelStatus> out = new ArrayList<>(3);
+        for (Priority level : Priority.values()) {
+            long since = number(reply.get(level.ordinal() * 2 + 1));
+            out.add(new LevelStatus(level, number(reply.get(level.ordinal() * 2)), since < 0 ? OptionalLong.empty() : OptionalLong.of(since)));
+        }
+        return out;
     }
 
     @Override

@@ -31,8 +31,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongConsumer;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 
@@ -85,6 +85,9 @@ public final class MultipartStore implements ObjectStore {
     private final Dialect dialect;
     private final Options options;
     private final UploadJournal journal;
+    private static final LongConsumer NO_LISTENER = sentSoFar -> {
+    };
+
     private final UploadObserver observer;
     private final Clock clock;
     private final Semaphore slots;
@@ -119,12 +122,17 @@ public final class MultipartStore implements ObjectStore {
 
     @Override
     public UploadReport upload(String key, Path file) throws IOException {
+        return upload(key, file, NO_LISTENER);
+    }
+
+    @Override
+    public UploadReport upload(String key, Path file, LongConsumer sentBytes) throws IOException {
         ObjectStore.requireValidKey(key);
         Content content = Content.of(file);
         long started = System.nanoTime();
         UploadReport report = content.length() < options.multipartThreshold()
-                ? plain(key, content)
-                : multipart(key, PartPlan.sent(content, options.partSize()), content, UploadMode.MULTIPART);
+                ? plain(key, content, new SentBytes(sentBytes))
+                : multipart(key, PartPlan.sent(content, options.partSize()), content, UploadMode.MULTIPART, new SentBytes(sentBytes));
         observer.uploaded(name, report.mode(), Duration.ofNanos(System.nanoTime() - started), report.stored().size());
         return report;
     }
@@ -140,8 +148,8 @@ public final class MultipartStore implements ObjectStore {
         if (held.isEmpty() || held.get().size() < source.prefixLength()) {
             log.debug("store {}: {} uploaded whole ({} bytes of prefix, source held: {})", name, key, source.prefixLength(), held.isPresent());
             report = content.length() < options.multipartThreshold()
-                    ? plain(key, content)
-                    : multipart(key, PartPlan.sent(content, options.partSize()), content, UploadMode.MULTIPART);
+                    ? plain(key, content, new SentBytes(NO_LISTENER))
+                    : multipart(key, PartPlan.sent(content, options.partSize()), content, UploadMode.MULTIPART, new SentBytes(NO_LISTENER));
         } else {
             long copyPart = Math.max(options.copyPartSize(), dialect.minPartSize());
             List<long[]> ranges = PartPlan.copyRanges(source.prefixLength(), copyPart);
@@ -152,7 +160,7 @@ public final class MultipartStore implements ObjectStore {
                         + sha256 + " (the local copy of " + source.objectKey() + " changed?)");
             }
             PartPlan plan = PartPlan.copied(content, objectKey(source.objectKey()), copyPart, digests.md5s(), ranges, sha256);
-            report = multipart(key, plan, content, UploadMode.PART_COPY);
+            report = multipart(key, plan, content, UploadMode.PART_COPY, new SentBytes(NO_LISTENER));
         }
         if (!report.stored().sha256().equals(sha256)) {
             throw new StoreException(StoreErrorKind.INTEGRITY, name, key + " was stored with SHA-256 " + report.stored().sha256()
@@ -162,11 +170,10 @@ public final class MultipartStore implements ObjectStore {
         return report;
     }
 
-    private UploadReport plain(String key, Content content) throws IOException {
+    private UploadReport plain(String key, Content content, SentBytes sent) throws IOException {
         PartPlan plan = PartPlan.sent(content, Long.MAX_VALUE);
         Part whole = plan.parts().getFirst();
         String objectKey = objectKey(key);
-        AtomicLong sent = new AtomicLong();
         String etag = call("put " + key, () -> {
             try (InputStream in = counting(content.open(0, content.length()), sent)) {
                 String returned = dialect.putObject(objectKey, in, content.length(), base64(whole.md5Hex()), plan.sha256());
@@ -178,20 +185,21 @@ public final class MultipartStore implements ObjectStore {
         return new UploadReport(verify(key, plan, false), UploadMode.PLAIN, sent.get(), 0);
     }
 
-    private UploadReport multipart(String key, PartPlan plan, Content content, UploadMode mode) throws IOException {
+    private UploadReport multipart(String key, PartPlan plan, Content content, UploadMode mode, SentBytes sent) throws IOException {
         String objectKey = objectKey(key);
         // One upload of a key at a time in this process: two jobs writing the same key would otherwise share a journal entry.
         // A ReentrantLock, not synchronized: the holder blocks on network I/O, which must not pin a virtual thread's carrier.
         ReentrantLock lock = uploadLocks.computeIfAbsent(key, k -> new ReentrantLock());
         lock.lock();
         try {
-            return multipartLocked(key, objectKey, plan, content, mode);
+            return multipartLocked(key, objectKey, plan, content, mode, sent);
         } finally {
             lock.unlock();
         }
     }
 
-    private UploadReport multipartLocked(String key, String objectKey, PartPlan plan, Content content, UploadMode mode) throws IOException {
+    private UploadReport multipartLocked(String key, String objectKey, PartPlan plan, Content content, UploadMode mode, SentBytes sent)
+            throws IOException {
         Map<Integer, String> done = new ConcurrentHashMap<>();
         String uploadId = null;
         Optional<UploadJournal.Entry> entry = journal == null ? Optional.empty() : journal.find(name, key);
@@ -215,7 +223,6 @@ public final class MultipartStore implements ObjectStore {
                 journal.started(name, key, uploadId, plan.id(), clock.instant());
             }
         }
-        AtomicLong sent = new AtomicLong();
         sendParts(key, objectKey, uploadId, plan, content, done, sent);
         List<Dialect.CompletedPart> parts = plan.parts().stream().map(p -> new Dialect.CompletedPart(p.number(), done.get(p.number()))).toList();
         String finalUploadId = uploadId;
@@ -245,7 +252,7 @@ public final class MultipartStore implements ObjectStore {
 
     /** Sends (or copies) every part not yet done, each on its own virtual thread behind the store's slots; the first failure stops the rest. */
     private void sendParts(String key, String objectKey, String uploadId, PartPlan plan, Content content, Map<Integer, String> done,
-                           AtomicLong sent) throws IOException {
+                           SentBytes sent) throws IOException {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         List<Thread> threads = new ArrayList<>();
         for (Part part : plan.parts()) {
@@ -308,7 +315,7 @@ public final class MultipartStore implements ObjectStore {
         }
     }
 
-    private String sendPart(String key, String objectKey, String uploadId, Part part, Content content, AtomicLong sent) throws IOException {
+    private String sendPart(String key, String objectKey, String uploadId, Part part, Content content, SentBytes sent) throws IOException {
         String etag;
         if (part.copied()) {
             etag = dialect.copyPart(objectKey, uploadId, part.number(), part.copySource(), part.offset(), part.length());
@@ -422,9 +429,9 @@ public final class MultipartStore implements ObjectStore {
         return prefix + key;
     }
 
-    private InputStream counting(InputStream in, AtomicLong sent) {
+    private InputStream counting(InputStream in, SentBytes sent) {
         return new CountingStream(in, n -> {
-            sent.addAndGet(n);
+            sent.add(n);
             observer.bytesSent(name, n);
         });
     }

@@ -12,6 +12,7 @@ import dev.packline.worker.metrics.PipelineMetrics;
 import dev.packline.queue.Job;
 import dev.packline.queue.NewJob;
 import dev.packline.queue.worker.JobHandler;
+import dev.packline.queue.worker.ProgressReporter;
 import dev.packline.queue.worker.RejectJobException;
 import dev.packline.worker.mother.Mother;
 
@@ -25,9 +26,9 @@ import java.util.Map;
  * the upload stage rebuilds the same bytes from the mother on whichever worker runs it. The first
  * package job of a request to get this far also enqueues the diffs against earlier mothers, once
  * per (old, new) pair, and links them to the request, which then finishes only when they have
- * ended too.
+ * ended too. It reports its steps as progress ({@link ChannelProgress} shows them in the request's status).
  */
-public final class PackageStage implements JobHandler {
+public final class PackageStage implements JobHandler.Reporting {
     private final StageContext ctx;
 
     public PackageStage(StageContext ctx) {
@@ -35,7 +36,7 @@ public final class PackageStage implements JobHandler {
     }
 
     @Override
-    public void handle(Job job) throws Exception {
+    public void handle(Job job, ProgressReporter progress) throws Exception {
         PackageJob p = Payload.read(job, PackageJob.class);
         String requestId = p.requestId();
         int index = p.index();
@@ -51,7 +52,9 @@ public final class PackageStage implements JobHandler {
             return;
         }
         ChannelSpec channel = p.channel();
+        progress.report(0.1, "fetching the mother");
         Mother mother = ctx.mother(p.mother());
+        progress.report(0.3, "writing channel " + channel.name() + " (mother " + mother.size() + " bytes)");
         ChannelBuilder.Built built;
         ctx.diskSlots().acquire();
         try {
@@ -62,6 +65,7 @@ public final class PackageStage implements JobHandler {
             ctx.diskSlots().release();
         }
         PipelineMetrics.bytesPackaged(ctx.metrics()).increment(built.bytes());
+        progress.report(0.9, "recording " + built.fileName() + " (" + built.bytes() + " bytes) and enqueueing its upload");
         String objectKey = p.outputPrefix() + built.fileName();
         ctx.progress(requestId, index, Stage.PACKAGE, Outcome.DONE, Map.of("channel", channel.name(), "fileName", built.fileName(),
                 "bytes", built.bytes(), "sha256", built.sha256(), "motherSha256", mother.sha256()), false);
@@ -76,7 +80,7 @@ public final class PackageStage implements JobHandler {
         }
         String upload = StageJobs.write(p.upload(mother.sha256(), objectKey, built.bytes(), built.sha256()));
         ctx.queues().enqueue(Stage.UPLOAD.queueName(), NewJob.of(upload).withId(Stage.uploadJobId(requestId, index))
-                .withMaxAttempts(ctx.maxAttempts()).withTimeout(ctx.jobTimeout()));
+                .withMaxAttempts(ctx.maxAttempts()).withTimeout(ctx.jobTimeout()).withPriority(p.queuePriority()).withGroup(p.group()));
     }
 
     private void enqueueDiffs(String requestId, PackageJob p, Mother newMother) throws Exception {

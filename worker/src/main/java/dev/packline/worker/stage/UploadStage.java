@@ -6,9 +6,11 @@ import dev.packline.pipeline.job.UploadJob;
 import dev.packline.worker.metrics.PipelineMetrics;
 import dev.packline.queue.Job;
 import dev.packline.queue.worker.JobHandler;
+import dev.packline.queue.worker.ProgressReporter;
 import dev.packline.queue.worker.RejectJobException;
 import dev.packline.storage.ObjectStore;
 import dev.packline.storage.PrefixSource;
+import dev.packline.storage.StagedObjects;
 import dev.packline.storage.StoreException;
 import dev.packline.storage.StoredObject;
 import dev.packline.storage.UploadMode;
@@ -33,23 +35,28 @@ import java.util.concurrent.locks.ReentrantLock;
  * size and checksum after completion. Where the store or the sizes do not allow part copy (a
  * mother under 5 MiB, a v1-only mother, zero-copy off), the channel APK is rebuilt from the cached
  * mother and uploaded whole. The bytes that went over the network are recorded per channel. The
- * upload of a request's last channel enqueues its notification.
+ * upload of a request's last channel enqueues its notification. It reports its steps and, while it
+ * stages a mother or uploads a channel whole, the bytes sent so far as progress ({@link ChannelProgress}
+ * shows them in the request's status).
  */
-public final class UploadStage implements JobHandler {
+public final class UploadStage implements JobHandler.Reporting {
     /** Where mothers are staged in each store; a bucket lifecycle rule may expire them (docs/storage.md). */
     public static final String STAGING = "_packline/staging/";
     private static final long MIN_COPY_PREFIX = 5L * 1024 * 1024;
 
     private final StageContext ctx;
+    private final StagedObjects stagedUse;
     private final Set<String> staged = ConcurrentHashMap.newKeySet();
     private final Map<String, ReentrantLock> stagingLocks = new ConcurrentHashMap<>();
 
-    public UploadStage(StageContext ctx) {
+    /** @param stagedUse where the use of each staged mother is recorded, so idle ones can be expired */
+    public UploadStage(StageContext ctx, StagedObjects stagedUse) {
         this.ctx = ctx;
+        this.stagedUse = stagedUse;
     }
 
     @Override
-    public void handle(Job job) throws Exception {
+    public void handle(Job job, ProgressReporter progress) throws Exception {
         UploadJob p = Payload.read(job, UploadJob.class);
         String requestId = p.requestId();
         int index = p.index();
@@ -62,8 +69,8 @@ public final class UploadStage implements JobHandler {
         }
         UploadReport report;
         try {
-            Optional<UploadReport> zeroCopy = ctx.zeroCopy() ? zeroCopy(store, mother, p, expectedSha) : Optional.empty();
-            report = zeroCopy.isPresent() ? zeroCopy.get() : rebuildAndUpload(store, mother, p, expectedSha);
+            Optional<UploadReport> zeroCopy = ctx.zeroCopy() ? zeroCopy(store, mother, p, expectedSha, progress) : Optional.empty();
+            report = zeroCopy.isPresent() ? zeroCopy.get() : rebuildAndUpload(store, mother, p, expectedSha, progress);
         } catch (StoreException e) {
             throw StoreFailures.classify(ctx, e, "upload of channel " + index + " of request " + requestId + " to store " + store.name());
         }
@@ -79,7 +86,7 @@ public final class UploadStage implements JobHandler {
     }
 
     /** Prefix copied from the staged mother, tail sent; empty when the mother's format has no tail. */
-    private Optional<UploadReport> zeroCopy(ObjectStore store, Mother mother, UploadJob p, String expectedSha)
+    private Optional<UploadReport> zeroCopy(ObjectStore store, Mother mother, UploadJob p, String expectedSha, ProgressReporter progress)
             throws RejectJobException, IOException, InterruptedException {
         Optional<ChannelBuilder.Tail> tail;
         ctx.diskSlots().acquire(); // the first tail of a mother writes and verifies one whole channel APK
@@ -95,8 +102,11 @@ public final class UploadStage implements JobHandler {
         ctx.networkSlots().acquire();
         try {
             if (tail.get().prefixLength() >= MIN_COPY_PREFIX) {
-                stage(store, mother, stagingKey);
+                stage(store, mother, stagingKey, progress);
+                stagedUse.used(store.name(), stagingKey); // every use: the expire-staged task deletes only idle ones
             }
+            progress.report(0.5, "uploading " + p.bytes() + " bytes to " + store.name() + ": " + tail.get().prefixLength()
+                    + " copied from the staged mother, " + tail.get().bytes().length + " sent");
             // below the minimum part size the store uploads prefix plus tail whole, from the cached mother
             UploadReport report = store.uploadWithPrefix(p.objectKey(), new PrefixSource(stagingKey, mother.file(), tail.get().prefixLength()),
                     tail.get().bytes(), expectedSha);
@@ -110,7 +120,7 @@ public final class UploadStage implements JobHandler {
     }
 
     /** Uploads the mother under its staging key unless this worker already did or the store holds it; once per store and mother. */
-    private void stage(ObjectStore store, Mother mother, String stagingKey) throws IOException {
+    private void stage(ObjectStore store, Mother mother, String stagingKey, ProgressReporter progress) throws IOException {
         String id = store.name() + "/" + stagingKey;
         if (staged.contains(id)) {
             return;
@@ -123,7 +133,8 @@ public final class UploadStage implements JobHandler {
             }
             Optional<StoredObject> held = store.stat(stagingKey);
             if (held.isEmpty() || held.get().size() != mother.size() || !held.get().sha256().equals(mother.sha256())) {
-                store.upload(stagingKey, mother.file());
+                store.upload(stagingKey, mother.file(), sent -> progress.report(0.05 + 0.4 * Math.min(1.0, (double) sent / mother.size()),
+                        "staging the mother in store " + store.name() + ": " + sent + " of " + mother.size() + " bytes sent (once per mother)"));
             }
             staged.add(id);
         } finally {
@@ -132,7 +143,7 @@ public final class UploadStage implements JobHandler {
     }
 
     /** The channel APK rebuilt from the cached mother (the same bytes the package stage verified) and uploaded whole. */
-    private UploadReport rebuildAndUpload(ObjectStore store, Mother mother, UploadJob p, String expectedSha)
+    private UploadReport rebuildAndUpload(ObjectStore store, Mother mother, UploadJob p, String expectedSha, ProgressReporter progress)
             throws RejectJobException, IOException, InterruptedException {
         Path dir = Files.createDirectories(ctx.workDir().resolve("upload"));
         ChannelBuilder.Built built;
@@ -148,7 +159,8 @@ public final class UploadStage implements JobHandler {
             }
             ctx.networkSlots().acquire();
             try {
-                return store.upload(p.objectKey(), built.file());
+                return store.upload(p.objectKey(), built.file(), sent -> progress.report(0.5 + 0.45 * Math.min(1.0, (double) sent / built.bytes()),
+                        "uploading to " + store.name() + ": " + sent + " of " + built.bytes() + " bytes sent"));
             } finally {
                 ctx.networkSlots().release();
             }

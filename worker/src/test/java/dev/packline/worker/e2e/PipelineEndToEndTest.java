@@ -6,6 +6,7 @@ import dev.packline.pipeline.RequestStatus;
 import dev.packline.pipeline.RequestStore;
 import dev.packline.pipeline.Submitter;
 import dev.packline.queue.QueueClient;
+import dev.packline.queue.QueueInspector;
 import dev.packline.pipeline.Stage;
 import dev.packline.queue.QueueVersion;
 import dev.packline.queue.JobState;
@@ -87,6 +88,11 @@ class PipelineEndToEndTest {
             PipelineFixture.verifyOutputs(status, temp.resolve("store"));
             assertEquals(50L, status.counts().get("package.done"));
             assertEquals(50L, status.counts().get("upload.done"));
+            QueueInspector inspector = new QueueInspector(broker, Clock.systemUTC());
+            Map<String, Object> upload = inspector.job(inspector.current(Stage.UPLOAD.queueName()).orElseThrow(),
+                    Stage.uploadJobId(request.id(), 7)).orElseThrow().record();
+            assertEquals("publisher-a", upload.get("group"), "an upload waits in its request's publisher group: " + upload);
+            assertEquals("normal", upload.get("level"), "at its request's priority");
             List<Alert> summaries = notifications.stream().filter(a -> a.key().equals("request:" + request.id())).toList();
             assertEquals(1, summaries.size(), "exactly one notification");
             assertTrue(summaries.get(0).text().startsWith("50 of 50 channels done, 1 of 1 patch made"), summaries.get(0).text());

@@ -1,0 +1,68 @@
+package dev.packline.pipeline;
+
+import dev.packline.redis.RedisErrors;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Request records that will never expire by themselves: a finished request expires a retention
+ * after it ends, but one that never finishes (recorded by a submit that died before enqueueing its
+ * jobs and was never retried, or whose jobs an admin obliterated) keeps its keys for ever. This
+ * removes those older than a bound, with their channel results and running progress (the
+ * {@code trim-requests} housekeeping task). It scans the keyspace, so it runs on a standalone Redis
+ * (or one node at a time), not through a Redis Cluster client.
+ */
+public final class StaleRequests {
+    private static final Set<String> FINAL = Set.of("done", "partly_failed", "failed", "cancelled");
+    private static final String PATTERN = "pl:{req:*}:request";
+
+    /** What a trim did: request records looked at, and removed. */
+    public record Trim(long examined, long removed) {
+    }
+
+    private final UnifiedJedis redis;
+    private final Clock clock;
+
+    public StaleRequests(UnifiedJedis redis, Clock clock) {
+        this.redis = redis;
+        this.clock = clock;
+    }
+
+    /** Removes unfinished requests created more than {@code olderThan} ago, at most {@code max} of them. */
+    public Trim trim(Duration olderThan, long max) {
+        long cutoff = clock.millis() - olderThan.toMillis();
+        long examined = 0;
+        long removed = 0;
+        String cursor = ScanParams.SCAN_POINTER_START;
+        ScanParams params = new ScanParams().match(PATTERN).count(500);
+        do {
+            String at = cursor;
+            ScanResult<String> page = RedisErrors.call("scan request records", () -> redis.scan(at, params));
+            for (String key : page.getResult()) {
+                examined++;
+                String id = key.substring("pl:{req:".length(), key.length() - "}:request".length());
+                if (removed < max && stale(key, cutoff)) {
+                    RedisErrors.call("remove stale request " + id, () -> redis.del(Keys.request(id), Keys.channels(id), Keys.running(id)));
+                    removed++;
+                }
+            }
+            cursor = page.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        return new Trim(examined, removed);
+    }
+
+    /** Unfinished, never set to expire, and created before the cutoff. */
+    private boolean stale(String key, long cutoff) {
+        if (RedisErrors.call("read the expiry of " + key, () -> redis.ttl(key)) != -1) {
+            return false; // finished (expires by itself) or gone meanwhile
+        }
+        List<String> f = RedisErrors.call("read " + key, () -> redis.hmget(key, "state", "createdAt"));
+        return f.get(0) != null && !FINAL.contains(f.get(0)) && f.get(1) != null && Long.parseLong(f.get(1)) < cutoff;
+    }
+}
