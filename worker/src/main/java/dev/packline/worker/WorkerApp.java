@@ -39,7 +39,16 @@ import dev.packline.worker.metrics.StoreMetrics;
 import dev.packline.worker.stage.UploadJanitorLoop;
 import dev.packline.storage.ObjectStore;
 import dev.packline.worker.mother.MotherCache;
+import dev.packline.pipeline.artifact.ArtifactStore;
+import dev.packline.pipeline.artifact.IncrementStore;
+import dev.packline.pipeline.job.ArtifactJob;
+import dev.packline.pipeline.job.IncrementJob;
+import dev.packline.worker.stage.ArtifactDeadLetters;
+import dev.packline.worker.stage.ArtifactStage;
+import dev.packline.worker.stage.ByJobKind;
 import dev.packline.worker.stage.ChannelBuilder;
+import dev.packline.worker.stage.IncrementPublisher;
+import dev.packline.worker.stage.IncrementStage;
 import dev.packline.worker.stage.DiffStage;
 import dev.packline.worker.stage.NotifyStage;
 import dev.packline.worker.stage.PackageStage;
@@ -128,8 +137,13 @@ public final class WorkerApp implements AutoCloseable {
             StageContext ctx = new StageContext(new RequestStore(requestRedis, clock, p.requestRetention()), new QueueClient(broker), mothers,
                     stores, channels, patches, alerts, Files.createDirectories(p.workDir()), new Semaphore(p.diskConcurrency()),
                     new Semaphore(p.networkConcurrency()), p.jobMaxAttempts(), p.jobTimeout(), metrics.registry(), config.upload().zeroCopy());
-            Map<String, JobHandler> handlers = Map.of(Stage.PACKAGE.queueName(), new PackageStage(ctx), Stage.UPLOAD.queueName(), new UploadStage(ctx),
-                    Stage.DIFF.queueName(), new DiffStage(ctx), Stage.NOTIFY.queueName(), new NotifyStage(ctx));
+            // bundles, offline packages and increments share the upload and diff queues with the channels and mother patches
+            ArtifactStore artifacts = new ArtifactStore(requestRedis, clock, p.requestRetention());
+            IncrementPublisher increments = new IncrementPublisher(ctx, new IncrementStore(requestRedis, IncrementStore.DEFAULT_FAILURE_MEMORY));
+            Map<String, JobHandler> handlers = Map.of(Stage.PACKAGE.queueName(), new PackageStage(ctx),
+                    Stage.UPLOAD.queueName(), new ByJobKind(new UploadStage(ctx), Map.of(ArtifactJob.JOB, new ArtifactStage(ctx, artifacts, clock))),
+                    Stage.DIFF.queueName(), new ByJobKind(new DiffStage(ctx, increments), Map.of(IncrementJob.JOB, new IncrementStage(ctx, increments))),
+                    Stage.NOTIFY.queueName(), new NotifyStage(ctx));
             List<Subscription> subscriptions = new ArrayList<>();
             for (WorkerConfig.QueueConfig q : config.queues()) {
                 JobHandler handler = handlers.get(q.name());
@@ -151,7 +165,8 @@ public final class WorkerApp implements AutoCloseable {
             this.backlog = new BacklogMonitor(queues, depth, redisson, alerts, config.alarms(), clock, metrics.registry(), events);
             this.deadLetters = new DeadLetterAlerter(broker, queues, worker.id(), alerts, config.alarms().deadLetterDigestWindow(), clock,
                     metrics.registry(), events);
-            this.stageDeadLetters = new StageDeadLetters(broker, ctx, queues, worker.id(), events);
+            this.stageDeadLetters = new StageDeadLetters(broker, ctx, queues, worker.id(), events,
+                    new ArtifactDeadLetters(artifacts, increments.increments()));
             this.versionWatch = new VersionWatch(config, broker, queues, events);
         } catch (IOException | RuntimeException | Error e) {
             closeAll(opened, e);

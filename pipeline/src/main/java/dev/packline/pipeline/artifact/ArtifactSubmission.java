@@ -59,8 +59,12 @@ public record ArtifactSubmission(String id, String publisher, String appId, Arti
         return problems;
     }
 
-    /** The object key the stored file gets: prefix, name, version, kind's extension. */
-    public String objectKey() {
-        return outputPrefix + name + "-" + version + kind.extension();
+    /**
+     * The object key the stored file gets: prefix, name, version, the start of its SHA-256 (a
+     * version submitted again with other bytes never overwrites an object that increments name),
+     * kind's extension.
+     */
+    public String objectKey(String sha256) {
+        return outputPrefix + name + "-" + version + "-" + sha256.substring(0, 16) + kind.extension();
     }
 }

@@ -18,6 +18,8 @@ import java.util.Optional;
  * is recorded with an expiry: a pair that failed is not asked for again until it lapses.
  */
 public final class IncrementStore {
+    /** How long a failed pair is not asked for again, unless a deployment says otherwise. */
+    public static final Duration DEFAULT_FAILURE_MEMORY = Duration.ofHours(1);
     private static final ObjectMapper JSON = new ObjectMapper();
     private final UnifiedJedis redis;
     private final Duration failureMemory;

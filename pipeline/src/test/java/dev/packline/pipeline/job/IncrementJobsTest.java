@@ -38,7 +38,7 @@ class IncrementJobsTest {
         String artifact = StageJobs.write(jobs.get(0));
         assertTrue(artifact.contains("\"job\":\"artifact\"") && artifact.contains("\"kind\":\"bundle\""), artifact);
         assertTrue(StageJobs.write(jobs.get(3)).contains("\"job\":\"increment\",\"requestId\":\"on-demand\",\"format\":\"zip-aware\""));
-        assertEquals(submission.objectKey(), ((ArtifactJob) jobs.get(0)).submission().objectKey());
+        assertEquals("rn/index.bundle-2.4.7-aaaaaaaaaaaaaaaa.js", ((ArtifactJob) jobs.get(0)).submission().objectKey(A));
         assertEquals("inc:zip-aware:" + A + ":" + B, ((IncrementJob) jobs.get(3)).jobId());
     }
 
