@@ -17,6 +17,9 @@ import dev.packline.pipeline.RequestStore;
 import dev.packline.pipeline.Submitter;
 import dev.packline.releases.redis.InstallReports;
 import dev.packline.releases.redis.RedisReleaseStore;
+import dev.packline.api.artifacts.ArtifactsApi;
+import dev.packline.pipeline.artifact.ArtifactStore;
+import dev.packline.pipeline.artifact.IncrementStore;
 import dev.packline.queue.QueueClient;
 import dev.packline.queue.redis.RedisQueueBroker;
 import dev.packline.queue.redis.Retention;
@@ -45,7 +48,7 @@ public final class ApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
 
     /** The handlers behind the routes. */
-    record Handlers(JobsApi jobs, ProgressStream events, ReleasesApi releases, RedisHealth health, ApiMetrics metrics) {
+    record Handlers(JobsApi jobs, ProgressStream events, ReleasesApi releases, ArtifactsApi artifacts, RedisHealth health, ApiMetrics metrics) {
     }
 
     private final UnifiedJedis redis;
@@ -74,7 +77,10 @@ public final class ApiServer implements AutoCloseable {
         this.reloader = config.configFile() == null ? null : new ConfigReloader(config.configFile(), env, auth, config.server().reloadInterval());
         ReleasesApi releases = new ReleasesApi(new ReleasesApi.Params(new RedisReleaseStore(redis, clock), new InstallReports(redis), requests,
                 auth, config.server().maxBodyBytes()));
-        Handlers handlers = new Handlers(jobs, events, releases, health, metrics);
+        ArtifactsApi artifacts = new ArtifactsApi(new ArtifactsApi.Params(new ArtifactStore(redis, clock, pipeline.requestRetention()),
+                new IncrementStore(redis, IncrementStore.DEFAULT_FAILURE_MEMORY), new QueueClient(broker), auth, config.rules(),
+                new SubmitRateLimiter(redis, clock), pipeline.jobMaxAttempts(), pipeline.jobTimeout(), config.server().maxBodyBytes()));
+        Handlers handlers = new Handlers(jobs, events, releases, artifacts, health, metrics);
         this.server = config.server().httpLimits().applyTo(WebServer.builder())
                 .host(config.server().bind())
                 .port(config.server().port())
@@ -94,6 +100,8 @@ public final class ApiServer implements AutoCloseable {
                 .get("/v1/jobs/{id}", h.jobs()::show)
                 .delete("/v1/jobs/{id}", h.jobs()::cancel)
                 .get("/v1/jobs/{id}/events", h.events()::stream)
+                .post("/v1/artifacts", h.artifacts()::submit)
+                .get("/v1/artifacts/{id}", h.artifacts()::show)
                 .post("/v1/apps", h.releases()::createApp)
                 .get("/v1/apps/{app}", h.releases()::showApp)
                 .post("/v1/apps/{app}/deployments", h.releases()::addDeployment)
