@@ -75,9 +75,10 @@ public final class ApiServer implements AutoCloseable {
                 config.server().ssePollInterval(), config.server().sseHeartbeat(), config.server().sseMaxDuration()));
         this.health = new RedisHealth(redis, metrics, config.server().redisPingInterval());
         this.reloader = config.configFile() == null ? null : new ConfigReloader(config.configFile(), env, auth, config.server().reloadInterval());
+        ArtifactStore artifactStore = new ArtifactStore(redis, clock, pipeline.requestRetention());
         ReleasesApi releases = new ReleasesApi(new ReleasesApi.Params(new RedisReleaseStore(redis, clock), new InstallReports(redis), requests,
-                auth, config.server().maxBodyBytes()));
-        ArtifactsApi artifacts = new ArtifactsApi(new ArtifactsApi.Params(new ArtifactStore(redis, clock, pipeline.requestRetention()),
+                artifactStore, auth, config.server().maxBodyBytes()));
+        ArtifactsApi artifacts = new ArtifactsApi(new ArtifactsApi.Params(artifactStore,
                 new IncrementStore(redis, IncrementStore.DEFAULT_FAILURE_MEMORY), new QueueClient(broker), auth, config.rules(),
                 new SubmitRateLimiter(redis, clock), pipeline.jobMaxAttempts(), pipeline.jobTimeout(), config.server().maxBodyBytes()));
         Handlers handlers = new Handlers(jobs, events, releases, artifacts, health, metrics);

@@ -274,7 +274,7 @@ public final class WorkerApp implements AutoCloseable {
         try {
             for (StoreConfig store : configs.values()) {
                 stores.put(store.name(), store.local()
-                        ? new LocalDirectoryStore(store.name(), store.path(), observer)
+                        ? new LocalDirectoryStore(store.name(), store.path(), observer, store.publicBaseUrl())
                         : CloudStores.open(store.cloud(System.getenv()), journal, observer, clock));
             }
         } catch (RuntimeException | IOException e) {
