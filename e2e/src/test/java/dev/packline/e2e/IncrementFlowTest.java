@@ -9,10 +9,14 @@ import dev.packline.api.auth.Publishers;
 import dev.packline.apkpatch.ApkPatchApplier;
 import dev.packline.increments.BsdiffGzApplier;
 import dev.packline.increments.ChunkApplier;
+import dev.packline.increments.OfflinePatchApplier;
 import dev.packline.notify.Alert;
 import dev.packline.notify.AlertChannel;
 import dev.packline.packaging.ApkInspector;
 import dev.packline.packaging.ChannelReader;
+import dev.packline.packaging.offline.LoadingStrategy;
+import dev.packline.packaging.offline.OfflinePackageWriter;
+import dev.packline.packaging.offline.PackageRole;
 import dev.packline.packaging.sample.SampleApkBuilder;
 import dev.packline.packaging.sample.SampleArchive;
 import dev.packline.packaging.sample.SampleKey;
@@ -46,7 +50,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.function.Predicate;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -221,6 +230,50 @@ class IncrementFlowTest {
         assertTrue(deployment.startsWith("dk_"));
     }
 
+    @Test
+    void anOfflinePackageClientRebuildsTheNewPackageFromItsPatchAndBadFilesAreRefusedByName() throws Exception {
+        deployment();
+        OfflinePackageWriter writer = new OfflinePackageWriter();
+        OfflinePackageWriter.Identity identity = new OfflinePackageWriter.Identity("home", "1", PackageRole.MAIN, Optional.empty(),
+                LoadingStrategy.STARTUP);
+        Path old = temp.resolve("home-1.zip");
+        writer.write(h5(1), identity, old);
+        Path newer = temp.resolve("home-2.zip");
+        writer.write(h5(2), new OfflinePackageWriter.Identity("home", "2", PackageRole.MAIN, Optional.empty(), LoadingStrategy.STARTUP), newer);
+        String first = submit("offline", "home", "1", old);
+        JsonNode stored1 = await("/v1/artifacts/" + first, s -> s.get("state").asText().equals("stored"));
+        String second = submit("offline", "home", "2", newer);
+        await("/v1/artifacts/" + second, s -> s.get("state").asText().equals("stored") && s.get("increments").size() == 1
+                && allDone(s.get("increments")));
+        publish(first, "1", "offline");
+        publish(second, "2", "offline");
+        JsonNode answer = awaitCheck("kind=offline&clientVersion=2.4.0&sign=" + stored1.get("file").get("sha256").asText()
+                + "&formats=offline-patch", a -> a.has("patch"));
+        assertEquals("offline-patch", answer.get("patch").get("format").asText());
+        Map<String, byte[]> rebuilt = OfflinePatchApplier.apply(OfflinePatchApplier.readZip(Files.readAllBytes(old)),
+                download(answer.get("patch").get("url").asText()));
+        Map<String, byte[]> expected = OfflinePatchApplier.readZip(Files.readAllBytes(newer));
+        assertEquals(expected.keySet(), rebuilt.keySet());
+        expected.forEach((name, bytes) -> assertArrayEquals(bytes, rebuilt.get(name), name));
+
+        // refused files: the submission fails with the reason, and nothing is stored or planned for it
+        Path escaping = temp.resolve("escaping.zip");
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(escaping))) {
+            zip.putNextEntry(new ZipEntry("../evil.js"));
+            zip.write("x".getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
+        }
+        JsonNode refused = await("/v1/artifacts/" + submit("offline", "home", "3", escaping), s -> !s.get("state").asText().equals("pending"), true);
+        assertEquals("failed", refused.get("state").asText());
+        assertTrue(refused.get("error").asText().contains("../evil.js"), refused.toString());
+        Path latin1 = Files.write(temp.resolve("latin1.js"), new byte[]{'v', 'a', 'r', ' ', (byte) 0xE9, ';'});
+        JsonNode notText = await("/v1/artifacts/" + submit("bundle", "index.android.bundle", "9", latin1),
+                s -> !s.get("state").asText().equals("pending"), true);
+        assertEquals("failed", notText.get("state").asText());
+        assertTrue(notText.get("error").asText().contains("not UTF-8 text: malformed bytes at offset 4"), notText.toString());
+        assertFalse(notText.has("file"));
+    }
+
     // ---- the flows' steps
 
     private String deployment() throws Exception {
@@ -232,16 +285,24 @@ class IncrementFlowTest {
     private String deploymentKey;
 
     private String submitBundle(String version, Path file) throws Exception {
+        return submit("bundle", "index.android.bundle", version, file);
+    }
+
+    private String submit(String kind, String name, String version, Path file) throws Exception {
         return post("/v1/artifacts", """
-                {"appId": "%s", "kind": "bundle", "name": "index.android.bundle", "version": "%s", "location": "%s",
-                 "outputStore": "local", "outputPrefix": "rn/"}""".formatted(app, version, file.toUri()), 202).get("id").asText();
+                {"appId": "%s", "kind": "%s", "name": "%s", "version": "%s", "location": "%s",
+                 "outputStore": "local", "outputPrefix": "h5/"}""".formatted(app, kind, name, version, file.toUri()), 202).get("id").asText();
     }
 
     private void publish(String submission, String version) throws Exception {
+        publish(submission, version, "bundle");
+    }
+
+    private void publish(String submission, String version, String kind) throws Exception {
         JsonNode created = post("/v1/apps/" + app + "/releases", """
                 {"deployment": "production", "platform": "android", "version": "%s", "clientVersions": "2.4.x", "fromArtifact": "%s"}
                 """.formatted(version, submission), 201);
-        assertEquals("bundle", created.get("kind").asText(), created.toString());
+        assertEquals(kind, created.get("kind").asText(), created.toString());
         post("/v1/apps/" + app + "/releases/" + created.get("releaseId").asLong() + "/actions", "{\"action\": \"full\"}", 200);
     }
 
@@ -286,6 +347,18 @@ class IncrementFlowTest {
         return js.toString().getBytes(StandardCharsets.UTF_8);
     }
 
+    /** The H5 resources of release 1 or 2: an index page, a script that changes, a stylesheet that does not, an image added in 2. */
+    private static SortedMap<String, byte[]> h5(int release) {
+        SortedMap<String, byte[]> files = new TreeMap<>();
+        files.put("index.html", ("<html><script src=\"app.js\"></script><p>release " + release + "</p></html>").getBytes(StandardCharsets.UTF_8));
+        files.put("app.js", bundle(release));
+        files.put("css/site.css", SampleText.lines(11, 2_000, 1));
+        if (release == 2) {
+            files.put("img/new.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>".getBytes(StandardCharsets.UTF_8));
+        }
+        return files;
+    }
+
     private static boolean allDone(JsonNode increments) {
         for (JsonNode i : increments) {
             if (!i.get("state").asText().equals("done")) {
@@ -299,13 +372,17 @@ class IncrementFlowTest {
     // ---- HTTP
 
     private JsonNode await(String path, Predicate<JsonNode> done) throws Exception {
+        return await(path, done, false);
+    }
+
+    private JsonNode await(String path, Predicate<JsonNode> done, boolean mayFail) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (true) {
             JsonNode state = get(path);
             if (done.test(state)) {
                 return state;
             }
-            assertFalse(state.path("state").asText().equals("failed"), path + " failed: " + state);
+            assertTrue(mayFail || !state.path("state").asText().equals("failed"), path + " failed: " + state);
             assertTrue(System.nanoTime() < deadline, path + " never got there: " + state);
             Thread.sleep(100);
         }
