@@ -5,7 +5,6 @@ import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.SimpleFileServer;
 import dev.packline.api.ApiConfig;
 import dev.packline.api.ApiServer;
-import dev.packline.api.auth.Publishers;
 import dev.packline.apkpatch.ApkPatchApplier;
 import dev.packline.increments.BsdiffGzApplier;
 import dev.packline.increments.ChunkApplier;
@@ -125,16 +124,7 @@ class IncrementFlowTest {
         }
         worker = new WorkerApp(WorkerConfig.read(Settings.load(workerYml, Map.of())), PackagingTools.channelBuilder(), PackagingTools.patchMaker(),
                 NO_ALERTS, Clock.systemUTC()).start();
-        api = ApiServer.start(ApiConfig.load(Files.writeString(temp.resolve("api.yml"), """
-                redis: {url: "%s"}
-                server: {bind: 127.0.0.1, port: 0}
-                pipeline: {shared: worker.yml}
-                logging: {format: console}
-                publishers:
-                  %s:
-                    tokens:
-                      ci: {sha256: %s}
-                """.formatted(TestRedis.url(), publisher, Publishers.sha256Hex(token))), Map.of()));
+        api = ApiServer.start(ApiConfig.load(ApiFiles.apiYml(temp, publisher, token), Map.of()));
         updates = UpdateServer.start(UpdateConfig.read(Settings.parse("update-api.yml", """
                 redis: {url: "%s"}
                 server: {port: 0}

@@ -40,8 +40,7 @@ public final class IncrementStore {
     }
 
     public Optional<Increment> find(PatchFormat format, String fromSha256, String toSha256) {
-        String json = RedisErrors.call("read increment " + describe(format.wireName(), fromSha256, toSha256),
-                () -> redis.get(Keys.increment(format.wireName(), fromSha256, toSha256)));
+        String json = get("increment", Keys.increment(format.wireName(), fromSha256, toSha256));
         if (json == null) {
             return Optional.empty();
         }
@@ -62,8 +61,7 @@ public final class IncrementStore {
 
     /** The error of the pair's last failure, while it is remembered. */
     public Optional<String> failure(PatchFormat format, String fromSha256, String toSha256) {
-        String json = RedisErrors.call("read failed increment " + describe(format.wireName(), fromSha256, toSha256),
-                () -> redis.get(Keys.incrementFailure(format.wireName(), fromSha256, toSha256)));
+        String json = get("failed increment", Keys.incrementFailure(format.wireName(), fromSha256, toSha256));
         if (json == null) {
             return Optional.empty();
         }
@@ -72,6 +70,10 @@ public final class IncrementStore {
         } catch (JsonProcessingException e) {
             return Optional.of("unreadable failure record");
         }
+    }
+
+    private String get(String what, String key) {
+        return RedisErrors.call("read " + what + " " + key, () -> redis.get(key));
     }
 
     private static String describe(String format, String from, String to) {
