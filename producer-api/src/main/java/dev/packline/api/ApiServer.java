@@ -18,6 +18,9 @@ import dev.packline.pipeline.RequestStore;
 import dev.packline.pipeline.Submitter;
 import dev.packline.releases.redis.InstallReports;
 import dev.packline.releases.redis.RedisReleaseStore;
+import dev.packline.api.artifacts.ArtifactsApi;
+import dev.packline.pipeline.artifact.ArtifactStore;
+import dev.packline.pipeline.artifact.IncrementStore;
 import dev.packline.queue.QueueClient;
 import dev.packline.queue.redis.RedisQueueBroker;
 import dev.packline.queue.schedule.ScheduleStore;
@@ -47,7 +50,8 @@ public final class ApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
 
     /** The handlers behind the routes. */
-    record Handlers(JobsApi jobs, ProgressStream events, ReleasesApi releases, SchedulesApi schedules, RedisHealth health, ApiMetrics metrics) {
+    record Handlers(JobsApi jobs, ProgressStream events, ReleasesApi releases, SchedulesApi schedules, ArtifactsApi artifacts,
+                    RedisHealth health, ApiMetrics metrics) {
     }
 
     private final UnifiedJedis redis;
@@ -74,11 +78,15 @@ public final class ApiServer implements AutoCloseable {
                 config.server().ssePollInterval(), config.server().sseHeartbeat(), config.server().sseMaxDuration()));
         this.health = new RedisHealth(redis, metrics, config.server().redisPingInterval());
         this.reloader = config.configFile() == null ? null : new ConfigReloader(config.configFile(), env, auth, config.server().reloadInterval());
+        ArtifactStore artifactStore = new ArtifactStore(redis, clock, pipeline.requestRetention());
         ReleasesApi releases = new ReleasesApi(new ReleasesApi.Params(new RedisReleaseStore(redis, clock), new InstallReports(redis), requests,
-                auth, config.server().maxBodyBytes()));
+                artifactStore, auth, config.server().maxBodyBytes()));
         SchedulesApi schedules = new SchedulesApi(new SchedulesApi.Params(new ScheduleStore(redis, clock), broker, auth, config.rules(), clock,
                 config.server().maxBodyBytes()));
-        Handlers handlers = new Handlers(jobs, events, releases, schedules, health, metrics);
+        ArtifactsApi artifacts = new ArtifactsApi(new ArtifactsApi.Params(artifactStore,
+                new IncrementStore(redis, IncrementStore.DEFAULT_FAILURE_MEMORY), new QueueClient(broker), auth, config.rules(),
+                new SubmitRateLimiter(redis, clock), pipeline.jobMaxAttempts(), pipeline.jobTimeout(), config.server().maxBodyBytes()));
+        Handlers handlers = new Handlers(jobs, events, releases, schedules, artifacts, health, metrics);
         this.server = config.server().httpLimits().applyTo(WebServer.builder())
                 .host(config.server().bind())
                 .port(config.server().port())
@@ -101,6 +109,8 @@ public final class ApiServer implements AutoCloseable {
                 .post("/v1/schedules", h.schedules()::put)
                 .get("/v1/schedules", h.schedules()::list)
                 .delete("/v1/schedules/{name}", h.schedules()::delete)
+                .post("/v1/artifacts", h.artifacts()::submit)
+                .get("/v1/artifacts/{id}", h.artifacts()::show)
                 .post("/v1/apps", h.releases()::createApp)
                 .get("/v1/apps/{app}", h.releases()::showApp)
                 .post("/v1/apps/{app}/deployments", h.releases()::addDeployment)

@@ -2,6 +2,7 @@ package dev.packline.update;
 
 import dev.packline.notify.ChannelSpec;
 import dev.packline.settings.Settings;
+import dev.packline.update.increment.IncrementsConfig;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,9 +15,10 @@ import java.util.Map;
  *
  * @param redisUrl      null: an embedded Redis is started (local use)
  * @param notifications where automatic pauses are announced (the worker's {@code notifications:} format)
+ * @param increments    what increments are offered and made on demand ({@code increments:})
  */
 public record UpdateConfig(String redisUrl, Server server, Snapshot snapshot, AutoPause autoPause, Map<String, ChannelSpec> notifications,
-                           LogFormat logFormat) {
+                           LogFormat logFormat, IncrementsConfig increments) {
 
     public enum LogFormat { JSON, CONSOLE }
 
@@ -98,15 +100,16 @@ public record UpdateConfig(String redisUrl, Server server, Snapshot snapshot, Au
             s.problem("logging.format: expected json or console, got '" + formatText + "'");
         }
         String redisUrl = s.string("redis.url", null);
+        IncrementsConfig increments = IncrementsConfig.read(s);
         s.finish();
-        return new UpdateConfig(redisUrl, server, snapshot, autoPause, notifications, format);
+        return new UpdateConfig(redisUrl, server, snapshot, autoPause, notifications, format, increments);
     }
 
     public UpdateConfig withRedisUrl(String url) {
-        return new UpdateConfig(url, server, snapshot, autoPause, notifications, logFormat);
+        return new UpdateConfig(url, server, snapshot, autoPause, notifications, logFormat, increments);
     }
 
     public UpdateConfig withPort(int port) {
-        return new UpdateConfig(redisUrl, server.withPort(port), snapshot, autoPause, notifications, logFormat);
+        return new UpdateConfig(redisUrl, server.withPort(port), snapshot, autoPause, notifications, logFormat, increments);
     }
 }

@@ -1,7 +1,13 @@
 package dev.packline.update;
 
 import dev.packline.notify.NotificationChannels;
+import dev.packline.pipeline.artifact.IncrementStore;
+import dev.packline.queue.QueueClient;
+import dev.packline.queue.redis.RedisQueueBroker;
+import dev.packline.queue.redis.Retention;
 import dev.packline.redis.RedisConnector;
+import dev.packline.update.increment.IncrementLookup;
+import dev.packline.update.increment.IncrementOffers;
 import dev.packline.releases.redis.InstallReports;
 import dev.packline.releases.redis.RedisReleaseStore;
 import dev.packline.releases.serving.CatalogCache;
@@ -54,6 +60,7 @@ public final class UpdateServer implements AutoCloseable {
     private final ChangeListener listener;
     private final VersionPoller poller;
     private final ReleaseTallies tallies;
+    private final RedisQueueBroker diffQueue;
     private final WebServer server;
 
     private UpdateServer(UpdateConfig config, Clock clock, Map<String, String> env) {
@@ -71,7 +78,11 @@ public final class UpdateServer implements AutoCloseable {
         ReportApi report = new ReportApi(new ReportApi.Params(cache, reports,
                 new AutoPauser(store, config.autoPause(), channels.all(), metrics, clock), tallies, metrics, rateLimit,
                 config.server().maxBodyBytes()));
-        Handlers handlers = new Handlers(new CheckApi(cache, metrics, rateLimit), report, cache, config.snapshot().staleAfter(), metrics);
+        // increments by pair, made on demand on the workers' diff queue (the broker only enqueues: it runs no loops)
+        this.diffQueue = new RedisQueueBroker(redis, RedisConnector.describe(config.redisUrl()), clock, Retention.DEFAULT, false);
+        IncrementOffers increments = new IncrementOffers(new IncrementLookup(new IncrementStore(redis, IncrementStore.DEFAULT_FAILURE_MEMORY),
+                new QueueClient(diffQueue), config.increments(), clock), config.increments().maxRatio());
+        Handlers handlers = new Handlers(new CheckApi(cache, metrics, rateLimit, increments), report, cache, config.snapshot().staleAfter(), metrics);
         this.server = WebServer.builder()
                 .host(config.server().bind())
                 .port(config.server().port())
@@ -157,6 +168,7 @@ public final class UpdateServer implements AutoCloseable {
         poller.close();
         listener.close();
         channels.close();
+        diffQueue.close();
         subscriber.close();
         redis.close();
         metrics.close();

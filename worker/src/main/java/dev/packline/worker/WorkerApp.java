@@ -48,8 +48,17 @@ import dev.packline.worker.stage.UploadJanitorLoop;
 import dev.packline.storage.ObjectStore;
 import dev.packline.storage.StagedObjects;
 import dev.packline.worker.mother.MotherCache;
+import dev.packline.pipeline.artifact.ArtifactStore;
+import dev.packline.pipeline.artifact.IncrementStore;
+import dev.packline.pipeline.job.ArtifactJob;
+import dev.packline.pipeline.job.IncrementJob;
+import dev.packline.worker.stage.ArtifactDeadLetters;
+import dev.packline.worker.stage.ArtifactStage;
+import dev.packline.worker.stage.ByJobKind;
 import dev.packline.worker.stage.ChannelBuilder;
 import dev.packline.worker.stage.ChannelProgress;
+import dev.packline.worker.stage.IncrementPublisher;
+import dev.packline.worker.stage.IncrementStage;
 import dev.packline.worker.stage.DiffStage;
 import dev.packline.worker.stage.HousekeepingStage;
 import dev.packline.worker.stage.NotifyStage;
@@ -150,9 +159,14 @@ public final class WorkerApp implements AutoCloseable {
                     new Semaphore(p.networkConcurrency()), p.jobMaxAttempts(), p.jobTimeout(), metrics.registry(), config.upload().zeroCopy());
             RunningChannels running = new RunningChannels(requestRedis, p.jobTimeout());
             StagedObjects stagedObjects = new StagedObjects(requestRedis, clock);
+            // bundles, offline packages and increments share the upload and diff queues with the channels and mother patches
+            ArtifactStore artifacts = new ArtifactStore(requestRedis, clock, p.requestRetention());
+            IncrementPublisher increments = new IncrementPublisher(ctx, new IncrementStore(requestRedis, IncrementStore.DEFAULT_FAILURE_MEMORY));
             Map<String, JobHandler> handlers = Map.of(Stage.PACKAGE.queueName(), new ChannelProgress(Stage.PACKAGE, new PackageStage(ctx), running, clock),
-                    Stage.UPLOAD.queueName(), new ChannelProgress(Stage.UPLOAD, new UploadStage(ctx, stagedObjects), running, clock),
-                    Stage.DIFF.queueName(), new DiffStage(ctx), Stage.NOTIFY.queueName(), new NotifyStage(ctx),
+                    Stage.UPLOAD.queueName(), new ByJobKind(new ChannelProgress(Stage.UPLOAD, new UploadStage(ctx, stagedObjects), running, clock),
+                            Map.of(ArtifactJob.JOB, new ArtifactStage(ctx, artifacts, clock))),
+                    Stage.DIFF.queueName(), new ByJobKind(new DiffStage(ctx, increments), Map.of(IncrementJob.JOB, new IncrementStage(ctx, increments))),
+                    Stage.NOTIFY.queueName(), new NotifyStage(ctx),
                     HOUSEKEEPING_QUEUE, new HousekeepingStage(new StaleRequests(requestRedis, clock),
                             new Submitter(ctx.requests(), ctx.queues(), p.jobMaxAttempts(), p.jobTimeout()), stores, stagedObjects));
             List<Subscription> subscriptions = new ArrayList<>();
@@ -178,7 +192,8 @@ public final class WorkerApp implements AutoCloseable {
             this.backlog = new BacklogMonitor(queues, depth, redisson, alerts, config.alarms(), clock, metrics.registry(), events);
             this.deadLetters = new DeadLetterAlerter(broker, queues, worker.id(), alerts, config.alarms().deadLetterDigestWindow(), clock,
                     metrics.registry(), events);
-            this.stageDeadLetters = new StageDeadLetters(broker, ctx, queues, worker.id(), events);
+            this.stageDeadLetters = new StageDeadLetters(broker, ctx, queues, worker.id(), events,
+                    new ArtifactDeadLetters(artifacts, increments.increments()));
             this.versionWatch = new VersionWatch(config, broker, queues, events);
             this.priorityGauges = new PriorityGauges(broker, clock, metrics.registry(), queues, PRIORITY_GAUGES_INTERVAL, events);
             // every worker fires due schedules; each tick still becomes one job (queue-core's Scheduler)
@@ -294,7 +309,7 @@ public final class WorkerApp implements AutoCloseable {
         try {
             for (StoreConfig store : configs.values()) {
                 stores.put(store.name(), store.local()
-                        ? new LocalDirectoryStore(store.name(), store.path(), observer)
+                        ? new LocalDirectoryStore(store.name(), store.path(), observer, store.publicBaseUrl())
                         : CloudStores.open(store.cloud(System.getenv()), journal, observer, clock));
             }
         } catch (RuntimeException | IOException e) {

@@ -207,7 +207,8 @@ public record WorkerConfig(String redisUrl, List<QueueConfig> queues, long maxJo
                 s.problem(base + ".path: required for a local store");
                 return null;
             }
-            return new StoreConfig(name, kind, Path.of(path), null, null, null, null, null, false, 0, 0, 0, 0, null, null, 0, null);
+            return new StoreConfig(name, kind, Path.of(path), null, null, null, null, null, false, 0, 0, 0, 0, null, null, 0,
+                    s.string(base + ".publicBaseUrl", null)); // a web server serving the directory: objects' http(s) URLs
         }
         if (!kind.equals("oss") && !kind.equals("ks3")) {
             s.problem(base + ".kind: expected local, oss or ks3, got '" + kind + "'");

@@ -33,14 +33,17 @@ public final class StageDeadLetters extends PeriodicTask {
     private final StageContext ctx;
     private final List<QueueVersion> queues;
     private final String consumer;
+    private final ArtifactDeadLetters artifacts;
 
-    public StageDeadLetters(QueueBroker broker, StageContext ctx, List<QueueVersion> queues, String consumer, WorkerEvents events) {
+    public StageDeadLetters(QueueBroker broker, StageContext ctx, List<QueueVersion> queues, String consumer, WorkerEvents events,
+                            ArtifactDeadLetters artifacts) {
         super("stage-dead-letters", Duration.ofSeconds(1), events);
         this.broker = broker;
         this.ctx = ctx;
         this.queues = queues.stream().filter(q -> q.name().equals(Stage.PACKAGE.queueName()) || q.name().equals(Stage.UPLOAD.queueName())
                 || q.name().equals(Stage.DIFF.queueName())).toList();
         this.consumer = consumer;
+        this.artifacts = artifacts;
     }
 
     @Override
@@ -63,6 +66,9 @@ public final class StageDeadLetters extends PeriodicTask {
             log.warn("{} job {} on {} has no payload left (trimmed); its request cannot be updated",
                     cancelled ? "cancelled" : "dead-lettered", event.jobId(), queue);
             return;
+        }
+        if (artifacts.record(job.payload(), String.valueOf(event.error()))) {
+            return; // a submitted bundle's or an increment's job: no request channel or mother patch to end
         }
         // leniently: a job rejected for a malformed payload still ends the channel or patch it names
         JobIdentity payload = StageJobs.identify(text).orElse(null);
