@@ -98,7 +98,7 @@ public record PackagingRequest(String id, String publisher, String appId, String
             problems.add(new RequestProblem("notifyLevel", "all, failures or none, got '" + notifyLevel + "'"));
         }
         if (Arrays.stream(Priority.values()).noneMatch(p -> p.wireName().equals(priority))) {
-            problems.add("priority: urgent, normal or bulk, got '" + priority + "'");
+            problems.add(new RequestProblem("priority", "urgent, normal or bulk, got '" + priority + "'"));
         }
         for (int i = 0; i < diffAgainst.size(); i++) {
             String old = diffAgainst.get(i);

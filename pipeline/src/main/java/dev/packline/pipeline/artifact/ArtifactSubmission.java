@@ -1,5 +1,7 @@
 package dev.packline.pipeline.artifact;
 
+import dev.packline.pipeline.RequestProblem;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -26,35 +28,35 @@ public record ArtifactSubmission(String id, String publisher, String appId, Arti
         outputPrefix = outputPrefix == null ? "" : outputPrefix;
     }
 
-    /** Every problem, as "field: what is wrong"; empty when it is valid. */
-    public List<String> problems() {
-        List<String> problems = new ArrayList<>();
+    /** Every problem, by field; empty when it is valid. */
+    public List<RequestProblem> problems() {
+        List<RequestProblem> problems = new ArrayList<>();
         if (id == null || !ID.matcher(id).matches()) {
-            problems.add("id: 1 to 64 letters, digits, '-' or '_', got '" + id + "'");
+            problems.add(new RequestProblem("id", "1 to 64 letters, digits, '-' or '_', got '" + id + "'"));
         }
         if (appId == null || appId.isBlank()) {
-            problems.add("appId: required");
+            problems.add(new RequestProblem("appId", "required"));
         }
         if (kind == null || kind == ArtifactKind.APK) {
-            problems.add("kind: bundle or offline (APKs come from packaging requests, POST /v1/jobs)");
+            problems.add(new RequestProblem("kind", "bundle or offline (APKs come from packaging requests, POST /v1/jobs)"));
         }
         if (name == null || !NAME.matcher(name).matches()) {
-            problems.add("name: 1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit");
+            problems.add(new RequestProblem("name", "1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit"));
         }
         if (version == null || !VERSION.matcher(version).matches()) {
-            problems.add("version: 1 to 64 letters, digits, '.', '_', '+' or '-', starting with a letter or digit");
+            problems.add(new RequestProblem("version", "1 to 64 letters, digits, '.', '_', '+' or '-', starting with a letter or digit"));
         }
         if (location == null || !(location.startsWith("file:") || location.startsWith("https://") || location.startsWith("store://"))) {
-            problems.add("location: a file://, https:// or store://NAME/KEY location of the file, got '" + location + "'");
+            problems.add(new RequestProblem("location", "a file://, https:// or store://NAME/KEY location of the file, got '" + location + "'"));
         }
         if (outputStore == null || outputStore.isBlank()) {
-            problems.add("outputStore: required");
+            problems.add(new RequestProblem("outputStore", "required"));
         }
         if (outputPrefix.contains("..") || outputPrefix.startsWith("/")) {
-            problems.add("outputPrefix: may not start with '/' or contain '..'");
+            problems.add(new RequestProblem("outputPrefix", "may not start with '/' or contain '..'"));
         }
         if (increments < 0 || increments > MAX_INCREMENTS) {
-            problems.add("increments: 0 to " + MAX_INCREMENTS + ", got " + increments);
+            problems.add(new RequestProblem("increments", "0 to " + MAX_INCREMENTS + ", got " + increments));
         }
         return problems;
     }

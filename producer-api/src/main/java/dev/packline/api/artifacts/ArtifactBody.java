@@ -8,6 +8,7 @@ import dev.packline.http.input.InputProblem;
 import dev.packline.http.input.JsonBody;
 import dev.packline.http.input.JsonFields;
 import dev.packline.http.input.NameRule;
+import dev.packline.pipeline.RequestProblem;
 import dev.packline.pipeline.RequestRules;
 import dev.packline.pipeline.artifact.ArtifactKind;
 import dev.packline.pipeline.artifact.ArtifactSubmission;
@@ -54,19 +55,17 @@ final class ArtifactBody {
         List<Problem> problems = new ArrayList<>(found.stream().map(ApiError::problem).toList());
         Set<String> flagged = new HashSet<>();
         problems.forEach(p -> flagged.add(p.field()));
-        List<String> checks = new ArrayList<>(submission.problems());
+        List<RequestProblem> checks = new ArrayList<>(submission.problems());
         String location = submission.location() == null ? null : rules.locationProblem(submission.location());
         if (location != null) {
-            checks.add("location: " + location);
+            checks.add(new RequestProblem("location", location));
         }
         if (submission.outputStore() != null && !rules.stores().contains(submission.outputStore())) {
-            checks.add("outputStore: no store '" + submission.outputStore() + "' is configured; stores: " + rules.stores());
+            checks.add(new RequestProblem("outputStore", "no store '" + submission.outputStore() + "' is configured; stores: " + rules.stores()));
         }
-        for (String text : checks) {
-            int colon = text.indexOf(": ");
-            String field = text.substring(0, colon);
-            if (!field.equals("id") && flagged.add(field)) { // one problem per field: the first found
-                problems.add(new Problem(field, Reason.INVALID_REQUEST, text.substring(colon + 2)));
+        for (RequestProblem check : checks) {
+            if (!check.field().equals("id") && flagged.add(check.field())) { // one problem per field: the first found
+                problems.add(new Problem(check.field(), Reason.INVALID_REQUEST, check.message()));
             }
         }
         if (!problems.isEmpty()) {

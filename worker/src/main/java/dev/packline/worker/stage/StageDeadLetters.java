@@ -67,7 +67,7 @@ public final class StageDeadLetters extends PeriodicTask {
                     cancelled ? "cancelled" : "dead-lettered", event.jobId(), queue);
             return;
         }
-        if (artifacts.record(job.payload(), String.valueOf(event.error()))) {
+        if (artifacts.record(text, String.valueOf(event.error()))) {
             return; // a submitted bundle's or an increment's job: no request channel or mother patch to end
         }
         // leniently: a job rejected for a malformed payload still ends the channel or patch it names
