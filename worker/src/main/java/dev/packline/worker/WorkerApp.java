@@ -142,7 +142,7 @@ public final class WorkerApp implements AutoCloseable {
             IncrementPublisher increments = new IncrementPublisher(ctx, new IncrementStore(requestRedis, IncrementStore.DEFAULT_FAILURE_MEMORY));
             Map<String, JobHandler> handlers = Map.of(Stage.PACKAGE.queueName(), new PackageStage(ctx),
                     Stage.UPLOAD.queueName(), new ByJobKind(new UploadStage(ctx), Map.of(ArtifactJob.JOB, new ArtifactStage(ctx, artifacts, clock))),
-                    Stage.DIFF.queueName(), new ByJobKind(new DiffStage(ctx, increments), Map.of(IncrementJob.JOB, new IncrementStage(ctx, increments))),
+                    Stage.DIFF.queueName(), new ByJobKind(new DiffStage(ctx, increments, p.apkPatchFormats()), Map.of(IncrementJob.JOB, new IncrementStage(ctx, increments))),
                     Stage.NOTIFY.queueName(), new NotifyStage(ctx));
             List<Subscription> subscriptions = new ArrayList<>();
             for (WorkerConfig.QueueConfig q : config.queues()) {
