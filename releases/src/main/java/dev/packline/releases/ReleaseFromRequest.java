@@ -50,7 +50,7 @@ public final class ReleaseFromRequest {
             if ("done".equals(diff.get("state")) && diff.get("url") != null && diff.get("bytes") instanceof Number size) {
                 patches.add(new Patch(diff.get("oldSha256").toString(), null,
                         new Artifact(diff.get("objectKey") == null ? null : diff.get("objectKey").toString(), diff.get("url").toString(),
-                                size.longValue(), diff.get("sha256").toString(), null)));
+                                size.longValue(), diff.get("sha256").toString(), diff.get("md5") == null ? null : diff.get("md5").toString())));
             }
         }
         return new NewRelease(request.appId(), spec.deployment(), spec.platform(), ReleaseKind.APK, spec.version(), spec.clientVersions(),

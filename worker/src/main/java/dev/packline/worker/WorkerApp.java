@@ -165,7 +165,8 @@ public final class WorkerApp implements AutoCloseable {
             Map<String, JobHandler> handlers = Map.of(Stage.PACKAGE.queueName(), new ChannelProgress(Stage.PACKAGE, new PackageStage(ctx), running, clock),
                     Stage.UPLOAD.queueName(), new ByJobKind(new ChannelProgress(Stage.UPLOAD, new UploadStage(ctx, stagedObjects), running, clock),
                             Map.of(ArtifactJob.JOB, new ArtifactStage(ctx, artifacts, clock))),
-                    Stage.DIFF.queueName(), new ByJobKind(new DiffStage(ctx, increments), Map.of(IncrementJob.JOB, new IncrementStage(ctx, increments))),
+                    Stage.DIFF.queueName(), new ByJobKind(new DiffStage(ctx, increments, p.apkPatchFormats()),
+                            Map.of(IncrementJob.JOB, new IncrementStage(ctx, increments))),
                     Stage.NOTIFY.queueName(), new NotifyStage(ctx),
                     HOUSEKEEPING_QUEUE, new HousekeepingStage(new StaleRequests(requestRedis, clock),
                             new Submitter(ctx.requests(), ctx.queues(), p.jobMaxAttempts(), p.jobTimeout()), stores, stagedObjects));

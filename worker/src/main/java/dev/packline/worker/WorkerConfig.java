@@ -1,5 +1,7 @@
 package dev.packline.worker;
 
+import dev.packline.pipeline.artifact.ArtifactKind;
+import dev.packline.pipeline.artifact.PatchFormat;
 import dev.packline.queue.QueueVersion;
 import dev.packline.queue.retry.Backoff;
 import dev.packline.queue.worker.WorkerTimings;
@@ -10,7 +12,9 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 
 /**
@@ -46,7 +50,7 @@ public record WorkerConfig(String redisUrl, List<QueueConfig> queues, long maxJo
      */
     public record Pipeline(Path workDir, Path motherCacheDir, long motherCacheMaxBytes, List<Path> allowedRoots,
                            List<String> allowedHosts, Map<String, StoreConfig> stores, int diskConcurrency, int networkConcurrency,
-                           int jobMaxAttempts, Duration jobTimeout, Duration requestRetention) {
+                           int jobMaxAttempts, Duration jobTimeout, Duration requestRetention, Set<PatchFormat> apkPatchFormats) {
     }
 
     /**
@@ -182,7 +186,7 @@ public record WorkerConfig(String redisUrl, List<QueueConfig> queues, long maxJo
                 shared.strings("mothers.allowedRoots").stream().map(Path::of).toList(), shared.strings("mothers.allowedHosts"), stores,
                 s.integer("limits.diskConcurrency", 4, 1, 1_000), s.integer("limits.networkConcurrency", 16, 1, 10_000),
                 shared.integer("pipeline.jobMaxAttempts", 5, 1, 100), shared.duration("pipeline.jobTimeout", Duration.ofMinutes(30)),
-                shared.duration("pipeline.requestRetention", Duration.ofDays(7)));
+                shared.duration("pipeline.requestRetention", Duration.ofDays(7)), apkPatchFormats(s));
         Map<String, ChannelSpec> notifications = ChannelSpec.read(shared);
         if (shared != s) {
             for (String section : List.of("stores", "notifications")) {
@@ -195,6 +199,23 @@ public record WorkerConfig(String redisUrl, List<QueueConfig> queues, long maxJo
         s.finish(); // a shared section left here too is an unknown key: it would be a second, silently ignored truth
         return new WorkerConfig(redisUrl, List.copyOf(queues), maxJobs, timings, metricsPort, metricsBind, format, alarms, supervision, pipeline,
                 notifications, upload, versionCheck);
+    }
+
+    /**
+     * {@code pipeline.apkPatchFormats}: what the diff stage makes for a mother pair. bsdiff is always
+     * made (old clients and the fallback); zip-aware is made too unless left out.
+     */
+    private static Set<PatchFormat> apkPatchFormats(Settings s) {
+        List<String> names = s.has("pipeline.apkPatchFormats") ? s.strings("pipeline.apkPatchFormats") : List.of("bsdiff", "zip-aware");
+        Set<PatchFormat> formats = EnumSet.noneOf(PatchFormat.class);
+        for (String name : names) {
+            PatchFormat.byWireName(name).filter(f -> f.kind() == ArtifactKind.APK).ifPresentOrElse(formats::add,
+                    () -> s.problem("pipeline.apkPatchFormats: bsdiff and zip-aware are the APK patch formats, got '" + name + "'"));
+        }
+        if (!formats.contains(PatchFormat.BSDIFF)) {
+            s.problem("pipeline.apkPatchFormats: must list bsdiff (old clients and the fallback)");
+        }
+        return formats;
     }
 
     /** One store under {@code stores:}: local (a directory) or oss / ks3 (a bucket, credentials by reference). */

@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The diff stage, one job per (old mother, new mother) pair whatever the number of channels or
@@ -36,10 +37,13 @@ public final class DiffStage implements JobHandler {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final StageContext ctx;
     private final IncrementPublisher increments;
+    private final boolean zipAware;
 
-    public DiffStage(StageContext ctx, IncrementPublisher increments) {
+    /** @param formats what to make besides bsdiff (always made): zip-aware when listed ({@code pipeline.apkPatchFormats}) */
+    public DiffStage(StageContext ctx, IncrementPublisher increments, Set<PatchFormat> formats) {
         this.ctx = ctx;
         this.increments = increments;
+        this.zipAware = formats.contains(PatchFormat.ZIP_AWARE);
     }
 
     @Override
@@ -66,7 +70,8 @@ public final class DiffStage implements JobHandler {
         Path metadata = patch.file().resolveSibling(patch.file().getFileName() + ".json");
         try {
             FileDigests digests = FileDigests.of(patch.file());
-            Map<String, Object> zipAware = zipAware(oldMother, newMother, store, p.objectKey());
+            Map<String, Object> zipAware = this.zipAware ? zipAware(oldMother, newMother, store, p.objectKey())
+                    : Map.of("error", "not made: pipeline.apkPatchFormats leaves it out");
             UploadReport report;
             UploadReport metadataReport;
             ctx.networkSlots().acquire();
