@@ -87,6 +87,11 @@ class VersionRolloutTest {
                 RequestStatus status = PipelineEndToEndTest.awaitFinished(requests, request.id(), 120);
                 assertEquals("done", status.state(), status.toString());
                 assertEquals(0, broker.counts(upload1).unfinished());
+                // the request finishes inside the last upload's handler; its acknowledgement follows a moment later
+                long ackDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (broker.counts(QueueVersion.of("upload", 2)).done() < 6 && System.nanoTime() < ackDeadline) {
+                    Thread.sleep(20);
+                }
                 assertEquals(6, broker.counts(QueueVersion.of("upload", 2)).done(), "every upload ran on the new version");
                 admin.drain(upload1, Duration.ofSeconds(30), Duration.ofMillis(100), c -> { });
                 assertFalse(during.versionsAppeared().isDone(), "a version retiring is no reason to restart");
