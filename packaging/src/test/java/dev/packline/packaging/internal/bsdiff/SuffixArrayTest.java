@@ -1,4 +1,4 @@
-package dev.packline.packaging.zipdelta;
+package dev.packline.packaging.internal.bsdiff;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 

@@ -1,4 +1,4 @@
-package dev.packline.packaging.zipdelta;
+package dev.packline.packaging.internal.bsdiff;
 
 import java.util.Arrays;
 
@@ -9,12 +9,12 @@ import java.util.Arrays;
  * data of delta-friendly files. Memory: about 9 bytes per data byte (the text as ints, the array,
  * the types), plus half of that again in the first recursion at most.
  */
-final class SuffixArray {
+public final class SuffixArray {
     private SuffixArray() {
     }
 
     /** The sorted suffixes of {@code data}, {@code data.length + 1} of them, the empty one first. */
-    static int[] of(byte[] data) {
+    public static int[] of(byte[] data) {
         int n = data.length + 1;
         int[] text = new int[n];
         for (int i = 0; i < data.length; i++) {
