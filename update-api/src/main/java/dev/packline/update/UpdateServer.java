@@ -1,5 +1,6 @@
 package dev.packline.update;
 
+import dev.packline.http.input.FramingFilter;
 import dev.packline.notify.NotificationChannels;
 import dev.packline.redis.RedisConnector;
 import dev.packline.releases.redis.InstallReports;
@@ -18,7 +19,6 @@ import dev.packline.update.report.ReportApi;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
-import io.helidon.webserver.http1.Http1Config;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
@@ -72,12 +72,9 @@ public final class UpdateServer implements AutoCloseable {
                 new AutoPauser(store, config.autoPause(), channels.all(), metrics, clock), tallies, metrics, rateLimit,
                 config.server().maxBodyBytes()));
         Handlers handlers = new Handlers(new CheckApi(cache, metrics, rateLimit), report, cache, config.snapshot().staleAfter(), metrics);
-        this.server = WebServer.builder()
+        this.server = config.server().httpLimits().applyTo(WebServer.builder())
                 .host(config.server().bind())
                 .port(config.server().port())
-                .maxPayloadSize(Math.multiplyExact(config.server().maxBodyBytes(), 4)) // the report route refuses above 1x, after reading the body
-                .addProtocol(Http1Config.builder().maxHeadersSize(config.server().maxHeadersBytes())
-                        .maxPrologueLength(config.server().maxRequestLine()).build())
                 .routing(routing -> routing(routing, handlers))
                 .build();
     }
@@ -87,6 +84,7 @@ public final class UpdateServer implements AutoCloseable {
      * the {@code route} tag of its metrics.
      */
     static void routing(HttpRouting.Builder routing, Handlers h) {
+        routing.addFilter(new FramingFilter()); // before any route: a body whose framing lies is refused even where no route reads it
         new UpdateRoutes(routing, h.metrics())
                 .get("/v1/check", h.check()::check)
                 .get("/v1/compat/check", h.check()::compatible, CheckApi::compatibleError)
