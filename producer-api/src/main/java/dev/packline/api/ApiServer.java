@@ -11,6 +11,7 @@ import dev.packline.api.limits.ChannelsInFlight;
 import dev.packline.api.limits.SubmitRateLimiter;
 import dev.packline.api.metrics.ApiMetrics;
 import dev.packline.api.metrics.RedisHealth;
+import dev.packline.http.input.ConnectionDeadlines;
 import dev.packline.http.input.FramingFilter;
 import dev.packline.api.releases.ReleasesApi;
 import dev.packline.pipeline.RequestStore;
@@ -23,6 +24,7 @@ import dev.packline.queue.redis.Retention;
 import dev.packline.redis.RedisConnector;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.HttpRouting;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +47,7 @@ public final class ApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
 
     /** The handlers behind the routes. */
-    record Handlers(JobsApi jobs, ProgressStream events, ReleasesApi releases, RedisHealth health, ApiMetrics metrics) {
+    record Handlers(JobsApi jobs, ProgressStream events, ReleasesApi releases, RedisHealth health, ApiMetrics metrics, Filter deadlines) {
     }
 
     private final UnifiedJedis redis;
@@ -54,6 +56,7 @@ public final class ApiServer implements AutoCloseable {
     private final RedisHealth health;
     private final ConfigReloader reloader;
     private final Authenticator auth;
+    private final ConnectionDeadlines deadlines;
     private final WebServer server;
 
     private ApiServer(ApiConfig config, Clock clock, Map<String, String> env) {
@@ -74,8 +77,9 @@ public final class ApiServer implements AutoCloseable {
         this.reloader = config.configFile() == null ? null : new ConfigReloader(config.configFile(), env, auth, config.server().reloadInterval());
         ReleasesApi releases = new ReleasesApi(new ReleasesApi.Params(new RedisReleaseStore(redis, clock), new InstallReports(redis), requests,
                 auth, config.server().maxBodyBytes()));
-        Handlers handlers = new Handlers(jobs, events, releases, health, metrics);
-        this.server = config.server().httpLimits().applyTo(WebServer.builder())
+        this.deadlines = new ConnectionDeadlines(config.server().httpLimits());
+        Handlers handlers = new Handlers(jobs, events, releases, health, metrics, deadlines.filter());
+        this.server = config.server().httpLimits().applyTo(WebServer.builder(), deadlines)
                 .host(config.server().bind())
                 .port(config.server().port())
                 .routing(routing -> routing(routing, handlers))
@@ -87,6 +91,7 @@ public final class ApiServer implements AutoCloseable {
      * {@code route} tag of its metrics.
      */
     static void routing(HttpRouting.Builder routing, Handlers h) {
+        routing.addFilter(h.deadlines()); // first: a request's head has arrived, its body has its own deadline
         routing.addFilter(new FramingFilter()); // before any route: a body whose framing lies is refused even where no route reads it
         new Routes(routing, h.metrics())
                 .post("/v1/jobs", h.jobs()::submit)
@@ -157,6 +162,7 @@ public final class ApiServer implements AutoCloseable {
         if (server.isRunning()) {
             server.stop();
         }
+        deadlines.close();
         if (reloader != null) {
             reloader.close();
         }

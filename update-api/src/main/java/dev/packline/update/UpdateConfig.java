@@ -27,20 +27,23 @@ public record UpdateConfig(String redisUrl, Server server, Snapshot snapshot, Au
      * @param maxBodyBytes      the largest report body read
      * @param checksPerIpSecond checks and reports allowed per client IP and second on one instance (0 = no limit)
      * @param idleTimeout       a kept-alive connection without a request is closed after about this long
+     * @param headTimeout       a request's line and headers must arrive within this long, or the connection is closed
+     * @param bodyTimeout       a report's body must be read and answered within this long of its head
      */
     public record Server(String bind, int port, int maxHeadersBytes, int maxRequestLine, long maxBodyBytes, int checksPerIpSecond,
-                         Duration idleTimeout) {
+                         Duration idleTimeout, Duration headTimeout, Duration bodyTimeout) {
         public static Server defaults() {
-            return new Server("127.0.0.1", 8090, 8 * 1024, 4 * 1024, 16 * 1024, 0, HttpLimits.defaults(16 * 1024).idleTimeout());
+            HttpLimits d = HttpLimits.defaults(16 * 1024);
+            return new Server("127.0.0.1", 8090, 8 * 1024, 4 * 1024, d.maxBodyBytes(), 0, d.idleTimeout(), d.headTimeout(), d.bodyTimeout());
         }
 
         Server withPort(int newPort) {
-            return new Server(bind, newPort, maxHeadersBytes, maxRequestLine, maxBodyBytes, checksPerIpSecond, idleTimeout);
+            return new Server(bind, newPort, maxHeadersBytes, maxRequestLine, maxBodyBytes, checksPerIpSecond, idleTimeout, headTimeout, bodyTimeout);
         }
 
         /** What the web server reads and how long it waits, for http-input. */
         public HttpLimits httpLimits() {
-            return new HttpLimits(maxRequestLine, maxHeadersBytes, maxBodyBytes, idleTimeout);
+            return new HttpLimits(maxRequestLine, maxHeadersBytes, maxBodyBytes, idleTimeout, headTimeout, bodyTimeout);
         }
     }
 
@@ -75,7 +78,8 @@ public record UpdateConfig(String redisUrl, Server server, Snapshot snapshot, Au
                 (int) Math.min(Integer.MAX_VALUE, s.bytes("server.maxHeadersBytes", d.maxHeadersBytes())),
                 (int) Math.min(Integer.MAX_VALUE, s.bytes("server.maxRequestLine", d.maxRequestLine())),
                 s.bytes("server.maxBodyBytes", d.maxBodyBytes()), s.integer("server.checksPerIpSecond", d.checksPerIpSecond(), 0, 1_000_000),
-                s.duration("server.idleTimeout", d.idleTimeout()));
+                s.duration("server.idleTimeout", d.idleTimeout(), HttpLimits.MIN_TIMEOUT),
+                s.duration("server.headTimeout", d.headTimeout(), HttpLimits.MIN_TIMEOUT), s.duration("server.bodyTimeout", d.bodyTimeout(), HttpLimits.MIN_TIMEOUT));
         if (server.maxHeadersBytes() < 1024 || server.maxHeadersBytes() > 1024 * 1024) {
             s.problem("server.maxHeadersBytes: 1KiB to 1MiB, got " + server.maxHeadersBytes());
         }
@@ -84,9 +88,6 @@ public record UpdateConfig(String redisUrl, Server server, Snapshot snapshot, Au
         }
         if (server.maxBodyBytes() < 256 || server.maxBodyBytes() > 1024 * 1024) {
             s.problem("server.maxBodyBytes: 256B to 1MiB, got " + server.maxBodyBytes());
-        }
-        if (server.idleTimeout().toMillis() < 100) {
-            s.problem("server.idleTimeout: at least 100ms, got " + server.idleTimeout().toMillis() + "ms");
         }
         Snapshot sd = Snapshot.defaults();
         Snapshot snapshot = new Snapshot(s.duration("snapshot.pollInterval", sd.pollInterval()), s.duration("snapshot.staleAfter", sd.staleAfter()),
