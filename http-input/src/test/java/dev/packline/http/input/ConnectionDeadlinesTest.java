@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * ordinary pace is answered, and a route that runs longer than the head timeout is not cut.
  */
 class ConnectionDeadlinesTest {
-    private static final Duration HEAD = Duration.ofMillis(800);
+    private static final Duration HEAD = Duration.ofMillis(1500);
     private static final Duration BODY = Duration.ofMillis(1200);
     private static final Duration IDLE = Duration.ofSeconds(4);
     /** What a loaded 2-core machine may add to a bound before the close is seen. */
