@@ -1,6 +1,6 @@
 package dev.packline.api;
 
-import dev.packline.api.fuzz.RawHttp;
+import dev.packline.http.input.fuzz.RawHttp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
