@@ -11,6 +11,7 @@ import dev.packline.api.limits.ChannelsInFlight;
 import dev.packline.api.limits.SubmitRateLimiter;
 import dev.packline.api.metrics.ApiMetrics;
 import dev.packline.api.metrics.RedisHealth;
+import dev.packline.http.input.ConnectionDeadlines;
 import dev.packline.http.input.FramingFilter;
 import dev.packline.api.releases.ReleasesApi;
 import dev.packline.api.schedules.SchedulesApi;
@@ -28,6 +29,7 @@ import dev.packline.queue.redis.Retention;
 import dev.packline.redis.RedisConnector;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.HttpRouting;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +53,7 @@ public final class ApiServer implements AutoCloseable {
 
     /** The handlers behind the routes. */
     record Handlers(JobsApi jobs, ProgressStream events, ReleasesApi releases, SchedulesApi schedules, ArtifactsApi artifacts,
-                    RedisHealth health, ApiMetrics metrics) {
+                    RedisHealth health, ApiMetrics metrics, Filter deadlines) {
     }
 
     private final UnifiedJedis redis;
@@ -60,6 +62,7 @@ public final class ApiServer implements AutoCloseable {
     private final RedisHealth health;
     private final ConfigReloader reloader;
     private final Authenticator auth;
+    private final ConnectionDeadlines deadlines;
     private final WebServer server;
 
     private ApiServer(ApiConfig config, Clock clock, Map<String, String> env) {
@@ -86,8 +89,9 @@ public final class ApiServer implements AutoCloseable {
         ArtifactsApi artifacts = new ArtifactsApi(new ArtifactsApi.Params(artifactStore,
                 new IncrementStore(redis, IncrementStore.DEFAULT_FAILURE_MEMORY), new QueueClient(broker), auth, config.rules(),
                 new SubmitRateLimiter(redis, clock), pipeline.jobMaxAttempts(), pipeline.jobTimeout(), config.server().maxBodyBytes()));
-        Handlers handlers = new Handlers(jobs, events, releases, schedules, artifacts, health, metrics);
-        this.server = config.server().httpLimits().applyTo(WebServer.builder())
+        this.deadlines = new ConnectionDeadlines(config.server().httpLimits());
+        Handlers handlers = new Handlers(jobs, events, releases, schedules, artifacts, health, metrics, deadlines.filter());
+        this.server = config.server().httpLimits().applyTo(WebServer.builder(), deadlines)
                 .host(config.server().bind())
                 .port(config.server().port())
                 .routing(routing -> routing(routing, handlers))
@@ -99,6 +103,7 @@ public final class ApiServer implements AutoCloseable {
      * {@code route} tag of its metrics.
      */
     static void routing(HttpRouting.Builder routing, Handlers h) {
+        routing.addFilter(h.deadlines()); // first: a request's head has arrived, its body has its own deadline
         routing.addFilter(new FramingFilter()); // before any route: a body whose framing lies is refused even where no route reads it
         new Routes(routing, h.metrics())
                 .post("/v1/jobs", h.jobs()::submit)
@@ -174,6 +179,7 @@ public final class ApiServer implements AutoCloseable {
         if (server.isRunning()) {
             server.stop();
         }
+        deadlines.close();
         if (reloader != null) {
             reloader.close();
         }

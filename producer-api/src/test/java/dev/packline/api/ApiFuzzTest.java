@@ -2,8 +2,8 @@ package dev.packline.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.packline.api.fuzz.HostileRequests;
-import dev.packline.api.fuzz.RawHttp;
-import dev.packline.api.fuzz.RawHttp.Answer;
+import dev.packline.http.input.fuzz.RawHttp;
+import dev.packline.http.input.fuzz.RawHttp.Answer;
 import dev.packline.api.fuzz.RedisWrites;
 import dev.packline.queue.TestRedis;
 import org.junit.jupiter.api.AfterAll;

@@ -11,6 +11,7 @@ import dev.packline.releases.serving.Target;
 import dev.packline.update.http.CallRefused;
 import dev.packline.update.http.CallRefused.Why;
 import dev.packline.update.http.Json;
+import dev.packline.update.http.Refusal;
 import dev.packline.update.metrics.UpdateMetrics;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -51,10 +52,10 @@ public final class CheckApi {
     }
 
     /** The compatibility route's error body: {@code {"status": 1, "msg": "..."}}. */
-    public static Object compatibleError(CallRefused e) {
+    public static Object compatibleError(Refusal e) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", 1);
-        body.put("msg", e.getMessage());
+        body.put("msg", e.message());
         return body;
     }
 

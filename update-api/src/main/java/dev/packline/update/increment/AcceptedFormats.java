@@ -1,15 +1,15 @@
 package dev.packline.update.increment;
 
 import dev.packline.pipeline.artifact.PatchFormat;
-import dev.packline.update.http.CallRefused;
-import dev.packline.update.http.CallRefused.Problem;
-import dev.packline.update.http.CallRefused.Why;
+import dev.packline.http.input.InputProblem;
+import dev.packline.http.input.InputRefusedException;
+import dev.packline.http.input.RequestFields;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -24,29 +24,30 @@ import java.util.regex.Pattern;
 public final class AcceptedFormats {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
     private static final int MAX_NAMES = 16;
+    private static final String QUERY = "formats";
+    private static final String HEADER = "X-Patch-Formats";
 
     private AcceptedFormats() {
     }
 
     public static Set<PatchFormat> read(ServerRequest req) {
-        List<String> query = req.query().all("formats", List::of);
-        if (query.size() > 1) {
-            throw refused("given " + query.size() + " times; give it once");
+        List<InputProblem> problems = new ArrayList<>();
+        String text = new RequestFields(req, problems).value(QUERY, HEADER); // strict decoding, once only
+        if (!problems.isEmpty()) {
+            throw new InputRefusedException(400, problems, false);
         }
-        Optional<String> text = query.isEmpty() ? req.headers().first(HeaderNames.create("X-Patch-Formats")) : Optional.of(query.get(0));
-        if (text.isEmpty()) {
-            return EnumSet.of(PatchFormat.BSDIFF);
+        if (text == null) {
+            // given but empty ("formats="): the client applies no patch; not given: bsdiff
+            boolean given = req.query().contains(QUERY) || req.headers().contains(HeaderNames.create(HEADER));
+            return given ? EnumSet.noneOf(PatchFormat.class) : EnumSet.of(PatchFormat.BSDIFF);
         }
-        String[] names = text.get().split(",", -1);
+        String[] names = text.split(",", -1);
         if (names.length > MAX_NAMES) {
             throw refused("at most " + MAX_NAMES + " format names");
         }
         Set<PatchFormat> formats = EnumSet.noneOf(PatchFormat.class);
         for (String raw : names) {
             String name = raw.trim();
-            if (name.isEmpty() && names.length == 1) {
-                return formats; // "formats=": the client applies no patch
-            }
             if (!NAME.matcher(name).matches()) {
                 throw refused("a comma-separated list of format names such as bsdiff,zip-aware; '" + (name.length() > 32 ? name.substring(0, 32)
                         + "..." : name) + "' is not one");
@@ -56,7 +57,7 @@ public final class AcceptedFormats {
         return formats;
     }
 
-    private static CallRefused refused(String message) {
-        return CallRefused.fields(List.of(new Problem("formats", Why.INVALID_REQUEST, message)));
+    private static InputRefusedException refused(String message) {
+        return InputRefusedException.invalid(QUERY, message);
     }
 }

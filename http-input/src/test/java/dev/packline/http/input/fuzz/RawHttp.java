@@ -1,4 +1,4 @@
-package dev.packline.api.fuzz;
+package dev.packline.http.input.fuzz;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,7 +15,7 @@ import java.util.Map;
 /**
  * An HTTP/1.1 exchange over a plain socket, for requests no well-behaved client would send: the
  * bytes go out exactly as given, and the answer is read as far as it can be within a deadline.
- * Used by the hostile-input tests and the API fuzzer; loopback only.
+ * Shared (http-input test-jar) by the apps' hostile-input tests and fuzzers; loopback only.
  */
 public final class RawHttp {
 
