@@ -46,6 +46,7 @@ final class ApiFixture implements AutoCloseable {
     final String limitedToken = "limited-token-" + System.nanoTime();
     final ApiServer api;
     private final String serverExtra;
+    private final String sseExtra;
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     final RedisQueueBroker broker = TestRedis.broker(Clock.systemUTC());
     final QueueInspector queues = new QueueInspector(broker, Clock.systemUTC());
@@ -61,8 +62,14 @@ final class ApiFixture implements AutoCloseable {
 
     /** As above; {@code serverExtra} is more flow-style keys of the {@code server} section ({@code "idleTimeout: 1s"}). */
     ApiFixture(Path dir, String acmeLimits, String apiExtra, String serverExtra) throws IOException {
+        this(dir, acmeLimits, apiExtra, serverExtra, "");
+    }
+
+    /** As above; {@code sseExtra} is more flow-style keys of the {@code sse} section ({@code "maxDuration: 1s"}). */
+    ApiFixture(Path dir, String acmeLimits, String apiExtra, String serverExtra, String sseExtra) throws IOException {
         this.dir = dir;
         this.serverExtra = serverExtra;
+        this.sseExtra = sseExtra;
         int n = FIXTURES.incrementAndGet();
         String suffix = ProcessHandle.current().pid() + "-" + n + "-" + System.nanoTime() % 100_000;
         acme = "acme-" + suffix;
@@ -99,9 +106,7 @@ final class ApiFixture implements AutoCloseable {
                 redis:
                   url: %s
                 server: {bind: 127.0.0.1, port: 0, maxBodyBytes: 256KiB%s}
-                sse:
-                  pollInterval: 100ms
-                  heartbeat: 2s
+                sse: {pollInterval: 100ms, heartbeat: 2s%s}
                 pipeline:
                   shared: worker.yml
                 limits:
@@ -123,7 +128,7 @@ final class ApiFixture implements AutoCloseable {
                     tokens:
                       ci: {sha256: %s}
                 %s
-                """.formatted(TestRedis.url(), serverExtra.isEmpty() ? "" : ", " + serverExtra, acme, acmeLimits, Publishers.sha256Hex(acmeMainToken), Publishers.sha256Hex(acmeGameOnlyToken),
+                """.formatted(TestRedis.url(), serverExtra.isEmpty() ? "" : ", " + serverExtra, sseExtra.isEmpty() ? "" : ", " + sseExtra, acme, acmeLimits, Publishers.sha256Hex(acmeMainToken), Publishers.sha256Hex(acmeGameOnlyToken),
                 rival, Publishers.sha256Hex(rivalToken), limited, Publishers.sha256Hex(limitedToken), apiExtra));
     }
 
