@@ -9,10 +9,8 @@ import dev.packline.pipeline.RequestStore;
 import dev.packline.http.input.AsciiParsers;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
-import io.helidon.http.sse.SseEvent;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.helidon.webserver.sse.SseSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,37 +65,35 @@ public final class ProgressStream {
         }
         p.metrics().sseConnections().incrementAndGet();
         long deadline = System.nanoTime() + p.maxDuration().toNanos();
-        try (SseSink sink = res.sink(SseSink.TYPE)) {
-            sink.emit(SseEvent.builder().comment("request " + id).reconnectDelay(RETRY).build());
+        try (EventStreamWriter sink = new EventStreamWriter(res, RETRY)) {
             String sentId = lastEventId; // the state the client has: never sent again
             long lastSent = System.nanoTime();
             while (true) {
                 Optional<RequestStore.Summary> summary = p.requests().summary(id);
                 if (summary.isEmpty()) {
-                    sink.emit(SseEvent.builder().id(GONE).name("gone").data(Json.text(Map.of("id", id, "message", "the request expired"))).build());
+                    sink.event(GONE, "gone", Json.text(Map.of("id", id, "message", "the request expired")));
                     return;
                 }
                 Map<String, Object> view = JobView.summary(summary.get(), appId, p.clock().millis());
                 Map<String, Object> comparable = EventIds.comparable(view);
                 if (summary.get().finished()) {
                     RequestStatus full = p.requests().status(id).orElse(first);
-                    sink.emit(SseEvent.builder().id(EventIds.done(comparable)).name("done")
-                            .data(Json.text(JobView.full(full, p.clock().millis()))).build());
+                    sink.event(EventIds.done(comparable), "done", Json.text(JobView.full(full, p.clock().millis())));
                     return;
                 }
                 String stateId = EventIds.progress(comparable);
                 if (EventIds.resume(sentId, stateId, false) == EventIds.Resume.CURRENT_STATE) {
-                    sink.emit(SseEvent.builder().id(stateId).name("progress").data(Json.text(view)).build());
+                    sink.event(stateId, "progress", Json.text(view));
                     sentId = stateId;
                     lastSent = System.nanoTime();
                 } else if (System.nanoTime() - lastSent >= p.heartbeat().toNanos()) {
-                    sink.emit(SseEvent.builder().comment("still running").build());
+                    sink.comment("still running");
                     lastSent = System.nanoTime();
                 }
                 if (System.nanoTime() > deadline) {
                     // the id of the state last sent, so a reconnect with it resumes without a repeat
-                    sink.emit(SseEvent.builder().id(sentId == null ? stateId : sentId).name("timeout").data(Json.text(Map.of("id", id,
-                            "message", "stream closed after " + p.maxDuration() + "; reconnect with Last-Event-ID to keep watching"))).build());
+                    sink.event(sentId == null ? stateId : sentId, "timeout", Json.text(Map.of("id", id,
+                            "message", "stream closed after " + p.maxDuration() + "; reconnect with Last-Event-ID to keep watching")));
                     return;
                 }
                 Thread.sleep(p.poll());
