@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -47,6 +48,7 @@ final class ApiFixture implements AutoCloseable {
     final ApiServer api;
     private final String serverExtra;
     private final String sseExtra;
+    final OpenApiContract contract = new OpenApiContract();
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     final RedisQueueBroker broker = TestRedis.broker(Clock.systemUTC());
     final QueueInspector queues = new QueueInspector(broker, Clock.systemUTC());
@@ -176,11 +178,21 @@ final class ApiFixture implements AutoCloseable {
         return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token).DELETE().build());
     }
 
+    /** Sends a call; its answer must conform to the OpenAPI document (any route's test holds the document to what the API does). */
     Response send(HttpRequest request) throws Exception {
         HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
         JsonNode json = null;
-        if (r.headers().firstValue("Content-Type").orElse("").startsWith("application/json")) {
+        String contentType = r.headers().firstValue("Content-Type").orElse(null);
+        if (contentType != null && contentType.startsWith("application/json")) {
             json = JSON.readTree(r.body());
+        }
+        String path = request.uri().getRawPath();
+        if (contract.documents(request.method(), path)) {
+            List<String> problems = contract.checkResponse(request.method(), path, r.statusCode(), contentType, json != null ? json
+                    : r.body().isEmpty() ? null : JSON.getNodeFactory().textNode(r.body()), true);
+            if (!problems.isEmpty()) {
+                throw new AssertionError("the answer does not match the OpenAPI document: " + problems);
+            }
         }
         return new Response(r.statusCode(), json, r.body(), r.headers().map());
     }

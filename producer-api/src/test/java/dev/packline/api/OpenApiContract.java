@@ -50,14 +50,32 @@ final class OpenApiContract {
         return Optional.empty();
     }
 
+    /** Whether the document has an operation for this method and concrete path. */
+    boolean documents(String method, String path) {
+        return template(path).map(t -> !document.at("/paths/" + escape(t) + "/" + method.toLowerCase(Locale.ROOT)).isMissingNode()).orElse(false);
+    }
+
     /** Every problem of a response (status and body) against the document; empty when it conforms. */
     List<String> checkResponse(String method, String path, int status, String contentType, JsonNode body) {
+        return checkResponse(method, path, status, contentType, body, false);
+    }
+
+    /**
+     * As above; with {@code orDefault} a status the operation does not list is held to its
+     * {@code default} response (the error shape), as for refusals of framing or headers that any
+     * route may answer.
+     */
+    List<String> checkResponse(String method, String path, int status, String contentType, JsonNode body, boolean orDefault) {
         String operation = operationPointer(method, path);
         JsonNode responses = document.at(operation + "/responses");
-        if (!responses.has(Integer.toString(status))) {
+        String key = Integer.toString(status);
+        if (!responses.has(key) && orDefault && responses.has("default")) {
+            key = "default";
+        }
+        if (!responses.has(key)) {
             return List.of(method + " " + path + ": status " + status + " is not documented (documented: " + names(responses) + ")");
         }
-        String response = operation + "/responses/" + status;
+        String response = operation + "/responses/" + key;
         if (document.at(response).has("$ref")) {
             response = document.at(response).get("$ref").asText().substring(1);
         }
