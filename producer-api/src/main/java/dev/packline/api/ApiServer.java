@@ -3,6 +3,7 @@ package dev.packline.api;
 import dev.packline.api.auth.Authenticator;
 import dev.packline.api.auth.ConfigReloader;
 import dev.packline.api.http.Json;
+import dev.packline.api.http.OpenApiDocument;
 import dev.packline.api.http.Routes;
 import dev.packline.api.jobs.JobsApi;
 import dev.packline.api.jobs.ProgressStream;
@@ -36,6 +37,7 @@ import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -64,6 +66,7 @@ public final class ApiServer implements AutoCloseable {
     private final Authenticator auth;
     private final ConnectionDeadlines deadlines;
     private final WebServer server;
+    private List<Routes.Route> routes = List.of();
 
     private ApiServer(ApiConfig config, Clock clock, Map<String, String> env) {
         this.redis = RedisConnector.open(config.redisUrl());
@@ -94,7 +97,7 @@ public final class ApiServer implements AutoCloseable {
         this.server = config.server().httpLimits().applyTo(WebServer.builder(), deadlines)
                 .host(config.server().bind())
                 .port(config.server().port())
-                .routing(routing -> routing(routing, handlers))
+                .routing(routing -> this.routes = routing(routing, handlers))
                 .build();
     }
 
@@ -102,10 +105,11 @@ public final class ApiServer implements AutoCloseable {
      * Every route of the API, in one place. Each is registered by its template, which is also the
      * {@code route} tag of its metrics.
      */
-    static void routing(HttpRouting.Builder routing, Handlers h) {
+    static List<Routes.Route> routing(HttpRouting.Builder routing, Handlers h) {
         routing.addFilter(h.deadlines()); // first: a request's head has arrived, its body has its own deadline
         routing.addFilter(new FramingFilter()); // before any route: a body whose framing lies is refused even where no route reads it
-        new Routes(routing, h.metrics())
+        OpenApiDocument openApi = new OpenApiDocument();
+        return new Routes(routing, h.metrics())
                 .post("/v1/jobs", h.jobs()::submit)
                 .get("/v1/jobs", h.jobs()::list)
                 .get("/v1/jobs/{id}", h.jobs()::show)
@@ -125,6 +129,7 @@ public final class ApiServer implements AutoCloseable {
                 .post("/v1/apps/{app}/releases/{id}/actions", h.releases()::act)
                 .post("/v1/apps/{app}/releases/{id}/promote", h.releases()::promote)
                 .get("/v1/apps/{app}/audit", h.releases()::audit)
+                .get(OpenApiDocument.ROUTE, openApi::serve)
                 .get("/healthz", (req, res) -> {
                     boolean up = h.health().ping();
                     Json.send(res, up ? 200 : 503, Map.of("status", up ? "ok" : "unavailable", "redis", up ? "up" : "down"));
@@ -133,7 +138,8 @@ public final class ApiServer implements AutoCloseable {
                     res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
                     res.send(h.metrics().scrape().getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 })
-                .unmatched();
+                .unmatched()
+                .registered();
     }
 
     /** Starts the API on the configuration's port (0 = a free one); the caller closes it. */
@@ -163,6 +169,11 @@ public final class ApiServer implements AutoCloseable {
     /** The port the server is bound to. */
     public int port() {
         return server.port();
+    }
+
+    /** Every route the server registered (method and template), as {@link #routing} lists them. */
+    public List<Routes.Route> routes() {
+        return routes;
     }
 
     public ApiMetrics metrics() {
