@@ -87,7 +87,7 @@ class ReleaseCommandsTest {
         Run audit = admin("release", "audit", "--app", app, "--limit", "2");
         assertTrue(audit.out().contains("admin:oncall") && audit.out().contains("rolling_out -> full"), audit.out());
         Run list = admin("release", "list", "--app", app);
-        assertTrue(list.out().contains("RELEASEID") && list.out().contains("2.0"), list.out());
+        assertTrue(list.out().contains("RELEASE ID") && list.out().contains("2.0"), list.out());
         Run promoted = admin("--json", "release", "promote", release, "--app", app, "--deployment", "staging");
         assertEquals(0, promoted.exit(), promoted.err());
         assertEquals("staging", promoted.json().get("deployment").asText());

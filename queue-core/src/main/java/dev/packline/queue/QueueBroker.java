@@ -66,6 +66,15 @@ public interface QueueBroker extends AutoCloseable {
     /** The published JSON of every worker whose information has not expired. */
     List<String> workerInfos();
 
+    /**
+     * The ids of this worker's running jobs on a version that an admin asked to cancel (read at every
+     * heartbeat); marks of jobs that ended meanwhile are forgotten.
+     */
+    List<String> cancelsRequested(QueueVersion queue, String workerId);
+
+    /** Takes (reads and deletes) what an admin asked this worker to do, if anything. */
+    Optional<WorkerCommand> takeWorkerCommand(String workerId);
+
     /** Returns jobs of workers whose lease expired, and jobs overdue past their deadline plus {@code overdueGrace}. */
     Recovery recover(QueueVersion queue, Duration overdueGrace);
 
@@ -82,6 +91,20 @@ public interface QueueBroker extends AutoCloseable {
     List<String> jobIds(QueueVersion queue, JobState state, int offset, int limit);
 
     Optional<JobRecord> job(QueueVersion queue, String id);
+
+    /** The records of these jobs, in the order asked, leaving out ids the version does not know; one round trip per hash. */
+    List<JobRecord> jobs(QueueVersion queue, List<String> ids);
+
+    /**
+     * Applies an admin's action to jobs of a version, one answer per id in order. Each batch is one
+     * atomic script (the broker splits long lists); a job that moved since the caller looked is
+     * judged by where it is now. Throws {@link QueueStateException} when the version serves no jobs
+     * and the action would make one ready (run-now, requeue into a retired version).
+     */
+    List<JobActionResult> act(QueueVersion queue, JobAction action, List<String> ids);
+
+    /** Leaves a command for a worker, kept for {@code ttl} unless the worker takes it first. */
+    void sendWorkerCommand(String workerId, WorkerCommand command, Duration ttl);
 
     /** Live and recently expired worker leases on a version, worker id to lease expiry (epoch ms). */
     List<WorkerLease> workers(QueueVersion queue);
@@ -127,7 +150,11 @@ public interface QueueBroker extends AutoCloseable {
 
     enum VersionChange { DRAIN, RETIRE, PAUSE, RESUME }
 
-    enum FailOutcome { RETRY_SCHEDULED, DEAD_LETTERED, LEASE_LOST }
+    enum FailOutcome {
+        RETRY_SCHEDULED, DEAD_LETTERED, LEASE_LOST,
+        /** an admin asked to cancel the job: it ended as cancelled, never retried */
+        CANCELLED
+    }
 
     /** The result of a fetch: jobs handed out, whether the version is serving, and when the next scheduled job is due. */
     record Fetch(Status status, List<Job> jobs, long nextDueMillis) {

@@ -127,8 +127,13 @@ public final class WorkerMain {
                 return ExitCode.RECYCLE.status();
             }
             if (ended == dev.packline.queue.worker.Worker.StopReason.RECYCLE) {
-                log.info("worker started {} jobs; exiting to be replaced by a fresh process", config.maxJobsPerWorker());
+                log.info("worker recycles (it started its {} jobs, or an admin asked); exiting to be replaced by a fresh process",
+                        config.maxJobsPerWorker());
                 return ExitCode.RECYCLE.status();
+            }
+            if (ended == dev.packline.queue.worker.Worker.StopReason.STOPPED_BY_ADMIN) {
+                log.info("an admin asked this worker to stop; exiting for good");
+                return ExitCode.STOPPED.status();
             }
             log.info("every queue version this worker served is retired; exiting");
             return ExitCode.STOPPED.status();

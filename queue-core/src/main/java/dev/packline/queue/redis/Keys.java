@@ -13,6 +13,7 @@ import java.util.List;
  * pl:{name}:registry             hash   current, latest, v:N -> created ms
  * pl:workers                     zset   worker id -> last heartbeat ms (entries older than an hour dropped)
  * pl:worker:{id}                 string JSON about a live worker (expires)
+ * pl:worker-control:{id}         string what an admin asked a worker to do (recycle, stop); taken at its heartbeat
  * pl:{name:v}:info               hash   state, paused, createdAt, drainingSince, retiredAt
  * pl:{name:v}:pending            list   ready jobs of the default group at normal priority (LPUSH in, taken from the right)
  * pl:{name:v}:ready:LEVEL        zset   ready jobs of level urgent, normal or bulk -> fair tag (fair_queue.lua)
@@ -27,7 +28,8 @@ import java.util.List;
  * pl:{name:v}:workers            zset   worker id -> lease expiry ms
  * pl:{name:v}:meta               hash   id -> JSON record (attempts, state, errors...)
  * pl:{name:v}:payload            hash   id -> payload
- * pl:{name:v}:done               zset   id -> finish ms (bounded)
+ * pl:{name:v}:cancels            hash   id -> cancel requested ms, for running jobs an admin cancelled
+ * pl:{name:v}:done               zset   id -> finish ms of done and cancelled jobs (bounded)
  * pl:{name:v}:dead               zset   id -> dead ms (bounded)
  * pl:{name:v}:events             stream dead-letter events (capped)
  * pl:{name:v}:stats              hash   running counters, completions per minute
@@ -60,6 +62,7 @@ public final class Keys {
     public final String groups;
     public final String groupSettings;
     public final String progress;
+    public final String cancels;
 
     public Keys(QueueVersion queue) {
         this.base = PREFIX + "{" + queue.name() + ":" + queue.version() + "}:";
@@ -83,6 +86,7 @@ public final class Keys {
         this.groups = base + "groups";
         this.groupSettings = base + "group-settings";
         this.progress = base + "progress";
+        this.cancels = base + "cancels";
     }
 
     public String active(String workerId) {
@@ -92,7 +96,7 @@ public final class Keys {
     /** The keys of the version that exist whatever workers there are (used by obliterate). */
     public List<String> fixed() {
         return List.of(info, pending, delayed, retry, deadlines, meta, payload, done, dead, events, stats, workers, migrating,
-                urgent, normal, bulk, parked, groups, groupSettings, progress);
+                urgent, normal, bulk, parked, groups, groupSettings, progress, cancels);
     }
 
     /**
@@ -109,6 +113,11 @@ public final class Keys {
 
     public static String workerInfo(String workerId) {
         return PREFIX + "worker:" + workerId;
+    }
+
+    /** What an admin asked a worker to do; the worker takes (reads and deletes) it at its heartbeat. */
+    public static String workerControl(String workerId) {
+        return PREFIX + "worker-control:" + workerId;
     }
 
     public static String workerInfoPattern() {
