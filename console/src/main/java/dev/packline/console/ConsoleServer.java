@@ -24,6 +24,9 @@ import dev.packline.http.input.InputRefusedException;
 import dev.packline.pipeline.RequestStore;
 import dev.packline.queue.QueueInspector;
 import dev.packline.queue.QueueStateException;
+import dev.packline.queue.control.JobActions;
+import dev.packline.queue.control.JobBrowser;
+import dev.packline.queue.control.WorkerDirectory;
 import dev.packline.queue.redis.RedisQueueBroker;
 import dev.packline.queue.redis.Retention;
 import dev.packline.redis.RedisConnector;
@@ -70,6 +73,7 @@ public final class ConsoleServer implements AutoCloseable {
         this.redis = RedisConnector.open(config.redisUrl());
         this.broker = new RedisQueueBroker(redis, RedisConnector.describe(config.redisUrl()), clock, Retention.DEFAULT, false);
         QueueInspector inspector = new QueueInspector(broker, clock);
+        JobActions jobs = new JobActions(broker);
         RequestStore requests = new RequestStore(redis, clock, REQUEST_RETENTION);
         RedisReleaseStore releases = new RedisReleaseStore(redis, clock);
         InstallReports reports = new InstallReports(redis);
@@ -80,8 +84,8 @@ public final class ConsoleServer implements AutoCloseable {
         Gate gate = new Gate(sessions, signIn, config.server().secureCookies(), maxBody);
         LiveStream live = new LiveStream(config.liveInterval(), Duration.ofMinutes(10));
         Pages pages = new Pages(gate, new SignInPage(signIn, sessions, gate, audit, maxBody), new OverviewPage(inspector, live, clock),
-                new QueueVersionPage(inspector, live, clock), new QueueActions(inspector, audit, clock),
-                new WorkersPage(broker, clock), new DeadLettersPage(inspector, audit),
+                new QueueVersionPage(inspector, new JobBrowser(broker), live, clock), new QueueActions(inspector, jobs, audit, clock),
+                new WorkersPage(new WorkerDirectory(broker), audit, clock), new DeadLettersPage(inspector, jobs, audit),
                 new RequestsPage(requests, audit, clock), new ReleasesPage(releases, reports),
                 new ReleaseActions(releases, requests, audit), new AuditPage(audit));
         this.server = HttpLimits.defaults(maxBody).applyTo(WebServer.builder())
@@ -111,6 +115,7 @@ public final class ConsoleServer implements AutoCloseable {
                 .get("/queues/{queue}/{version}/jobs/{id}", g.page(p.queue()::job))
                 .post("/queues/{queue}/{version}/actions/{action}", g.action(p.queueActions()::act))
                 .get("/workers", g.page(p.workers()::show))
+                .post("/workers/{id}/{command}", g.action(p.workers()::ask))
                 .get("/dead-letters", g.page(p.deadLetters()::show))
                 .post("/dead-letters/actions/{action}", g.action(p.deadLetters()::act))
                 .get("/requests", g.page(p.requests()::show))

@@ -167,7 +167,7 @@ class ConsoleBrowserTest {
         browser.find("tr[data-job='job-77'] input[type=checkbox]").click();
         browser.find("#requeue-selected").click();
         browser.await("the requeue is confirmed", d -> browser.count("#note") == 1);
-        assertTrue(browser.text("#note").startsWith("1 of 1 dead letters requeued"), browser.text("#note"));
+        assertTrue(browser.text("#note").startsWith("1 of 1 jobs requeued"), browser.text("#note"));
         assertEquals(JobState.PENDING, inspector.job(queue, "job-77").orElseThrow().state());
         browser.open("/audit");
         assertTrue(browser.text("#audit").contains("otto requeue " + queue.label() + " done"), browser.text("#audit"));
@@ -273,6 +273,7 @@ class ConsoleBrowserTest {
     @Test
     void showsWorkersAndRequests() throws Exception {
         QueueVersion queue = inspector.ensureQueue(TestRedis.uniqueQueue("idle"));
+        workers.forEach(Worker::close); // the one live worker is this test's
         worker(queue, job -> { });
         browser.signIn("ada", PASSWORD);
         browser.open("/workers");
@@ -281,6 +282,11 @@ class ConsoleBrowserTest {
             return browser.text("#workers").contains(queue.label());
         });
         browser.screenshot("workers");
+        browser.find("tr[data-worker] button.danger").click();
+        assertTrue(browser.text("#confirm-text").startsWith("Stop worker "), browser.text("#confirm-text"));
+        browser.find("#confirm").click();
+        browser.await("the stop is asked", d -> browser.count("#note") == 1);
+        assertTrue(browser.text("#note").endsWith("asked to stop at its next heartbeat"), browser.text("#note"));
         browser.open("/requests?id=no-such-request");
         assertEquals("Not found", browser.text("h1"));
     }

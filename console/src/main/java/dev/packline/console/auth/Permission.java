@@ -16,12 +16,14 @@ import static dev.packline.console.auth.Role.PUBLISHER;
 public enum Permission {
     /** Queues, versions, jobs, workers, dead letters. */
     QUEUES(ADMIN, ONCALL),
-    /** Requeue dead letters, retry a job now. */
+    /** Requeue dead letters, run a delayed or retrying job now. */
     RETRY_JOBS(ADMIN, ONCALL),
     /** Pause and resume a version. */
     PAUSE_QUEUES(ADMIN, ONCALL),
-    /** Delete jobs and dead letters for good. */
+    /** Delete jobs and dead letters for good, cancel pending or running jobs. */
     DELETE_JOBS(ADMIN),
+    /** Ask a live worker to recycle or stop. */
+    WORKER_CONTROL(ADMIN, ONCALL),
     /** Create a version, make one current, drain one. */
     CHANGE_VERSIONS(ADMIN),
     /** Delete every key of a retired version. */

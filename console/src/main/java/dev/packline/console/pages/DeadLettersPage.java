@@ -12,6 +12,8 @@ import dev.packline.queue.JobState;
 import dev.packline.queue.QueueInspector;
 import dev.packline.queue.QueueInspector.VersionSummary;
 import dev.packline.queue.QueueVersion;
+import dev.packline.queue.JobAction;
+import dev.packline.queue.control.JobActions;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
@@ -34,10 +36,12 @@ public final class DeadLettersPage {
     }
 
     private final QueueInspector inspector;
+    private final JobActions jobs;
     private final ActionAudit audit;
 
-    public DeadLettersPage(QueueInspector inspector, ActionAudit audit) {
+    public DeadLettersPage(QueueInspector inspector, JobActions jobs, ActionAudit audit) {
         this.inspector = inspector;
+        this.jobs = jobs;
         this.audit = audit;
     }
 
@@ -85,7 +89,7 @@ public final class DeadLettersPage {
                     + " dead letters of " + v.label() + " that failed with: " + Html.cut(error, 200), form.toResend(), "/dead-letters");
             return;
         }
-        int done = requeue ? inspector.requeueDead(v, ids) : inspector.deleteDead(v, ids);
+        long done = jobs.act(v, requeue ? JobAction.REQUEUE : JobAction.DELETE, ids).stream().filter(r -> r.outcome().applied()).count();
         String note = done + " dead letters of " + v.label() + (requeue ? " requeued" : " deleted");
         audit.record(viewer.name(), "dead-letters-" + action, v.label(), ActionAudit.Outcome.DONE, note + " (error: " + Html.cut(error, 120) + ")");
         Page.seeOther(res, "/dead-letters?note=" + Html.url(note));

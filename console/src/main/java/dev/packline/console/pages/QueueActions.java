@@ -7,12 +7,16 @@ import dev.packline.console.web.FormFields;
 import dev.packline.console.web.Html;
 import dev.packline.console.web.Page;
 import dev.packline.console.web.Viewer;
-import dev.packline.queue.JobRecord;
+import dev.packline.queue.JobAction;
+import dev.packline.queue.JobActionResult;
 import dev.packline.queue.JobState;
 import dev.packline.queue.QueueCounts;
 import dev.packline.queue.QueueInspector;
 import dev.packline.queue.QueueStateException;
 import dev.packline.queue.QueueVersion;
+import dev.packline.queue.control.BulkResult;
+import dev.packline.queue.control.JobActions;
+import dev.packline.queue.control.JobFilter;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import org.slf4j.Logger;
@@ -33,15 +37,14 @@ public final class QueueActions {
     private static final Logger log = LoggerFactory.getLogger(QueueActions.class);
     /** A drain started from the console waits this long for the version's jobs to finish before it gives up (the version stays draining). */
     static final Duration DRAIN_TIMEOUT = Duration.ofHours(24);
-    /** Dead letters a bulk action by filter reads at most. */
-    static final int BULK_LIMIT = 10_000;
-
     private final QueueInspector inspector;
+    private final JobActions jobs;
     private final ActionAudit audit;
     private final Clock clock;
 
-    public QueueActions(QueueInspector inspector, ActionAudit audit, Clock clock) {
+    public QueueActions(QueueInspector inspector, JobActions jobs, ActionAudit audit, Clock clock) {
         this.inspector = inspector;
+        this.jobs = jobs;
         this.audit = audit;
         this.clock = clock;
     }
@@ -65,33 +68,40 @@ public final class QueueActions {
             }
             case "requeue" -> {
                 allowed(viewer, Permission.RETRY_JOBS, "requeue dead letters", action, v);
-                List<String> ids = ids(form);
-                yield inspector.requeueDead(v, ids) + " of " + ids.size() + " dead letters requeued to " + v.label();
+                yield summary(jobs.act(v, JobAction.REQUEUE, ids(form)), "requeued", v);
             }
-            case "delete" -> {
-                allowed(viewer, Permission.DELETE_JOBS, "delete dead letters", action, v);
+            case "run-now" -> {
+                allowed(viewer, Permission.RETRY_JOBS, "run jobs now", action, v);
+                yield summary(jobs.act(v, JobAction.RUN_NOW, ids(form)), "made pending now", v);
+            }
+            case "delete", "cancel" -> {
+                boolean delete = action.equals("delete");
+                allowed(viewer, Permission.DELETE_JOBS, delete ? "delete jobs" : "cancel jobs", action, v);
                 List<String> ids = ids(form);
                 if (!confirmed) {
-                    Page.confirm(res, viewer, url, "Delete " + ids.size() + " dead letters of " + v.label() + " for good ("
-                            + Html.cut(String.join(", ", ids), 300) + ")? Their payloads cannot be brought back.", form.toResend(), back + "?state=dead");
+                    Page.confirm(res, viewer, url, (delete ? "Delete " + ids.size() + " jobs of " + v.label() + " for good ("
+                            : "Cancel " + ids.size() + " jobs of " + v.label() + " (") + Html.cut(String.join(", ", ids), 300)
+                            + (delete ? ")? Their payloads cannot be brought back." : ")? Pending ones never run; running ones are stopped by their worker."),
+                            form.toResend(), back);
                     yield null;
                 }
-                yield inspector.deleteDead(v, ids) + " dead letters deleted from " + v.label();
+                yield summary(jobs.act(v, delete ? JobAction.DELETE : JobAction.CANCEL, ids), delete ? "deleted" : "cancelled", v);
             }
             case "requeue-matching", "delete-matching" -> {
                 boolean requeue = action.startsWith("requeue");
                 allowed(viewer, requeue ? Permission.RETRY_JOBS : Permission.DELETE_JOBS, requeue ? "requeue dead letters" : "delete dead letters",
                         action, v);
-                String match = form.text("match") == null ? "" : form.text("match");
-                List<String> ids = matching(v, match);
+                String match = form.text("match") == null ? "" : form.text("match").strip();
+                JobFilter filter = match.isEmpty() ? JobFilter.ANY : JobFilter.errorContains(match);
+                JobAction bulkAction = requeue ? JobAction.REQUEUE : JobAction.DELETE;
                 if (!confirmed) {
-                    Page.confirm(res, viewer, url, (requeue ? "Requeue " : "Delete for good ") + ids.size() + " dead letters of " + v.label()
-                            + (match.isEmpty() ? " (every one)" : " whose error or payload contains '" + match + "'") + "?", form.toResend(),
-                            back + "?state=dead");
+                    Page.confirm(res, viewer, url, (requeue ? "Requeue " : "Delete for good ") + jobs.count(v, JobState.DEAD, filter, bulkAction)
+                            + " dead letters of " + v.label() + (match.isEmpty() ? " (every one)" : " whose error contains '" + match + "'") + "?",
+                            form.toResend(), back + "?state=dead");
                     yield null;
                 }
-                yield (requeue ? inspector.requeueDead(v, ids) + " dead letters requeued" : inspector.deleteDead(v, ids) + " dead letters deleted")
-                        + " from " + v.label();
+                BulkResult done = jobs.bulk(v, JobState.DEAD, filter, bulkAction);
+                yield done.applied() + " of " + done.matched() + " matching dead letters " + (requeue ? "requeued" : "deleted") + " in " + v.label();
             }
             case "set-current" -> {
                 allowed(viewer, Permission.CHANGE_VERSIONS, "change which version is current", action, v);
@@ -135,7 +145,7 @@ public final class QueueActions {
         };
         if (note != null) {
             audit.record(viewer.name(), action, v.label(), ActionAudit.Outcome.DONE, note);
-            Page.seeOther(res, back + "?note=" + Html.url(note) + (action.contains("requeue") || action.contains("delete") ? "&state=dead" : ""));
+            Page.seeOther(res, back + "?note=" + Html.url(note) + (action.contains("requeue") ? "&state=dead" : ""));
         }
     }
 
@@ -172,20 +182,17 @@ public final class QueueActions {
         return ids;
     }
 
-    private List<String> matching(QueueVersion v, String match) {
-        List<String> ids = new ArrayList<>();
-        for (String id : inspector.jobIds(v, JobState.DEAD, 0, BULK_LIMIT)) {
-            if (match.isEmpty()) {
-                ids.add(id);
-                continue;
-            }
-            inspector.job(v, id).filter(j -> contains(j, match)).map(JobRecord::id).ifPresent(ids::add);
+    /** "3 of 4 jobs requeued to package:3 (1 not found)": the outcomes of an action on chosen ids, in words. */
+    private static String summary(List<JobActionResult> results, String verb, QueueVersion v) {
+        long applied = results.stream().filter(r -> r.outcome().applied()).count();
+        StringBuilder text = new StringBuilder(applied + " of " + results.size() + " jobs " + verb + " in " + v.label());
+        java.util.Map<String, Long> skipped = new java.util.TreeMap<>();
+        results.stream().filter(r -> !r.outcome().applied())
+                .forEach(r -> skipped.merge(r.outcome().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '), 1L, Long::sum));
+        if (!skipped.isEmpty()) {
+            text.append(" (skipped: ").append(skipped.toString().replaceAll("[{}]", "").replace("=", ": ")).append(")");
         }
-        return ids;
-    }
-
-    private static boolean contains(JobRecord j, String match) {
-        return j.id().contains(match) || (j.lastError() != null && j.lastError().contains(match)) || (j.payload() != null && j.payload().contains(match));
+        return text.toString();
     }
 
     private void startDrain(QueueVersion v, String account) {

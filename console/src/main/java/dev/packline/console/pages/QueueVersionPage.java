@@ -12,6 +12,10 @@ import dev.packline.queue.JobState;
 import dev.packline.queue.QueueCounts;
 import dev.packline.queue.QueueInspector;
 import dev.packline.queue.QueueVersion;
+import dev.packline.queue.JobAction;
+import dev.packline.queue.control.JobActions;
+import dev.packline.queue.control.JobBrowser;
+import dev.packline.queue.control.JobFilter;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
@@ -27,16 +31,16 @@ import java.util.Map;
  */
 public final class QueueVersionPage {
     static final int PAGE_SIZE = 50;
-    /** How many jobs of a state a search by request id reads at most. */
-    static final int SEARCH_LIMIT = 5_000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final QueueInspector inspector;
+    private final JobBrowser browser;
     private final LiveStream live;
     private final Clock clock;
 
-    public QueueVersionPage(QueueInspector inspector, LiveStream live, Clock clock) {
+    public QueueVersionPage(QueueInspector inspector, JobBrowser browser, LiveStream live, Clock clock) {
         this.inspector = inspector;
+        this.browser = browser;
         this.live = live;
         this.clock = clock;
     }
@@ -88,20 +92,13 @@ public final class QueueVersionPage {
         return out;
     }
 
-    /** The job of that id, or jobs of the state whose payload names the text (a request id), among the first {@link #SEARCH_LIMIT}. */
+    /** The job of that id, or the first page of jobs of the state whose payload's {@code requestId} is the text (the pipeline's jobs). */
     private List<JobRecord> search(QueueVersion v, JobState state, String text) {
-        var exact = inspector.job(v, text);
+        var exact = browser.find(v, text);
         if (exact.isPresent()) {
             return List.of(exact.get());
         }
-        List<JobRecord> out = new ArrayList<>();
-        for (String id : inspector.jobIds(v, state, 0, SEARCH_LIMIT)) {
-            inspector.job(v, id).filter(j -> j.payload() != null && j.payload().contains(text)).ifPresent(out::add);
-            if (out.size() >= PAGE_SIZE) {
-                break;
-            }
-        }
-        return out;
+        return browser.list(v, state, JobFilter.payloadField("requestId", text), null, PAGE_SIZE).jobs();
     }
 
     String counts(QueueVersion v) {
@@ -141,38 +138,53 @@ public final class QueueVersionPage {
         return html.append("</p>").toString();
     }
 
+    /** The actions on chosen jobs a state allows and the viewer may take: button label, action path, permission, destructive. */
+    private record JobButton(JobAction action, String path, String label, Permission permission, boolean danger) {
+    }
+
+    private static final List<JobButton> JOB_BUTTONS = List.of(
+            new JobButton(JobAction.REQUEUE, "requeue", "Requeue selected", Permission.RETRY_JOBS, false),
+            new JobButton(JobAction.RUN_NOW, "run-now", "Run selected now", Permission.RETRY_JOBS, false),
+            new JobButton(JobAction.CANCEL, "cancel", "Cancel selected", Permission.DELETE_JOBS, true),
+            new JobButton(JobAction.DELETE, "delete", "Delete selected", Permission.DELETE_JOBS, true));
+
+    private static List<JobButton> buttons(JobState state, Viewer viewer) {
+        return JOB_BUTTONS.stream().filter(b -> JobActions.applies(b.action(), state) && viewer.may(b.permission())).toList();
+    }
+
     private String jobTable(QueueVersion v, JobState state, List<JobRecord> jobs, Viewer viewer, String search) {
-        boolean deadActions = state == JobState.DEAD && (viewer.may(Permission.RETRY_JOBS) || viewer.may(Permission.DELETE_JOBS));
+        List<JobButton> buttons = buttons(state, viewer);
+        boolean selectable = !buttons.isEmpty() && !jobs.isEmpty();
         String base = QueuePaths.href(v) + "/actions/";
         StringBuilder rows = new StringBuilder();
         for (JobRecord j : jobs) {
             rows.append("<tr data-job=\"").append(Html.text(j.id())).append("\">");
-            if (deadActions) {
+            if (selectable) {
                 rows.append("<td><input type=\"checkbox\" name=\"id\" value=\"").append(Html.text(j.id())).append("\"></td>");
             }
             rows.append("<td><a href=\"").append(QueuePaths.href(v)).append("/jobs/").append(Html.url(j.id())).append("\">").append(Html.text(j.id()))
                     .append("</a></td><td>").append(j.state().wireName()).append("</td><td>").append(j.attempts()).append("</td><td class=\"error-text\">")
                     .append(Html.text(Html.cut(j.lastError(), 160))).append("</td><td>").append(Html.text(Html.cut(j.payload(), 80))).append("</td></tr>");
         }
-        StringBuilder html = new StringBuilder();
-        String table = "<table id=\"jobs\"><thead><tr>" + (deadActions ? "<th></th>" : "")
+        String table = "<table id=\"jobs\"><thead><tr>" + (selectable ? "<th></th>" : "")
                 + "<th>Job</th><th>State</th><th>Attempts</th><th>Last error</th><th>Payload</th></tr></thead><tbody>" + rows
                 + (jobs.isEmpty() ? "<tr><td colspan=\"6\">No " + state.wireName() + " jobs" + (search.isEmpty() ? "" : " match") + ".</td></tr>" : "")
                 + "</tbody></table>";
-        if (!deadActions) {
+        if (!selectable) {
             return table;
         }
-        StringBuilder buttons = new StringBuilder();
-        if (viewer.may(Permission.RETRY_JOBS)) {
-            buttons.append("<button type=\"submit\" formaction=\"").append(base).append("requeue\" id=\"requeue-selected\">Requeue selected</button> ");
+        StringBuilder html = new StringBuilder();
+        StringBuilder row = new StringBuilder();
+        for (JobButton b : buttons) {
+            row.append("<button type=\"submit\"").append(b.danger() ? " class=\"danger\"" : "").append(" formaction=\"").append(base).append(b.path())
+                    .append("\" id=\"").append(b.path()).append("-selected\">").append(b.label()).append("</button> ");
         }
-        if (viewer.may(Permission.DELETE_JOBS)) {
-            buttons.append("<button type=\"submit\" class=\"danger\" formaction=\"").append(base).append("delete\" id=\"delete-selected\">Delete selected</button>");
+        html.append(Page.form(base + buttons.getFirst().path(), viewer, table + row, null));
+        if (state != JobState.DEAD) {
+            return html.toString();
         }
-        html.append(Page.form(base + "requeue", viewer, table + buttons, null));
         html.append("<h3>Every dead letter matching a filter</h3>");
-        String filter = "<label>Error or payload contains <input name=\"match\" id=\"match\" value=\"" + Html.text(search) + "\"></label>";
-        StringBuilder bulk = new StringBuilder(filter);
+        StringBuilder bulk = new StringBuilder("<label>Error contains (empty: every one) <input name=\"match\" id=\"match\"></label>");
         if (viewer.may(Permission.RETRY_JOBS)) {
             bulk.append("<button type=\"submit\" formaction=\"").append(base).append("requeue-matching\" id=\"requeue-matching\">Requeue all matching</button> ");
         }
@@ -208,14 +220,12 @@ public final class QueueVersionPage {
             body.append("<p>").append(j.lastError() == null ? "No errors." : Html.text(j.lastError())).append("</p>");
         }
         body.append("<h2>Payload</h2><pre id=\"payload\">").append(Html.text(pretty(j.payload()))).append("</pre>");
-        if (j.state() == JobState.DEAD) {
+        List<JobButton> buttons = buttons(j.state(), viewer);
+        if (!buttons.isEmpty()) {
             String base = QueuePaths.href(v) + "/actions/";
             body.append("<p class=\"actions\">");
-            if (viewer.may(Permission.RETRY_JOBS)) {
-                body.append(Page.button(base + "requeue", viewer, "Requeue", Map.of("id", j.id()), null));
-            }
-            if (viewer.may(Permission.DELETE_JOBS)) {
-                body.append(Page.button(base + "delete", viewer, "Delete", Map.of("id", j.id()), "danger"));
+            for (JobButton b : buttons) {
+                body.append(Page.button(base + b.path(), viewer, b.label().replace(" selected", ""), Map.of("id", j.id()), b.danger() ? "danger" : null));
             }
             body.append("</p>");
         }
