@@ -67,8 +67,17 @@ final class Browser implements AutoCloseable {
         return driver.findElements(By.cssSelector(css)).size();
     }
 
+    /** The element's text; read again when a live part was swapped in between finding and reading it. */
     String text(String css) {
-        return find(css).getText();
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return find(css).getText();
+            } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Waits (up to 30 s) until the condition holds, with the page's text in the failure. */
