@@ -48,7 +48,7 @@ public final class DeadLettersPage {
     public void show(ServerRequest req, ServerResponse res, Viewer viewer) {
         viewer.require(Permission.QUEUES, "see dead letters");
         StringBuilder body = new StringBuilder();
-        req.query().first("note").ifPresent(n -> body.append("<p class=\"note\" id=\"note\">").append(Html.text(n)).append("</p>"));
+        body.append(Page.note(req));
         List<Group> groups = groups();
         body.append("<table id=\"dead-groups\"><thead><tr><th>Queue version</th><th>Error</th><th>Dead letters</th><th></th></tr></thead><tbody>");
         for (Group g : groups) {

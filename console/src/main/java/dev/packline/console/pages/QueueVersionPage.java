@@ -53,7 +53,7 @@ public final class QueueVersionPage {
         String search = req.query().first("q").map(String::strip).orElse("");
         String href = QueuePaths.href(v);
         StringBuilder body = new StringBuilder();
-        req.query().first("note").ifPresent(n -> body.append("<p class=\"note\" id=\"note\">").append(Html.text(n)).append("</p>"));
+        body.append(Page.note(req));
         body.append(LiveStream.container("counts", "/live" + href, "counts", counts(v)));
         body.append(versionActions(v, viewer));
         body.append("<h2>Jobs</h2><p class=\"states\">");

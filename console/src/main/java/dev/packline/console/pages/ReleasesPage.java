@@ -40,7 +40,7 @@ public final class ReleasesPage {
     public void list(ServerRequest req, ServerResponse res, Viewer viewer) {
         viewer.require(Permission.RELEASES, "see releases");
         StringBuilder body = new StringBuilder();
-        req.query().first("note").ifPresent(n -> body.append("<p class=\"note\" id=\"note\">").append(Html.text(n)).append("</p>"));
+        body.append(Page.note(req));
         List<App> apps = store.apps().stream().filter(a -> viewer.account().sees(a.owner())).toList();
         if (apps.isEmpty()) {
             body.append("<p id=\"no-apps\">No apps").append(viewer.account().publisher() == null ? "" : " of " + Html.text(viewer.account().publisher()))
@@ -88,7 +88,7 @@ public final class ReleasesPage {
         String base = ReleasePaths.href(r) + "/actions/";
         boolean manage = viewer.may(Permission.MANAGE_RELEASES);
         StringBuilder body = new StringBuilder("<p><a href=\"/releases\">All releases</a></p>");
-        req.query().first("note").ifPresent(n -> body.append("<p class=\"note\" id=\"note\">").append(Html.text(n)).append("</p>"));
+        body.append(Page.note(req));
         body.append("<table id=\"release\"><tr><th>App</th><td>").append(Html.text(r.app())).append("</td></tr><tr><th>Deployment</th><td>")
                 .append(Html.text(r.deployment())).append("</td></tr><tr><th>Version</th><td>").append(Html.text(r.version())).append(" (")
                 .append(Names.of(r.kind())).append(", ").append(Html.text(r.platform())).append(", clients ").append(Html.text(r.clientVersions().text()))

@@ -49,7 +49,7 @@ public final class RequestsPage {
         RequestStatus s = visible(req.path().pathParameters().get("id"), viewer);
         String id = s.request().id();
         StringBuilder body = new StringBuilder();
-        req.query().first("note").ifPresent(n -> body.append("<p class=\"note\" id=\"note\">").append(Html.text(n)).append("</p>"));
+        body.append(Page.note(req));
         long now = clock.millis();
         body.append("<table id=\"request\"><tr><th>App</th><td>").append(Html.text(s.request().appId())).append("</td></tr><tr><th>Publisher</th><td>")
                 .append(Html.text(s.request().publisher())).append("</td></tr><tr><th>State</th><td id=\"request-state\">").append(Html.text(s.state()))

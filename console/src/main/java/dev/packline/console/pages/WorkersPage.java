@@ -38,7 +38,7 @@ public final class WorkersPage {
         viewer.require(Permission.QUEUES, "see the workers");
         long now = clock.millis();
         StringBuilder body = new StringBuilder();
-        req.query().first("note").ifPresent(n -> body.append("<p class=\"note\" id=\"note\">").append(Html.text(n)).append("</p>"));
+        body.append(Page.note(req));
         List<WorkerInfo> live = directory.live();
         body.append("<table id=\"workers\"><thead><tr><th>Worker</th><th>Host</th><th>Pid</th><th>Versions served</th><th>Jobs done</th>")
                 .append("<th>Running</th><th>Left before recycle</th><th>Last heartbeat</th><th>Uptime</th><th></th></tr></thead><tbody>");

@@ -106,6 +106,11 @@ public final class Page {
         send(res, status, status == 403 ? "Refused" : status == 404 ? "Not found" : "Could not do that", viewer, body.toString());
     }
 
+    /** The note an action's redirect carries ({@code ?note=...}), shown once at the top of the next page; empty without one. */
+    public static String note(io.helidon.webserver.http.ServerRequest req) {
+        return req.query().first("note").map(n -> "<p class=\"note\" id=\"note\">" + Html.text(n) + "</p>").orElse("");
+    }
+
     /** A redirect after a successful action (POST, redirect, GET), with a note shown on the next page. */
     public static void seeOther(ServerResponse res, String location) {
         res.status(303);
