@@ -175,6 +175,36 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void adminMovesWorkToANewVersionAndDrainsTheOldOneLive() throws Exception {
+        QueueVersion v1 = inspector.ensureQueue(TestRedis.uniqueQueue("move"));
+        List<NewJob> jobs = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            jobs.add(NewJob.of("{\"n\":" + i + "}"));
+        }
+        new QueueClient(broker).enqueueBatch(v1, jobs);
+        browser.signIn("ada", PASSWORD);
+        browser.open("/queues/" + v1.name() + "/1");
+        browser.driver().findElement(By.xpath("//button[starts-with(text(), 'Create a new version')]")).click();
+        assertTrue(browser.text("#confirm-text").startsWith("Create the next version of queue " + v1.name()), browser.text("#confirm-text"));
+        browser.find("#confirm").click();
+        browser.await("version 2 is shown", d -> d.getCurrentUrl().contains("/queues/" + v1.name() + "/2"));
+        browser.driver().findElement(By.xpath("//button[text()='Make current']")).click();
+        browser.find("#confirm").click();
+        browser.await("version 2 is current", d -> browser.text("#version-state").contains("current"));
+        assertEquals(QueueVersion.of(v1.name(), 2), inspector.current(v1.name()).orElseThrow());
+
+        browser.open("/queues/" + v1.name() + "/1");
+        browser.driver().findElement(By.xpath("//button[text()='Drain']")).click();
+        assertTrue(browser.text("#confirm-text").contains("its 5 unfinished jobs finish"), browser.text("#confirm-text"));
+        browser.find("#confirm").click();
+        browser.await("the drain shows its progress", d -> browser.text("#drain-progress").startsWith("Draining: 5 jobs left"));
+        browser.screenshot("drain");
+        worker(v1, job -> Thread.sleep(20));
+        browser.await("the drain finishes live", d -> browser.text("#drain-progress").startsWith("Retired"));
+        assertEquals(dev.packline.queue.VersionState.RETIRED, inspector.counts(v1).state());
+    }
+
+    @Test
     void oncallCannotObliterate() {
         QueueVersion queue = inspector.ensureQueue(TestRedis.uniqueQueue("keep"));
         browser.signIn("otto", PASSWORD);
