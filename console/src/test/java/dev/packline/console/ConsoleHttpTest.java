@@ -118,6 +118,14 @@ class ConsoleHttpTest {
     }
 
     @Test
+    void theShippedConfigurationLoadsWithItsDemoAccount() {
+        ConsoleConfig shipped = ConsoleConfig.load(Browser.repositoryRoot().resolve("config/console.yml"), Map.of());
+        var demo = shipped.accounts().stream().filter(a -> a.name().equals("demo")).findFirst().orElseThrow();
+        assertEquals(dev.packline.console.auth.Role.ADMIN, demo.role());
+        assertTrue(PasswordHashes.matches("demo-admin".toCharArray(), demo.passwordHash()), "docs/console.md names this demo sign-in");
+    }
+
+    @Test
     void configurationProblemsAreListedTogether() {
         SettingsException e = assertThrows(SettingsException.class, () -> ConsoleConfig.read(Settings.parse("bad.yml", """
                 accounts:
