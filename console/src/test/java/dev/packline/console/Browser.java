@@ -59,8 +59,15 @@ final class Browser implements AutoCloseable {
         driver.get(base + path);
     }
 
+    /** The element, waiting (up to 30 s) for it to be there: a click that submits a form may return before the next page is in. */
     WebElement find(String css) {
-        return driver.findElement(By.cssSelector(css));
+        try {
+            return new WebDriverWait(driver, Duration.ofSeconds(30), Duration.ofMillis(50))
+                    .until(org.openqa.selenium.support.ui.ExpectedConditions.presenceOfElementLocated(By.cssSelector(css)));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError("no element " + css + " on " + driver.getCurrentUrl() + "; the page says: "
+                    + driver.findElement(By.tagName("body")).getText(), e);
+        }
     }
 
     int count(String css) {

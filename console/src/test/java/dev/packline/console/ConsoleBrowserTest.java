@@ -273,6 +273,44 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void publisherFollowsItsRequestAndMakesARelease() throws Exception {
+        String appId = "app-c-" + ProcessHandle.current().pid();
+        String requestId = "req-c-" + ProcessHandle.current().pid();
+        releases.createApp(appId, "pub-a", List.of("production"), "test");
+        dev.packline.pipeline.RequestStore requests = new dev.packline.pipeline.RequestStore(redis, Clock.systemUTC(), Duration.ofDays(1));
+        requests.create(new dev.packline.pipeline.PackagingRequest(requestId, "pub-a", appId, "https://cdn.example.com/game.apk",
+                List.of(new dev.packline.pipeline.ChannelSpec("huawei", Map.of()), new dev.packline.pipeline.ChannelSpec("xiaomi", Map.of())),
+                null, "local", null, null, null, null, null));
+        for (int i = 0; i < 2; i++) {
+            requests.progress(requestId, i, dev.packline.pipeline.Stage.UPLOAD, dev.packline.pipeline.RequestStore.Outcome.DONE,
+                    Map.of("objectKey", "game/" + i + ".apk", "url", "https://cdn.example.com/game/" + i + ".apk", "bytes", 1000 + i,
+                            "sha256", String.valueOf(i).repeat(64), "store", "local"), true);
+        }
+        browser.signIn("alice", PASSWORD);
+        browser.open("/requests?id=" + requestId);
+        browser.await("the request page", d -> browser.count("#request-state") == 1);
+        assertEquals("done", browser.text("#request-state"));
+        assertTrue(browser.text("#channels").contains("huawei") && browser.text("#channels").contains("xiaomi"), browser.text("#channels"));
+        browser.screenshot("request");
+
+        browser.open("/releases");
+        String form = "#app-" + appId + " form[action='/releases/" + appId + "'] ";
+        browser.find("#app-" + appId + " summary").click();
+        browser.find(form + "input[name=fromRequest]").sendKeys(requestId);
+        browser.find(form + "input[name=version]").sendKeys("3.1.0");
+        browser.find(form + "button").click();
+        browser.await("the draft is shown", d -> browser.count("#release-state") == 1);
+        assertEquals("draft", browser.text("#release-state"));
+        Release made = releases.releases(appId).getFirst();
+        assertEquals("request:" + requestId, made.source());
+        assertEquals(java.util.Set.of("huawei", "xiaomi"), made.artifacts().keySet());
+
+        browser.signIn("bob", PASSWORD);
+        browser.open("/requests/" + requestId);
+        assertEquals("Not found", browser.text("h1"), "another publisher's request reads as not found");
+    }
+
+    @Test
     void aPublisherCannotSeeAnotherPublishersRelease() {
         String appId = "app-b-" + ProcessHandle.current().pid();
         releases.createApp(appId, "pub-a", List.of("production"), "test");
