@@ -16,6 +16,9 @@ import dev.packline.worker.metrics.PipelineMetrics;
 import dev.packline.worker.metrics.QueueDepthGauges;
 import dev.packline.worker.metrics.RedisHealth;
 import dev.packline.worker.metrics.WorkerMetrics;
+import dev.packline.worker.metrics.UpgradeMetrics;
+import dev.packline.queue.upgrade.CleanupSchedule;
+import dev.packline.queue.upgrade.VersionCleaner;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.config.Config;
@@ -70,8 +73,8 @@ import java.util.Map;
  *
  * <p>Start order: Redis clients, the metrics endpoint (so a process that fails later can still be
  * scraped while it starts) and the Redis probe behind {@code packline_redis_up}, the queue worker
- * (heartbeat, fetch loops), the dead-letter consumer that keeps request state true, then the alarm
- * loops. Shutdown order is the reverse: alarms, the dead-letter consumer, the worker (which
+ * (heartbeat, fetch loops), the dead-letter consumer that keeps request state true, the alarm
+ * loops, then the version watch and the clean-up of drained versions. Shutdown order is the reverse: alarms, the dead-letter consumer, the worker (which
  * finishes or hands back its jobs), the Redis probe, the metrics endpoint, the stores, and the
  * Redis clients last, since the worker needs them to hand jobs back.
  */
@@ -94,6 +97,7 @@ public final class WorkerApp implements AutoCloseable {
     private final RedisHealth redisHealth;
     private final UploadJanitorLoop uploadJanitor;
     private final VersionWatch versionWatch;
+    private final VersionCleaner versionCleaner;
     private boolean closed;
 
     /**
@@ -153,6 +157,9 @@ public final class WorkerApp implements AutoCloseable {
                     metrics.registry(), events);
             this.stageDeadLetters = new StageDeadLetters(broker, ctx, queues, worker.id(), events);
             this.versionWatch = new VersionWatch(config, broker, queues, events);
+            this.versionCleaner = new VersionCleaner(broker, new CleanupSchedule(requestRedis, broker, clock, config.cleanup().grace()),
+                    config.cleanup().interval(), events, UpgradeMetrics.cleanups(metrics.registry(),
+                    config.queues().stream().map(WorkerConfig.QueueConfig::name).toList()));
         } catch (IOException | RuntimeException | Error e) {
             closeAll(opened, e);
             throw e;
@@ -184,6 +191,7 @@ public final class WorkerApp implements AutoCloseable {
         deadLetters.start();
         uploadJanitor.start();
         versionWatch.start();
+        versionCleaner.start();
         log.info("worker {} serving {}; metrics on {}:{}", worker.id(), queues, config.metricsBind(), metrics.port());
         return this;
     }
@@ -235,6 +243,7 @@ public final class WorkerApp implements AutoCloseable {
             return;
         }
         closed = true;
+        versionCleaner.close();
         versionWatch.close();
         uploadJanitor.close();
         deadLetters.close();

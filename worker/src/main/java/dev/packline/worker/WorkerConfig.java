@@ -20,7 +20,8 @@ import java.util.Map;
  */
 public record WorkerConfig(String redisUrl, List<QueueConfig> queues, long maxJobsPerWorker, WorkerTimings timings,
                            int metricsPort, String metricsBind, LogFormat logFormat, Alarms alarms, Supervision supervision,
-                           Pipeline pipeline, Map<String, ChannelSpec> notifications, Upload upload, Duration versionCheckInterval) {
+                           Pipeline pipeline, Map<String, ChannelSpec> notifications, Upload upload, Duration versionCheckInterval,
+                           Cleanup cleanup) {
 
     public enum LogFormat { JSON, CONSOLE }
 
@@ -54,6 +55,13 @@ public record WorkerConfig(String redisUrl, List<QueueConfig> queues, long maxJo
      * prefix plus the tail), and how often the janitor aborts multipart uploads idle for {@code janitorMaxIdle}.
      */
     public record Upload(boolean zeroCopy, Duration janitorInterval, Duration janitorMaxIdle) {
+    }
+
+    /**
+     * The automatic clean-up of drained queue versions: removed {@code grace} after they retired,
+     * once their dead letters are handled (queue-core's {@code VersionCleaner}), checked every {@code interval}.
+     */
+    public record Cleanup(Duration grace, Duration interval) {
     }
 
     /** How the supervisor treats its worker processes. */
@@ -184,6 +192,10 @@ public record WorkerConfig(String redisUrl, List<QueueConfig> queues, long maxJo
                 shared.integer("pipeline.jobMaxAttempts", 5, 1, 100), shared.duration("pipeline.jobTimeout", Duration.ofMinutes(30)),
                 shared.duration("pipeline.requestRetention", Duration.ofDays(7)));
         Map<String, ChannelSpec> notifications = ChannelSpec.read(shared);
+        Cleanup cleanup = new Cleanup(s.duration("cleanup.grace", Duration.ofDays(7)), s.duration("cleanup.interval", Duration.ofMinutes(10)));
+        if (cleanup.interval().compareTo(Duration.ofSeconds(1)) < 0) {
+            s.problem("cleanup.interval (" + cleanup.interval() + ") must be at least 1s");
+        }
         if (shared != s) {
             for (String section : List.of("stores", "notifications")) {
                 if (s.has(section)) {
@@ -194,7 +206,7 @@ public record WorkerConfig(String redisUrl, List<QueueConfig> queues, long maxJo
         }
         s.finish(); // a shared section left here too is an unknown key: it would be a second, silently ignored truth
         return new WorkerConfig(redisUrl, List.copyOf(queues), maxJobs, timings, metricsPort, metricsBind, format, alarms, supervision, pipeline,
-                notifications, upload, versionCheck);
+                notifications, upload, versionCheck, cleanup);
     }
 
     /** One store under {@code stores:}: local (a directory) or oss / ks3 (a bucket, credentials by reference). */
@@ -250,11 +262,11 @@ public record WorkerConfig(String redisUrl, List<QueueConfig> queues, long maxJo
 
     public WorkerConfig withRedisUrl(String url) {
         return new WorkerConfig(url, queues, maxJobsPerWorker, timings, metricsPort, metricsBind, logFormat, alarms, supervision, pipeline, notifications, upload,
-                versionCheckInterval);
+                versionCheckInterval, cleanup);
     }
 
     public WorkerConfig withMetricsPort(int port) {
         return new WorkerConfig(redisUrl, queues, maxJobsPerWorker, timings, port, metricsBind, logFormat, alarms, supervision, pipeline, notifications, upload,
-                versionCheckInterval);
+                versionCheckInterval, cleanup);
     }
 }

@@ -32,12 +32,16 @@ import java.util.List;
  * pl:{name:v}:events             stream dead-letter events (capped)
  * pl:{name:v}:stats              hash   running counters, completions per minute
  * pl:{name:v}:migrating          list   jobs being moved to another version by an admin
+ * pl:cleanup                     hash   graceMs, updatedAt: the grace period the workers' version clean-up uses
+ * pl:{name}:routes               hash   rule id -> JSON routing rule, plus serial (bumped by every change)
  * </pre>
  */
 public final class Keys {
     public static final String PREFIX = "pl:";
     public static final String QUEUES = PREFIX + "queues";
     public static final String WORKERS = PREFIX + "workers";
+    /** The grace period the workers' automatic clean-up of drained versions uses, for admins to see (upgrade.VersionCleaner). */
+    public static final String CLEANUP = PREFIX + "cleanup";
 
     private final String base;
     public final String info;
@@ -105,6 +109,11 @@ public final class Keys {
 
     public static String registry(String queueName) {
         return PREFIX + "{" + queueName + "}:registry";
+    }
+
+    /** A queue's routing rules (upgrade.RouteStore); in the registry's slot. */
+    public static String routes(String queueName) {
+        return PREFIX + "{" + queueName + "}:routes";
     }
 
     public static String workerInfo(String workerId) {

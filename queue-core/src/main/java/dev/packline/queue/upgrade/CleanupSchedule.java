@@ -98,6 +98,17 @@ public final class CleanupSchedule {
         return new Plan(version, clock.millis() >= removeAt ? Status.DUE : Status.SCHEDULED, removeAt, 0);
     }
 
+    /** The schedule as the workers' cleaner last announced its grace period (the default when none has run yet). */
+    public static CleanupSchedule announced(UnifiedJedis redis, QueueBroker broker, Clock clock) {
+        String grace = redis.hget(Keys.CLEANUP, "graceMs");
+        return new CleanupSchedule(redis, broker, clock, grace == null ? DEFAULT_GRACE : Duration.ofMillis(Long.parseLong(grace)));
+    }
+
+    /** Tells admins which grace period the clean-up uses (workers should all be configured alike). */
+    void announce() {
+        redis.hset(Keys.CLEANUP, Map.of("graceMs", Long.toString(grace.toMillis()), "updatedAt", Long.toString(clock.millis())));
+    }
+
     /** Keeps a version from the clean-up ({@code keep}), or lets the clean-up have it again. */
     @SuppressWarnings("unchecked")
     public void keep(QueueVersion version, boolean keep) {

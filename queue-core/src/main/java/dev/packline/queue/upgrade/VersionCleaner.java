@@ -36,6 +36,7 @@ public final class VersionCleaner extends PeriodicTask {
 
     @Override
     protected void runOnce() {
+        schedule.announce();
         for (String name : broker.queueNames()) {
             for (QueueVersion version : broker.versions(name)) {
                 clean(version);
