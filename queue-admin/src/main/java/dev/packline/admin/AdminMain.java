@@ -57,10 +57,11 @@ public final class AdminMain {
                                                        a group's weight (1-1000, default 1) and cap of running jobs,
                                                        on every version not retired unless --version
             %s
+            %s
 
             --redis URL (or PACKLINE_REDIS_URL) is required: redis://host:port or redis-cluster://h:p,h:p.
             --json prints one JSON document for scripts. Exit codes: 0 done, 1 refused or failed,
-            2 usage error, 3 not found, 4 Redis unreachable.""".formatted(ReleaseCommands.USAGE);
+            2 usage error, 3 not found, 4 Redis unreachable.""".formatted(UpgradeCommands.USAGE, ReleaseCommands.USAGE);
 
     private AdminMain() {
     }
@@ -95,8 +96,9 @@ public final class AdminMain {
         if ("release".equals(args.word(0))) {
             return releases(url, args, output, err, clock);
         }
-        try (RedisQueueBroker broker = RedisQueueBroker.connect(url, clock, Retention.DEFAULT)) {
-            Commands commands = new Commands(broker, clock, output);
+        try (UnifiedJedis redis = RedisConnector.open(url, 4);
+             RedisQueueBroker broker = new RedisQueueBroker(redis, RedisConnector.describe(url), clock, Retention.DEFAULT, false)) {
+            Commands commands = new Commands(broker, clock, output, new UpgradeCommands(redis, broker, clock, output));
             return commands.dispatch(args);
         } catch (Exception e) {
             return failed(e, err);

@@ -31,12 +31,14 @@ final class Commands {
     private final QueueInspector inspector;
     private final Clock clock;
     private final Output out;
+    private final UpgradeCommands upgrades;
 
-    Commands(QueueBroker broker, Clock clock, Output out) {
+    Commands(QueueBroker broker, Clock clock, Output out, UpgradeCommands upgrades) {
         this.broker = broker;
         this.inspector = new QueueInspector(broker, clock);
         this.clock = clock;
         this.out = out;
+        this.upgrades = upgrades;
     }
 
     static final class NotFoundException extends RuntimeException {
@@ -47,6 +49,9 @@ final class Commands {
 
     int dispatch(Args args) throws Exception {
         String command = args.word(0);
+        if (UpgradeCommands.handles(args)) {
+            return upgrades.run(args);
+        }
         return switch (command) {
             case "queues" -> queues(args);
             case "workers" -> workers(args);
@@ -66,6 +71,7 @@ final class Commands {
         args.allowOnly(Set.of("--json"));
         List<Map<String, Object>> rows = new ArrayList<>();
         long now = clock.millis();
+        var schedule = upgrades.schedule();
         for (String name : inspector.queueNames()) {
             for (QueueInspector.VersionSummary v : inspector.versions(name)) {
                 QueueCounts c = v.counts();
@@ -83,11 +89,14 @@ final class Commands {
                 row.put("oldestPendingSeconds", c.oldestPendingSinceMillis() < 0 ? 0 : (now - c.oldestPendingSinceMillis()) / 1000);
                 row.put("workers", c.liveWorkers());
                 row.put("perMinute5m", Math.round(c.completedPerMinute(now, 5) * 10) / 10.0);
+                row.putAll(upgrades.columns(c.queue(), schedule));
                 rows.add(row);
             }
         }
-        out.rows(List.of("queue", "version", "state", "current", "paused", "pending", "active", "retry", "delayed", "dead",
-                "oldestPendingSeconds", "workers", "perMinute5m"), rows);
+        List<String> columns = new ArrayList<>(List.of("queue", "version", "state", "current", "paused", "pending", "active", "retry",
+                "delayed", "dead", "oldestPendingSeconds", "workers", "perMinute5m"));
+        columns.addAll(UpgradeCommands.COLUMNS);
+        out.rows(columns, rows);
         return AdminMain.OK;
     }
 
