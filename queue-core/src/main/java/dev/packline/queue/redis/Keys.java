@@ -10,10 +10,10 @@ import java.util.List;
  *
  * <pre>
  * pl:queues                      set    queue names
- * pl:{name}:registry             hash   current, latest, v:N -> created ms
+ * pl:{name}:registry             hash   current, latest, v:N -> created ms, rolledBackFrom, rolledBackAt
  * pl:workers                     zset   worker id -> last heartbeat ms (entries older than an hour dropped)
  * pl:worker:{id}                 string JSON about a live worker (expires)
- * pl:{name:v}:info               hash   state, paused, createdAt, drainingSince, retiredAt
+ * pl:{name:v}:info               hash   state, paused, createdAt, drainingSince, retiredAt, reactivatedAt, keep
  * pl:{name:v}:pending            list   ready jobs of the default group at normal priority (LPUSH in, taken from the right)
  * pl:{name:v}:ready:LEVEL        zset   ready jobs of level urgent, normal or bulk -> fair tag (fair_queue.lua)
  * pl:{name:v}:parked             zset   jobs of groups at their cap, by lex: GROUP \n LEVEL \n TAG \n ID
