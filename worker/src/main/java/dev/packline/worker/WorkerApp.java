@@ -19,6 +19,7 @@ import dev.packline.worker.metrics.WorkerMetrics;
 import dev.packline.worker.metrics.UpgradeMetrics;
 import dev.packline.queue.upgrade.CleanupSchedule;
 import dev.packline.queue.upgrade.VersionCleaner;
+import dev.packline.queue.upgrade.HandlerVersions;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.config.Config;
@@ -82,6 +83,8 @@ public final class WorkerApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkerApp.class);
     /** How often packline_redis_up is refreshed: often enough for a 1-minute alert, cheap enough to not matter. */
     private static final Duration REDIS_PROBE_INTERVAL = Duration.ofSeconds(5);
+    /** The handler version of the stages this build ships, as worker configs name it in queues.NAME.handlers (mixed mode). */
+    static final String STAGE_HANDLER_VERSION = "1";
 
     private final WorkerConfig config;
     private final RedisQueueBroker broker;
@@ -140,8 +143,15 @@ public final class WorkerApp implements AutoCloseable {
                 if (handler == null) {
                     throw new IllegalArgumentException("no stage handles queue '" + q.name() + "'; known stages: " + handlers.keySet());
                 }
-                for (QueueVersion v : queues.stream().filter(v -> v.name().equals(q.name())).toList()) {
-                    subscriptions.add(new Subscription(v, withLogContext(handler), q.concurrency(), q.backoff()));
+                List<QueueVersion> versions = queues.stream().filter(v -> v.name().equals(q.name())).toList();
+                if (q.handlers().isEmpty()) {
+                    for (QueueVersion v : versions) {
+                        subscriptions.add(new Subscription(v, withLogContext(handler), q.concurrency(), q.backoff()));
+                    }
+                } else {
+                    // mixed mode: this build offers handler version 1 of each stage; versions no handler is given are not taken
+                    subscriptions.addAll(new HandlerVersions(q.name(), Map.of(STAGE_HANDLER_VERSION, withLogContext(handler)), q.handlers())
+                            .subscriptions(versions, q.concurrency(), q.backoff()));
                 }
             }
             Worker.Params params = new Worker.Params(broker, Worker.newWorkerId(), subscriptions, clock, config.timings(), events,

@@ -27,9 +27,11 @@ public record WorkerConfig(String redisUrl, List<QueueConfig> queues, long maxJo
 
     /**
      * One queue the worker consumes: the versions it serves (empty = every version not retired: the
-     * current one and those still draining, followed as admins add versions), how many jobs at once, retry backoff.
+     * current one and those still draining, followed as admins add versions), how many jobs at once, retry backoff,
+     * and, for mixed mode, which handler version serves which queue versions (empty = the one handler serves all;
+     * otherwise a version no handler is given is never taken by this worker; queue-core's upgrade.HandlerVersions).
      */
-    public record QueueConfig(String name, List<Integer> versions, int concurrency, Backoff backoff) {
+    public record QueueConfig(String name, List<Integer> versions, int concurrency, Backoff backoff, Map<String, java.util.Set<Integer>> handlers) {
         public List<QueueVersion> queueVersions() {
             return versions.stream().map(v -> QueueVersion.of(name, v)).toList();
         }
@@ -123,7 +125,19 @@ public record WorkerConfig(String redisUrl, List<QueueConfig> queues, long maxJo
                 s.problem(base + ".retry.max (" + max + ") must not be below retry.initial (" + initial + ")");
                 max = initial;
             }
-            queues.add(new QueueConfig(name, versions, concurrency, new Backoff(initial, 2.0, max, 0.2)));
+            Map<String, java.util.Set<Integer>> handlers = new java.util.LinkedHashMap<>();
+            for (String handler : s.keys(base + ".handlers")) {
+                java.util.Set<Integer> served = new java.util.TreeSet<>();
+                for (String v : s.strings(base + ".handlers." + handler)) {
+                    try {
+                        served.add(Integer.parseInt(v.trim()));
+                    } catch (NumberFormatException e) {
+                        s.problem(base + ".handlers." + handler + ": '" + v + "' is not a version number");
+                    }
+                }
+                handlers.put(handler, served);
+            }
+            queues.add(new QueueConfig(name, versions, concurrency, new Backoff(initial, 2.0, max, 0.2), Map.copyOf(handlers)));
         }
         if (queues.isEmpty()) {
             s.problem("queues: name at least one queue the worker consumes, e.g. queues: {package: {concurrency: 4}}");
