@@ -15,13 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.UnifiedJedis;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,12 +28,6 @@ class UpgradeCommandsTest {
     private UnifiedJedis redis;
     private QueueInspector inspector;
     private String name;
-
-    record Run(int exit, String out, String err) {
-        JsonNode json() throws Exception {
-            return JSON.readTree(out);
-        }
-    }
 
     @BeforeEach
     void setUp() {
@@ -59,14 +47,8 @@ class UpgradeCommandsTest {
         redis.close();
     }
 
-    private Run admin(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        List<String> argv = new ArrayList<>(List.of("--redis", TestRedis.url()));
-        argv.addAll(Arrays.asList(args));
-        int exit = AdminMain.run(argv, new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), null, false, Clock.systemUTC());
-        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static AdminRun admin(String... args) {
+        return AdminRun.admin(args);
     }
 
     private JsonNode row(int version) throws Exception {
@@ -94,7 +76,7 @@ class UpgradeCommandsTest {
         assertEquals(3, broker.counts(v1).pending());
         assertEquals(VersionState.DRAINING, broker.counts(v2).state());
 
-        Run again = admin("version", "rollback", "--queue", name, "--to", "1");
+        AdminRun again = admin("version", "rollback", "--queue", name, "--to", "1");
         assertEquals(AdminMain.FAILED, again.exit());
         assertTrue(again.err().contains("already current"), again.err());
         assertEquals(AdminMain.USAGE, admin("version", "rollback", "--queue", name).exit());
@@ -113,7 +95,7 @@ class UpgradeCommandsTest {
 
         assertEquals(0, admin("version", "keep", "--queue", name, "--version", "1").exit());
         assertEquals("kept", row(1).get("cleanup").asText());
-        Run unkeep = admin("version", "unkeep", "--queue", name, "--version", "1");
+        AdminRun unkeep = admin("version", "unkeep", "--queue", name, "--version", "1");
         assertEquals(0, unkeep.exit(), unkeep.err());
         assertTrue(unkeep.out().contains(removeAt), unkeep.out());
         assertEquals(AdminMain.FAILED, admin("version", "keep", "--queue", name, "--version", "9").exit());
@@ -124,7 +106,7 @@ class UpgradeCommandsTest {
         inspector.ensureQueue(name);
         inspector.newVersion(name);
 
-        Run added = admin("route", "add", "--queue", name, "--name", "canary", "--to", "2", "--share", "10%");
+        AdminRun added = admin("route", "add", "--queue", name, "--name", "canary", "--to", "2", "--share", "10%");
         assertEquals(0, added.exit(), added.err());
         assertEquals(0, admin("route", "add", "--queue", name, "--name", "app-a", "--to", "2", "--match", "appId=com.a").exit());
         JsonNode list = admin("--json", "route", "list", "--queue", name).json();
@@ -135,10 +117,10 @@ class UpgradeCommandsTest {
         assertEquals(List.of("canary 10.0%", "app-a 100.0%"),
                 JSON.convertValue(row(2).get("routes"), List.class));
 
-        Run refused = admin("route", "add", "--queue", name, "--name", "x", "--to", "7");
+        AdminRun refused = admin("route", "add", "--queue", name, "--name", "x", "--to", "7");
         assertEquals(AdminMain.FAILED, refused.exit());
         assertTrue(refused.err().contains("no such version"), refused.err());
-        Run badShare = admin("route", "add", "--queue", name, "--name", "x", "--to", "2", "--share", "ten");
+        AdminRun badShare = admin("route", "add", "--queue", name, "--name", "x", "--to", "2", "--share", "ten");
         assertEquals(AdminMain.FAILED, badShare.exit());
         assertTrue(badShare.err().contains("share 'ten'"), badShare.err());
 

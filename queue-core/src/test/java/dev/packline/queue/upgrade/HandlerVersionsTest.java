@@ -9,7 +9,7 @@ import dev.packline.queue.redis.RedisQueueBroker;
 import dev.packline.queue.retry.Backoff;
 import dev.packline.queue.worker.JobHandler;
 import dev.packline.queue.worker.Worker;
-import dev.packline.queue.worker.WorkerTimings;
+import dev.packline.queue.worker.WorkerTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,8 +28,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Mixed mode on a real Redis and the worker runtime: a handler per queue version, unserved versions never taken. */
 class HandlerVersionsTest {
-    private static final WorkerTimings FAST = WorkerTimings.DEFAULT.withHeartbeat(Duration.ofMillis(200), Duration.ofSeconds(2))
-            .withRecovery(Duration.ofMillis(200), Duration.ofSeconds(1)).withShutdownTimeout(Duration.ofSeconds(2));
 
     private RedisQueueBroker broker;
     private QueueInspector inspector;
@@ -64,7 +62,7 @@ class HandlerVersionsTest {
         JobHandler old = job -> ranBy.put(job.id(), "h1@" + job.queue().version());
         JobHandler next = job -> ranBy.put(job.id(), "h2@" + job.queue().version());
         HandlerVersions mixed = new HandlerVersions(name, Map.of("h1", old, "h2", next), Map.of("h1", Set.of(1), "h2", Set.of(2, 3)));
-        worker = new Worker(Worker.Params.of(broker, mixed.subscriptions(versions, 2, Backoff.DEFAULT)).withTimings(FAST)).start();
+        worker = new Worker(Worker.Params.of(broker, mixed.subscriptions(versions, 2, Backoff.DEFAULT)).withTimings(WorkerTest.FAST)).start();
 
         QueueClient client = new QueueClient(broker);
         for (QueueVersion v : versions) {
@@ -72,7 +70,7 @@ class HandlerVersionsTest {
                 client.enqueue(v, NewJob.of("{}").withId("v" + v.version() + "-" + i));
             }
         }
-        VersionRollbackTest.await("the served versions' jobs ran", () -> ranBy.size() == 15);
+        WorkerTest.await("the served versions' jobs ran", () -> ranBy.size() == 15);
         for (int v = 1; v <= 3; v++) {
             for (int i = 0; i < 5; i++) {
                 assertEquals((v == 1 ? "h1@" : "h2@") + v, ranBy.get("v" + v + "-" + i));

@@ -10,10 +10,9 @@ import dev.packline.queue.TestRedis;
 import dev.packline.queue.VersionState;
 import dev.packline.queue.redis.Keys;
 import dev.packline.queue.redis.RedisQueueBroker;
-import dev.packline.queue.retry.Backoff;
 import dev.packline.queue.worker.Subscription;
 import dev.packline.queue.worker.Worker;
-import dev.packline.queue.worker.WorkerTimings;
+import dev.packline.queue.worker.WorkerTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,9 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -35,9 +32,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Rollback on a real Redis, with the worker runtime running jobs of both versions while it happens. */
 class VersionRollbackTest {
-    private static final WorkerTimings FAST = WorkerTimings.DEFAULT.withHeartbeat(Duration.ofMillis(200), Duration.ofSeconds(2))
-            .withRecovery(Duration.ofMillis(200), Duration.ofSeconds(1)).withShutdownTimeout(Duration.ofSeconds(2));
-    private static final Backoff QUICK_RETRY = new Backoff(Duration.ofMillis(50), 2.0, Duration.ofMillis(200), 0.0);
 
     private RedisQueueBroker broker;
     private UnifiedJedis redis;
@@ -75,12 +69,12 @@ class VersionRollbackTest {
         Map<String, QueueVersion> ranOn = new ConcurrentHashMap<>();
         AtomicInteger doneOnTwo = new AtomicInteger();
         Worker worker = new Worker(Worker.Params.of(broker, List.of(
-                new Subscription(v1, job -> record(job.id(), v1, runs, ranOn), 4, QUICK_RETRY),
+                new Subscription(v1, job -> record(job.id(), v1, runs, ranOn), 4, WorkerTest.QUICK_RETRY),
                 new Subscription(v2, job -> {
                     Thread.sleep(15);
                     record(job.id(), v2, runs, ranOn);
                     doneOnTwo.incrementAndGet();
-                }, 4, QUICK_RETRY))).withTimings(FAST)).start();
+                }, 4, WorkerTest.QUICK_RETRY))).withTimings(WorkerTest.FAST)).start();
         workers.add(worker);
 
         // 200 channel jobs of one request on the current version 2, enqueued the way the submitter does
@@ -90,7 +84,7 @@ class VersionRollbackTest {
             jobs.add(NewJob.of("{\"channel\":" + i + "}").withId("pkg:req-1:" + i));
         }
         client.enqueueBatch(name, jobs);
-        await("a share of the request ran on version 2", () -> doneOnTwo.get() >= 30);
+        WorkerTest.await("a share of the request ran on version 2", () -> doneOnTwo.get() >= 30);
 
         VersionRollback.Result result = rollback.rollback(v1);
 
@@ -103,8 +97,8 @@ class VersionRollbackTest {
         // a new job after the rollback lands on version 1
         assertEquals(v1, client.enqueue(name, NewJob.of("{}").withId("pkg:req-2:0")).queue());
 
-        await("every job ran", () -> runs.size() == 201);
-        await("every ack is written", () -> inspector.counts(v1).unfinished() == 0 && inspector.counts(v2).unfinished() == 0);
+        WorkerTest.await("every job ran", () -> runs.size() == 201);
+        WorkerTest.await("every ack is written", () -> inspector.counts(v1).unfinished() == 0 && inspector.counts(v2).unfinished() == 0);
         runs.forEach((id, count) -> assertEquals(1, count.get(), id + " ran " + count.get() + " times"));
         long onOne = ranOn.values().stream().filter(v1::equals).count();
         assertEquals(result.moved() + 1, onOne, "version 1 ran exactly the moved jobs and the new one");
@@ -147,15 +141,5 @@ class VersionRollbackTest {
     private static void record(String id, QueueVersion version, Map<String, AtomicInteger> runs, Map<String, QueueVersion> ranOn) {
         runs.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
         ranOn.put(id, version);
-    }
-
-    static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(10);
-        }
     }
 }
