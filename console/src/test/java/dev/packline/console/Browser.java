@@ -8,6 +8,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.IOException;
@@ -103,7 +104,11 @@ final class Browser implements AutoCloseable {
         open("/sign-in");
         find("#account").sendKeys(account);
         find("#password").sendKeys(password);
-        find("#sign-in").click();
+        WebElement button = find("#sign-in");
+        button.click();
+        // the click returns before the answer: wait for the next page (signed in, or the form again with its error),
+        // or a page opened next could be overtaken by the sign-in's redirect
+        await("the answer to signing in as " + account, ExpectedConditions.stalenessOf(button));
     }
 
     /** Saves a screenshot of the page as docs/console/NAME.png (committed; docs/console.md shows them). */

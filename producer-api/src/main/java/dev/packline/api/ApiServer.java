@@ -17,7 +17,10 @@ import dev.packline.http.input.FramingFilter;
 import dev.packline.api.releases.ReleasesApi;
 import dev.packline.api.schedules.SchedulesApi;
 import dev.packline.pipeline.RequestStore;
+import dev.packline.pipeline.RequestRoutes;
 import dev.packline.pipeline.Submitter;
+import dev.packline.queue.upgrade.RouteStore;
+import dev.packline.queue.upgrade.RouteTable;
 import dev.packline.releases.redis.InstallReports;
 import dev.packline.releases.redis.RedisReleaseStore;
 import dev.packline.api.artifacts.ArtifactsApi;
@@ -73,7 +76,9 @@ public final class ApiServer implements AutoCloseable {
         this.broker = new RedisQueueBroker(redis, RedisConnector.describe(config.redisUrl()), clock, Retention.DEFAULT, false);
         ApiConfig.Pipeline pipeline = config.pipeline();
         RequestStore requests = new RequestStore(redis, clock, pipeline.requestRetention());
-        Submitter submitter = new Submitter(requests, new QueueClient(broker), pipeline.jobMaxAttempts(), pipeline.jobTimeout());
+        // package jobs follow the queue's routing rules (admin route ...), re-read every few seconds
+        Submitter submitter = new Submitter(requests, new QueueClient(broker), pipeline.jobMaxAttempts(), pipeline.jobTimeout())
+                .withRoutes(new RouteTable(new RouteStore(redis), clock, RouteTable.DEFAULT_POLL), new RequestRoutes(redis));
         this.metrics = new ApiMetrics();
         this.auth = new Authenticator(config.publishers());
         JobsApi jobs = new JobsApi(new JobsApi.Params(requests, submitter,

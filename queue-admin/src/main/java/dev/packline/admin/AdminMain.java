@@ -74,10 +74,11 @@ public final class AdminMain {
                                                        on every version not retired unless --version
             %s
             %s
+            %s
 
             --redis URL (or PACKLINE_REDIS_URL) is required: redis://host:port or redis-cluster://h:p,h:p.
             --json prints one JSON document for scripts. Exit codes: 0 done, 1 refused or failed,
-            2 usage error, 3 not found, 4 Redis unreachable.""".formatted(ReleaseCommands.USAGE, ScheduleCommands.USAGE);
+            2 usage error, 3 not found, 4 Redis unreachable.""".formatted(UpgradeCommands.USAGE, ReleaseCommands.USAGE, ScheduleCommands.USAGE);
 
     private AdminMain() {
     }
@@ -119,8 +120,9 @@ public final class AdminMain {
                 return failed(e, err);
             }
         }
-        try (RedisQueueBroker broker = RedisQueueBroker.connect(url, clock, Retention.DEFAULT)) {
-            Commands commands = new Commands(broker, clock, output);
+        try (UnifiedJedis redis = RedisConnector.open(url, 4);
+             RedisQueueBroker broker = new RedisQueueBroker(redis, RedisConnector.describe(url), clock, Retention.DEFAULT, false)) {
+            Commands commands = new Commands(broker, clock, output, new UpgradeCommands(redis, broker, clock, output));
             return commands.dispatch(args);
         } catch (Exception e) {
             return failed(e, err);

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The admin commands that look and switch: queues, job, pause/resume, versions, recover. Dead
@@ -28,12 +29,14 @@ final class Commands {
     private final QueueInspector inspector;
     private final Clock clock;
     private final Output out;
+    private final UpgradeCommands upgrades;
 
-    Commands(QueueBroker broker, Clock clock, Output out) {
+    Commands(QueueBroker broker, Clock clock, Output out, UpgradeCommands upgrades) {
         this.broker = broker;
         this.inspector = new QueueInspector(broker, clock);
         this.clock = clock;
         this.out = out;
+        this.upgrades = upgrades;
     }
 
     static final class NotFoundException extends RuntimeException {
@@ -44,6 +47,9 @@ final class Commands {
 
     int dispatch(Args args) throws Exception {
         String command = args.word(0);
+        if (UpgradeCommands.handles(args)) {
+            return upgrades.run(args);
+        }
         return switch (command) {
             case "queues" -> queues(args);
             case "workers" -> new WorkerCommands(broker, clock, out).list(args);
@@ -61,8 +67,8 @@ final class Commands {
         };
     }
 
-    private static final List<String> QUEUE_COLUMNS = List.of("queue", "version", "state", "current", "paused", "pending", "active",
-            "retry", "delayed", "dead", "oldestPendingSeconds", "workers", "perMinute5m");
+    private static final List<String> QUEUE_COLUMNS = Stream.concat(Stream.of("queue", "version", "state", "current", "paused", "pending",
+            "active", "retry", "delayed", "dead", "oldestPendingSeconds", "workers", "perMinute5m"), UpgradeCommands.COLUMNS.stream()).toList();
 
     private int queues(Args args) throws InterruptedException {
         if (args.flag("--watch")) {
@@ -77,6 +83,7 @@ final class Commands {
     private List<Map<String, Object>> queueRows() {
         List<Map<String, Object>> rows = new ArrayList<>();
         long now = clock.millis();
+        var schedule = upgrades.schedule();
         for (String name : inspector.queueNames()) {
             for (QueueInspector.VersionSummary v : inspector.versions(name)) {
                 QueueCounts c = v.counts();
@@ -94,6 +101,7 @@ final class Commands {
                 row.put("oldestPendingSeconds", c.oldestPendingSinceMillis() < 0 ? 0 : (now - c.oldestPendingSinceMillis()) / 1000);
                 row.put("workers", c.liveWorkers());
                 row.put("perMinute5m", Math.round(c.completedPerMinute(now, 5) * 10) / 10.0);
+                row.putAll(upgrades.columns(c.queue(), schedule));
                 rows.add(row);
             }
         }

@@ -21,6 +21,10 @@ import dev.packline.worker.metrics.QueueDepthGauges;
 import dev.packline.worker.metrics.RedisHealth;
 import dev.packline.worker.metrics.ScheduleMetrics;
 import dev.packline.worker.metrics.WorkerMetrics;
+import dev.packline.worker.metrics.UpgradeMetrics;
+import dev.packline.queue.upgrade.CleanupSchedule;
+import dev.packline.queue.upgrade.VersionCleaner;
+import dev.packline.queue.upgrade.HandlerVersions;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.config.Config;
@@ -91,8 +95,9 @@ import java.util.Map;
  * <p>Start order: Redis clients, the metrics endpoint (so a process that fails later can still be
  * scraped while it starts) and the Redis probe behind {@code packline_redis_up}, the queue worker
  * (heartbeat, fetch loops), the dead-letter consumer that keeps request state true, then the alarm
- * loops and the scheduler (which enqueues, so it starts once everything that runs jobs is up).
- * Shutdown order is the reverse: the scheduler, alarms, the dead-letter consumer, the worker (which
+ * loops, the version watch and the clean-up of drained versions, and the scheduler (which enqueues, so it
+ * starts once everything that runs jobs is up). Shutdown order is the reverse: the scheduler, the
+ * clean-up, alarms, the dead-letter consumer, the worker (which
  * finishes or hands back its jobs), the Redis probe, the metrics endpoint, the stores, and the
  * Redis clients last, since the worker needs them to hand jobs back.
  */
@@ -106,6 +111,8 @@ public final class WorkerApp implements AutoCloseable {
     static final String HOUSEKEEPING_QUEUE = "housekeeping";
     /** How often due schedules are looked for: a tick fires within about this long of its time. */
     private static final Duration SCHEDULER_INTERVAL = Duration.ofSeconds(1);
+    /** The handler version of the stages this build ships, as worker configs name it in queues.NAME.handlers (mixed mode). */
+    static final String STAGE_HANDLER_VERSION = "1";
 
     private final WorkerConfig config;
     private final RedisQueueBroker broker;
@@ -123,6 +130,7 @@ public final class WorkerApp implements AutoCloseable {
     private final VersionWatch versionWatch;
     private final Scheduler scheduler;
     private final PriorityGauges priorityGauges;
+    private final VersionCleaner versionCleaner;
     private boolean closed;
 
     /**
@@ -178,8 +186,15 @@ public final class WorkerApp implements AutoCloseable {
                     throw new IllegalArgumentException("no stage handles queue '" + q.name() + "'; known stages: " + handlers.keySet());
                 }
                 byPriority.preRegister(q.name());
-                for (QueueVersion v : queues.stream().filter(v -> v.name().equals(q.name())).toList()) {
-                    subscriptions.add(new Subscription(v, withLogContext(byPriority.measured(handler)), q.concurrency(), q.backoff()));
+                List<QueueVersion> versions = queues.stream().filter(v -> v.name().equals(q.name())).toList();
+                if (q.handlers().isEmpty()) {
+                    for (QueueVersion v : versions) {
+                        subscriptions.add(new Subscription(v, withLogContext(byPriority.measured(handler)), q.concurrency(), q.backoff()));
+                    }
+                } else {
+                    // mixed mode: this build offers handler version 1 of each stage; versions no handler is given are not taken
+                    subscriptions.addAll(new HandlerVersions(q.name(), Map.of(STAGE_HANDLER_VERSION, withLogContext(byPriority.measured(handler))),
+                            q.handlers()).subscriptions(versions, q.concurrency(), q.backoff()));
                 }
             }
             Worker.Params params = new Worker.Params(broker, Worker.newWorkerId(), subscriptions, clock, config.timings(), events,
@@ -200,6 +215,9 @@ public final class WorkerApp implements AutoCloseable {
             // every worker fires due schedules; each tick still becomes one job (queue-core's Scheduler)
             this.scheduler = new Scheduler(new ScheduleStore(requestRedis, clock), new QueueClient(broker), clock, SCHEDULER_INTERVAL, events,
                     new ScheduleMetrics(metrics.registry()));
+            this.versionCleaner = new VersionCleaner(broker, new CleanupSchedule(requestRedis, broker, clock, config.cleanup().grace()),
+                    config.cleanup().interval(), events, UpgradeMetrics.cleanups(metrics.registry(),
+                    config.queues().stream().map(WorkerConfig.QueueConfig::name).toList()));
         } catch (IOException | RuntimeException | Error e) {
             closeAll(opened, e);
             throw e;
@@ -231,6 +249,7 @@ public final class WorkerApp implements AutoCloseable {
         deadLetters.start();
         uploadJanitor.start();
         versionWatch.start();
+        versionCleaner.start();
         priorityGauges.start();
         scheduler.start();
         log.info("worker {} serving {}; metrics on {}:{}", worker.id(), queues, config.metricsBind(), metrics.port());
@@ -285,6 +304,7 @@ public final class WorkerApp implements AutoCloseable {
         }
         closed = true;
         scheduler.close();
+        versionCleaner.close();
         priorityGauges.close();
         versionWatch.close();
         uploadJanitor.close();

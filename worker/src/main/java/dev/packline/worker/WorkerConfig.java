@@ -24,15 +24,18 @@ import java.util.Map;
  */
 public record WorkerConfig(String redisUrl, List<QueueConfig> queues, long maxJobsPerWorker, WorkerTimings timings,
                            int metricsPort, String metricsBind, LogFormat logFormat, Alarms alarms, Supervision supervision,
-                           Pipeline pipeline, Map<String, ChannelSpec> notifications, Upload upload, Duration versionCheckInterval) {
+                           Pipeline pipeline, Map<String, ChannelSpec> notifications, Upload upload, Duration versionCheckInterval,
+                           Cleanup cleanup) {
 
     public enum LogFormat { JSON, CONSOLE }
 
     /**
      * One queue the worker consumes: the versions it serves (empty = every version not retired: the
-     * current one and those still draining, followed as admins add versions), how many jobs at once, retry backoff.
+     * current one and those still draining, followed as admins add versions), how many jobs at once, retry backoff,
+     * and, for mixed mode, which handler version serves which queue versions (empty = the one handler serves all;
+     * otherwise a version no handler is given is never taken by this worker; queue-core's upgrade.HandlerVersions).
      */
-    public record QueueConfig(String name, List<Integer> versions, int concurrency, Backoff backoff) {
+    public record QueueConfig(String name, List<Integer> versions, int concurrency, Backoff backoff, Map<String, java.util.Set<Integer>> handlers) {
         public List<QueueVersion> queueVersions() {
             return versions.stream().map(v -> QueueVersion.of(name, v)).toList();
         }
@@ -58,6 +61,13 @@ public record WorkerConfig(String redisUrl, List<QueueConfig> queues, long maxJo
      * prefix plus the tail), and how often the janitor aborts multipart uploads idle for {@code janitorMaxIdle}.
      */
     public record Upload(boolean zeroCopy, Duration janitorInterval, Duration janitorMaxIdle) {
+    }
+
+    /**
+     * The automatic clean-up of drained queue versions: removed {@code grace} after they retired,
+     * once their dead letters are handled (queue-core's {@code VersionCleaner}), checked every {@code interval}.
+     */
+    public record Cleanup(Duration grace, Duration interval) {
     }
 
     /** How the supervisor treats its worker processes. */
@@ -119,7 +129,19 @@ public record WorkerConfig(String redisUrl, List<QueueConfig> queues, long maxJo
                 s.problem(base + ".retry.max (" + max + ") must not be below retry.initial (" + initial + ")");
                 max = initial;
             }
-            queues.add(new QueueConfig(name, versions, concurrency, new Backoff(initial, 2.0, max, 0.2)));
+            Map<String, java.util.Set<Integer>> handlers = new java.util.LinkedHashMap<>();
+            for (String handler : s.keys(base + ".handlers")) {
+                java.util.Set<Integer> served = new java.util.TreeSet<>();
+                for (String v : s.strings(base + ".handlers." + handler)) {
+                    try {
+                        served.add(Integer.parseInt(v.trim()));
+                    } catch (NumberFormatException e) {
+                        s.problem(base + ".handlers." + handler + ": '" + v + "' is not a version number");
+                    }
+                }
+                handlers.put(handler, served);
+            }
+            queues.add(new QueueConfig(name, versions, concurrency, new Backoff(initial, 2.0, max, 0.2), Map.copyOf(handlers)));
         }
         if (queues.isEmpty()) {
             s.problem("queues: name at least one queue the worker consumes, e.g. queues: {package: {concurrency: 4}}");
@@ -188,6 +210,10 @@ public record WorkerConfig(String redisUrl, List<QueueConfig> queues, long maxJo
                 shared.integer("pipeline.jobMaxAttempts", 5, 1, 100), shared.duration("pipeline.jobTimeout", Duration.ofMinutes(30)),
                 shared.duration("pipeline.requestRetention", Duration.ofDays(7)), apkPatchFormats(s));
         Map<String, ChannelSpec> notifications = ChannelSpec.read(shared);
+        Cleanup cleanup = new Cleanup(s.duration("cleanup.grace", Duration.ofDays(7)), s.duration("cleanup.interval", Duration.ofMinutes(10)));
+        if (cleanup.interval().compareTo(Duration.ofSeconds(1)) < 0) {
+            s.problem("cleanup.interval (" + cleanup.interval() + ") must be at least 1s");
+        }
         if (shared != s) {
             for (String section : List.of("stores", "notifications")) {
                 if (s.has(section)) {
@@ -198,7 +224,7 @@ public record WorkerConfig(String redisUrl, List<QueueConfig> queues, long maxJo
         }
         s.finish(); // a shared section left here too is an unknown key: it would be a second, silently ignored truth
         return new WorkerConfig(redisUrl, List.copyOf(queues), maxJobs, timings, metricsPort, metricsBind, format, alarms, supervision, pipeline,
-                notifications, upload, versionCheck);
+                notifications, upload, versionCheck, cleanup);
     }
 
     /**
@@ -272,11 +298,11 @@ public record WorkerConfig(String redisUrl, List<QueueConfig> queues, long maxJo
 
     public WorkerConfig withRedisUrl(String url) {
         return new WorkerConfig(url, queues, maxJobsPerWorker, timings, metricsPort, metricsBind, logFormat, alarms, supervision, pipeline, notifications, upload,
-                versionCheckInterval);
+                versionCheckInterval, cleanup);
     }
 
     public WorkerConfig withMetricsPort(int port) {
         return new WorkerConfig(redisUrl, queues, maxJobsPerWorker, timings, port, metricsBind, logFormat, alarms, supervision, pipeline, notifications, upload,
-                versionCheckInterval);
+                versionCheckInterval, cleanup);
     }
 }

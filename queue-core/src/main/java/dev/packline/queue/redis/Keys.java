@@ -10,11 +10,11 @@ import java.util.List;
  *
  * <pre>
  * pl:queues                      set    queue names
- * pl:{name}:registry             hash   current, latest, v:N -> created ms
+ * pl:{name}:registry             hash   current, latest, v:N -> created ms, rolledBackFrom, rolledBackAt
  * pl:workers                     zset   worker id -> last heartbeat ms (entries older than an hour dropped)
  * pl:worker:{id}                 string JSON about a live worker (expires)
  * pl:worker-control:{id}         string what an admin asked a worker to do (recycle, stop); taken at its heartbeat
- * pl:{name:v}:info               hash   state, paused, createdAt, drainingSince, retiredAt
+ * pl:{name:v}:info               hash   state, paused, createdAt, drainingSince, retiredAt, reactivatedAt, keep
  * pl:{name:v}:pending            list   ready jobs of the default group at normal priority (LPUSH in, taken from the right)
  * pl:{name:v}:ready:LEVEL        zset   ready jobs of level urgent, normal or bulk -> fair tag (fair_queue.lua)
  * pl:{name:v}:parked             zset   jobs of groups at their cap, by lex: GROUP \n LEVEL \n TAG \n ID
@@ -36,12 +36,16 @@ import java.util.List;
  * pl:{name:v}:migrating          list   jobs being moved to another version by an admin
  * pl:{schedules}:defs            hash   schedule name -> JSON definition (schedule.ScheduleStore)
  * pl:{schedules}:due             zset   schedule name -> next tick ms (absent while paused)
+ * pl:cleanup                     hash   graceMs, updatedAt: the grace period the workers' version clean-up uses
+ * pl:{name}:routes               hash   rule id -> JSON routing rule, plus serial (bumped by every change)
  * </pre>
  */
 public final class Keys {
     public static final String PREFIX = "pl:";
     public static final String QUEUES = PREFIX + "queues";
     public static final String WORKERS = PREFIX + "workers";
+    /** The grace period the workers' automatic clean-up of drained versions uses, for admins to see (upgrade.VersionCleaner). */
+    public static final String CLEANUP = PREFIX + "cleanup";
 
     /**
      * Schedules' definitions and next ticks (one hash tag, so each schedule change is one script on
@@ -123,6 +127,11 @@ public final class Keys {
 
     public static String registry(String queueName) {
         return PREFIX + "{" + queueName + "}:registry";
+    }
+
+    /** A queue's routing rules (upgrade.RouteStore); in the registry's slot. */
+    public static String routes(String queueName) {
+        return PREFIX + "{" + queueName + "}:routes";
     }
 
     public static String workerInfo(String workerId) {
