@@ -13,6 +13,7 @@ import dev.packline.api.metrics.ApiMetrics;
 import dev.packline.api.metrics.RedisHealth;
 import dev.packline.http.input.FramingFilter;
 import dev.packline.api.releases.ReleasesApi;
+import dev.packline.pipeline.FirstStart;
 import dev.packline.pipeline.RequestStore;
 import dev.packline.pipeline.Submitter;
 import dev.packline.releases.redis.InstallReports;
@@ -123,7 +124,12 @@ public final class ApiServer implements AutoCloseable {
     public static ApiServer start(ApiConfig config, Clock clock, Map<String, String> env) {
         ApiServer api = new ApiServer(config, clock, env);
         try {
-            api.health.ping();
+            if (api.health.ping()) {
+                // an empty Redis gets version 1 of each stage's queue, so the first submit is taken
+                new FirstStart(api.broker, clock).ensurePipelineQueues();
+            } else {
+                log.warn("Redis does not answer yet: submits answer 503 until it does and the pipeline queues exist (a worker or admin init creates them)");
+            }
             api.health.start();
             if (api.reloader != null) {
                 api.reloader.start();

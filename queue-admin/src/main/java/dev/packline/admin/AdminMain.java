@@ -37,6 +37,8 @@ public final class AdminMain {
             Usage: bin/packline admin [--redis URL] [--json] COMMAND [ARGS]
 
             Commands:
+              init                                     first start on an empty Redis: version 1 of every pipeline queue
+                                                       that has none (package, upload, diff, notify); safe to run again
               queues                                   every queue version: state, counts, oldest pending, workers, throughput
               workers                                  live workers: host, pid, queues, jobs, held, last heartbeat, uptime
               job ID [--queue Q] [--version V]         one job: payload (secrets masked), state, attempts, errors, worker,
