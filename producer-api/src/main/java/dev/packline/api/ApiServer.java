@@ -1,5 +1,6 @@
 package dev.packline.api;
 
+import dev.packline.api.artifacts.ArtifactsApi;
 import dev.packline.api.auth.Authenticator;
 import dev.packline.api.auth.ConfigReloader;
 import dev.packline.api.http.Json;
@@ -12,25 +13,25 @@ import dev.packline.api.limits.ChannelsInFlight;
 import dev.packline.api.limits.SubmitRateLimiter;
 import dev.packline.api.metrics.ApiMetrics;
 import dev.packline.api.metrics.RedisHealth;
-import dev.packline.http.input.ConnectionDeadlines;
-import dev.packline.http.input.FramingFilter;
 import dev.packline.api.releases.ReleasesApi;
 import dev.packline.api.schedules.SchedulesApi;
-import dev.packline.pipeline.RequestStore;
+import dev.packline.http.input.ConnectionDeadlines;
+import dev.packline.http.input.FramingFilter;
+import dev.packline.pipeline.FirstStart;
 import dev.packline.pipeline.RequestRoutes;
+import dev.packline.pipeline.RequestStore;
 import dev.packline.pipeline.Submitter;
-import dev.packline.queue.upgrade.RouteStore;
-import dev.packline.queue.upgrade.RouteTable;
-import dev.packline.releases.redis.InstallReports;
-import dev.packline.releases.redis.RedisReleaseStore;
-import dev.packline.api.artifacts.ArtifactsApi;
 import dev.packline.pipeline.artifact.ArtifactStore;
 import dev.packline.pipeline.artifact.IncrementStore;
 import dev.packline.queue.QueueClient;
 import dev.packline.queue.redis.RedisQueueBroker;
-import dev.packline.queue.schedule.ScheduleStore;
 import dev.packline.queue.redis.Retention;
+import dev.packline.queue.schedule.ScheduleStore;
+import dev.packline.queue.upgrade.RouteStore;
+import dev.packline.queue.upgrade.RouteTable;
 import dev.packline.redis.RedisConnector;
+import dev.packline.releases.redis.InstallReports;
+import dev.packline.releases.redis.RedisReleaseStore;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.Filter;
@@ -156,7 +157,12 @@ public final class ApiServer implements AutoCloseable {
     public static ApiServer start(ApiConfig config, Clock clock, Map<String, String> env) {
         ApiServer api = new ApiServer(config, clock, env);
         try {
-            api.health.ping();
+            if (api.health.ping()) {
+                // an empty Redis gets version 1 of each stage's queue, so the first submit is taken
+                new FirstStart(api.broker, clock).ensurePipelineQueues();
+            } else {
+                log.warn("Redis does not answer yet: submits answer 503 until it does and the pipeline queues exist (a worker or admin init creates them)");
+            }
             api.health.start();
             if (api.reloader != null) {
                 api.reloader.start();

@@ -38,6 +38,8 @@ public final class AdminMain {
             Usage: bin/packline admin [--redis URL] [--json] COMMAND [ARGS]
 
             Commands:
+              init                                     first start on an empty Redis: version 1 of every pipeline queue
+                                                       that has none (package, upload, diff, notify); safe to run again
               queues [--watch [--interval 1s] [--count N]]
                                                        every queue version: state, counts, oldest pending, workers, throughput;
                                                        --watch redraws the table every second until Ctrl-C

@@ -63,6 +63,7 @@ final class Commands {
             case "obliterate" -> new DrainCommands(broker, inspector, clock, out).obliterate(args);
             case "recover" -> recover(args);
             case "group" -> new GroupCommands(broker, inspector, out).run(args);
+            case "init" -> new InitCommands(broker, clock, out).init(args);
             default -> throw new Args.UsageException("unknown command '" + command + "'");
         };
     }

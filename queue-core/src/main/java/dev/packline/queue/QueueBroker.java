@@ -19,6 +19,13 @@ public interface QueueBroker extends AutoCloseable {
     /** Creates the next version of a queue (v1 for a new queue); it becomes current if the queue had none. */
     QueueVersion createVersion(String queueName);
 
+    /**
+     * Creates version 1 of a queue that never had a version, race-free: of several callers at once,
+     * exactly one creates it. The others, and callers on a queue that already exists, get
+     * {@link FirstVersion.Outcome#EXISTED} with the current version, if there is one yet.
+     */
+    FirstVersion createFirstVersion(String queueName);
+
     /** The version enqueue uses when none is named, if the queue exists. */
     Optional<QueueVersion> currentVersion(String queueName);
 

@@ -32,6 +32,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import redis.clients.jedis.UnifiedJedis;
+import dev.packline.pipeline.FirstStart;
 import dev.packline.pipeline.RequestStore;
 import dev.packline.pipeline.RunningChannels;
 import dev.packline.pipeline.StaleRequests;
@@ -150,6 +151,7 @@ public final class WorkerApp implements AutoCloseable {
             this.redisson = redissonClient;
             this.metrics = opened(opened, new MetricsEndpoint());
             WorkerMetrics events = new WorkerMetrics(metrics.registry());
+            new FirstStart(broker, clock).ensurePipelineQueues(); // an empty Redis gets version 1 of each stage's queue
             this.queues = resolveVersions(config, broker);
             WorkerConfig.Pipeline p = config.pipeline();
             this.requestRedis = opened(opened, RedisConnector.open(config.redisUrl(), 16));

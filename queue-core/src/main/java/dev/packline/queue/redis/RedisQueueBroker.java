@@ -14,6 +14,7 @@ import dev.packline.queue.JobRecord;
 import dev.packline.queue.JobState;
 import dev.packline.queue.Priority;
 import dev.packline.queue.NewJob;
+import dev.packline.queue.FirstVersion;
 import dev.packline.queue.QueueBroker;
 import dev.packline.queue.QueueCounts;
 import dev.packline.queue.QueueException;
@@ -128,6 +129,11 @@ public final class RedisQueueBroker implements QueueBroker {
     @Override
     public QueueVersion createVersion(String queueName) {
         return call("create a version of queue " + queueName, () -> registry.createVersion(queueName));
+    }
+
+    @Override
+    public FirstVersion createFirstVersion(String queueName) {
+        return call("create the first version of queue " + queueName, () -> registry.createFirstVersion(queueName));
     }
 
     @Override
