@@ -66,7 +66,6 @@ public record PackageJob(@JsonProperty(required = true) int payloadVersion,
 
     /** The channel's upload, once it is packaged: this job plus what packaging learnt. */
     public UploadJob upload(String motherSha256, String objectKey, long bytes, String sha256) {
-        return new UploadJob(StageJobs.PAYLOAD_VERSION, requestId, index, channelName, extra, mother, format, nameTemplate, outputStore,
-                outputPrefix, motherSha256, objectKey, bytes, sha256, priority, group);
+        return new UploadJob(this, new UploadJob.Packaged(motherSha256, objectKey, bytes, sha256));
     }
 }

@@ -42,6 +42,11 @@ public final class StageJobs {
 
     public static String write(StageJob job) {
         try {
+            if (job instanceof UploadJob upload) { // flat: the package job's fields and what packaging learnt
+                ObjectNode flat = JSON.valueToTree(upload.packageJob());
+                flat.setAll((ObjectNode) JSON.valueToTree(upload.packaged()));
+                return JSON.writeValueAsString(flat);
+            }
             return JSON.writeValueAsString(job);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a " + job.stage().queueName() + " job is not serialisable: " + e.getOriginalMessage(), e);
@@ -90,10 +95,22 @@ public final class StageJobs {
             throw new JobFormatException(JobFormatException.Problem.NEWER_FORMAT, "is in payload format " + version.asInt()
                     + ", newer than the " + PAYLOAD_VERSION + " this worker reads", null);
         }
+        if (kind == UploadJob.class) {
+            UploadJob upload = new UploadJob(decode(node, PackageJob.class), decode(node, UploadJob.Packaged.class));
+            if (upload.packageJob().outputStore() == null) {
+                throw new JobFormatException(JobFormatException.Problem.MALFORMED, "lacks 'outputStore'", null);
+            }
+            return kind.cast(upload);
+        }
+        return decode(node, kind);
+    }
+
+    /** One record read from a payload's JSON object (every stage job and its parts are records). */
+    private static <T> T decode(JsonNode node, Class<T> kind) throws JobFormatException {
         try {
-            T job = JSON.treeToValue(node, kind);
-            requireFields(job);
-            return job;
+            T value = JSON.treeToValue(node, kind);
+            requireFields((Record) value);
+            return value;
         } catch (ValueInstantiationException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new JobFormatException(JobFormatException.Problem.MALFORMED, cause.getMessage(), e);
@@ -136,7 +153,7 @@ public final class StageJobs {
      * A required field given as JSON {@code null} decodes to null (only a missing one is refused by
      * Jackson): every component marked required must hold a value.
      */
-    private static void requireFields(StageJob job) throws JobFormatException {
+    private static void requireFields(Record job) throws JobFormatException {
         for (RecordComponent component : job.getClass().getRecordComponents()) {
             JsonProperty property = component.getAccessor().getAnnotation(JsonProperty.class);
             if (property == null || !property.required()) {

@@ -60,12 +60,12 @@ public final class UploadStage implements JobHandler.Reporting {
         UploadJob p = Payload.read(job, UploadJob.class);
         String requestId = p.requestId();
         int index = p.index();
-        String expectedSha = p.sha256();
-        ObjectStore store = ctx.store(p.outputStore());
-        Mother mother = ctx.mother(p.mother());
-        if (!mother.sha256().equals(p.motherSha256())) {
-            throw new RejectJobException("the mother at " + p.mother() + " changed since it was packaged (SHA-256 "
-                    + mother.sha256() + ", packaged from " + p.motherSha256() + "); submit a new request");
+        String expectedSha = p.packaged().sha256();
+        ObjectStore store = ctx.store(p.packageJob().outputStore());
+        Mother mother = ctx.mother(p.packageJob().mother());
+        if (!mother.sha256().equals(p.packaged().motherSha256())) {
+            throw new RejectJobException("the mother at " + p.packageJob().mother() + " changed since it was packaged (SHA-256 "
+                    + mother.sha256() + ", packaged from " + p.packaged().motherSha256() + "); submit a new request");
         }
         UploadReport report;
         try {
@@ -91,7 +91,7 @@ public final class UploadStage implements JobHandler.Reporting {
         Optional<ChannelBuilder.Tail> tail;
         ctx.diskSlots().acquire(); // the first tail of a mother writes and verifies one whole channel APK
         try {
-            tail = ctx.channels().tail(mother, p.channel(), p.format());
+            tail = ctx.channels().tail(mother, p.packageJob().channel(), p.packageJob().format());
         } finally {
             ctx.diskSlots().release();
         }
@@ -105,10 +105,10 @@ public final class UploadStage implements JobHandler.Reporting {
                 stage(store, mother, stagingKey, progress);
                 stagedUse.used(store.name(), stagingKey); // every use: the expire-staged task deletes only idle ones
             }
-            progress.report(0.5, "uploading " + p.bytes() + " bytes to " + store.name() + ": " + tail.get().prefixLength()
+            progress.report(0.5, "uploading " + p.packaged().bytes() + " bytes to " + store.name() + ": " + tail.get().prefixLength()
                     + " copied from the staged mother, " + tail.get().bytes().length + " sent");
             // below the minimum part size the store uploads prefix plus tail whole, from the cached mother
-            UploadReport report = store.uploadWithPrefix(p.objectKey(), new PrefixSource(stagingKey, mother.file(), tail.get().prefixLength()),
+            UploadReport report = store.uploadWithPrefix(p.packaged().objectKey(), new PrefixSource(stagingKey, mother.file(), tail.get().prefixLength()),
                     tail.get().bytes(), expectedSha);
             if (report.mode() != UploadMode.PART_COPY) {
                 staged.remove(store.name() + "/" + stagingKey); // expired by a lifecycle rule, or never staged: look again next time
@@ -149,7 +149,7 @@ public final class UploadStage implements JobHandler.Reporting {
         ChannelBuilder.Built built;
         ctx.diskSlots().acquire();
         try {
-            built = ctx.channels().build(mother, p.channel(), p.format(), p.nameTemplate(), dir);
+            built = ctx.channels().build(mother, p.packageJob().channel(), p.packageJob().format(), p.packageJob().nameTemplate(), dir);
         } finally {
             ctx.diskSlots().release();
         }
@@ -159,7 +159,7 @@ public final class UploadStage implements JobHandler.Reporting {
             }
             ctx.networkSlots().acquire();
             try {
-                return store.upload(p.objectKey(), built.file(), sent -> progress.report(0.5 + 0.45 * Math.min(1.0, (double) sent / built.bytes()),
+                return store.upload(p.packaged().objectKey(), built.file(), sent -> progress.report(0.5 + 0.45 * Math.min(1.0, (double) sent / built.bytes()),
                         "uploading to " + store.name() + ": " + sent + " of " + built.bytes() + " bytes sent"));
             } finally {
                 ctx.networkSlots().release();
