@@ -9,6 +9,7 @@ import dev.packline.queue.QueueInspector;
 import dev.packline.queue.QueueVersion;
 import dev.packline.queue.redis.RedisQueueBroker;
 import dev.packline.queue.redis.Retention;
+import dev.packline.queue.upgrade.CleanupSchedule;
 import dev.packline.queue.upgrade.VersionRollback;
 import dev.packline.redis.EmbeddedRedis;
 import dev.packline.redis.RedisConnector;
@@ -76,6 +77,9 @@ class VersionRolloutTest {
                 QueueVersion upload2 = admin.newVersion("upload");
                 admin.setCurrent(upload2);
                 admin.markDraining(upload1);
+                // this test retires version 1 by an admin's drain further down: the workers' clean-up, which retires an
+                // empty draining version at once, is told to keep it (admin version keep)
+                new CleanupSchedule(jedis, broker, Clock.systemUTC(), Duration.ofDays(7)).keep(upload1, true);
                 before.start();
                 Set<QueueVersion> appeared = before.versionsAppeared().get(20, TimeUnit.SECONDS);
                 assertEquals(Set.of(upload2), appeared, "the running worker noticed the version the admin added");
