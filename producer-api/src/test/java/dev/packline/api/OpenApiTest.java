@@ -4,7 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.packline.api.ApiFixture.Response;
 import dev.packline.api.http.Routes;
 import dev.packline.pipeline.RequestStore;
+import dev.packline.pipeline.RunningChannels;
 import dev.packline.pipeline.Stage;
+import dev.packline.pipeline.artifact.ArtifactStore;
+import dev.packline.pipeline.artifact.ArtifactSubmission;
+import dev.packline.pipeline.artifact.Increment;
+import dev.packline.pipeline.artifact.IncrementStore;
+import dev.packline.pipeline.artifact.PatchFormat;
+import dev.packline.pipeline.artifact.StoredArtifact;
+import dev.packline.queue.schedule.ScheduleStore;
 import dev.packline.queue.TestRedis;
 import io.swagger.v3.oas.models.SpecVersion;
 import io.swagger.v3.parser.OpenAPIV3Parser;
@@ -17,7 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -128,6 +139,21 @@ class OpenApiTest {
         call(api.acmeToken, "GET", "/v1/jobs/" + finished + "/events", null, 204, "Last-Event-ID", doneId);
         call(api.acmeToken, "GET", "/v1/jobs/" + finished + "/events", null, 400, "Last-Event-ID", "two words");
 
+        // priority, and a running channel job's progress in the status and the list
+        String bulk = call(api.acmeToken, "POST", "/v1/jobs", withPriority(api.body(2), "bulk"), 202).json().get("id").asText();
+        Response urgent = call(api.acmeToken, "POST", "/v1/jobs", withPriority(api.body(1), "urgent"), 403);
+        assertEquals("priority_not_allowed", urgent.json().at("/error/reason").asText(), "acme is not granted urgent: " + urgent);
+        new RunningChannels(TestRedis.client(), Duration.ofMinutes(10)).report(bulk, 1, Stage.UPLOAD, 0.4, "uploading 120 of 300 MB",
+                System.currentTimeMillis());
+        JsonNode status = call(api.acmeToken, "GET", "/v1/jobs/" + bulk, null, 200).json();
+        assertEquals("bulk", status.at("/request/priority").asText(), status.toString());
+        assertEquals("store-1", status.at("/running/0/channel").asText(), status.toString());
+        JsonNode listed = call(api.acmeToken, "GET", "/v1/jobs?limit=5", null, 200).json();
+        assertEquals(1, listed.at("/jobs/0/running").size(), "the newest is the bulk request, running one channel: " + listed);
+
+        schedules();
+        artifacts();
+
         // apps and releases
         String app = "com.acme.game";
         call(api.acmeToken, "POST", "/v1/apps", "{\"appId\": \"" + app + "\", \"deployments\": [\"staging\", \"production\"]}", 201);
@@ -161,6 +187,86 @@ class OpenApiTest {
             }
         }));
         assertEquals(operations, exercised, "every documented operation was called");
+    }
+
+    /** The schedules routes: refused without the housekeeping queue, then created, replaced, refused, listed and deleted. */
+    private void schedules() throws Exception {
+        String nightly = "{\"name\": \"nightly\", \"cron\": \"0 2 * * *\", \"zone\": \"Asia/Shanghai\", \"request\": "
+                + withPriority(api.body(3), "bulk") + "}";
+        call(api.acmeToken, "POST", "/v1/schedules", nightly, 409);
+        api.queues.ensureQueue("housekeeping");
+        try {
+            assertEquals("bulk", call(api.acmeToken, "POST", "/v1/schedules", nightly, 201).json().get("priority").asText());
+            call(api.acmeToken, "POST", "/v1/schedules", "{\"name\": \"nightly\", \"every\": \"12h\", \"request\": " + api.body(1) + "}", 200);
+            call(api.acmeToken, "POST", "/v1/schedules", "{\"name\": \"often\", \"every\": \"10m\", \"request\": " + api.body(1) + "}", 400);
+            call(api.acmeToken, "POST", "/v1/schedules", "{\"name\": \"hot\", \"every\": \"1h\", \"request\": "
+                    + withPriority(api.body(1), "urgent") + "}", 403);
+            call("not-a-token", "POST", "/v1/schedules", nightly, 401);
+            assertEquals(1, call(api.acmeToken, "GET", "/v1/schedules", null, 200).json().get("schedules").size());
+            assertEquals(0, call(api.rivalToken, "GET", "/v1/schedules", null, 200).json().get("schedules").size());
+            call(api.rivalToken, "DELETE", "/v1/schedules/nightly", null, 404);
+            call(api.acmeToken, "DELETE", "/v1/schedules/nightly", null, 204);
+            call(api.acmeToken, "DELETE", "/v1/schedules/nightly", null, 404);
+        } finally {
+            ScheduleStore store = new ScheduleStore(TestRedis.client(), Clock.systemUTC());
+            store.list().stream().filter(e -> e.schedule().name().startsWith("pub." + api.acme + ".")).forEach(e -> store.remove(e.schedule().name()));
+            api.queues.obliterate(api.queues.current("housekeeping").orElseThrow(), true);
+        }
+    }
+
+    /** The artifact routes: a submission pending, failed, and stored with one increment made, one failed and one pending; refusals. */
+    private void artifacts() throws Exception {
+        api.queues.ensureQueue(Stage.UPLOAD.queueName());
+        Path bundle = Files.writeString(api.apks.resolve("index.android.bundle"), "var a = 1;");
+        String submit = """
+                {"appId": "com.acme.game", "kind": "bundle", "name": "index.android.bundle", "version": "%s", "location": "%s",
+                 "outputStore": "local", "outputPrefix": "rn/", "increments": 3}""";
+        String refused = call(api.acmeToken, "POST", "/v1/artifacts", submit.formatted("2.4.6", bundle.toUri()), 202).json().get("id").asText();
+        assertEquals("pending", call(api.acmeToken, "GET", "/v1/artifacts/" + refused, null, 200).json().get("state").asText());
+        artifactStore().failed(refused, "malformed bytes at offset 3");
+        assertEquals("failed", call(api.acmeToken, "GET", "/v1/artifacts/" + refused, null, 200).json().get("state").asText());
+
+        String id = call(api.acmeToken, "POST", "/v1/artifacts", submit.formatted("2.4.7", bundle.toUri()), 202).json().get("id").asText();
+        storeWithIncrements(id);
+        JsonNode stored = call(api.acmeToken, "GET", "/v1/artifacts/" + id, null, 200).json();
+        List<String> states = new ArrayList<>();
+        stored.get("increments").forEach(i -> states.add(i.get("state").asText()));
+        assertEquals(List.of("done", "failed", "pending"), states, stored.toString());
+
+        call(api.rivalToken, "GET", "/v1/artifacts/" + id, null, 404);
+        call(api.acmeToken, "POST", "/v1/artifacts", submit.formatted("2.4.8", bundle.toUri()).replace("\"bundle\"", "\"apk\""), 400);
+        call(api.acmeGameOnlyToken, "POST", "/v1/artifacts", submit.formatted("2.4.8", bundle.toUri()).replace("com.acme.game", "com.acme.other"), 403);
+        call("not-a-token", "POST", "/v1/artifacts", submit.formatted("2.4.8", bundle.toUri()), 401);
+    }
+
+    /** What the upload queue's artifact job and the diff stage record for submission {@code id}. */
+    private void storeWithIncrements(String id) throws Exception {
+        ArtifactStore artifacts = artifactStore();
+        ArtifactSubmission submission = artifacts.status(id).orElseThrow().submission();
+        String sha = sha256(id);
+        String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(id.getBytes(StandardCharsets.UTF_8)));
+        artifacts.stored(submission, new StoredArtifact("2.4.7", sha, md5, 10, "local", "rn/index.android.bundle-2.4.7.js",
+                "https://cdn.example.com/rn/index.android.bundle-2.4.7.js", System.currentTimeMillis()));
+        String older = sha256(id + "-2.4.6");
+        artifacts.planned(id, List.of(new ArtifactStore.PlannedIncrement(PatchFormat.CHUNK, "2.4.6", older, sha),
+                new ArtifactStore.PlannedIncrement(PatchFormat.BSDIFF_GZ, "2.4.6", older, sha),
+                new ArtifactStore.PlannedIncrement(PatchFormat.CHUNK, "2.4.5", sha256(id + "-2.4.5"), sha)));
+        IncrementStore increments = new IncrementStore(TestRedis.client(), IncrementStore.DEFAULT_FAILURE_MEMORY);
+        increments.record(new Increment(PatchFormat.CHUNK, older, sha, "local", "rn/increments/chunk/a-b.json", "https://cdn.example.com/a-b.json",
+                42, sha256(id + "-chunk"), md5, 9, 10));
+        increments.recordFailure(PatchFormat.BSDIFF_GZ, older, sha, "bsdiff failed: out of memory");
+    }
+
+    private static ArtifactStore artifactStore() {
+        return new ArtifactStore(TestRedis.client(), Clock.systemUTC(), Duration.ofDays(1));
+    }
+
+    private static String sha256(String text) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static String withPriority(String submitBody, String priority) {
+        return submitBody.replaceFirst("\\{", "{\"priority\": \"" + priority + "\", ");
     }
 
     /** Sends a call, checks its status, and records every way it or its answer departs from the document. */
@@ -217,7 +323,7 @@ class OpenApiTest {
         String id = api.post(api.acmeToken, api.body(channels)).json().get("id").asText();
         RequestStore requests = new RequestStore(TestRedis.client(), Clock.systemUTC(), Duration.ofDays(1));
         for (int i = 0; i < channels; i++) {
-            String sha = HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest((id + i).getBytes()));
+            String sha = sha256(id + i);
             requests.progress(id, i, Stage.UPLOAD, RequestStore.Outcome.DONE, Map.of("objectKey", "game/" + i + ".apk",
                     "url", "https://cdn.example.com/game/" + i + ".apk", "bytes", 1000 + i, "sha256", sha, "store", "local"), true);
         }
