@@ -14,6 +14,17 @@ public final class Keys {
         return "pl:{req:" + requestId + "}:request";
     }
 
+    /** A SCAN pattern matching every request's record ({@link #request}). */
+    public static final String REQUEST_PATTERN = request("*");
+
+    /** The request id in a key of {@link #request}'s form; null for any other key. */
+    public static String requestIdOf(String requestKey) {
+        String head = "pl:{req:";
+        String tail = "}:request";
+        return requestKey.startsWith(head) && requestKey.endsWith(tail) && requestKey.length() > head.length() + tail.length()
+                ? requestKey.substring(head.length(), requestKey.length() - tail.length()) : null;
+    }
+
     /** hash: channel index -> JSON result. */
     public static String channels(String requestId) {
         return "pl:{req:" + requestId + "}:channels";

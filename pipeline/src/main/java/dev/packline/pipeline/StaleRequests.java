@@ -8,7 +8,6 @@ import redis.clients.jedis.resps.ScanResult;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Request records that will never expire by themselves: a finished request expires a retention
@@ -19,8 +18,6 @@ import java.util.Set;
  * (or one node at a time), not through a Redis Cluster client.
  */
 public final class StaleRequests {
-    private static final Set<String> FINAL = Set.of("done", "partly_failed", "failed", "cancelled");
-    private static final String PATTERN = "pl:{req:*}:request";
 
     /** What a trim did: request records looked at, and removed. */
     public record Trim(long examined, long removed) {
@@ -40,14 +37,14 @@ public final class StaleRequests {
         long examined = 0;
         long removed = 0;
         String cursor = ScanParams.SCAN_POINTER_START;
-        ScanParams params = new ScanParams().match(PATTERN).count(500);
+        ScanParams params = new ScanParams().match(Keys.REQUEST_PATTERN).count(500);
         do {
             String at = cursor;
             ScanResult<String> page = RedisErrors.call("scan request records", () -> redis.scan(at, params));
             for (String key : page.getResult()) {
                 examined++;
-                String id = key.substring("pl:{req:".length(), key.length() - "}:request".length());
-                if (removed < max && stale(key, cutoff)) {
+                String id = Keys.requestIdOf(key);
+                if (id != null && removed < max && stale(key, cutoff)) {
                     RedisErrors.call("remove stale request " + id, () -> redis.del(Keys.request(id), Keys.channels(id), Keys.running(id)));
                     removed++;
                 }
@@ -63,6 +60,9 @@ public final class StaleRequests {
             return false; // finished (expires by itself) or gone meanwhile
         }
         List<String> f = RedisErrors.call("read " + key, () -> redis.hmget(key, "state", "createdAt"));
-        return f.get(0) != null && !FINAL.contains(f.get(0)) && f.get(1) != null && Long.parseLong(f.get(1)) < cutoff;
+        String state = f.get(0);
+        // a state this code does not know is no final state: such a record never expires, so it is trimmed like an unfinished one
+        boolean unfinished = state != null && RequestState.FINAL.stream().noneMatch(s -> s.wire().equals(state));
+        return unfinished && f.get(1) != null && Long.parseLong(f.get(1)) < cutoff;
     }
 }
