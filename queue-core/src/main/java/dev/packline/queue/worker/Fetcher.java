@@ -35,6 +35,8 @@ final class Fetcher {
     private final Runnable onStopped;
     private volatile boolean running;
     private volatile long lastAnswerMillis;
+    /** Set while the loop waits for a free job slot (its jobs fill its concurrency): no Redis call is outstanding then. */
+    private volatile boolean waitingForSlot;
     private volatile Thread thread;
 
     Fetcher(QueueBroker broker, String workerId, Subscription subscription, Processor processor, Clock clock,
@@ -81,6 +83,11 @@ final class Fetcher {
         return lastAnswerMillis;
     }
 
+    /** Whether the loop waits for one of its running jobs to end rather than for Redis. */
+    boolean waitingForSlot() {
+        return waitingForSlot;
+    }
+
     /** Called by the watchdog: aborts the current Redis call (the interrupt closes its socket); the loop goes on. */
     void restart() {
         Thread t = thread;
@@ -95,7 +102,13 @@ final class Fetcher {
             int held = 0;
             int reserved = 0;
             try {
-                held = processor.acquire(MAX_BATCH);
+                waitingForSlot = true;
+                try {
+                    held = processor.acquire(MAX_BATCH);
+                } finally {
+                    waitingForSlot = false;
+                }
+                answered(); // the silence the watchdog measures starts now: a long job holding every slot is not Redis's
                 int allowed = budget.take(held);
                 if (allowed == JobBudget.WAIT) {
                     processor.release(held);

@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * Notices fetch loops that stopped hearing from Redis (a half-open connection after a failover, a
  * server that accepts but never answers) and restarts them. A healthy loop hears back at least
- * once per maxBlock even when idle, so silence past stallAfter means it is stuck. A loop whose
+ * once per maxBlock even when idle, so silence past stallAfter means it is stuck; a loop waiting for
+ * a free job slot (its running jobs fill its concurrency, however long they take) is not silent. A loop whose
  * thread has ended while it should run is started again on a new thread (interrupting a dead
  * thread would do nothing, and its subscription would go quiet).
  */
@@ -44,7 +45,7 @@ final class Watchdog extends PeriodicTask {
             }
             long silent = now - fetcher.lastAnswerMillis();
             long sinceRestart = now - restartedAt.getOrDefault(fetcher, Long.MIN_VALUE / 2);
-            if (fetcher.isRunning() && silent > stallAfter.toMillis() && sinceRestart > stallAfter.toMillis()) {
+            if (fetcher.isRunning() && !fetcher.waitingForSlot() && silent > stallAfter.toMillis() && sinceRestart > stallAfter.toMillis()) {
                 restartedAt.put(fetcher, now);
                 log.error("fetch loop for {} got no answer from Redis for {} ms; restarting it", fetcher.queue(), silent);
                 events.fetchStalled(fetcher.queue(), Duration.ofMillis(silent));

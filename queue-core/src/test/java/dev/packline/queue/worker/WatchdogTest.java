@@ -1,0 +1,74 @@
+package dev.packline.queue.worker;
+
+import dev.packline.queue.NewJob;
+import dev.packline.queue.QueueClient;
+import dev.packline.queue.QueueInspector;
+import dev.packline.queue.QueueVersion;
+import dev.packline.queue.TestRedis;
+import dev.packline.queue.redis.RedisQueueBroker;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The watchdog restarts fetch loops that hear nothing from Redis; a loop whose running jobs fill its
+ * concurrency waits for a slot, not for Redis, and is left alone however long the jobs take (a
+ * diff of large APKs at concurrency 1 used to be called a Redis stall every stallAfter, with an
+ * error log and a stall count each time). A real broker on a real Redis.
+ */
+class WatchdogTest {
+    /** Short blocking reads, so stallAfter (3 x maxBlock at least) is short too. */
+    private static final WorkerTimings SHORT_STALL = new WorkerTimings(Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofMillis(200),
+            Duration.ofSeconds(1), WorkerTimings.DEFAULT.janitorInterval(), Duration.ofMillis(100), Duration.ofMillis(300), Duration.ofSeconds(2),
+            WorkerTimings.DEFAULT.pausedPoll(), WorkerTimings.DEFAULT.fetchErrorBackoff(), WorkerTimings.DEFAULT.fetchErrorBackoffMax());
+
+    private RedisQueueBroker broker;
+    private QueueVersion queue;
+    private Worker worker;
+    private final List<Duration> stalls = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void setUp() {
+        broker = TestRedis.broker(Clock.systemUTC());
+        queue = new QueueInspector(broker, Clock.systemUTC()).ensureQueue(TestRedis.uniqueQueue("watchdog"));
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (worker != null) {
+            worker.close();
+        }
+        broker.obliterate(queue, true);
+        broker.close();
+    }
+
+    @Test
+    void aLoopWaitingForItsOnlySlotWhileALongJobRunsIsNotAStall() throws Exception {
+        Set<String> done = ConcurrentHashMap.newKeySet();
+        for (int i = 0; i < 2; i++) {
+            new QueueClient(broker).enqueue(queue.name(), NewJob.of("{}").withId("long-" + i));
+        }
+        WorkerEvents events = new WorkerEvents() {
+            @Override
+            public void fetchStalled(QueueVersion q, Duration silentFor) {
+                stalls.add(silentFor);
+            }
+        };
+        worker = new Worker(Worker.Params.of(broker, List.of(new Subscription(queue, job -> {
+            Thread.sleep(1500); // five times stallAfter
+            done.add(job.id());
+        }, 1, WorkerTest.QUICK_RETRY))).withTimings(SHORT_STALL).withEvents(events)).start();
+
+        WorkerTest.await("both jobs ran, one after the other", () -> done.size() == 2);
+        assertEquals(List.of(), stalls, "the loop waited for its slot, never for Redis");
+    }
+}
