@@ -3,13 +3,13 @@ package dev.packline.console.web;
 import dev.packline.http.input.InputProblem;
 import dev.packline.http.input.InputRefusedException;
 import dev.packline.http.input.NameRule;
+import dev.packline.http.input.PercentDecoding;
 import dev.packline.http.input.ProblemKind;
 import dev.packline.http.input.RequestBody;
 import dev.packline.http.input.StrictUtf8;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 
-import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +18,7 @@ import java.util.Map;
 /**
  * A submitted form ({@code application/x-www-form-urlencoded}) through the same strict path as the
  * producer API's JSON bodies (http-input): the body read within its limit by {@link RequestBody},
- * every value percent-decoded to bytes and then decoded by {@link StrictUtf8} (malformed UTF-8 is
+ * every value percent-decoded to bytes ({@link PercentDecoding}) and then decoded by {@link StrictUtf8} (malformed UTF-8 is
  * refused, never replaced), names checked by {@link NameRule}; every refusal names its field.
  */
 public final class FormFields {
@@ -48,35 +48,12 @@ public final class FormFields {
         for (String pair : ascii.split("&", -1)) {
             int eq = pair.indexOf('=');
             String rawName = eq < 0 ? pair : pair.substring(0, eq);
-            String name = StrictUtf8.decode(percentDecode(rawName, "field name at byte " + position), "field name at byte " + position);
-            String value = StrictUtf8.decode(percentDecode(eq < 0 ? "" : pair.substring(eq + 1), name), name);
+            String name = StrictUtf8.decode(PercentDecoding.decode(rawName, "field name at byte " + position, PercentDecoding.Unescaped.REFUSED), "field name at byte " + position);
+            String value = StrictUtf8.decode(PercentDecoding.decode(eq < 0 ? "" : pair.substring(eq + 1), name, PercentDecoding.Unescaped.REFUSED), name);
             values.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
             position += pair.length() + 1;
         }
         return new FormFields(values);
-    }
-
-    private static byte[] percentDecode(String raw, String field) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length());
-        for (int i = 0; i < raw.length(); i++) {
-            char c = raw.charAt(i);
-            if (c == '+') {
-                out.write(' ');
-            } else if (c == '%') {
-                int hi = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 1), 16) : -1;
-                int lo = hi >= 0 ? Character.digit(raw.charAt(i + 2), 16) : -1;
-                if (hi < 0 || lo < 0) {
-                    throw InputRefusedException.invalid(field, "a '%' not followed by two hex digits at character " + i);
-                }
-                out.write(hi * 16 + lo);
-                i += 2;
-            } else if (c > 0x7e || c < 0x20) {
-                throw InputRefusedException.invalid(field, "a raw byte 0x" + Integer.toHexString(c) + " a form encoder would have escaped");
-            } else {
-                out.write(c);
-            }
-        }
-        return out.toByteArray();
     }
 
     /** The field's one value, or null when absent; sent twice is refused. */

@@ -3,14 +3,13 @@ package dev.packline.http.input;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Fields a request carries outside its body, as query parameters or headers, read strictly:
- * percent-escapes decoded by hand ({@code +} is a space), the bytes then decoded as strict UTF-8
+ * percent-escapes decoded by {@link PercentDecoding} ({@code +} is a space), the bytes then decoded as strict UTF-8
  * ({@link StrictUtf8}), so a malformed escape or invalid UTF-8 is a problem naming the field instead
  * of a replacement character; a parameter given twice is refused rather than one of its values
  * silently winning. Header values are bytes too (the web server keeps each as one ISO-8859-1
@@ -58,32 +57,12 @@ public final class RequestFields {
     }
 
     private String percentDecoded(String field, String raw) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
-        for (int i = 0; i < raw.length(); i++) {
-            char c = raw.charAt(i);
-            if (c == '%') {
-                int high = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 1), 16) : -1;
-                int low = high < 0 ? -1 : Character.digit(raw.charAt(i + 2), 16);
-                if (high < 0 || low < 0 || raw.charAt(i + 1) > 0x7f || raw.charAt(i + 2) > 0x7f) {
-                    problems.add(InputProblem.invalid(field, "a malformed percent-escape at character " + i + " (a '%' must be followed by two hex digits)"));
-                    return null;
-                }
-                bytes.write(high * 16 + low);
-                i += 2;
-            } else if (c == '+') {
-                bytes.write(' ');
-            } else if (c < 0x80) {
-                bytes.write(c);
-            } else {
-                // the request line is bytes; a character above 0x7F stands for one byte of unescaped UTF-8
-                if (c > 0xff) {
-                    problems.add(InputProblem.invalid(field, "holds a character the request line cannot carry"));
-                    return null;
-                }
-                bytes.write(c);
-            }
+        try {
+            return strict(field, PercentDecoding.decode(raw, field, PercentDecoding.Unescaped.BYTES));
+        } catch (InputRefusedException e) {
+            problems.addAll(e.problems());
+            return null;
         }
-        return strict(field, bytes.toByteArray());
     }
 
     private String headerText(String field, String value) {
