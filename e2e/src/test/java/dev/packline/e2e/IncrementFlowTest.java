@@ -12,6 +12,9 @@ import dev.packline.increments.OfflinePatchApplier;
 import dev.packline.notify.Alert;
 import dev.packline.notify.AlertChannel;
 import dev.packline.packaging.ApkInspector;
+import dev.packline.packaging.Channel;
+import dev.packline.packaging.ChannelFormat;
+import dev.packline.packaging.ChannelWriter;
 import dev.packline.packaging.ChannelReader;
 import dev.packline.packaging.offline.LoadingStrategy;
 import dev.packline.packaging.offline.OfflinePackageWriter;
@@ -66,9 +69,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * worker, the producer API and the update API in-process, the store's directory served by a web
  * server. A JS bundle submitted in two versions gets its increments on the diff queue, a client on
  * version 1 is offered one in the format it declares, downloads it and rebuilds version 2 byte for
- * byte with the reference applier. A channel client of an APK release gets a zip-aware patch from
- * its own channel's earlier APK, made on demand, which clients/java-apkpatch applies into the exact
- * new channel APK that apksig verifies.
+ * byte with the reference appliers (Java, and JavaScript in node). A channel client of an APK
+ * release gets a zip-aware patch from its own channel's earlier APK, made on demand, which
+ * clients/java-apkpatch applies into the exact new channel APK that apksig verifies; a client that
+ * strips its channel gets the request's zip-aware mother patch (both check routes), patches its
+ * mother and writes its channel back into the offered file.
  */
 class IncrementFlowTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -187,7 +192,7 @@ class IncrementFlowTest {
     }
 
     @Test
-    void aChannelClientGetsAZipAwarePatchFromItsOwnChannelsEarlierApkMadeOnDemand() throws Exception {
+    void aChannelClientGetsAZipAwarePatchFromItsOwnChannelsEarlierApkOnDemandAndAStrippedOneTheMotherPatch() throws Exception {
         SampleKey key = SampleKey.generate("increment-flow");
         Path mother1 = apk(key, 1);
         Path mother2 = apk(key, 2);
@@ -218,6 +223,35 @@ class IncrementFlowTest {
         assertTrue(ApkInspector.verify(rebuilt).verified(), "apksig verifies the patched APK");
         assertEquals("huawei", ChannelReader.read(rebuilt).orElseThrow().name(), "the channel is kept");
         assertTrue(deployment.startsWith("dk_"));
+
+        // a client that strips its channel gets the request's zip-aware mother patch, on both routes
+        Path stripped = temp.resolve("client-old-mother.apk");
+        String motherSign = ChannelReader.strip(oldChannel, stripped).sha256();
+        assertEquals(sha256(Files.readAllBytes(mother1)), motherSign, "stripping gives the old mother back");
+        String motherQuery = "clientVersion=100&channel=huawei&sign=" + motherSign;
+        JsonNode zipAware = check(motherQuery + "&formats=zip-aware,bsdiff");
+        assertEquals("zip-aware", zipAware.get("patch").get("format").asText(), zipAware.toString());
+        assertEquals(diff.get("zipAware").get("sha256").asText(), zipAware.get("patch").get("sha256").asText());
+        assertEquals(2, zipAware.get("patches").size(), "the bsdiff mother patch beside it: " + zipAware);
+        JsonNode legacy = check(motherQuery);
+        assertEquals("bsdiff", legacy.get("patch").get("format").asText(), "no formats declared: bsdiff as before: " + legacy);
+        assertEquals(diff.get("sha256").asText(), legacy.get("patch").get("sha256").asText());
+        JsonNode compatible = compatibleCheck(motherQuery + "&formats=zip-aware,bsdiff").get("data");
+        assertEquals("zip-aware", compatible.get("patchFormat").asText(), compatible.toString());
+        assertEquals(zipAware.get("patch").get("url").asText(), compatible.get("patchUrl").asText());
+        assertEquals("bsdiff", compatibleCheck(motherQuery).get("data").get("patchFormat").asText());
+
+        Path motherPatch = Files.write(temp.resolve("mother.patch"), download(compatible.get("patchUrl").asText()));
+        assertEquals(compatible.get("patchSha256").asText(), sha256(Files.readAllBytes(motherPatch)));
+        Path newMother = temp.resolve("client-new-mother.apk");
+        new ApkPatchApplier().apply(stripped.toFile(), motherPatch.toFile(), newMother.toFile());
+        assertArrayEquals(Files.readAllBytes(mother2), Files.readAllBytes(newMother), "the exact new mother");
+        Path rechanneled;
+        try (ChannelWriter writer = ChannelWriter.open(newMother, new ChannelWriter.Options(ChannelFormat.WALLE))) {
+            rechanneled = writer.write(Channel.of("huawei"), temp.resolve("client-rechanneled.apk")).file();
+        }
+        assertEquals(compatible.get("sha256").asText(), sha256(Files.readAllBytes(rechanneled)), "the channel written back: the offered file");
+        assertTrue(ApkInspector.verify(rechanneled).verified(), "apksig verifies the rebuilt channel APK");
     }
 
     @Test
@@ -395,6 +429,16 @@ class IncrementFlowTest {
                 + deploymentKey + "&platform=android&clientId=c1&" + query)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), r.body());
         return GrafanaFiles.JSON.readTree(r.body());
+    }
+
+    private JsonNode compatibleCheck(String query) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + updates.port()
+                + "/v1/compat/check?deploymentKey=" + deploymentKey + "&platform=android&clientId=c1&" + query)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode body = GrafanaFiles.JSON.readTree(r.body());
+        assertEquals(0, body.get("status").asInt(), r.body());
+        return body;
     }
 
     private JsonNode get(String path) throws Exception {
