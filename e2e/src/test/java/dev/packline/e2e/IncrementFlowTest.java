@@ -171,6 +171,7 @@ class IncrementFlowTest {
         publish(second, "1.0.1");
 
         String md5v1 = stored1.get("file").get("md5").asText();
+        JsReferenceApplier js = new JsReferenceApplier(temp.resolve("js-cases"));
         for (String format : new String[]{"chunk", "bsdiff-gz"}) {
             JsonNode answer = awaitCheck("kind=bundle&clientVersion=2.4.0&sign=" + md5v1 + "&formats=" + format,
                     a -> a.get("update").asBoolean() && a.has("patch"));
@@ -185,7 +186,9 @@ class IncrementFlowTest {
                     : BsdiffGzApplier.apply(v1, increment);
             assertArrayEquals(v2, rebuilt, format + " rebuilds version 2 byte for byte");
             assertEquals(answer.get("sha256").asText(), sha256(rebuilt));
+            js.add(format, v1, increment, v2);
         }
+        js.assertEveryCaseApplies();
         JsonNode none = check("kind=bundle&clientVersion=2.4.0&sign=" + md5v1 + "&formats=offline-patch");
         assertTrue(none.get("update").asBoolean());
         assertFalse(none.has("patch"), "no increment in a format the client did not declare: " + none);
@@ -274,11 +277,15 @@ class IncrementFlowTest {
         JsonNode answer = awaitCheck("kind=offline&clientVersion=2.4.0&sign=" + stored1.get("file").get("sha256").asText()
                 + "&formats=offline-patch", a -> a.has("patch"));
         assertEquals("offline-patch", answer.get("patch").get("format").asText());
-        Map<String, byte[]> rebuilt = OfflinePatchApplier.apply(OfflinePatchApplier.readZip(Files.readAllBytes(old)),
-                download(answer.get("patch").get("url").asText()));
+        byte[] offlinePatch = download(answer.get("patch").get("url").asText());
+        assertEquals(answer.get("patch").get("sha256").asText(), sha256(offlinePatch));
+        Map<String, byte[]> rebuilt = OfflinePatchApplier.apply(OfflinePatchApplier.readZip(Files.readAllBytes(old)), offlinePatch);
         Map<String, byte[]> expected = OfflinePatchApplier.readZip(Files.readAllBytes(newer));
         assertEquals(expected.keySet(), rebuilt.keySet());
         expected.forEach((name, bytes) -> assertArrayEquals(bytes, rebuilt.get(name), name));
+        JsReferenceApplier js = new JsReferenceApplier(temp.resolve("js-cases"));
+        js.add("offline", Files.readAllBytes(old), offlinePatch, Files.readAllBytes(newer));
+        js.assertEveryCaseApplies();
 
         // refused files: the submission fails with the reason, and nothing is stored or planned for it
         Path escaping = temp.resolve("escaping.zip");
