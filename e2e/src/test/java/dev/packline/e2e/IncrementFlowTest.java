@@ -226,6 +226,14 @@ class IncrementFlowTest {
         assertTrue(ApkInspector.verify(rebuilt).verified(), "apksig verifies the patched APK");
         assertEquals("huawei", ChannelReader.read(rebuilt).orElseThrow().name(), "the channel is kept");
         assertTrue(deployment.startsWith("dk_"));
+        String workerPage = scrape(worker.metricsPort());
+        assertEquals(1.0, sample(workerPage, "packline_increments_made_total{format=\"zip-aware\",origin=\"on_demand\"}"),
+                "the worker counted the increment it made on demand");
+        String updatePage = scrape(updates.port());
+        assertTrue(sample(updatePage, "packline_update_increments_asked_total{format=\"zip-aware\"}") >= 1, "asked on demand");
+        assertTrue(sample(updatePage, "packline_update_increments_offered_total{format=\"zip-aware\"}") >= 1, "offered");
+        assertTrue(sample(updatePage, "packline_update_increment_saved_bytes_total{format=\"zip-aware\"}")
+                >= Files.size(newChannel) - answer.get("patch").get("size").asLong(), "the bytes the offer saves");
 
         // a client that strips its channel gets the request's zip-aware mother patch, on both routes
         Path stripped = temp.resolve("client-old-mother.apk");
@@ -461,6 +469,19 @@ class IncrementFlowTest {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(status, r.statusCode(), path + ": " + r.body());
         return GrafanaFiles.JSON.readTree(r.body());
+    }
+
+    /** The value of one series (name and labels as the page spells them); fails when the page lacks it. */
+    private static double sample(String page, String series) {
+        return page.lines().filter(l -> l.startsWith(series + " ")).map(l -> Double.parseDouble(l.substring(series.length() + 1).strip()))
+                .findFirst().orElseThrow(() -> new AssertionError("no series " + series));
+    }
+
+    private static String scrape(int port) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode());
+        return r.body();
     }
 
     private static byte[] download(String url) throws Exception {

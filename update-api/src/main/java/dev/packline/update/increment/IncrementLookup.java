@@ -55,16 +55,18 @@ public final class IncrementLookup {
     private final QueueClient queue;
     private final IncrementsConfig config;
     private final Clock clock;
+    private final IncrementMetrics metrics;
     private final Map<Pair, Known> known;
     private final ConcurrentHashMap<Pair, CompletableFuture<Known>> inFlight = new ConcurrentHashMap<>();
     private long windowMinute;
     private int askedInWindow;
 
-    public IncrementLookup(IncrementStore store, QueueClient queue, IncrementsConfig config, Clock clock) {
+    public IncrementLookup(IncrementStore store, QueueClient queue, IncrementsConfig config, Clock clock, IncrementMetrics metrics) {
         this.store = store;
         this.queue = queue;
         this.config = config;
         this.clock = clock;
+        this.metrics = metrics;
         this.known = new LinkedHashMap<>(1024, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<Pair, Known> eldest) {
@@ -143,10 +145,11 @@ public final class IncrementLookup {
         if (!takeAsk()) {
             return new Unavailable("over increments.onDemandPerMinute", recheckAt);
         }
-        IncrementJob job = IncrementJob.of("on-demand", pair.format(), fromLocation, toLocation, pair.from(), pair.to(), config.store(),
+        IncrementJob job = IncrementJob.of(IncrementJob.ON_DEMAND, pair.format(), fromLocation, toLocation, pair.from(), pair.to(), config.store(),
                 IncrementJob.objectKey(config.prefix(), pair.format(), pair.from(), pair.to()));
         queue.enqueue(Stage.DIFF.queueName(), NewJob.of(StageJobs.write(job)).withId(job.jobId()).withMaxAttempts(3)
                 .withTimeout(config.jobTimeout()));
+        metrics.asked(pair.format());
         log.info("asked for the {} increment {} -> {} on demand", pair.format().wireName(), pair.from(), pair.to());
         return new Preparing(recheckAt);
     }

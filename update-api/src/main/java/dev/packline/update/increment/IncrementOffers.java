@@ -32,10 +32,12 @@ import java.util.Set;
 public final class IncrementOffers {
     private final IncrementLookup lookup;
     private final double maxRatio;
+    private final IncrementMetrics metrics;
 
-    public IncrementOffers(IncrementLookup lookup, double maxRatio) {
+    public IncrementOffers(IncrementLookup lookup, double maxRatio, IncrementMetrics metrics) {
         this.lookup = lookup;
         this.maxRatio = maxRatio;
+        this.metrics = metrics;
     }
 
     /** One patch or increment the client can apply. */
@@ -104,6 +106,9 @@ public final class IncrementOffers {
             }
         }
         offers.sort(Comparator.comparingLong(o -> o.file().size()));
+        if (!offers.isEmpty()) {
+            metrics.offered(offers.getFirst().format(), to.size(), offers.getFirst().file().size());
+        }
         return new Offered(offers, preparing);
     }
 
