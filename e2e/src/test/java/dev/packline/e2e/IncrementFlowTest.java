@@ -24,6 +24,12 @@ import dev.packline.packaging.sample.SampleArchive;
 import dev.packline.packaging.sample.SampleKey;
 import dev.packline.packaging.sample.SampleText;
 import dev.packline.pipeline.Stage;
+import dev.packline.pipeline.artifact.IncrementStore;
+import dev.packline.pipeline.artifact.PatchFormat;
+import dev.packline.pipeline.job.IncrementJob;
+import dev.packline.pipeline.job.StageJobs;
+import dev.packline.queue.NewJob;
+import dev.packline.queue.QueueClient;
 import dev.packline.queue.QueueInspector;
 import dev.packline.queue.TestRedis;
 import dev.packline.queue.redis.RedisQueueBroker;
@@ -37,6 +43,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.UnifiedJedis;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -311,6 +318,30 @@ class IncrementFlowTest {
         assertEquals("failed", notText.get("state").asText());
         assertTrue(notText.get("error").asText().contains("not UTF-8 text: malformed bytes at offset 4"), notText.toString());
         assertFalse(notText.has("file"));
+    }
+
+    @Test
+    void anOnDemandIncrementThatCannotBeMadeIsRecordedAsTheFailureOfItsPairAndCounted() throws Exception {
+        Path from = Files.write(temp.resolve("from.js"), bundle(1));
+        Path to = Files.write(temp.resolve("to.js"), bundle(2));
+        String claimedFrom = "0".repeat(64); // not the file's SHA-256: the worker refuses to make an increment for another base
+        String toSha = sha256(Files.readAllBytes(to));
+        IncrementJob job = IncrementJob.of(IncrementJob.ON_DEMAND, PatchFormat.CHUNK, from.toUri().toString(), to.toUri().toString(), claimedFrom,
+                toSha, "local", IncrementJob.objectKey("on-demand/", PatchFormat.CHUNK, claimedFrom, toSha));
+        try (RedisQueueBroker broker = TestRedis.broker(Clock.systemUTC()); UnifiedJedis redis = TestRedis.client()) {
+            new QueueClient(broker).enqueue(Stage.DIFF.queueName(), NewJob.of(StageJobs.write(job)).withId(job.jobId()).withMaxAttempts(1));
+            IncrementStore increments = new IncrementStore(redis, IncrementStore.DEFAULT_FAILURE_MEMORY);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (increments.failure(PatchFormat.CHUNK, claimedFrom, toSha).isEmpty()) {
+                assertTrue(System.nanoTime() < deadline, "the dead increment job was never recorded as its pair's failure");
+                Thread.sleep(100);
+            }
+            assertTrue(increments.failure(PatchFormat.CHUNK, claimedFrom, toSha).orElseThrow().contains("not the ones the increment was asked for"));
+            assertTrue(increments.find(PatchFormat.CHUNK, claimedFrom, toSha).isEmpty(), "nothing recorded as made");
+        }
+        String page = scrape(worker.metricsPort());
+        assertEquals(1.0, sample(page, "packline_increments_failed_total{format=\"chunk\",origin=\"on_demand\"}"));
+        assertEquals(0.0, sample(page, "packline_increments_made_total{format=\"chunk\",origin=\"on_demand\"}"));
     }
 
     // ---- the flows' steps
