@@ -1,25 +1,23 @@
 package dev.packline.e2e;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.packline.packaging.increment.JsTestRunner;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The JavaScript reference applier (clients/js) on increments the pipeline made: each case (the
  * client's old file, the increment it downloaded, the file the release offers) is written to a
  * directory that clients/js/test reads through {@code PACKLINE_JS_CASES}, and node's test runner
- * applies every one. node comes from Debian's {@code nodejs}, installed by
- * bin/install-debian-package.sh when missing; if it cannot be, the test fails rather than skipping.
+ * applies every one ({@link JsTestRunner}: node comes from Debian's {@code nodejs}, installed by
+ * bin/install-debian-package.sh when missing; if it cannot be, the test fails rather than skipping).
  */
 final class JsReferenceApplier {
     private static final Path REPO = Path.of("").toAbsolutePath().getParent();
@@ -43,16 +41,7 @@ final class JsReferenceApplier {
     void assertEveryCaseApplies() throws IOException, InterruptedException {
         assertTrue(!cases.isEmpty(), "no case to apply");
         Files.write(dir.resolve("cases.json"), new ObjectMapper().writeValueAsBytes(Map.of("cases", cases)));
-        Process install = new ProcessBuilder(REPO.resolve("bin/install-debian-package.sh").toString(), "node", "nodejs")
-                .redirectErrorStream(true).start();
-        String installed = new String(install.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, install.waitFor(), "node runs clients/js and could not be installed: " + installed);
-        ProcessBuilder node = new ProcessBuilder("node", "--test", REPO.resolve("clients/js/test").toString()).redirectErrorStream(true);
-        node.environment().put("PACKLINE_JS_CASES", dir.toString());
-        Process process = node.start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(120, TimeUnit.SECONDS), "node did not finish: " + output);
-        assertEquals(0, process.exitValue(), output);
+        String output = JsTestRunner.run(REPO, dir);
         for (Map<String, String> c : cases) {
             assertTrue(output.matches("(?s).*\\nok \\d+ - Java-made " + c.get("kind") + " case " + c.get("patch").replace(".", "\\.") + "\\n.*"),
                     "node applied " + c + ": " + output);
