@@ -276,12 +276,12 @@ class IncrementFlowTest {
     void anOfflinePackageClientRebuildsTheNewPackageFromItsPatchAndBadFilesAreRefusedByName() throws Exception {
         deployment();
         OfflinePackageWriter writer = new OfflinePackageWriter();
-        OfflinePackageWriter.Identity identity = new OfflinePackageWriter.Identity("home", "1", PackageRole.MAIN, Optional.empty(),
-                LoadingStrategy.STARTUP);
+        OfflinePackageWriter.Identity identity = new OfflinePackageWriter.Identity("home", "1", PackageRole.SUB, Optional.of("3"),
+                LoadingStrategy.SCENE);
         Path old = temp.resolve("home-1.zip");
         writer.write(h5(1), identity, old);
         Path newer = temp.resolve("home-2.zip");
-        writer.write(h5(2), new OfflinePackageWriter.Identity("home", "2", PackageRole.MAIN, Optional.empty(), LoadingStrategy.STARTUP), newer);
+        writer.write(h5(2), new OfflinePackageWriter.Identity("home", "2", PackageRole.SUB, Optional.of("3"), LoadingStrategy.SCENE), newer);
         String first = submit("offline", "home", "1", old);
         JsonNode stored1 = await("/v1/artifacts/" + first, s -> s.get("state").asText().equals("stored"));
         String second = submit("offline", "home", "2", newer);
@@ -292,6 +292,11 @@ class IncrementFlowTest {
         JsonNode answer = awaitCheck("kind=offline&clientVersion=2.4.0&sign=" + stored1.get("file").get("sha256").asText()
                 + "&formats=offline-patch", a -> a.has("patch"));
         assertEquals("offline-patch", answer.get("patch").get("format").asText());
+        JsonNode served = GrafanaFiles.JSON.readTree("{\"id\": \"home\", \"role\": \"sub\", \"strategy\": \"scene\", \"requiresCommon\": \"3\"}");
+        assertEquals(served, answer.get("package"), "served with its loading strategy and the common package it needs: " + answer);
+        assertEquals(served, stored1.get("file").get("package"), "kept with the stored file: " + stored1);
+        assertEquals(served, compatibleCheck("kind=offline&clientVersion=2.4.0&sign=" + stored1.get("file").get("sha256").asText())
+                .get("data").get("package"), "on the compatibility route too");
         byte[] offlinePatch = download(answer.get("patch").get("url").asText());
         assertEquals(answer.get("patch").get("sha256").asText(), sha256(offlinePatch));
         Map<String, byte[]> rebuilt = OfflinePatchApplier.apply(OfflinePatchApplier.readZip(Files.readAllBytes(old)), offlinePatch);

@@ -173,6 +173,9 @@ public final class ArtifactsApi {
         m.put("size", f.bytes());
         m.put("sha256", f.sha256());
         m.put("md5", f.md5());
+        if (f.offline() != null) {
+            m.put("package", f.offline());
+        }
         return m;
     }
 

@@ -84,6 +84,9 @@ final class CheckAnswer {
             f.put("md5", a.md5());
         }
         f.put("size", a.size());
+        if (a.offline() != null) {
+            f.put("package", a.offline()); // how the client loads an offline package: id, role, strategy, requiresCommon
+        }
         return f;
     }
 
