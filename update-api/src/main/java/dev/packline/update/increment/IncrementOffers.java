@@ -41,11 +41,11 @@ public final class IncrementOffers {
     }
 
     /** One patch or increment the client can apply. */
-    public record Offer(PatchFormat format, Artifact file) {
+    private record Offer(PatchFormat format, Artifact file) {
     }
 
     /** What a check offers: patches by size (the first is the one to take), and the declared formats still being made. */
-    public record Offered(List<Offer> bySize, List<String> preparing) {
+    private record Offered(List<Offer> bySize, List<String> preparing) {
     }
 
     /** Replaces the native answer's {@code patch} with what the client can apply, and adds {@code patches} and {@code preparing}. */
@@ -81,7 +81,7 @@ public final class IncrementOffers {
         }
     }
 
-    public Offered offers(Decision d, ClientInfo client, ReleaseList releases, Set<PatchFormat> accepted) {
+    private Offered offers(Decision d, ClientInfo client, ReleaseList releases, Set<PatchFormat> accepted) {
         List<Offer> offers = new ArrayList<>();
         List<String> preparing = new ArrayList<>();
         if (!d.update()) {
