@@ -258,6 +258,13 @@ class IncrementFlowTest {
         assertEquals("zip-aware", compatible.get("patchFormat").asText(), compatible.toString());
         assertEquals(zipAware.get("patch").get("url").asText(), compatible.get("patchUrl").asText());
         assertEquals("bsdiff", compatibleCheck(motherQuery).get("data").get("patchFormat").asText());
+        HttpResponse<String> malformed = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + updates.port()
+                + "/v1/compat/check?deploymentKey=" + deploymentKey + "&platform=android&" + motherQuery + "&formats=zip-aware,..")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, malformed.statusCode(), malformed.body());
+        JsonNode refusal = GrafanaFiles.JSON.readTree(malformed.body());
+        assertEquals(1, refusal.get("status").asInt(), malformed.body());
+        assertTrue(refusal.get("msg").asText().contains("formats"), "the refusal names the field: " + malformed.body());
 
         Path motherPatch = Files.write(temp.resolve("mother.patch"), download(compatible.get("patchUrl").asText()));
         assertEquals(compatible.get("patchSha256").asText(), sha256(Files.readAllBytes(motherPatch)));
