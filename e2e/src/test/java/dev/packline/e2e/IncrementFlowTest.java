@@ -12,6 +12,9 @@ import dev.packline.increments.OfflinePatchApplier;
 import dev.packline.notify.Alert;
 import dev.packline.notify.AlertChannel;
 import dev.packline.packaging.ApkInspector;
+import dev.packline.packaging.Channel;
+import dev.packline.packaging.ChannelFormat;
+import dev.packline.packaging.ChannelWriter;
 import dev.packline.packaging.ChannelReader;
 import dev.packline.packaging.offline.LoadingStrategy;
 import dev.packline.packaging.offline.OfflinePackageWriter;
@@ -21,6 +24,12 @@ import dev.packline.packaging.sample.SampleArchive;
 import dev.packline.packaging.sample.SampleKey;
 import dev.packline.packaging.sample.SampleText;
 import dev.packline.pipeline.Stage;
+import dev.packline.pipeline.artifact.IncrementStore;
+import dev.packline.pipeline.artifact.PatchFormat;
+import dev.packline.pipeline.job.IncrementJob;
+import dev.packline.pipeline.job.StageJobs;
+import dev.packline.queue.NewJob;
+import dev.packline.queue.QueueClient;
 import dev.packline.queue.QueueInspector;
 import dev.packline.queue.TestRedis;
 import dev.packline.queue.redis.RedisQueueBroker;
@@ -34,6 +43,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.UnifiedJedis;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -66,9 +76,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * worker, the producer API and the update API in-process, the store's directory served by a web
  * server. A JS bundle submitted in two versions gets its increments on the diff queue, a client on
  * version 1 is offered one in the format it declares, downloads it and rebuilds version 2 byte for
- * byte with the reference applier. A channel client of an APK release gets a zip-aware patch from
- * its own channel's earlier APK, made on demand, which clients/java-apkpatch applies into the exact
- * new channel APK that apksig verifies.
+ * byte with the reference appliers (Java, and JavaScript in node). A channel client of an APK
+ * release gets a zip-aware patch from its own channel's earlier APK, made on demand, which
+ * clients/java-apkpatch applies into the exact new channel APK that apksig verifies; a client that
+ * strips its channel gets the request's zip-aware mother patch (both check routes), patches its
+ * mother and writes its channel back into the offered file.
  */
 class IncrementFlowTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -166,6 +178,7 @@ class IncrementFlowTest {
         publish(second, "1.0.1");
 
         String md5v1 = stored1.get("file").get("md5").asText();
+        JsReferenceApplier js = new JsReferenceApplier(temp.resolve("js-cases"));
         for (String format : new String[]{"chunk", "bsdiff-gz"}) {
             JsonNode answer = awaitCheck("kind=bundle&clientVersion=2.4.0&sign=" + md5v1 + "&formats=" + format,
                     a -> a.get("update").asBoolean() && a.has("patch"));
@@ -180,14 +193,16 @@ class IncrementFlowTest {
                     : BsdiffGzApplier.apply(v1, increment);
             assertArrayEquals(v2, rebuilt, format + " rebuilds version 2 byte for byte");
             assertEquals(answer.get("sha256").asText(), sha256(rebuilt));
+            js.add(format, v1, increment, v2);
         }
+        js.assertEveryCaseApplies();
         JsonNode none = check("kind=bundle&clientVersion=2.4.0&sign=" + md5v1 + "&formats=offline-patch");
         assertTrue(none.get("update").asBoolean());
         assertFalse(none.has("patch"), "no increment in a format the client did not declare: " + none);
     }
 
     @Test
-    void aChannelClientGetsAZipAwarePatchFromItsOwnChannelsEarlierApkMadeOnDemand() throws Exception {
+    void aChannelClientGetsAZipAwarePatchFromItsOwnChannelsEarlierApkOnDemandAndAStrippedOneTheMotherPatch() throws Exception {
         SampleKey key = SampleKey.generate("increment-flow");
         Path mother1 = apk(key, 1);
         Path mother2 = apk(key, 2);
@@ -218,18 +233,62 @@ class IncrementFlowTest {
         assertTrue(ApkInspector.verify(rebuilt).verified(), "apksig verifies the patched APK");
         assertEquals("huawei", ChannelReader.read(rebuilt).orElseThrow().name(), "the channel is kept");
         assertTrue(deployment.startsWith("dk_"));
+        String workerPage = scrape(worker.metricsPort());
+        assertEquals(1.0, sample(workerPage, "packline_increments_made_total{format=\"zip-aware\",origin=\"on_demand\"}"),
+                "the worker counted the increment it made on demand");
+        String updatePage = scrape(updates.port());
+        assertTrue(sample(updatePage, "packline_update_increments_asked_total{format=\"zip-aware\"}") >= 1, "asked on demand");
+        assertTrue(sample(updatePage, "packline_update_increments_offered_total{format=\"zip-aware\"}") >= 1, "offered");
+        assertTrue(sample(updatePage, "packline_update_increment_saved_bytes_total{format=\"zip-aware\"}")
+                >= Files.size(newChannel) - answer.get("patch").get("size").asLong(), "the bytes the offer saves");
+
+        // a client that strips its channel gets the request's zip-aware mother patch, on both routes
+        Path stripped = temp.resolve("client-old-mother.apk");
+        String motherSign = ChannelReader.strip(oldChannel, stripped).sha256();
+        assertEquals(sha256(Files.readAllBytes(mother1)), motherSign, "stripping gives the old mother back");
+        String motherQuery = "clientVersion=100&channel=huawei&sign=" + motherSign;
+        JsonNode zipAware = check(motherQuery + "&formats=zip-aware,bsdiff");
+        assertEquals("zip-aware", zipAware.get("patch").get("format").asText(), zipAware.toString());
+        assertEquals(diff.get("zipAware").get("sha256").asText(), zipAware.get("patch").get("sha256").asText());
+        assertEquals(2, zipAware.get("patches").size(), "the bsdiff mother patch beside it: " + zipAware);
+        JsonNode legacy = check(motherQuery);
+        assertEquals("bsdiff", legacy.get("patch").get("format").asText(), "no formats declared: bsdiff as before: " + legacy);
+        assertEquals(diff.get("sha256").asText(), legacy.get("patch").get("sha256").asText());
+        JsonNode compatible = compatibleCheck(motherQuery + "&formats=zip-aware,bsdiff").get("data");
+        assertEquals("zip-aware", compatible.get("patchFormat").asText(), compatible.toString());
+        assertEquals(zipAware.get("patch").get("url").asText(), compatible.get("patchUrl").asText());
+        assertEquals("bsdiff", compatibleCheck(motherQuery).get("data").get("patchFormat").asText());
+        HttpResponse<String> malformed = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + updates.port()
+                + "/v1/compat/check?deploymentKey=" + deploymentKey + "&platform=android&" + motherQuery + "&formats=zip-aware,..")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, malformed.statusCode(), malformed.body());
+        JsonNode refusal = GrafanaFiles.JSON.readTree(malformed.body());
+        assertEquals(1, refusal.get("status").asInt(), malformed.body());
+        assertTrue(refusal.get("msg").asText().contains("formats"), "the refusal names the field: " + malformed.body());
+
+        Path motherPatch = Files.write(temp.resolve("mother.patch"), download(compatible.get("patchUrl").asText()));
+        assertEquals(compatible.get("patchSha256").asText(), sha256(Files.readAllBytes(motherPatch)));
+        Path newMother = temp.resolve("client-new-mother.apk");
+        new ApkPatchApplier().apply(stripped.toFile(), motherPatch.toFile(), newMother.toFile());
+        assertArrayEquals(Files.readAllBytes(mother2), Files.readAllBytes(newMother), "the exact new mother");
+        Path rechanneled;
+        try (ChannelWriter writer = ChannelWriter.open(newMother, new ChannelWriter.Options(ChannelFormat.WALLE))) {
+            rechanneled = writer.write(Channel.of("huawei"), temp.resolve("client-rechanneled.apk")).file();
+        }
+        assertEquals(compatible.get("sha256").asText(), sha256(Files.readAllBytes(rechanneled)), "the channel written back: the offered file");
+        assertTrue(ApkInspector.verify(rechanneled).verified(), "apksig verifies the rebuilt channel APK");
     }
 
     @Test
     void anOfflinePackageClientRebuildsTheNewPackageFromItsPatchAndBadFilesAreRefusedByName() throws Exception {
         deployment();
         OfflinePackageWriter writer = new OfflinePackageWriter();
-        OfflinePackageWriter.Identity identity = new OfflinePackageWriter.Identity("home", "1", PackageRole.MAIN, Optional.empty(),
-                LoadingStrategy.STARTUP);
+        OfflinePackageWriter.Identity identity = new OfflinePackageWriter.Identity("home", "1", PackageRole.SUB, Optional.of("3"),
+                LoadingStrategy.SCENE);
         Path old = temp.resolve("home-1.zip");
         writer.write(h5(1), identity, old);
         Path newer = temp.resolve("home-2.zip");
-        writer.write(h5(2), new OfflinePackageWriter.Identity("home", "2", PackageRole.MAIN, Optional.empty(), LoadingStrategy.STARTUP), newer);
+        writer.write(h5(2), new OfflinePackageWriter.Identity("home", "2", PackageRole.SUB, Optional.of("3"), LoadingStrategy.SCENE), newer);
         String first = submit("offline", "home", "1", old);
         JsonNode stored1 = await("/v1/artifacts/" + first, s -> s.get("state").asText().equals("stored"));
         String second = submit("offline", "home", "2", newer);
@@ -240,11 +299,20 @@ class IncrementFlowTest {
         JsonNode answer = awaitCheck("kind=offline&clientVersion=2.4.0&sign=" + stored1.get("file").get("sha256").asText()
                 + "&formats=offline-patch", a -> a.has("patch"));
         assertEquals("offline-patch", answer.get("patch").get("format").asText());
-        Map<String, byte[]> rebuilt = OfflinePatchApplier.apply(OfflinePatchApplier.readZip(Files.readAllBytes(old)),
-                download(answer.get("patch").get("url").asText()));
+        JsonNode served = GrafanaFiles.JSON.readTree("{\"id\": \"home\", \"role\": \"sub\", \"strategy\": \"scene\", \"requiresCommon\": \"3\"}");
+        assertEquals(served, answer.get("package"), "served with its loading strategy and the common package it needs: " + answer);
+        assertEquals(served, stored1.get("file").get("package"), "kept with the stored file: " + stored1);
+        assertEquals(served, compatibleCheck("kind=offline&clientVersion=2.4.0&sign=" + stored1.get("file").get("sha256").asText())
+                .get("data").get("package"), "on the compatibility route too");
+        byte[] offlinePatch = download(answer.get("patch").get("url").asText());
+        assertEquals(answer.get("patch").get("sha256").asText(), sha256(offlinePatch));
+        Map<String, byte[]> rebuilt = OfflinePatchApplier.apply(OfflinePatchApplier.readZip(Files.readAllBytes(old)), offlinePatch);
         Map<String, byte[]> expected = OfflinePatchApplier.readZip(Files.readAllBytes(newer));
         assertEquals(expected.keySet(), rebuilt.keySet());
         expected.forEach((name, bytes) -> assertArrayEquals(bytes, rebuilt.get(name), name));
+        JsReferenceApplier js = new JsReferenceApplier(temp.resolve("js-cases"));
+        js.add("offline", Files.readAllBytes(old), offlinePatch, Files.readAllBytes(newer));
+        js.assertEveryCaseApplies();
 
         // refused files: the submission fails with the reason, and nothing is stored or planned for it
         Path escaping = temp.resolve("escaping.zip");
@@ -262,6 +330,30 @@ class IncrementFlowTest {
         assertEquals("failed", notText.get("state").asText());
         assertTrue(notText.get("error").asText().contains("not UTF-8 text: malformed bytes at offset 4"), notText.toString());
         assertFalse(notText.has("file"));
+    }
+
+    @Test
+    void anOnDemandIncrementThatCannotBeMadeIsRecordedAsTheFailureOfItsPairAndCounted() throws Exception {
+        Path from = Files.write(temp.resolve("from.js"), bundle(1));
+        Path to = Files.write(temp.resolve("to.js"), bundle(2));
+        String claimedFrom = "0".repeat(64); // not the file's SHA-256: the worker refuses to make an increment for another base
+        String toSha = sha256(Files.readAllBytes(to));
+        IncrementJob job = IncrementJob.of(IncrementJob.ON_DEMAND, PatchFormat.CHUNK, from.toUri().toString(), to.toUri().toString(), claimedFrom,
+                toSha, "local", IncrementJob.objectKey("on-demand/", PatchFormat.CHUNK, claimedFrom, toSha));
+        try (RedisQueueBroker broker = TestRedis.broker(Clock.systemUTC()); UnifiedJedis redis = TestRedis.client()) {
+            new QueueClient(broker).enqueue(Stage.DIFF.queueName(), NewJob.of(StageJobs.write(job)).withId(job.jobId()).withMaxAttempts(1));
+            IncrementStore increments = new IncrementStore(redis, IncrementStore.DEFAULT_FAILURE_MEMORY);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (increments.failure(PatchFormat.CHUNK, claimedFrom, toSha).isEmpty()) {
+                assertTrue(System.nanoTime() < deadline, "the dead increment job was never recorded as its pair's failure");
+                Thread.sleep(100);
+            }
+            assertTrue(increments.failure(PatchFormat.CHUNK, claimedFrom, toSha).orElseThrow().contains("not the ones the increment was asked for"));
+            assertTrue(increments.find(PatchFormat.CHUNK, claimedFrom, toSha).isEmpty(), "nothing recorded as made");
+        }
+        String page = scrape(worker.metricsPort());
+        assertEquals(1.0, sample(page, "packline_increments_failed_total{format=\"chunk\",origin=\"on_demand\"}"));
+        assertEquals(0.0, sample(page, "packline_increments_made_total{format=\"chunk\",origin=\"on_demand\"}"));
     }
 
     // ---- the flows' steps
@@ -397,6 +489,16 @@ class IncrementFlowTest {
         return GrafanaFiles.JSON.readTree(r.body());
     }
 
+    private JsonNode compatibleCheck(String query) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + updates.port()
+                + "/v1/compat/check?deploymentKey=" + deploymentKey + "&platform=android&clientId=c1&" + query)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode body = GrafanaFiles.JSON.readTree(r.body());
+        assertEquals(0, body.get("status").asInt(), r.body());
+        return body;
+    }
+
     private JsonNode get(String path) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path))
                 .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
@@ -410,6 +512,19 @@ class IncrementFlowTest {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(status, r.statusCode(), path + ": " + r.body());
         return GrafanaFiles.JSON.readTree(r.body());
+    }
+
+    /** The value of one series (name and labels as the page spells them); fails when the page lacks it. */
+    private static double sample(String page, String series) {
+        return page.lines().filter(l -> l.startsWith(series + " ")).map(l -> Double.parseDouble(l.substring(series.length() + 1).strip()))
+                .findFirst().orElseThrow(() -> new AssertionError("no series " + series));
+    }
+
+    private static String scrape(int port) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode());
+        return r.body();
     }
 
     private static byte[] download(String url) throws Exception {

@@ -158,6 +158,7 @@ class MetricsCoverageTest {
                 String requestId = GrafanaFiles.JSON.readTree(accepted.body()).path("id").asText();
                 assertEquals(429, submit(api.port(), token, body).statusCode(), "the burst of 1 is spent: rate-limited");
                 assertEquals(401, submit(api.port(), "not-a-token", body).statusCode(), "refused");
+                assertEquals(400, submit(api.port(), token, "/v1/artifacts", "{}").statusCode(), "an artifact submission refused by field");
                 RequestStore requests = new RequestStore(redis, clock, Duration.ofDays(1));
                 long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
                 while (!requests.status(requestId).map(RequestStatus::finished).orElse(false) && System.nanoTime() < deadline) {
@@ -222,7 +223,11 @@ class MetricsCoverageTest {
     }
 
     private static HttpResponse<String> submit(int port, String token, String body) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/jobs"))
+        return submit(port, token, "/v1/jobs", body);
+    }
+
+    private static HttpResponse<String> submit(int port, String token, String path, String body) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -97,7 +97,7 @@ public final class ApiServer implements AutoCloseable {
                 config.server().maxBodyBytes()));
         ArtifactsApi artifacts = new ArtifactsApi(new ArtifactsApi.Params(artifactStore,
                 new IncrementStore(redis, IncrementStore.DEFAULT_FAILURE_MEMORY), new QueueClient(broker), auth, config.rules(),
-                new SubmitRateLimiter(redis, clock), pipeline.jobMaxAttempts(), pipeline.jobTimeout(), config.server().maxBodyBytes()));
+                new SubmitRateLimiter(redis, clock), metrics, pipeline.jobMaxAttempts(), pipeline.jobTimeout(), config.server().maxBodyBytes()));
         this.deadlines = new ConnectionDeadlines(config.server().httpLimits());
         Handlers handlers = new Handlers(jobs, events, releases, schedules, artifacts, health, metrics, deadlines.filter());
         this.server = config.server().httpLimits().applyTo(WebServer.builder(), deadlines)

@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The artifact routes over real HTTP: a submission becomes one artifact job on the upload queue; bad bodies are refused field by field; tenancy. */
@@ -39,9 +41,16 @@ class ArtifactsApiTest {
     }
 
     private Response send(String token, String method, String path, String body) throws Exception {
+        return send(token, method, path, body, null);
+    }
+
+    private Response send(String token, String method, String path, String body, String idempotencyKey) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(api.uri(path)).timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json").method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
+        if (idempotencyKey != null) {
+            b.header("Idempotency-Key", idempotencyKey);
+        }
         return api.send(b.build());
     }
 
@@ -96,5 +105,46 @@ class ArtifactsApiTest {
             assertTrue(fields.containsAll(c.fields()), c.body() + " -> " + r.text());
         }
         assertEquals(pendingBefore, api.broker.counts(version).pending(), "nothing enqueued for a refused body");
+    }
+
+    @Test
+    void anIdempotencyKeyReturnsTheSameSubmissionAndADifferentBodyUnderItIsAConflict() throws Exception {
+        Path bundle = Files.writeString(api.apks.resolve("index.android.bundle"), "var a = 1;");
+        var version = api.broker.currentVersion(Stage.UPLOAD.queueName()).orElseThrow();
+        String key = "bundle-" + System.nanoTime();
+        Response first = send(api.acmeToken, "POST", "/v1/artifacts", body(bundle), key);
+        assertEquals(202, first.status(), first.text());
+        String id = first.json().get("id").asText();
+        assertFalse(first.json().get("duplicate").asBoolean());
+        long pendingAfterFirst = api.broker.counts(version).pending();
+
+        Response again = send(api.acmeToken, "POST", "/v1/artifacts", body(bundle), key);
+        assertEquals(202, again.status(), again.text());
+        assertEquals(id, again.json().get("id").asText());
+        assertEquals("pending", again.json().get("state").asText());
+        assertTrue(again.json().get("duplicate").asBoolean());
+        assertEquals("true", again.header("Idempotent-Replayed").orElseThrow());
+        assertEquals(pendingAfterFirst, api.broker.counts(version).pending(), "nothing enqueued twice");
+
+        Response conflict = send(api.acmeToken, "POST", "/v1/artifacts", body(bundle).replace("2.4.7", "2.4.8"), key);
+        assertEquals(409, conflict.status(), conflict.text());
+        assertEquals("conflict", conflict.json().get("error").get("reason").asText());
+        assertEquals("Idempotency-Key", conflict.json().get("error").get("problems").get(0).get("field").asText());
+        assertEquals("2.4.7", send(api.acmeToken, "GET", "/v1/artifacts/" + id, null).json().get("version").asText(), "the first is kept");
+
+        Response sameKeyOtherPublisher = send(api.rivalToken, "POST", "/v1/artifacts", body(bundle).replace("com.acme.game", "com.rival.app"), key);
+        assertEquals(202, sameKeyOtherPublisher.status(), sameKeyOtherPublisher.text());
+        assertNotEquals(id, sameKeyOtherPublisher.json().get("id").asText(), "keys are per publisher");
+        Response withoutKey = send(api.acmeToken, "POST", "/v1/artifacts", body(bundle));
+        assertNotEquals(id, withoutKey.json().get("id").asText());
+        Response badKey = send(api.acmeToken, "POST", "/v1/artifacts", body(bundle), "k".repeat(201));
+        assertEquals(400, badKey.status(), badKey.text());
+        assertEquals("Idempotency-Key", badKey.json().get("error").get("problems").get(0).get("field").asText());
+
+        String metrics = api.get(null, "/metrics").text();
+        for (String[] expected : new String[][]{{"accepted", "2"}, {"duplicate", "1"}, {"rejected", "2"}}) {
+            String series = "packline_api_artifact_submits_total{publisher=\"" + api.acme + "\",result=\"" + expected[0] + "\"} " + expected[1] + ".0";
+            assertTrue(metrics.contains(series), series + " in " + metrics);
+        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.packline.releases;
 
+import dev.packline.pipeline.artifact.OfflineFacts;
+
 import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -12,8 +14,10 @@ import java.util.regex.Pattern;
  * @param object  the store object it came from ({@code store://NAME/KEY}), for operators; may be null
  * @param url     the download URL clients get
  * @param md5     lower-case hex MD5, or null when unknown (packaging records SHA-256 only)
+ * @param offline an offline package's manifest facts (id, role, loading strategy, the common
+ *                package it needs), served with it; null for other files
  */
-public record Artifact(String object, String url, long size, String sha256, String md5) {
+public record Artifact(String object, String url, long size, String sha256, String md5, OfflineFacts offline) {
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern MD5 = Pattern.compile("[0-9a-f]{32}");
 
@@ -22,6 +26,10 @@ public record Artifact(String object, String url, long size, String sha256, Stri
         Objects.requireNonNull(sha256, "sha256");
         sha256 = sha256.toLowerCase(Locale.ROOT);
         md5 = md5 == null ? null : md5.toLowerCase(Locale.ROOT);
+    }
+
+    public Artifact(String object, String url, long size, String sha256, String md5) {
+        this(object, url, size, sha256, md5, null);
     }
 
     /** The sign clients are told: the MD5 when known (what most existing clients compare), else the SHA-256. */

@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * The file of a bundle or offline package release, taken from a stored submission: one artifact
- * under {@link Release#ANY_CHANNEL} with its store object, URL, size, SHA-256 and MD5. Its
+ * under {@link Release#ANY_CHANNEL} with its store object, URL, size, SHA-256 and MD5 (and an
+ * offline package's manifest facts, served with it). Its
  * increments are not copied into the release: the update API finds them by the (installed file,
  * offered file) pair, whichever submission or check had them made.
  */
@@ -27,7 +28,7 @@ public final class ReleaseFromArtifact {
             case OFFLINE -> ReleaseKind.OFFLINE;
             case APK -> throw new ReleaseException(Refusal.INVALID, "APK releases are made from packaging requests (fromRequest)");
         };
-        Artifact artifact = new Artifact(file.location(), file.url(), file.bytes(), file.sha256(), file.md5());
+        Artifact artifact = new Artifact(file.location(), file.url(), file.bytes(), file.sha256(), file.md5(), file.offline());
         return new NewRelease(s.appId(), spec.deployment(), spec.platform(), kind, spec.version(), spec.clientVersions(),
                 Map.of(Release.ANY_CHANNEL, artifact), List.of(), spec.mandatory(), spec.notes(), spec.labels(), "artifact:" + s.id());
     }

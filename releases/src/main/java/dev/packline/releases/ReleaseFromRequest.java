@@ -12,7 +12,8 @@ import java.util.Map;
  * The files of an APK release, taken from a finished packaging request: one artifact per channel
  * that was uploaded (a client installed from channel {@code huawei} gets the {@code huawei} APK),
  * and the request's finished patches. Packline's patches are made between mothers, so a patch is
- * offered to a client whose installed file is the older mother itself.
+ * offered to a client whose installed file is the older mother itself; the newer mother's SHA-256
+ * is kept with it, so the update API finds the pair's zip-aware patch too.
  */
 public final class ReleaseFromRequest {
     private ReleaseFromRequest() {
@@ -50,7 +51,8 @@ public final class ReleaseFromRequest {
             if ("done".equals(diff.get("state")) && diff.get("url") != null && diff.get("bytes") instanceof Number size) {
                 patches.add(new Patch(diff.get("oldSha256").toString(), null,
                         new Artifact(diff.get("objectKey") == null ? null : diff.get("objectKey").toString(), diff.get("url").toString(),
-                                size.longValue(), diff.get("sha256").toString(), diff.get("md5") == null ? null : diff.get("md5").toString())));
+                                size.longValue(), diff.get("sha256").toString(), diff.get("md5") == null ? null : diff.get("md5").toString()),
+                        diff.get("newSha256") == null ? null : diff.get("newSha256").toString()));
             }
         }
         return new NewRelease(request.appId(), spec.deployment(), spec.platform(), ReleaseKind.APK, spec.version(), spec.clientVersions(),

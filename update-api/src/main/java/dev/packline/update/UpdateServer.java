@@ -9,6 +9,7 @@ import dev.packline.queue.redis.RedisQueueBroker;
 import dev.packline.queue.redis.Retention;
 import dev.packline.redis.RedisConnector;
 import dev.packline.update.increment.IncrementLookup;
+import dev.packline.update.increment.IncrementMetrics;
 import dev.packline.update.increment.IncrementOffers;
 import dev.packline.releases.redis.InstallReports;
 import dev.packline.releases.redis.RedisReleaseStore;
@@ -83,8 +84,9 @@ public final class UpdateServer implements AutoCloseable {
                 config.server().maxBodyBytes()));
         // increments by pair, made on demand on the workers' diff queue (the broker only enqueues: it runs no loops)
         this.diffQueue = new RedisQueueBroker(redis, RedisConnector.describe(config.redisUrl()), clock, Retention.DEFAULT, false);
+        IncrementMetrics incrementMetrics = new IncrementMetrics(metrics.registry());
         IncrementOffers increments = new IncrementOffers(new IncrementLookup(new IncrementStore(redis, IncrementStore.DEFAULT_FAILURE_MEMORY),
-                new QueueClient(diffQueue), config.increments(), clock), config.increments().maxRatio());
+                new QueueClient(diffQueue), config.increments(), clock, incrementMetrics), config.increments().maxRatio(), incrementMetrics);
         this.deadlines = new ConnectionDeadlines(config.server().httpLimits());
         Handlers handlers = new Handlers(new CheckApi(cache, metrics, rateLimit, increments), report, cache, config.snapshot().staleAfter(), metrics,
                 deadlines.filter());

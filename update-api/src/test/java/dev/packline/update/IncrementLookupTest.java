@@ -12,7 +12,9 @@ import dev.packline.queue.TestRedis;
 import dev.packline.queue.redis.RedisQueueBroker;
 import dev.packline.releases.Artifact;
 import dev.packline.update.increment.IncrementLookup;
+import dev.packline.update.increment.IncrementMetrics;
 import dev.packline.update.increment.IncrementsConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class IncrementLookupTest {
     private final TestClock clock = new TestClock();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private UnifiedJedis redis;
     private RedisQueueBroker broker;
     private IncrementStore store;
@@ -58,7 +61,7 @@ class IncrementLookupTest {
     private IncrementLookup instance(int perMinute, long maxFileBytes) {
         IncrementsConfig d = IncrementsConfig.defaults();
         return new IncrementLookup(store, new QueueClient(broker), new IncrementsConfig("local", "od/", d.maxRatio(), maxFileBytes, perMinute,
-                Duration.ofSeconds(5), 1000, Duration.ofMinutes(1)), clock);
+                Duration.ofSeconds(5), 1000, Duration.ofMinutes(1)), clock, new IncrementMetrics(registry));
     }
 
     private static Artifact file(long size) {
@@ -83,6 +86,8 @@ class IncrementLookupTest {
             }
         }
         assertEquals(pendingBefore + 1, broker.counts(diff).pending(), "one increment job, whatever the number of asks");
+        double asked = registry.get("packline.update.increments.asked").tag("format", "zip-aware").counter().count();
+        assertTrue(asked >= 1 && asked <= 3, "at most one ask per instance, counted: " + asked);
         assertTrue(broker.job(diff, Stage.incrementJobId("zip-aware", from.sha256(), to.sha256())).isPresent());
 
         Increment made = new Increment(PatchFormat.ZIP_AWARE, from.sha256(), to.sha256(), "local", "od/k", "https://cdn.example.com/od/k", 10,
@@ -94,6 +99,23 @@ class IncrementLookupTest {
         redis.del(dev.packline.pipeline.Keys.increment("zip-aware", from.sha256(), to.sha256()));
         assertEquals(new IncrementLookup.Made(made), instances.get(0).lookup(PatchFormat.ZIP_AWARE, from, to),
                 "a made increment is served from memory: no Redis call on the check path");
+    }
+
+    @Test
+    void aPairMadeInAdvanceIsFoundButNeverAskedFor() {
+        Artifact from = file(1000);
+        Artifact to = file(1000);
+        IncrementLookup lookup = instance(600, 1 << 20);
+        long pendingBefore = broker.counts(diff).pending();
+        assertInstanceOf(IncrementLookup.Unavailable.class, lookup.recorded(PatchFormat.ZIP_AWARE, from.sha256(), to.sha256()));
+        assertEquals(pendingBefore, broker.counts(diff).pending(), "mothers are no release's files: nothing is asked for");
+        Increment made = new Increment(PatchFormat.ZIP_AWARE, from.sha256(), to.sha256(), "local", "m/k", "https://cdn.example.com/m/k", 10,
+                "e".repeat(64), "1".repeat(32), 1000, 1000);
+        store.record(made);
+        assertInstanceOf(IncrementLookup.Unavailable.class, lookup.recorded(PatchFormat.ZIP_AWARE, from.sha256(), to.sha256()), "cached");
+        clock.advance(Duration.ofSeconds(6));
+        assertEquals(new IncrementLookup.Made(made), lookup.recorded(PatchFormat.ZIP_AWARE, from.sha256(), to.sha256()));
+        assertEquals(0, registry.get("packline.update.increments.asked").tag("format", "zip-aware").counter().count());
     }
 
     @Test

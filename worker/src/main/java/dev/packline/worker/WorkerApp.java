@@ -14,6 +14,7 @@ import dev.packline.notify.AlertChannel;
 import dev.packline.worker.alarm.BacklogMonitor;
 import dev.packline.worker.alarm.DeadLetterAlerter;
 import dev.packline.worker.metrics.MetricsEndpoint;
+import dev.packline.worker.metrics.IncrementMetrics;
 import dev.packline.worker.metrics.PipelineMetrics;
 import dev.packline.worker.metrics.PriorityGauges;
 import dev.packline.worker.metrics.PriorityJobMetrics;
@@ -205,13 +206,14 @@ public final class WorkerApp implements AutoCloseable {
             events.preRegister(queues);
             events.inFlight(worker, subscriptions);
             PipelineMetrics.preRegister(metrics.registry(), stores.keySet());
+            IncrementMetrics.preRegister(metrics.registry());
             this.redisHealth = new RedisHealth(requestRedis, REDIS_PROBE_INTERVAL, metrics.registry(), events);
             QueueDepthGauges depth = new QueueDepthGauges(broker, clock, metrics.registry(), queues);
             this.backlog = new BacklogMonitor(queues, depth, redisson, alerts, config.alarms(), clock, metrics.registry(), events);
             this.deadLetters = new DeadLetterAlerter(broker, queues, worker.id(), alerts, config.alarms().deadLetterDigestWindow(), clock,
                     metrics.registry(), events);
             this.stageDeadLetters = new StageDeadLetters(broker, ctx, queues, worker.id(), events,
-                    new ArtifactDeadLetters(artifacts, increments.increments()));
+                    new ArtifactDeadLetters(artifacts, increments.increments(), metrics.registry()));
             this.versionWatch = new VersionWatch(config, broker, queues, events);
             this.priorityGauges = new PriorityGauges(broker, clock, metrics.registry(), queues, PRIORITY_GAUGES_INTERVAL, events);
             // every worker fires due schedules; each tick still becomes one job (queue-core's Scheduler)

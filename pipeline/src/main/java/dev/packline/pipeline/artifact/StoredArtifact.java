@@ -3,9 +3,15 @@ package dev.packline.pipeline.artifact;
 /**
  * One stored version of an artifact: its version, the object it is stored as and its hashes.
  * {@code location} ({@code store://STORE/KEY}) is where workers fetch it from to diff it.
+ *
+ * @param offline an offline package's manifest facts (how clients load it); null for a bundle
  */
 public record StoredArtifact(String version, String sha256, String md5, long bytes, String store, String objectKey, String url,
-                             long storedAt) {
+                             long storedAt, OfflineFacts offline) {
+    public StoredArtifact(String version, String sha256, String md5, long bytes, String store, String objectKey, String url, long storedAt) {
+        this(version, sha256, md5, bytes, store, objectKey, url, storedAt, null);
+    }
+
     public String location() {
         return "store://" + store + "/" + objectKey;
     }

@@ -12,7 +12,7 @@ import dev.packline.pipeline.artifact.PatchFormat;
  * to the file at {@code to}, in {@code format}, stored under {@code objectKey} and recorded by the
  * pair's SHA-256s: a bundle increment (chunk, bsdiff-gz), an offline package patch, or an APK
  * patch between two channel APKs or mothers (zip-aware, bsdiff). {@code requestId} names who asked
- * (a submission id, or {@code on-demand:...} for the update API); the increment serves everyone
+ * (a submission id, or {@link #ON_DEMAND} for the update API); the increment serves everyone
  * with the pair. The SHA-256s are {@code fromSha256}/{@code toSha256}, not a diff job's mother
  * pair: a failed increment must not end a request's mother patch.
  */
@@ -28,6 +28,8 @@ public record IncrementJob(@JsonProperty(required = true) int payloadVersion,
                            @JsonProperty(required = true) String objectKey) implements StageJob {
     /** The {@code job} field's value that tells an increment job from a mother diff job on the diff queue. */
     public static final String JOB = "increment";
+    /** The {@code requestId} of the increments an update API instance asks for on demand. */
+    public static final String ON_DEMAND = "on-demand";
 
     public static IncrementJob of(String requestId, PatchFormat format, String from, String to, String fromSha256, String toSha256,
                                   String outputStore, String objectKey) {

@@ -3,9 +3,12 @@ package dev.packline.api.artifacts;
 import dev.packline.api.auth.Authenticator;
 import dev.packline.api.auth.Publishers.Caller;
 import dev.packline.api.http.ApiError;
+import dev.packline.api.http.IdempotencyKey;
 import dev.packline.api.http.Json;
 import dev.packline.api.http.Reason;
 import dev.packline.api.limits.SubmitRateLimiter;
+import dev.packline.api.metrics.ApiMetrics;
+import dev.packline.http.input.InputRefusedException;
 import dev.packline.http.input.JsonBody;
 import dev.packline.http.input.RequestBody;
 import dev.packline.pipeline.RequestRules;
@@ -20,6 +23,7 @@ import dev.packline.queue.NewJob;
 import dev.packline.queue.QueueClient;
 import dev.packline.queue.QueueStateException;
 import dev.packline.queue.VersionNotAcceptingJobsException;
+import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
@@ -42,7 +46,7 @@ public final class ArtifactsApi {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     public record Params(ArtifactStore artifacts, IncrementStore increments, QueueClient queue, Authenticator auth, RequestRules rules,
-                         SubmitRateLimiter rate, int maxAttempts, Duration jobTimeout, long maxBodyBytes) {
+                         SubmitRateLimiter rate, ApiMetrics metrics, int maxAttempts, Duration jobTimeout, long maxBodyBytes) {
     }
 
     private final Params p;
@@ -53,30 +57,89 @@ public final class ArtifactsApi {
         this.body = new ArtifactBody(new JsonBody(JsonBody.Limits.defaults().withMaxBytes(params.maxBodyBytes())));
     }
 
-    /** {@code POST /v1/artifacts}: 202 with the id and the status URL; the upload queue's artifact job stores it and plans its increments. */
+    /**
+     * {@code POST /v1/artifacts}: 202 with the id and the status URL; the upload queue's artifact job
+     * stores it and plans its increments. With an {@code Idempotency-Key}, the key names the
+     * submission: the same body again answers as the first did (nothing new is made; a submission
+     * still pending has its job enqueued again, which its id dedupes), another body is a 409.
+     */
     public void submit(ServerRequest req, ServerResponse res) {
         Caller caller = p.auth().caller(req);
-        ArtifactSubmission submission = body.parse(RequestBody.read(req, p.maxBodyBytes()), newId(), caller.name(), p.rules());
-        if (!caller.mayUse(submission.appId())) {
-            throw ApiError.field(403, Reason.FORBIDDEN, "appId", "this token may not submit for app '" + submission.appId() + "'");
+        ArtifactSubmission submission;
+        String key;
+        try {
+            key = IdempotencyKey.read(req);
+            submission = body.parse(RequestBody.read(req, p.maxBodyBytes()), key == null ? newId() : IdempotencyKey.id("ak", caller.name(), key),
+                    caller.name(), p.rules());
+            if (!caller.mayUse(submission.appId())) {
+                throw ApiError.field(403, Reason.FORBIDDEN, "appId", "this token may not submit for app '" + submission.appId() + "'");
+            }
+            if (key != null) {
+                Optional<ArtifactStore.Status> existing = p.artifacts().status(submission.id());
+                if (existing.isPresent()) {
+                    replay(submission, existing.get(), res);
+                    return;
+                }
+            }
+            Duration wait = p.rate().take(caller.name(), caller.publisher().limits());
+            if (!wait.isZero()) {
+                p.metrics().rateLimited(caller.name(), "submit_rate");
+                throw ApiError.rateLimited("submit rate of publisher '" + caller.name() + "' exceeded", (wait.toMillis() + 999) / 1000);
+            }
+            if (!p.artifacts().create(submission)) { // the same key's first try got there between the look-up and now
+                replay(submission, p.artifacts().status(submission.id()).orElseThrow(), res);
+                return;
+            }
+        } catch (ApiError | InputRefusedException e) {
+            p.metrics().artifactSubmit(caller.name(), "rejected");
+            throw e;
         }
-        Duration wait = p.rate().take(caller.name(), caller.publisher().limits());
-        if (!wait.isZero()) {
-            throw ApiError.rateLimited("submit rate of publisher '" + caller.name() + "' exceeded", (wait.toMillis() + 999) / 1000);
-        }
-        p.artifacts().create(submission);
+        enqueue(submission, key != null);
+        p.metrics().artifactSubmit(caller.name(), "accepted");
+        accepted(res, submission.id(), "pending", false);
+    }
+
+    /**
+     * The submission's artifact job. When the upload queue refuses it, a submission with a key stays
+     * pending (a retry with the same key enqueues it); one without is failed, since nobody can retry it.
+     */
+    private void enqueue(ArtifactSubmission submission, boolean keyed) {
         try {
             p.queue().enqueueBatch(Stage.UPLOAD.queueName(), List.of(NewJob.of(StageJobs.write(ArtifactJob.of(submission)))
                     .withId(Stage.artifactJobId(submission.id())).withMaxAttempts(p.maxAttempts()).withTimeout(p.jobTimeout())
-                    .withGroup(caller.name())));
+                    .withGroup(submission.publisher())));
         } catch (QueueStateException | VersionNotAcceptingJobsException e) {
-            p.artifacts().failed(submission.id(), "the upload queue did not take the job: " + e.getMessage());
-            throw ApiError.of(503, Reason.INTERNAL, "the upload queue cannot take jobs right now; retry later");
+            if (!keyed) {
+                p.artifacts().failed(submission.id(), "the upload queue did not take the job: " + e.getMessage());
+            }
+            throw ApiError.of(503, Reason.INTERNAL, "the upload queue cannot take jobs right now; retry later"
+                    + (keyed ? " with the same Idempotency-Key" : ""));
         }
+    }
+
+    /** A submit whose Idempotency-Key was seen: the same body again answers as the first did, another one is a conflict. */
+    private void replay(ArtifactSubmission submission, ArtifactStore.Status existing, ServerResponse res) {
+        if (!existing.submission().equals(submission)) {
+            throw ApiError.field(409, Reason.CONFLICT, IdempotencyKey.HEADER, "already used for artifact submission " + submission.id()
+                    + " with a different body; use a new key for a new submission");
+        }
+        if (existing.state().equals("pending")) {
+            enqueue(submission, true); // finishes a first submit that died between recording and enqueueing
+        }
+        p.metrics().artifactSubmit(submission.publisher(), "duplicate");
+        accepted(res, submission.id(), existing.state(), true);
+    }
+
+    private static void accepted(ServerResponse res, String id, String state, boolean replayed) {
         Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("id", submission.id());
-        answer.put("state", "pending");
-        answer.put("statusUrl", "/v1/artifacts/" + submission.id());
+        answer.put("id", id);
+        answer.put("state", state);
+        answer.put("statusUrl", "/v1/artifacts/" + id);
+        answer.put("duplicate", replayed);
+        res.header(HeaderNames.LOCATION, "/v1/artifacts/" + id);
+        if (replayed) {
+            res.header("Idempotent-Replayed", "true");
+        }
         Json.send(res, 202, answer);
     }
 
@@ -110,6 +173,9 @@ public final class ArtifactsApi {
         m.put("size", f.bytes());
         m.put("sha256", f.sha256());
         m.put("md5", f.md5());
+        if (f.offline() != null) {
+            m.put("package", f.offline());
+        }
         return m;
     }
 

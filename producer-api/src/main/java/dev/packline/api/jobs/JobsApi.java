@@ -3,6 +3,7 @@ package dev.packline.api.jobs;
 import dev.packline.api.auth.Authenticator;
 import dev.packline.api.auth.Publishers.Caller;
 import dev.packline.api.http.ApiError;
+import dev.packline.api.http.IdempotencyKey;
 import dev.packline.api.http.Json;
 import dev.packline.api.http.Reason;
 import dev.packline.api.limits.ChannelsInFlight;
@@ -29,9 +30,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -80,9 +78,9 @@ public final class JobsApi {
         MDC.put("publisher", caller.name());
         PackagingRequest request;
         try {
-            String key = idempotencyKey(req);
+            String key = IdempotencyKey.read(req);
             byte[] body = RequestBody.read(req, p.maxBodyBytes());
-            String id = key == null ? newId() : idempotentId(caller.name(), key);
+            String id = key == null ? newId() : IdempotencyKey.id("k", caller.name(), key);
             request = submitBody.parse(body, id, caller.name(), p.rules());
             if (!caller.mayUse(request.appId())) {
                 throw ApiError.field(403, Reason.FORBIDDEN, "appId", "this token may not submit for app '" + request.appId() + "'");
@@ -286,27 +284,9 @@ public final class JobsApi {
         return req.query().contains(name) ? req.query().get(name) : null;
     }
 
-    private static String idempotencyKey(ServerRequest req) {
-        Optional<String> key = req.headers().first(HeaderNames.create("Idempotency-Key"));
-        if (key.isEmpty()) {
-            return null;
-        }
-        return AsciiParsers.visible("Idempotency-Key", key.get(), 1, 200);
-    }
-
     static String newId() {
         byte[] bytes = new byte[12];
         RANDOM.nextBytes(bytes);
         return "r" + HexFormat.of().formatHex(bytes);
-    }
-
-    /** The same (publisher, key) always names the same request, so a retried submit finds the first. */
-    static String idempotentId(String publisher, String key) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest((publisher + "\n" + key).getBytes(StandardCharsets.UTF_8));
-            return "k" + HexFormat.of().formatHex(hash, 0, 12);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -58,6 +58,12 @@ public final class ApiMetrics implements AutoCloseable {
                 .tags("publisher", publisher, "result", result).register(registry).increment();
     }
 
+    /** One {@code POST /v1/artifacts} by its result: accepted, duplicate (an Idempotency-Key replay) or rejected. */
+    public void artifactSubmit(String publisher, String result) {
+        Counter.builder("packline.api.artifact.submits").description("bundles and offline packages submitted (POST /v1/artifacts)")
+                .tags("publisher", publisher, "result", result).register(registry).increment();
+    }
+
     public void channelsSubmitted(String publisher, int channels) {
         Counter.builder("packline.api.channels.submitted").description("channel jobs enqueued by accepted submits")
                 .tags("publisher", publisher).register(registry).increment(channels);

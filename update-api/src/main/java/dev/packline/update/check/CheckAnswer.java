@@ -42,25 +42,25 @@ final class CheckAnswer {
     }
 
     /**
-     * The common self-built design: {@code {"status": 0, "data": {"sign", "downloadUrl", ...labels}}}.
-     * Up to date, {@code data} holds only the client's own sign (clients download when the sign
-     * differs from theirs), or nothing.
+     * The common self-built design's {@code data}: labels, version, mandatory and the full download.
+     * Up to date, it holds only the client's own sign (clients download when the sign differs from
+     * theirs), or nothing. The patch fields are the increment offers' ({@code IncrementOffers}).
      */
-    static Map<String, Object> compatibleBody(Decision d, String clientSign) {
+    static Map<String, Object> compatibleData(Decision d, String clientSign) {
         Map<String, Object> data = new LinkedHashMap<>();
         if (d.update()) {
             data.putAll(labels(d.release()));
             data.put("version", d.release().version());
             data.put("mandatory", d.release().mandatory());
             data.putAll(file(d.artifact(), "downloadUrl"));
-            if (d.patch() != null) {
-                data.put("patchUrl", d.patch().file().url());
-                data.put("patchSign", d.patch().file().sign());
-                data.put("patchSize", d.patch().file().size());
-            }
         } else if (clientSign != null) {
             data.put("sign", clientSign);
         }
+        return data;
+    }
+
+    /** {@code {"status": 0, "data": {...}}}. */
+    static Map<String, Object> compatibleBody(Map<String, Object> data) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", 0);
         body.put("data", data);
@@ -84,6 +84,9 @@ final class CheckAnswer {
             f.put("md5", a.md5());
         }
         f.put("size", a.size());
+        if (a.offline() != null) {
+            f.put("package", a.offline()); // how the client loads an offline package: id, role, strategy, requiresCommon
+        }
         return f;
     }
 

@@ -45,10 +45,12 @@ public final class CheckApi {
         Json.send(res, 200, body);
     }
 
-    /** {@code GET /v1/compat/check}: the same choice in the common self-built design's shape. */
+    /** {@code GET /v1/compat/check}: the same choice and offers in the common self-built design's shape. */
     public void compatible(ServerRequest req, ServerResponse res) {
         Decided d = decide(req);
-        Json.send(res, 200, CheckAnswer.compatibleBody(d.decision(), d.check().client().sign()));
+        Map<String, Object> data = CheckAnswer.compatibleData(d.decision(), d.check().client().sign());
+        increments.addToCompatible(data, d.decision(), d.check().client(), d.releases(), AcceptedFormats.read(req));
+        Json.send(res, 200, CheckAnswer.compatibleBody(data));
     }
 
     /** The compatibility route's error body: {@code {"status": 1, "msg": "..."}}. */

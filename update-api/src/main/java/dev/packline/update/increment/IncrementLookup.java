@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * What one instance knows of the increment of a (format, installed file, offered file) triple,
@@ -54,16 +55,18 @@ public final class IncrementLookup {
     private final QueueClient queue;
     private final IncrementsConfig config;
     private final Clock clock;
+    private final IncrementMetrics metrics;
     private final Map<Pair, Known> known;
     private final ConcurrentHashMap<Pair, CompletableFuture<Known>> inFlight = new ConcurrentHashMap<>();
     private long windowMinute;
     private int askedInWindow;
 
-    public IncrementLookup(IncrementStore store, QueueClient queue, IncrementsConfig config, Clock clock) {
+    public IncrementLookup(IncrementStore store, QueueClient queue, IncrementsConfig config, Clock clock, IncrementMetrics metrics) {
         this.store = store;
         this.queue = queue;
         this.config = config;
         this.clock = clock;
+        this.metrics = metrics;
         this.known = new LinkedHashMap<>(1024, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<Pair, Known> eldest) {
@@ -74,7 +77,21 @@ public final class IncrementLookup {
 
     /** What is known of the increment of {@code format} from {@code from} to {@code to}, asking for it when nobody has. */
     public Known lookup(PatchFormat format, Artifact from, Artifact to) {
-        Pair pair = new Pair(format, from.sha256(), to.sha256());
+        return known(new Pair(format, from.sha256(), to.sha256()), pair -> find(pair, from, to));
+    }
+
+    /**
+     * What is known of an increment made in advance between two files that are no release's files
+     * (a request's mother patches, mother to mother): looked up like any pair, never asked for.
+     */
+    public Known recorded(PatchFormat format, String fromSha256, String toSha256) {
+        return known(new Pair(format, fromSha256, toSha256), pair -> store.find(pair.format(), pair.from(), pair.to())
+                .<Known>map(Made::new)
+                .orElseGet(() -> new Unavailable("not made in advance", clock.millis() + config.recheck().toMillis())));
+    }
+
+    /** The cached state of a pair, else {@code find}'s, shared by every check asking at once. */
+    private Known known(Pair pair, Function<Pair, Known> find) {
         Known cached;
         synchronized (known) {
             cached = known.get(pair);
@@ -88,14 +105,14 @@ public final class IncrementLookup {
             return running.join(); // another check is looking this pair up: share its answer
         }
         try {
-            Known found = find(pair, from, to);
+            Known found = find.apply(pair);
             synchronized (known) {
                 known.put(pair, found);
             }
             mine.complete(found);
             return found;
         } catch (RuntimeException e) {
-            log.warn("increment {} {} -> {} could not be looked up: {}", format.wireName(), pair.from(), pair.to(), e.toString());
+            log.warn("increment {} {} -> {} could not be looked up: {}", pair.format().wireName(), pair.from(), pair.to(), e.toString());
             Known later = new Preparing(clock.millis() + config.recheck().toMillis());
             mine.complete(later);
             return later;
@@ -128,10 +145,11 @@ public final class IncrementLookup {
         if (!takeAsk()) {
             return new Unavailable("over increments.onDemandPerMinute", recheckAt);
         }
-        IncrementJob job = IncrementJob.of("on-demand", pair.format(), fromLocation, toLocation, pair.from(), pair.to(), config.store(),
+        IncrementJob job = IncrementJob.of(IncrementJob.ON_DEMAND, pair.format(), fromLocation, toLocation, pair.from(), pair.to(), config.store(),
                 IncrementJob.objectKey(config.prefix(), pair.format(), pair.from(), pair.to()));
         queue.enqueue(Stage.DIFF.queueName(), NewJob.of(StageJobs.write(job)).withId(job.jobId()).withMaxAttempts(3)
                 .withTimeout(config.jobTimeout()));
+        metrics.asked(pair.format());
         log.info("asked for the {} increment {} -> {} on demand", pair.format().wireName(), pair.from(), pair.to());
         return new Preparing(recheckAt);
     }

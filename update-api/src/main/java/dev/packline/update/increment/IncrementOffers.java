@@ -4,6 +4,7 @@ import dev.packline.pipeline.artifact.ArtifactKind;
 import dev.packline.pipeline.artifact.Increment;
 import dev.packline.pipeline.artifact.PatchFormat;
 import dev.packline.releases.Artifact;
+import dev.packline.releases.Patch;
 import dev.packline.releases.Release;
 import dev.packline.releases.rollout.ClientInfo;
 import dev.packline.releases.rollout.Decision;
@@ -18,40 +19,78 @@ import java.util.Set;
 
 /**
  * The patches and increments a check answer offers, in the formats the client declared. Two
- * sources: the release's own mother patch (bsdiff, for a client whose installed file is the older
- * mother, as before), and increments by pair: when the client's installed file is a file of an
- * earlier release of the same target (for an APK, its channel's APK of that release), the
- * increment of each declared format from that file to the offered one, however it was made (a
- * submission's planned increments, a request's mother patches, or made on demand: see
- * {@link IncrementLookup}). An increment is offered only when it is at most
- * {@code maxRatio} of the full file's size. The answer names the smallest as {@code patch},
- * all of them by size as {@code patches}, and the declared formats still being made as
- * {@code preparing} (the client downloads the full file now, or asks again later).
+ * sources: the release's own mother patch, for a client whose installed file is the older mother
+ * (bsdiff as before, and the same pair's zip-aware patch the diff stage made beside it), and
+ * increments by pair: when the client's installed file is a file of an earlier release of the same
+ * target (for an APK, its channel's APK of that release), the increment of each declared format
+ * from that file to the offered one, however it was made (a submission's planned increments, a
+ * request's mother patches, or made on demand: see {@link IncrementLookup}). An increment is
+ * offered only when it is at most {@code maxRatio} of the full file's size (the bsdiff mother
+ * patch is offered as before, whatever its size). Both check routes show the same offers: the
+ * smallest first, and the declared formats still being made.
  */
 public final class IncrementOffers {
     private final IncrementLookup lookup;
     private final double maxRatio;
+    private final IncrementMetrics metrics;
 
-    public IncrementOffers(IncrementLookup lookup, double maxRatio) {
+    public IncrementOffers(IncrementLookup lookup, double maxRatio, IncrementMetrics metrics) {
         this.lookup = lookup;
         this.maxRatio = maxRatio;
+        this.metrics = metrics;
     }
 
+    /** One patch or increment the client can apply. */
     private record Offer(PatchFormat format, Artifact file) {
     }
 
-    /** Replaces the answer's {@code patch} with what the client can apply, and adds {@code patches} and {@code preparing}. */
+    /** What a check offers: patches by size (the first is the one to take), and the declared formats still being made. */
+    private record Offered(List<Offer> bySize, List<String> preparing) {
+    }
+
+    /** Replaces the native answer's {@code patch} with what the client can apply, and adds {@code patches} and {@code preparing}. */
     public void addTo(Map<String, Object> body, Decision d, ClientInfo client, ReleaseList releases, Set<PatchFormat> accepted) {
         body.remove("patch");
-        if (!d.update()) {
-            return;
+        Offered offered = offers(d, client, releases, accepted);
+        if (!offered.bySize().isEmpty()) {
+            body.put("patch", view(offered.bySize().getFirst()));
+            body.put("patches", offered.bySize().stream().map(IncrementOffers::view).toList());
         }
+        if (!offered.preparing().isEmpty()) {
+            body.put("preparing", offered.preparing());
+        }
+    }
+
+    /**
+     * The compatibility answer's {@code data}: the smallest offer as {@code patchUrl}, {@code patchSign},
+     * {@code patchSize} (the fields its clients read before formats existed), {@code patchFormat} and
+     * {@code patchSha256}; {@code preparing} as in the native answer.
+     */
+    public void addToCompatible(Map<String, Object> data, Decision d, ClientInfo client, ReleaseList releases, Set<PatchFormat> accepted) {
+        Offered offered = offers(d, client, releases, accepted);
+        if (!offered.bySize().isEmpty()) {
+            Offer best = offered.bySize().getFirst();
+            data.put("patchUrl", best.file().url());
+            data.put("patchSign", best.file().sign());
+            data.put("patchSize", best.file().size());
+            data.put("patchFormat", best.format().wireName());
+            data.put("patchSha256", best.file().sha256());
+        }
+        if (!offered.preparing().isEmpty()) {
+            data.put("preparing", offered.preparing());
+        }
+    }
+
+    private Offered offers(Decision d, ClientInfo client, ReleaseList releases, Set<PatchFormat> accepted) {
         List<Offer> offers = new ArrayList<>();
         List<String> preparing = new ArrayList<>();
-        if (d.patch() != null && accepted.contains(PatchFormat.BSDIFF)) {
-            offers.add(new Offer(PatchFormat.BSDIFF, d.patch().file()));
+        if (!d.update()) {
+            return new Offered(offers, preparing);
         }
         Artifact to = d.artifact();
+        if (d.patch() != null) {
+            motherPatches(d.patch(), to, accepted, offers);
+        }
         Artifact from = installedFile(releases, client.sign());
         if (from != null && !from.sha256().equals(to.sha256())) {
             for (PatchFormat format : PatchFormat.forKind(kind(d.release()))) {
@@ -59,13 +98,7 @@ public final class IncrementOffers {
                     continue;
                 }
                 switch (lookup.lookup(format, from, to)) {
-                    case IncrementLookup.Made made -> {
-                        Increment i = made.increment();
-                        if (i.bytes() <= maxRatio * to.size() && offers.stream().noneMatch(o -> o.file().sha256().equals(i.sha256()))) {
-                            offers.add(new Offer(format, new Artifact(i.store() == null ? null : "store://" + i.store() + "/" + i.objectKey(), i.url(),
-                                    i.bytes(), i.sha256(), i.md5())));
-                        }
-                    }
+                    case IncrementLookup.Made made -> offerIfWorth(offers, format, made.increment(), to);
                     case IncrementLookup.Preparing p -> preparing.add(format.wireName());
                     case IncrementLookup.Unavailable u -> {
                     }
@@ -74,11 +107,35 @@ public final class IncrementOffers {
         }
         offers.sort(Comparator.comparingLong(o -> o.file().size()));
         if (!offers.isEmpty()) {
-            body.put("patch", view(offers.getFirst()));
-            body.put("patches", offers.stream().map(IncrementOffers::view).toList());
+            metrics.offered(offers.getFirst().format(), to.size(), offers.getFirst().file().size());
         }
-        if (!preparing.isEmpty()) {
-            body.put("preparing", preparing);
+        return new Offered(offers, preparing);
+    }
+
+    /**
+     * The request's mother patch (bsdiff) and, when the release knows the newer mother, the pair's
+     * other APK formats made in advance by the diff stage (zip-aware); never asked for on demand:
+     * mothers are no release's files.
+     */
+    private void motherPatches(Patch mother, Artifact to, Set<PatchFormat> accepted, List<Offer> offers) {
+        if (accepted.contains(PatchFormat.BSDIFF)) {
+            offers.add(new Offer(PatchFormat.BSDIFF, mother.file()));
+        }
+        if (mother.toSha256() == null) {
+            return;
+        }
+        for (PatchFormat format : PatchFormat.forKind(ArtifactKind.APK)) {
+            if (format != PatchFormat.BSDIFF && accepted.contains(format)
+                    && lookup.recorded(format, mother.fromSha256(), mother.toSha256()) instanceof IncrementLookup.Made made) {
+                offerIfWorth(offers, format, made.increment(), to);
+            }
+        }
+    }
+
+    private void offerIfWorth(List<Offer> offers, PatchFormat format, Increment i, Artifact to) {
+        if (i.bytes() <= maxRatio * to.size() && offers.stream().noneMatch(o -> o.file().sha256().equals(i.sha256()))) {
+            offers.add(new Offer(format, new Artifact(i.store() == null ? null : "store://" + i.store() + "/" + i.objectKey(), i.url(),
+                    i.bytes(), i.sha256(), i.md5())));
         }
     }
 

@@ -7,6 +7,7 @@ import dev.packline.releases.rollout.Decision;
 import dev.packline.releases.serving.CatalogCache;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -102,6 +103,11 @@ public final class UpdateMetrics implements AutoCloseable {
                     .tags("app", app, "release", Long.toString(release), "event", Names.of(event)).register(registry);
             return value;
         });
+    }
+
+    /** The registry, for the parts that keep their own metrics on it (increments). */
+    public MeterRegistry registry() {
+        return registry;
     }
 
     public String scrape() {

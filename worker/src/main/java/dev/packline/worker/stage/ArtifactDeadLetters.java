@@ -6,6 +6,8 @@ import dev.packline.pipeline.job.ArtifactJob;
 import dev.packline.pipeline.job.IncrementJob;
 import dev.packline.pipeline.job.JobFormatException;
 import dev.packline.pipeline.job.StageJobs;
+import dev.packline.worker.metrics.IncrementMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The dead letters of artifact and increment jobs, for {@link StageDeadLetters}: a dead artifact
@@ -16,10 +18,12 @@ import dev.packline.pipeline.job.StageJobs;
 public final class ArtifactDeadLetters {
     private final ArtifactStore artifacts;
     private final IncrementStore increments;
+    private final MeterRegistry registry;
 
-    public ArtifactDeadLetters(ArtifactStore artifacts, IncrementStore increments) {
+    public ArtifactDeadLetters(ArtifactStore artifacts, IncrementStore increments, MeterRegistry registry) {
         this.artifacts = artifacts;
         this.increments = increments;
+        this.registry = registry;
     }
 
     /** Records the dead letter if the payload is an artifact or increment job; false for the other kinds, which the caller handles. */
@@ -33,6 +37,7 @@ public final class ArtifactDeadLetters {
             if (IncrementJob.JOB.equals(kind)) {
                 IncrementJob job = StageJobs.read(payload, IncrementJob.class);
                 increments.recordFailure(job.format(), job.fromSha256(), job.toSha256(), error);
+                IncrementMetrics.failed(registry, job);
                 return true;
             }
         } catch (JobFormatException e) {

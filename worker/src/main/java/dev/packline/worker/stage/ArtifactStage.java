@@ -1,12 +1,14 @@
 package dev.packline.worker.stage;
 
 import dev.packline.packaging.PackagingException;
+import dev.packline.packaging.offline.OfflineManifest;
 import dev.packline.packaging.offline.OfflinePackageReader;
 import dev.packline.pipeline.Stage;
 import dev.packline.pipeline.artifact.ArtifactKind;
 import dev.packline.pipeline.artifact.ArtifactStore;
 import dev.packline.pipeline.artifact.ArtifactSubmission;
 import dev.packline.pipeline.artifact.PatchFormat;
+import dev.packline.pipeline.artifact.OfflineFacts;
 import dev.packline.pipeline.artifact.StoredArtifact;
 import dev.packline.pipeline.job.ArtifactJob;
 import dev.packline.pipeline.job.IncrementJob;
@@ -60,8 +62,9 @@ public final class ArtifactStage implements JobHandler {
         ArtifactJob p = Payload.read(job, ArtifactJob.class);
         ArtifactSubmission submission = p.submission();
         Mother file = ctx.mother(p.location());
+        OfflineFacts offline;
         try {
-            check(p.kind(), file);
+            offline = check(p.kind(), file);
         } catch (RejectJobException e) {
             artifacts.failed(p.requestId(), e.getMessage());
             throw e;
@@ -85,7 +88,7 @@ public final class ArtifactStage implements JobHandler {
         }
         PipelineMetrics.bytesUploaded(ctx.metrics(), store.name()).increment(report.stored().size());
         StoredArtifact stored = new StoredArtifact(p.version(), file.sha256(), digests.md5(), file.size(), store.name(), report.stored().key(),
-                store.url(report.stored().key()), clock.millis());
+                store.url(report.stored().key()), clock.millis(), offline);
         List<StoredArtifact> earlier = artifacts.stored(submission, stored);
         planIncrements(p, stored, earlier);
     }
@@ -108,18 +111,23 @@ public final class ArtifactStage implements JobHandler {
         artifacts.planned(p.requestId(), planned);
     }
 
-    private static void check(ArtifactKind kind, Mother file) throws RejectJobException, IOException {
-        switch (kind) {
-            case BUNDLE -> requireUtf8(file);
+    /** Refuses a file that is not what its kind says, by name; an offline package's manifest facts, served with its release. */
+    private static OfflineFacts check(ArtifactKind kind, Mother file) throws RejectJobException, IOException {
+        return switch (kind) {
+            case BUNDLE -> {
+                requireUtf8(file);
+                yield null;
+            }
             case OFFLINE -> {
                 try {
-                    new OfflinePackageReader().read(file.file());
+                    OfflineManifest m = new OfflinePackageReader().read(file.file()).manifest();
+                    yield new OfflineFacts(m.id(), m.role().jsonName(), m.loading().jsonName(), m.requiresCommon().orElse(null));
                 } catch (PackagingException e) {
                     throw new RejectJobException("the offline package is refused: " + e.getMessage(), e);
                 }
             }
             case APK -> throw new RejectJobException("APKs are packaged by packaging requests, not stored as artifacts");
-        }
+        };
     }
 
     /** A bundle is UTF-8 text: the chunk increments and their clients work on characters, and a repaired decode would not rebuild the file. */

@@ -1,9 +1,11 @@
 package dev.packline.worker.stage;
 
+import dev.packline.pipeline.artifact.Increment;
 import dev.packline.pipeline.job.IncrementJob;
 import dev.packline.queue.Job;
 import dev.packline.queue.worker.JobHandler;
 import dev.packline.queue.worker.RejectJobException;
+import dev.packline.worker.metrics.IncrementMetrics;
 import dev.packline.worker.mother.Mother;
 
 /**
@@ -34,6 +36,7 @@ public final class IncrementStage implements JobHandler {
             throw new RejectJobException("the files at " + p.from() + " and " + p.to() + " are not the ones the increment was asked for "
                     + "(SHA-256 " + from.sha256() + " and " + to.sha256() + ")");
         }
-        publisher.publish(p.format(), from, to, ctx.store(p.outputStore()), p.objectKey());
+        Increment made = publisher.publish(p.format(), from, to, ctx.store(p.outputStore()), p.objectKey());
+        IncrementMetrics.made(ctx.metrics(), p, made.bytes());
     }
 }
