@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bin/install-debian-package.sh COMMAND PACKAGE: makes sure COMMAND is on PATH, installing Debian's
 # PACKAGE (without recommended packages) when it is missing. Idempotent: does nothing when COMMAND is
-# there. Used by the tests and benchmarks that need bsdiff (C reference) and nodejs (the JS client's
+# there. Used by the tests and benchmarks that need bsdiff (C reference), chromium and chromium-driver (the console's browser tests) and nodejs (the JS client's
 # tests), so a fresh CI machine gets them from the project's own scripts. Needs root (or sudo).
 set -euo pipefail
 

@@ -3,7 +3,6 @@ package dev.packline.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.packline.api.ApiConfig;
 import dev.packline.api.ApiServer;
-import dev.packline.api.auth.Publishers;
 import dev.packline.pipeline.RequestStore;
 import dev.packline.pipeline.Stage;
 import dev.packline.queue.QueueInspector;
@@ -53,16 +52,7 @@ class ReleaseFlowTest {
         Path mother = Files.write(temp.resolve("game.apk"), new byte[]{'P', 'K', 3, 4});
         String publisher = "flow-" + ProcessHandle.current().pid() + "-" + System.nanoTime() % 100_000;
         String token = "flow-token-" + System.nanoTime();
-        Path apiYml = Files.writeString(temp.resolve("api.yml"), """
-                redis: {url: "%s"}
-                server: {bind: 127.0.0.1, port: 0}
-                pipeline: {shared: worker.yml}
-                logging: {format: console}
-                publishers:
-                  %s:
-                    tokens:
-                      ci: {sha256: %s}
-                """.formatted(TestRedis.url(), publisher, Publishers.sha256Hex(token)));
+        Path apiYml = ApiFiles.apiYml(temp, publisher, token);
         String app = "com.flow." + publisher.replace('-', '.');
         try (RedisQueueBroker broker = TestRedis.broker(Clock.systemUTC()); UnifiedJedis redis = RedisConnector.open(TestRedis.url(), 2)) {
             new QueueInspector(broker, Clock.systemUTC()).ensureQueue(Stage.PACKAGE.queueName());

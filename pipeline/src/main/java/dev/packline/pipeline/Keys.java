@@ -38,4 +38,29 @@ public final class Keys {
     public static String diffWaiters(String oldSha256, String newSha256) {
         return "pl:diff-waiters:" + oldSha256 + ":" + newSha256;
     }
+
+    /** hash: a submitted bundle or offline package: {@code spec}, {@code state}, {@code stored}, {@code increments}, {@code error}, times. */
+    public static String artifact(String submissionId) {
+        return "pl:{art:" + submissionId + "}:artifact";
+    }
+
+    /** hash: SHA-256 -> JSON of each stored version of one (app, kind, name); shares its tag with {@link #artifactHistory}. */
+    public static String artifactVersions(String appId, String kind, String name) {
+        return "pl:{arts:" + appId + ":" + kind + ":" + name + "}:versions";
+    }
+
+    /** zset: SHA-256 -> time stored, the versions of one (app, kind, name) in order. */
+    public static String artifactHistory(String appId, String kind, String name) {
+        return "pl:{arts:" + appId + ":" + kind + ":" + name + "}:history";
+    }
+
+    /** string: JSON of the increment of FORMAT from one file to another (SHA-256s), once made. */
+    public static String increment(String format, String fromSha256, String toSha256) {
+        return "pl:increment:" + format + ":" + fromSha256 + ":" + toSha256;
+    }
+
+    /** string: JSON error of the pair's dead-lettered increment job; expires, so a later ask may try again. */
+    public static String incrementFailure(String format, String fromSha256, String toSha256) {
+        return "pl:increment-failed:" + format + ":" + fromSha256 + ":" + toSha256;
+    }
 }

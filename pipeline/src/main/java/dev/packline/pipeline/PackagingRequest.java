@@ -56,54 +56,54 @@ public record PackagingRequest(String id, String publisher, String appId, String
     }
 
     /** Every problem with this request, empty when it is valid. */
-    public List<String> problems() {
-        List<String> problems = new ArrayList<>();
+    public List<RequestProblem> problems() {
+        List<RequestProblem> problems = new ArrayList<>();
         if (id == null || !ID.matcher(id).matches()) {
-            problems.add("id: 1 to 64 letters, digits, '-' or '_', got '" + id + "'");
+            problems.add(new RequestProblem("id", "1 to 64 letters, digits, '-' or '_', got '" + id + "'"));
         }
         if (appId == null || appId.isBlank()) {
-            problems.add("appId: required");
+            problems.add(new RequestProblem("appId", "required"));
         }
         try {
             NewJob.requireGroupName(publisher); // the publisher is its package jobs' fair-share group
         } catch (IllegalArgumentException e) {
-            problems.add("publisher: " + e.getMessage().replace("group", "publisher name"));
+            problems.add(new RequestProblem("publisher", e.getMessage().replace("group", "publisher name")));
         }
         if (mother == null || !(mother.startsWith("file://") || mother.startsWith("https://") || mother.startsWith("store://"))) {
-            problems.add("mother: a file://, https:// or store://NAME/KEY location of the signed mother APK, got '" + mother + "'");
+            problems.add(new RequestProblem("mother", "a file://, https:// or store://NAME/KEY location of the signed mother APK, got '" + mother + "'"));
         }
         if (channels.isEmpty()) {
-            problems.add("channels: at least one channel");
+            problems.add(new RequestProblem("channels", "at least one channel"));
         }
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < channels.size(); i++) {
             String name = channels.get(i).name();
             String problem = channelNameProblem(name);
             if (problem != null) {
-                problems.add("channels[" + i + "]: " + problem);
+                problems.add(new RequestProblem("channels[" + i + "]", problem));
             } else if (!seen.add(name)) {
-                problems.add("channels[" + i + "]: '" + name + "' appears twice");
+                problems.add(new RequestProblem("channels[" + i + "]", "'" + name + "' appears twice"));
             }
         }
         if (!List.of("walle", "vasdolly", "both").contains(format)) {
-            problems.add("format: walle, vasdolly or both, got '" + format + "'");
+            problems.add(new RequestProblem("format", "walle, vasdolly or both, got '" + format + "'"));
         }
         if (!nameTemplate.contains("{channel}")) {
-            problems.add("nameTemplate: must contain {channel}, or every channel would get the same file name");
+            problems.add(new RequestProblem("nameTemplate", "must contain {channel}, or every channel would get the same file name"));
         }
         if (outputPrefix.contains("..") || outputPrefix.startsWith("/")) {
-            problems.add("outputPrefix: must be relative and must not contain '..'");
+            problems.add(new RequestProblem("outputPrefix", "must be relative and must not contain '..'"));
         }
         if (!List.of("all", "failures", "none").contains(notifyLevel)) {
-            problems.add("notifyLevel: all, failures or none, got '" + notifyLevel + "'");
+            problems.add(new RequestProblem("notifyLevel", "all, failures or none, got '" + notifyLevel + "'"));
         }
         if (Arrays.stream(Priority.values()).noneMatch(p -> p.wireName().equals(priority))) {
-            problems.add("priority: urgent, normal or bulk, got '" + priority + "'");
+            problems.add(new RequestProblem("priority", "urgent, normal or bulk, got '" + priority + "'"));
         }
         for (int i = 0; i < diffAgainst.size(); i++) {
             String old = diffAgainst.get(i);
             if (old == null || !(old.startsWith("file://") || old.startsWith("https://") || old.startsWith("store://"))) {
-                problems.add("diffAgainst[" + i + "]: a file://, https:// or store:// location, got '" + old + "'");
+                problems.add(new RequestProblem("diffAgainst[" + i + "]", "a file://, https:// or store:// location, got '" + old + "'"));
             }
         }
         return problems;

@@ -76,36 +76,36 @@ public record RequestRules(List<Path> allowedRoots, Set<String> allowedHosts, Se
     }
 
     /** Every problem of the request under these rules, each starting with its field ("mother: ..."); empty when it is acceptable. */
-    public List<String> problems(PackagingRequest request) {
-        List<String> problems = new ArrayList<>();
+    public List<RequestProblem> problems(PackagingRequest request) {
+        List<RequestProblem> problems = new ArrayList<>();
         if (request.channels().size() > maxChannels) {
-            problems.add("channels: " + request.channels().size() + " channels, at most " + maxChannels + " per request");
+            problems.add(new RequestProblem("channels", request.channels().size() + " channels, at most " + maxChannels + " per request"));
         }
         if (request.mother() != null) {
             String problem = locationProblem(request.mother());
             if (problem != null) {
-                problems.add("mother: " + problem);
+                problems.add(new RequestProblem("mother", problem));
             }
         }
         for (int i = 0; i < request.diffAgainst().size(); i++) {
             String old = request.diffAgainst().get(i);
             String problem = old == null ? null : locationProblem(old);
             if (problem != null) {
-                problems.add("diffAgainst[" + i + "]: " + problem);
+                problems.add(new RequestProblem("diffAgainst[" + i + "]", problem));
             }
         }
         if (request.outputStore() == null || request.outputStore().isBlank()) {
-            problems.add("outputStore: required; configured stores: " + String.join(", ", stores));
+            problems.add(new RequestProblem("outputStore", "required; configured stores: " + String.join(", ", stores)));
         } else if (!stores.contains(request.outputStore())) {
-            problems.add("outputStore: '" + request.outputStore() + "' is not a configured store; configured: " + String.join(", ", stores));
+            problems.add(new RequestProblem("outputStore", "'" + request.outputStore() + "' is not a configured store; configured: " + String.join(", ", stores)));
         }
         for (int i = 0; i < request.notifyChannels().size(); i++) {
             String name = request.notifyChannels().get(i);
             if (!notificationChannels.contains(name)) {
-                problems.add("notifyChannels[" + i + "]: '" + name + "' is not a configured notification channel; configured: "
-                        + String.join(", ", notificationChannels));
+                problems.add(new RequestProblem("notifyChannels[" + i + "]", "'" + name + "' is not a configured notification channel; configured: "
+                        + String.join(", ", notificationChannels)));
             } else if (channelPublishers.containsKey(name) && !channelPublishers.get(name).contains(request.publisher())) {
-                problems.add("notifyChannels[" + i + "]: '" + name + "' is another publisher's notification channel");
+                problems.add(new RequestProblem("notifyChannels[" + i + "]", "'" + name + "' is another publisher's notification channel"));
             }
         }
         return problems;

@@ -23,4 +23,9 @@ public record RequestStatus(PackagingRequest request, String state, int total, i
     public boolean finished() {
         return finishedAt != null;
     }
+
+    /** {@code state} as a type; the record keeps the wire form the API shows. */
+    public RequestState requestState() {
+        return RequestState.fromWire(state);
+    }
 }

@@ -79,11 +79,15 @@ public final class RequestStore {
                 ((Number) reply.get(3)).longValue() == 1, ((Number) reply.get(4)).longValue() == 1);
     }
 
-    /** Asks to cancel; returns the state afterwards ("cancelling", or the final state), empty when unknown. */
-    public Optional<String> cancel(String requestId) {
-        Object state = call("cancel request " + requestId, () -> CANCEL.run(redis, List.of(Keys.request(requestId)),
+    /** Asks to cancel; empty when there is no such request (never created, or expired). */
+    public Optional<Cancellation> cancel(String requestId) {
+        Object reply = call("cancel request " + requestId, () -> CANCEL.run(redis, List.of(Keys.request(requestId)),
                 List.of(Long.toString(clock.millis()))));
-        return Optional.ofNullable(state).map(Object::toString);
+        if (!(reply instanceof List<?> pair)) {
+            return Optional.empty();
+        }
+        Cancellation.Kind kind = ((Number) pair.get(0)).longValue() == 1 ? Cancellation.Kind.ACCEPTED : Cancellation.Kind.ALREADY_FINISHED;
+        return Optional.of(new Cancellation(kind, RequestState.fromWire(pair.get(1).toString())));
     }
 
     /** The request as submitted (its spec only: cheap whatever its number of channels); empty when unknown. */
@@ -203,8 +207,13 @@ public final class RequestStore {
         return Optional.of(new Progress(recorded == 1, 0, 0, ((Number) reply.get(1)).longValue() == 1, ((Number) reply.get(2)).longValue() == 1));
     }
 
-    public boolean cancelRequested(String requestId) {
-        return call("read request " + requestId, () -> redis.hexists(Keys.request(requestId), "cancelRequested"));
+    /** Whether stages should still work for the request (one read of two fields). */
+    public RequestLiveness liveness(String requestId) {
+        List<String> values = call("read request " + requestId, () -> redis.hmget(Keys.request(requestId), "state", "cancelRequested"));
+        if (values.get(0) == null) {
+            return RequestLiveness.GONE;
+        }
+        return values.get(1) == null ? RequestLiveness.ACTIVE : RequestLiveness.CANCEL_REQUESTED;
     }
 
     public Optional<RequestStatus> status(String requestId) {
@@ -271,6 +280,10 @@ public final class RequestStore {
 
         public boolean finished() {
             return finishedAt != null;
+        }
+
+        public RequestState requestState() {
+            return RequestState.fromWire(state);
         }
     }
 

@@ -26,6 +26,16 @@ public enum Stage {
         return "diff:" + oldSha256 + ":" + newSha256;
     }
 
+    /** The job that stores a submitted bundle or offline package (upload queue). */
+    public static String artifactJobId(String submissionId) {
+        return "art:" + submissionId;
+    }
+
+    /** The job that makes the increment of a format between two files (diff queue), whoever asks for it. */
+    public static String incrementJobId(String format, String fromSha256, String toSha256) {
+        return "inc:" + format + ":" + fromSha256 + ":" + toSha256;
+    }
+
     public static String notifyJobId(String requestId) {
         return "notify:" + requestId;
     }

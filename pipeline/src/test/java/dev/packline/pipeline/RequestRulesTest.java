@@ -67,7 +67,7 @@ class RequestRulesTest {
         List<ChannelSpec> many = java.util.stream.IntStream.range(0, 101).mapToObj(i -> new ChannelSpec("c" + i, Map.of())).toList();
         PackagingRequest request = new PackagingRequest("r1", "acme", "com.acme", root.resolve("game.apk").toUri().toString(), many, null,
                 "s3", null, null, List.of("file:///etc/hosts"), List.of("ops", "pager"), null);
-        List<String> problems = rules(root).problems(request);
+        List<String> problems = rules(root).problems(request).stream().map(RequestProblem::toString).toList();
         assertEquals(4, problems.size(), problems.toString());
         assertTrue(problems.get(0).startsWith("channels: 101 channels, at most 100"));
         assertTrue(problems.get(1).startsWith("diffAgainst[0]: "));
@@ -106,7 +106,8 @@ class RequestRulesTest {
         for (String publisher : List.of("acme", "rival")) {
             PackagingRequest request = new PackagingRequest("r-" + publisher, publisher, "com.acme", "https://cdn.example.com/game.apk",
                     List.of(new ChannelSpec("c1", Map.of())), null, "local", null, null, List.of(), List.of("ops", "acme-hooks"), null);
-            List<String> notify = rules.problems(request).stream().filter(p -> p.startsWith("notifyChannels")).toList();
+            List<String> notify = rules.problems(request).stream().filter(p -> p.field().startsWith("notifyChannels"))
+                    .map(RequestProblem::toString).toList();
             assertEquals(publisher.equals("acme") ? List.of() : List.of("notifyChannels[1]: 'acme-hooks' is another publisher's notification channel"),
                     notify);
         }

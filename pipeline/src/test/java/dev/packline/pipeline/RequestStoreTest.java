@@ -221,11 +221,14 @@ class RequestStoreTest {
     void cancellingMarksTheRequestUntilItFinishes() {
         PackagingRequest request = request(1);
         store.create(request);
-        assertEquals("cancelling", store.cancel(request.id()).orElseThrow());
-        assertTrue(store.cancelRequested(request.id()));
+        assertEquals(RequestLiveness.ACTIVE, store.liveness(request.id()));
+        assertEquals(new Cancellation(Cancellation.Kind.ACCEPTED, RequestState.QUEUED), store.cancel(request.id()).orElseThrow());
+        assertEquals(RequestLiveness.CANCEL_REQUESTED, store.liveness(request.id()));
         store.progress(request.id(), 0, Stage.PACKAGE, RequestStore.Outcome.CANCELLED, Map.of(), true);
-        assertEquals("cancelled", store.cancel(request.id()).orElseThrow());
+        assertEquals(new Cancellation(Cancellation.Kind.ALREADY_FINISHED, RequestState.CANCELLED), store.cancel(request.id()).orElseThrow());
+        assertEquals(RequestState.CANCELLED, store.status(request.id()).orElseThrow().requestState());
         assertTrue(store.cancel("unknown").isEmpty());
+        assertEquals(RequestLiveness.GONE, store.liveness("unknown"));
     }
 
     @Test

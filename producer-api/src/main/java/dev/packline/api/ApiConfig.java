@@ -38,24 +38,26 @@ public record ApiConfig(Path configFile, String redisUrl, Server server, Request
      * @param reloadInterval     how often the config file is checked for publisher changes
      * @param redisPingInterval  how often Redis is pinged for {@code packline_redis_up}
      * @param idleTimeout        a kept-alive connection without a request is closed after about this long
+     * @param headTimeout        a request's line and headers must arrive within this long, or the connection is closed
+     * @param bodyTimeout        a request with a body must be read and answered within this long of its head
      */
     public record Server(String bind, int port, long maxBodyBytes, Duration ssePollInterval, Duration sseHeartbeat, Duration sseMaxDuration,
-                         Duration reloadInterval, Duration redisPingInterval, Duration idleTimeout) {
+                         Duration reloadInterval, Duration redisPingInterval, Duration idleTimeout, Duration headTimeout, Duration bodyTimeout) {
         public static Server defaults() {
             HttpLimits limits = HttpLimits.defaults(1L << 20);
             return new Server("127.0.0.1", 8080, limits.maxBodyBytes(), Duration.ofMillis(500), Duration.ofSeconds(15), Duration.ofHours(1),
-                    Duration.ofSeconds(5), Duration.ofSeconds(10), limits.idleTimeout());
+                    Duration.ofSeconds(5), Duration.ofSeconds(10), limits.idleTimeout(), limits.headTimeout(), limits.bodyTimeout());
         }
 
         public Server withPort(int newPort) {
             return new Server(bind, newPort, maxBodyBytes, ssePollInterval, sseHeartbeat, sseMaxDuration, reloadInterval, redisPingInterval,
-                    idleTimeout);
+                    idleTimeout, headTimeout, bodyTimeout);
         }
 
         /** What the web server reads and how long it waits: the request line and header sizes are the library's defaults. */
         public HttpLimits httpLimits() {
             HttpLimits d = HttpLimits.defaults(maxBodyBytes);
-            return new HttpLimits(d.maxRequestLineBytes(), d.maxHeaderBytes(), maxBodyBytes, idleTimeout);
+            return new HttpLimits(d.maxRequestLineBytes(), d.maxHeaderBytes(), maxBodyBytes, idleTimeout, headTimeout, bodyTimeout);
         }
     }
 
@@ -84,12 +86,10 @@ public record ApiConfig(Path configFile, String redisUrl, Server server, Request
                 s.bytes("server.maxBodyBytes", d.maxBodyBytes()), s.duration("sse.pollInterval", d.ssePollInterval()),
                 s.duration("sse.heartbeat", d.sseHeartbeat()), s.duration("sse.maxDuration", d.sseMaxDuration()),
                 s.duration("server.reloadInterval", d.reloadInterval()), s.duration("redis.pingInterval", d.redisPingInterval()),
-                s.duration("server.idleTimeout", d.idleTimeout()));
+                s.duration("server.idleTimeout", d.idleTimeout(), HttpLimits.MIN_TIMEOUT),
+                s.duration("server.headTimeout", d.headTimeout(), HttpLimits.MIN_TIMEOUT), s.duration("server.bodyTimeout", d.bodyTimeout(), HttpLimits.MIN_TIMEOUT));
         if (server.maxBodyBytes() < 1024) {
             s.problem("server.maxBodyBytes: at least 1KiB, got " + server.maxBodyBytes());
-        }
-        if (server.idleTimeout().toMillis() < 100) {
-            s.problem("server.idleTimeout: at least 100ms, got " + server.idleTimeout().toMillis() + "ms");
         }
         if (server.ssePollInterval().toMillis() < 50) {
             s.problem("sse.pollInterval: at least 50ms, got " + server.ssePollInterval().toMillis() + "ms");

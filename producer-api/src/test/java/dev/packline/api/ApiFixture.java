@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,6 +47,8 @@ final class ApiFixture implements AutoCloseable {
     final String limitedToken = "limited-token-" + System.nanoTime();
     final ApiServer api;
     private final String serverExtra;
+    private final String sseExtra;
+    final OpenApiContract contract = new OpenApiContract();
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     final RedisQueueBroker broker = TestRedis.broker(Clock.systemUTC());
     final QueueInspector queues = new QueueInspector(broker, Clock.systemUTC());
@@ -61,8 +64,14 @@ final class ApiFixture implements AutoCloseable {
 
     /** As above; {@code serverExtra} is more flow-style keys of the {@code server} section ({@code "idleTimeout: 1s"}). */
     ApiFixture(Path dir, String acmeLimits, String apiExtra, String serverExtra) throws IOException {
+        this(dir, acmeLimits, apiExtra, serverExtra, "");
+    }
+
+    /** As above; {@code sseExtra} is more flow-style keys of the {@code sse} section ({@code "maxDuration: 1s"}). */
+    ApiFixture(Path dir, String acmeLimits, String apiExtra, String serverExtra, String sseExtra) throws IOException {
         this.dir = dir;
         this.serverExtra = serverExtra;
+        this.sseExtra = sseExtra;
         int n = FIXTURES.incrementAndGet();
         String suffix = ProcessHandle.current().pid() + "-" + n + "-" + System.nanoTime() % 100_000;
         acme = "acme-" + suffix;
@@ -99,9 +108,7 @@ final class ApiFixture implements AutoCloseable {
                 redis:
                   url: %s
                 server: {bind: 127.0.0.1, port: 0, maxBodyBytes: 256KiB%s}
-                sse:
-                  pollInterval: 100ms
-                  heartbeat: 2s
+                sse: {pollInterval: 100ms, heartbeat: 2s%s}
                 pipeline:
                   shared: worker.yml
                 limits:
@@ -123,7 +130,7 @@ final class ApiFixture implements AutoCloseable {
                     tokens:
                       ci: {sha256: %s}
                 %s
-                """.formatted(TestRedis.url(), serverExtra.isEmpty() ? "" : ", " + serverExtra, acme, acmeLimits, Publishers.sha256Hex(acmeMainToken), Publishers.sha256Hex(acmeGameOnlyToken),
+                """.formatted(TestRedis.url(), serverExtra.isEmpty() ? "" : ", " + serverExtra, sseExtra.isEmpty() ? "" : ", " + sseExtra, acme, acmeLimits, Publishers.sha256Hex(acmeMainToken), Publishers.sha256Hex(acmeGameOnlyToken),
                 rival, Publishers.sha256Hex(rivalToken), limited, Publishers.sha256Hex(limitedToken), apiExtra));
     }
 
@@ -171,11 +178,21 @@ final class ApiFixture implements AutoCloseable {
         return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token).DELETE().build());
     }
 
+    /** Sends a call; its answer must conform to the OpenAPI document (any route's test holds the document to what the API does). */
     Response send(HttpRequest request) throws Exception {
         HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
         JsonNode json = null;
-        if (r.headers().firstValue("Content-Type").orElse("").startsWith("application/json")) {
+        String contentType = r.headers().firstValue("Content-Type").orElse(null);
+        if (contentType != null && contentType.startsWith("application/json")) {
             json = JSON.readTree(r.body());
+        }
+        String path = request.uri().getRawPath();
+        if (contract.documents(request.method(), path)) {
+            List<String> problems = contract.checkResponse(request.method(), path, r.statusCode(), contentType, json != null ? json
+                    : r.body().isEmpty() ? null : JSON.getNodeFactory().textNode(r.body()), true);
+            if (!problems.isEmpty()) {
+                throw new AssertionError("the answer does not match the OpenAPI document: " + problems);
+            }
         }
         return new Response(r.statusCode(), json, r.body(), r.headers().map());
     }

@@ -2,8 +2,8 @@ package dev.packline.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.packline.api.fuzz.HostileRequests;
-import dev.packline.api.fuzz.RawHttp;
-import dev.packline.api.fuzz.RawHttp.Answer;
+import dev.packline.http.input.fuzz.RawHttp;
+import dev.packline.http.input.fuzz.RawHttp.Answer;
 import dev.packline.api.fuzz.RedisWrites;
 import dev.packline.queue.TestRedis;
 import org.junit.jupiter.api.AfterAll;
@@ -44,7 +44,9 @@ class ApiFuzzTest {
 
     @BeforeAll
     static void start() throws Exception {
-        api = new ApiFixture(temp);
+        // event streams of the running request end after 3 s (a timeout event), within the deadline of an answer;
+        // they used to end at their first heartbeat only because Helidon 4.2's sink failed on comment-only events
+        api = new ApiFixture(temp, "submitsPerMinute: 6000, submitBurst: 1000, maxChannelsInFlight: 0", "", "", "maxDuration: 3s");
         redis = TestRedis.client();
         knownId = api.post(api.acmeToken, api.body(2)).json().get("id").asText();
     }

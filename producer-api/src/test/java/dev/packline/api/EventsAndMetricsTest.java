@@ -124,7 +124,9 @@ class EventsAndMetricsTest {
         HttpResponse<java.io.InputStream> response = api.http.send(HttpRequest.newBuilder(api.uri("/v1/jobs/" + id + "/events"))
                 .header("Authorization", "Bearer " + api.acmeToken).build(), HttpResponse.BodyHandlers.ofInputStream());
         java.io.BufferedReader reader = new java.io.BufferedReader(new java.io.InputStreamReader(response.body(), java.nio.charset.StandardCharsets.UTF_8));
-        assertTrue(reader.readLine().startsWith("id:"), "the first event arrived");
+        assertEquals("retry: 2000", reader.readLine(), "the stream opens with the reconnection delay");
+        assertEquals("", reader.readLine());
+        assertTrue(reader.readLine().startsWith("id: p"), "the first event arrived");
         assertEquals(1, api.api.metrics().sseConnections().get());
         reader.close(); // the client goes away while the request is still queued
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); // the fixture's heartbeat is 2 s

@@ -1,8 +1,8 @@
 package dev.packline.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.packline.api.fuzz.RawHttp;
-import dev.packline.api.fuzz.RawHttp.Answer;
+import dev.packline.http.input.fuzz.RawHttp;
+import dev.packline.http.input.fuzz.RawHttp.Answer;
 import dev.packline.queue.TestRedis;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

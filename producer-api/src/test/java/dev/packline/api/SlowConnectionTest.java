@@ -1,6 +1,6 @@
 package dev.packline.api;
 
-import dev.packline.api.fuzz.RawHttp;
+import dev.packline.http.input.fuzz.RawHttp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,7 +33,7 @@ class SlowConnectionTest {
 
     @BeforeAll
     static void start() throws Exception {
-        api = new ApiFixture(temp, "submitsPerMinute: 6000, submitBurst: 1000, maxChannelsInFlight: 0", "", "idleTimeout: 1s");
+        api = new ApiFixture(temp, "submitsPerMinute: 6000, submitBurst: 1000, maxChannelsInFlight: 0", "", "idleTimeout: 1s, headTimeout: 2s");
     }
 
     @AfterAll
@@ -58,6 +58,27 @@ class SlowConnectionTest {
         RawHttp.Answer answer = RawHttp.exchange(api.api.port(), request.getBytes(StandardCharsets.UTF_8), false, WAIT, true);
         assertEquals(400, answer.status(), answer.toString());
         assertTrue(answer.closedAfter(), "the body was read as a second request, or the connection stayed open: " + answer);
+    }
+
+    @Test
+    void halfARequestLineThenSilenceIsCutWithinTheHeadTimeout() throws Exception {
+        long start = System.nanoTime();
+        try (Socket socket = new Socket("127.0.0.1", api.api.port())) {
+            socket.setSoTimeout((int) WAIT.toMillis());
+            socket.getOutputStream().write("GET /v1/jo".getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            try {
+                while (socket.getInputStream().read() >= 0) {
+                    // nothing is expected; read until the close
+                }
+            } catch (SocketException reset) {
+                // a reset is a close too
+            } catch (SocketTimeoutException e) {
+                throw new AssertionError("the server kept a silent half request open for " + WAIT.toSeconds() + " s");
+            }
+        }
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(millis < 4_500, "cut only after " + millis + " ms (server.headTimeout: 2s)");
     }
 
     /** Sends one whole request, reads its answer, then sends nothing: the server must close the connection (EOF or reset) within the wait. */

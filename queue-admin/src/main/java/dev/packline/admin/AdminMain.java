@@ -38,10 +38,27 @@ public final class AdminMain {
             Usage: bin/packline admin [--redis URL] [--json] COMMAND [ARGS]
 
             Commands:
-              queues                                   every queue version: state, counts, oldest pending, workers, throughput
-              workers                                  live workers: host, pid, queues, jobs, held, last heartbeat, uptime
-              job ID [--queue Q] [--version V]         one job: payload (secrets masked), state, attempts, errors, worker,
-                                                       priority, group, progress of a running job
+              init                                     first start on an empty Redis: version 1 of every pipeline queue
+                                                       that has none (package, upload, diff, notify); safe to run again
+              queues [--watch [--interval 1s] [--count N]]
+                                                       every queue version: state, counts, oldest pending, workers, throughput;
+                                                       --watch redraws the table every second until Ctrl-C
+              workers                                  live workers: host, pid, queues, jobs done, held, jobs left before
+                                                       recycle, last heartbeat, uptime
+              worker recycle|stop ID                   ask a worker to recycle (exit and be restarted) or stop for good; it acts
+                                                       at its next heartbeat, after finishing its running jobs
+              job [show] ID [--queue Q] [--version V]  one job: payload (secrets masked), state, attempts, worker, priority,
+                                                       group, progress of a running job, error history as a table
+              job cancel|run-now|requeue|delete ID --queue Q [--version V]
+                                                       cancel (waiting: at once; running: its worker stops it at its next
+                                                       heartbeat, never retried), run a delayed or retrying job now, requeue a
+                                                       dead letter, delete (any state but running)
+              jobs list --queue Q [--version V] --state STATE [--request R] [--error TEXT] [--limit 50] [--cursor C]
+                                                       jobs of one state: pending, running, retry, delayed, dead, done,
+                                                       cancelled; --request matches the payload's requestId
+              jobs cancel|run-now|requeue|delete --queue Q [--version V] --state STATE [--request R] [--error TEXT] [--yes]
+                                                       every matching job: prints the count and asks (refused without a
+                                                       terminal unless --yes)
               dead list [FILTERS] [--limit N]          dead letters; FILTERS: --queue Q --version V --error TEXT
                                                        --since ISO-TIME --until ISO-TIME --request ID
               dead show ID --queue Q [--version V]
@@ -59,10 +76,11 @@ public final class AdminMain {
                                                        on every version not retired unless --version
             %s
             %s
+            %s
 
             --redis URL (or PACKLINE_REDIS_URL) is required: redis://host:port or redis-cluster://h:p,h:p.
             --json prints one JSON document for scripts. Exit codes: 0 done, 1 refused or failed,
-            2 usage error, 3 not found, 4 Redis unreachable.""".formatted(ReleaseCommands.USAGE, ScheduleCommands.USAGE);
+            2 usage error, 3 not found, 4 Redis unreachable.""".formatted(UpgradeCommands.USAGE, ReleaseCommands.USAGE, ScheduleCommands.USAGE);
 
     private AdminMain() {
     }
@@ -104,8 +122,9 @@ public final class AdminMain {
                 return failed(e, err);
             }
         }
-        try (RedisQueueBroker broker = RedisQueueBroker.connect(url, clock, Retention.DEFAULT)) {
-            Commands commands = new Commands(broker, clock, output);
+        try (UnifiedJedis redis = RedisConnector.open(url, 4);
+             RedisQueueBroker broker = new RedisQueueBroker(redis, RedisConnector.describe(url), clock, Retention.DEFAULT, false)) {
+            Commands commands = new Commands(broker, clock, output, new UpgradeCommands(redis, broker, clock, output));
             return commands.dispatch(args);
         } catch (Exception e) {
             return failed(e, err);

@@ -13,7 +13,7 @@ final class Args {
     private final Map<String, String> options = new HashMap<>();
     private final Set<String> flags = new HashSet<>();
 
-    static final Set<String> FLAGS = Set.of("--json", "--yes", "--force", "--wait", "--all", "--help", "-h");
+    static final Set<String> FLAGS = Set.of("--json", "--yes", "--force", "--wait", "--all", "--watch", "--help", "-h");
 
     static Args parse(List<String> words) {
         Args args = new Args();

@@ -1,12 +1,11 @@
 package dev.packline.admin;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.packline.queue.JobRecord;
 import dev.packline.queue.QueueBroker;
 import dev.packline.queue.QueueCounts;
 import dev.packline.queue.QueueInspector;
 import dev.packline.queue.QueueVersion;
+import dev.packline.queue.control.JobBrowser;
 import dev.packline.settings.Settings;
 
 import java.time.Clock;
@@ -18,25 +17,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
- * The admin commands that look and switch: queues, workers, job, pause/resume, versions, recover.
- * Dead letters and drains have their own classes. Each command prints a table or, with --json,
+ * The admin commands that look and switch: queues, job, pause/resume, versions, recover. Dead
+ * letters, drains, groups, jobs (listing and actions) and workers have their own classes. Each command prints a table or, with --json,
  * one JSON document whose shape the tests pin.
  */
 final class Commands {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final QueueBroker broker;
     private final QueueInspector inspector;
     private final Clock clock;
     private final Output out;
+    private final UpgradeCommands upgrades;
 
-    Commands(QueueBroker broker, Clock clock, Output out) {
+    Commands(QueueBroker broker, Clock clock, Output out, UpgradeCommands upgrades) {
         this.broker = broker;
         this.inspector = new QueueInspector(broker, clock);
         this.clock = clock;
         this.out = out;
+        this.upgrades = upgrades;
     }
 
     static final class NotFoundException extends RuntimeException {
@@ -47,10 +47,15 @@ final class Commands {
 
     int dispatch(Args args) throws Exception {
         String command = args.word(0);
+        if (UpgradeCommands.handles(args)) {
+            return upgrades.run(args);
+        }
         return switch (command) {
             case "queues" -> queues(args);
-            case "workers" -> workers(args);
-            case "job" -> job(args);
+            case "workers" -> new WorkerCommands(broker, clock, out).list(args);
+            case "worker" -> new WorkerCommands(broker, clock, out).ask(args);
+            case "jobs" -> new JobCommands(broker, inspector, out).jobs(args);
+            case "job" -> JobCommands.isAction(args.word(1)) ? new JobCommands(broker, inspector, out).one(args) : job(args);
             case "dead" -> new DeadLetterCommands(broker, inspector, clock, out).run(args);
             case "pause", "resume" -> pauseOrResume(args, command.equals("pause"));
             case "version" -> version(args);
@@ -58,14 +63,28 @@ final class Commands {
             case "obliterate" -> new DrainCommands(broker, inspector, clock, out).obliterate(args);
             case "recover" -> recover(args);
             case "group" -> new GroupCommands(broker, inspector, out).run(args);
+            case "init" -> new InitCommands(broker, clock, out).init(args);
             default -> throw new Args.UsageException("unknown command '" + command + "'");
         };
     }
 
-    private int queues(Args args) {
+    private static final List<String> QUEUE_COLUMNS = Stream.concat(Stream.of("queue", "version", "state", "current", "paused", "pending",
+            "active", "retry", "delayed", "dead", "oldestPendingSeconds", "workers", "perMinute5m"), UpgradeCommands.COLUMNS.stream()).toList();
+
+    private int queues(Args args) throws InterruptedException {
+        if (args.flag("--watch")) {
+            args.allowOnly(Set.of("--json", "--interval", "--count"));
+            return new QueueWatch(this::queueRows, QUEUE_COLUMNS, out, clock).run(args);
+        }
         args.allowOnly(Set.of("--json"));
+        out.rows(QUEUE_COLUMNS, queueRows());
+        return AdminMain.OK;
+    }
+
+    private List<Map<String, Object>> queueRows() {
         List<Map<String, Object>> rows = new ArrayList<>();
         long now = clock.millis();
+        var schedule = upgrades.schedule();
         for (String name : inspector.queueNames()) {
             for (QueueInspector.VersionSummary v : inspector.versions(name)) {
                 QueueCounts c = v.counts();
@@ -83,41 +102,16 @@ final class Commands {
                 row.put("oldestPendingSeconds", c.oldestPendingSinceMillis() < 0 ? 0 : (now - c.oldestPendingSinceMillis()) / 1000);
                 row.put("workers", c.liveWorkers());
                 row.put("perMinute5m", Math.round(c.completedPerMinute(now, 5) * 10) / 10.0);
+                row.putAll(upgrades.columns(c.queue(), schedule));
                 rows.add(row);
             }
         }
-        out.rows(List.of("queue", "version", "state", "current", "paused", "pending", "active", "retry", "delayed", "dead",
-                "oldestPendingSeconds", "workers", "perMinute5m"), rows);
-        return AdminMain.OK;
-    }
-
-    private int workers(Args args) throws Exception {
-        args.allowOnly(Set.of("--json"));
-        long now = clock.millis();
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (String info : broker.workerInfos()) {
-            JsonNode w = JSON.readTree(info);
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("id", w.path("id").asText());
-            row.put("host", w.path("host").asText());
-            row.put("pid", w.path("pid").asLong());
-            List<String> queues = new ArrayList<>();
-            w.path("queues").forEach(q -> queues.add(q.asText()));
-            row.put("queues", out.json ? queues : String.join(",", queues));
-            row.put("jobsDone", Math.max(0, w.path("jobsStarted").asLong() - w.path("inFlight").asLong()));
-            row.put("held", w.path("inFlight").asLong());
-            row.put("lastHeartbeatSecondsAgo", Math.max(0, (now - w.path("heartbeatAt").asLong(now)) / 1000));
-            row.put("uptimeSeconds", Math.max(0, (now - w.path("startedAt").asLong(now)) / 1000));
-            row.put("recycles", w.path("generation").asText("0"));
-            rows.add(row);
-        }
-        out.rows(List.of("id", "host", "pid", "queues", "jobsDone", "held", "lastHeartbeatSecondsAgo", "uptimeSeconds", "recycles"), rows);
-        return AdminMain.OK;
+        return rows;
     }
 
     private int job(Args args) throws Exception {
         args.allowOnly(Set.of("--queue", "--version", "--json"));
-        String id = args.word(1);
+        String id = "show".equals(args.word(1)) ? args.word(2) : args.word(1);
         if (id == null) {
             throw new Args.UsageException("job needs a job id");
         }
@@ -129,7 +123,7 @@ final class Commands {
                 if (out.json) {
                     out.json(doc);
                 } else {
-                    doc.forEach((k, value) -> out.out.println(k + ": " + value));
+                    new JobTable(new JobBrowser(broker), out).print(doc, record.get());
                 }
                 return AdminMain.OK;
             }
@@ -158,6 +152,7 @@ final class Commands {
         doc.put("finishedAt", time(record.record().get("finishedAt")));
         doc.put("deadAt", time(record.record().get("deadAt")));
         doc.put("deadReason", record.record().get("deadReason"));
+        doc.put("cancelledAt", time(record.record().get("cancelledAt")));
         doc.put("errors", record.record().getOrDefault("errors", List.of()));
         doc.put("payload", Secrets.mask(record.payload()));
         return doc;

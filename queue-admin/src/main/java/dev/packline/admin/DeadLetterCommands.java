@@ -76,7 +76,7 @@ final class DeadLetterCommands {
                 if (out.json) {
                     out.json(doc);
                 } else {
-                    doc.forEach((k, value) -> out.out.println(k + ": " + value));
+                    new JobTable(new dev.packline.queue.control.JobBrowser(broker), out).print(doc, record.get());
                 }
                 return AdminMain.OK;
             }

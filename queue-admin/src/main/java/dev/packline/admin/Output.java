@@ -11,11 +11,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Where commands write: aligned tables for people, or one JSON document for scripts ({@code --json}),
- * and the confirmation prompt that guards destructive commands.
+ * Where commands write: aligned tables for people (headers in words, long cells cut), or one JSON
+ * document for scripts ({@code --json}, keys as they are, nothing cut), and the confirmation prompt
+ * that guards destructive commands.
  */
 final class Output {
     private static final ObjectMapper JSON = new ObjectMapper().configure(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS, true);
+    /** A table cell longer than this is cut (an error message, a payload): the whole text is in --json and in {@code job ID}. */
+    static final int MAX_CELL = 60;
 
     final PrintStream out;
     final PrintStream err;
@@ -54,17 +57,35 @@ final class Output {
             List<String> line = new ArrayList<>();
             for (int c = 0; c < columns.size(); c++) {
                 Object v = row.get(columns.get(c));
-                String text = v == null ? "-" : v.toString();
+                String text = cut(v == null ? "-" : v.toString());
                 line.add(text);
                 widths[c] = Math.max(widths[c], text.codePointCount(0, text.length()));
             }
             cells.add(line);
         }
-        out.println(format(columns.stream().map(String::toUpperCase).toList(), widths));
+        List<String> headers = columns.stream().map(Output::header).toList();
+        for (int c = 0; c < columns.size(); c++) {
+            widths[c] = Math.max(widths[c], headers.get(c).length());
+        }
+        out.println(format(headers, widths));
         cells.forEach(line -> out.println(format(line, widths)));
         if (rows.isEmpty()) {
             out.println("(none)");
         }
+    }
+
+    /** A JSON key as a header in words: oldestPendingSeconds -> OLDEST PENDING SECONDS. */
+    static String header(String key) {
+        return key.replaceAll("([a-z])([A-Z0-9])", "$1 $2").toUpperCase(java.util.Locale.ROOT);
+    }
+
+    /** One line of at most {@link #MAX_CELL} characters: line breaks become spaces, the rest is cut with an ellipsis. */
+    static String cut(String text) {
+        String line = text.replaceAll("\\s*[\\r\\n]+\\s*", " ");
+        if (line.codePointCount(0, line.length()) <= MAX_CELL) {
+            return line;
+        }
+        return line.substring(0, line.offsetByCodePoints(0, MAX_CELL - 1)) + "…";
     }
 
     private static String format(List<String> line, int[] widths) {

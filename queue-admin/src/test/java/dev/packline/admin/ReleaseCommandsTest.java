@@ -10,15 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.UnifiedJedis;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,26 +23,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ReleaseCommandsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private record Run(int exit, String out, String err) {
-        JsonNode json() throws Exception {
-            return JSON.readTree(out);
-        }
-    }
-
-    private static Run admin(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        List<String> argv = new ArrayList<>(List.of("--redis", TestRedis.url()));
-        argv.addAll(Arrays.asList(args));
-        int exit = AdminMain.run(argv, new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), null, false, Clock.systemUTC());
-        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static AdminRun admin(String... args) {
+        return AdminRun.admin(args);
     }
 
     @Test
     void anOperatorRollsAReleaseOutFromTheCommandLine(@TempDir Path dir) throws Exception {
         String app = TestReleases.uniqueApp("admin");
-        Run created = admin("--json", "release", "app-create", app, "--owner", "acme", "--deployments", "staging,production");
+        AdminRun created = admin("--json", "release", "app-create", app, "--owner", "acme", "--deployments", "staging,production");
         assertEquals(0, created.exit(), created.err());
         assertEquals(2, created.json().get("deployments").size());
         long id;
@@ -72,7 +55,7 @@ class ReleaseCommandsTest {
                 new Step(List.of("full", release, "--app", app), 0, "full"))) {
             List<String> argv = new ArrayList<>(List.of("--json", "--as", "oncall", "release"));
             argv.addAll(s.args());
-            Run r = admin(argv.toArray(String[]::new));
+            AdminRun r = admin(argv.toArray(String[]::new));
             assertEquals(s.exit(), r.exit(), s.args() + ": " + r.err());
             if (s.state() != null) {
                 assertEquals(s.state(), r.json().get("state").asText(), s.args().toString());
@@ -80,19 +63,19 @@ class ReleaseCommandsTest {
                 assertTrue(r.err().startsWith("admin: "), r.err());
             }
         }
-        Run shown = admin("--json", "release", "show", release, "--app", app);
+        AdminRun shown = admin("--json", "release", "show", release, "--app", app);
         assertEquals(ReleaseState.FULL.name().toLowerCase(), shown.json().get("state").asText());
         assertEquals(3, shown.json().get("whitelist").size());
         assertTrue(shown.json().get("reports").has("installed"));
-        Run audit = admin("release", "audit", "--app", app, "--limit", "2");
+        AdminRun audit = admin("release", "audit", "--app", app, "--limit", "2");
         assertTrue(audit.out().contains("admin:oncall") && audit.out().contains("rolling_out -> full"), audit.out());
-        Run list = admin("release", "list", "--app", app);
-        assertTrue(list.out().contains("RELEASEID") && list.out().contains("2.0"), list.out());
-        Run promoted = admin("--json", "release", "promote", release, "--app", app, "--deployment", "staging");
+        AdminRun list = admin("release", "list", "--app", app);
+        assertTrue(list.out().contains("RELEASE ID") && list.out().contains("2.0"), list.out());
+        AdminRun promoted = admin("--json", "release", "promote", release, "--app", app, "--deployment", "staging");
         assertEquals(0, promoted.exit(), promoted.err());
         assertEquals("staging", promoted.json().get("deployment").asText());
         assertTrue(admin("release", "apps").out().contains(app));
-        Run help = admin("--help");
+        AdminRun help = admin("--help");
         assertTrue(help.out().contains("\n  release apps"), help.out());
         assertEquals(2, admin("release").exit());
         assertEquals(2, admin("release", "explode").exit());

@@ -21,6 +21,28 @@ public record JobRecord(QueueVersion queue, String id, JobState state, String pa
                 ((Number) p.get("at")).longValue()));
     }
 
+    /** The job's failed attempts, oldest first (the last 10; records written before the history existed have none). */
+    public java.util.List<JobError> errorHistory() {
+        if (!(record.get("errors") instanceof java.util.List<?> errors)) {
+            return java.util.List.of();
+        }
+        java.util.List<JobError> history = new java.util.ArrayList<>(errors.size());
+        for (Object entry : errors) {
+            if (entry instanceof Map<?, ?> e) {
+                history.add(new JobError(e.get("at") instanceof Number n ? n.longValue() : 0,
+                        e.get("attempt") instanceof Number n ? n.intValue() : 0,
+                        e.get("worker") == null ? "" : e.get("worker").toString(),
+                        e.get("error") == null ? "" : e.get("error").toString()));
+            }
+        }
+        return history;
+    }
+
+    /** A field of the record that is a time in epoch ms (createdAt, startedAt, finishedAt, deadAt, cancelledAt...), if set. */
+    public java.util.OptionalLong time(String field) {
+        return record.get(field) instanceof Number n && n.longValue() > 0 ? java.util.OptionalLong.of(n.longValue()) : java.util.OptionalLong.empty();
+    }
+
     public String lastError() {
         Object error = record.get("lastError");
         return error == null ? null : error.toString();

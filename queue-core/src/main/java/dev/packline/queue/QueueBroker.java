@@ -19,6 +19,13 @@ public interface QueueBroker extends AutoCloseable {
     /** Creates the next version of a queue (v1 for a new queue); it becomes current if the queue had none. */
     QueueVersion createVersion(String queueName);
 
+    /**
+     * Creates version 1 of a queue that never had a version, race-free: of several callers at once,
+     * exactly one creates it. The others, and callers on a queue that already exists, get
+     * {@link FirstVersion.Outcome#EXISTED} with the current version, if there is one yet.
+     */
+    FirstVersion createFirstVersion(String queueName);
+
     /** The version enqueue uses when none is named, if the queue exists. */
     Optional<QueueVersion> currentVersion(String queueName);
 
@@ -66,6 +73,15 @@ public interface QueueBroker extends AutoCloseable {
     /** The published JSON of every worker whose information has not expired. */
     List<String> workerInfos();
 
+    /**
+     * The ids of this worker's running jobs on a version that an admin asked to cancel (read at every
+     * heartbeat); marks of jobs that ended meanwhile are forgotten.
+     */
+    List<String> cancelsRequested(QueueVersion queue, String workerId);
+
+    /** Takes (reads and deletes) what an admin asked this worker to do, if anything. */
+    Optional<WorkerCommand> takeWorkerCommand(String workerId);
+
     /** Returns jobs of workers whose lease expired, and jobs overdue past their deadline plus {@code overdueGrace}. */
     Recovery recover(QueueVersion queue, Duration overdueGrace);
 
@@ -82,6 +98,20 @@ public interface QueueBroker extends AutoCloseable {
     List<String> jobIds(QueueVersion queue, JobState state, int offset, int limit);
 
     Optional<JobRecord> job(QueueVersion queue, String id);
+
+    /** The records of these jobs, in the order asked, leaving out ids the version does not know; one round trip per hash. */
+    List<JobRecord> jobs(QueueVersion queue, List<String> ids);
+
+    /**
+     * Applies an admin's action to jobs of a version, one answer per id in order. Each batch is one
+     * atomic script (the broker splits long lists); a job that moved since the caller looked is
+     * judged by where it is now. Throws {@link QueueStateException} when the version serves no jobs
+     * and the action would make one ready (run-now, requeue into a retired version).
+     */
+    List<JobActionResult> act(QueueVersion queue, JobAction action, List<String> ids);
+
+    /** Leaves a command for a worker, kept for {@code ttl} unless the worker takes it first. */
+    void sendWorkerCommand(String workerId, WorkerCommand command, Duration ttl);
 
     /** Live and recently expired worker leases on a version, worker id to lease expiry (epoch ms). */
     List<WorkerLease> workers(QueueVersion queue);
@@ -130,7 +160,11 @@ public interface QueueBroker extends AutoCloseable {
 
     enum VersionChange { DRAIN, RETIRE, PAUSE, RESUME }
 
-    enum FailOutcome { RETRY_SCHEDULED, DEAD_LETTERED, LEASE_LOST }
+    enum FailOutcome {
+        RETRY_SCHEDULED, DEAD_LETTERED, LEASE_LOST,
+        /** an admin asked to cancel the job: it ended as cancelled, never retried */
+        CANCELLED
+    }
 
     /** The result of a fetch: jobs handed out, whether the version is serving, and when the next scheduled job is due. */
     record Fetch(Status status, List<Job> jobs, long nextDueMillis) {
@@ -155,7 +189,14 @@ public interface QueueBroker extends AutoCloseable {
     record WorkerLease(String workerId, long expiresAtMillis) {
     }
 
-    record DeadLetterEvent(String streamId, QueueVersion queue, String jobId, int attempts, String worker,
-                           String reason, String error) {
+    /**
+     * An entry of a version's events stream: a job dead-lettered ({@link Kind#DEAD}: its payload
+     * stays with the dead letter), or cancelled by an admin ({@link Kind#CANCELLED}: the payload went
+     * with the cancel and travels in the event, so the owner of the work the job was part of can end
+     * it). Consumers that alert on failures skip the cancels.
+     */
+    record DeadLetterEvent(String streamId, QueueVersion queue, Kind kind, String jobId, int attempts, String worker,
+                           String reason, String error, java.util.Optional<String> payload) {
+        public enum Kind { DEAD, CANCELLED }
     }
 }

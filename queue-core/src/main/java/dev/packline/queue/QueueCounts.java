@@ -4,8 +4,9 @@ import java.util.Map;
 
 /**
  * A consistent snapshot of one queue version. {@code oldestPendingSinceMillis} is -1 when nothing
- * is pending; {@code counters} holds running totals (enqueued, completed, failed, dead, recovered, requeued)
- * and completions per minute ({@code m:<epoch minute>}, the last 15 minutes).
+ * is pending; {@code done} counts the finished records kept, cancelled jobs included; {@code counters}
+ * holds running totals (enqueued, completed, failed, dead, recovered, requeued, cancelled) and
+ * completions per minute ({@code m:<epoch minute>}, the last 15 minutes).
  */
 public record QueueCounts(QueueVersion queue, VersionState state, boolean paused, long pending, long delayed,
                           long retry, long active, long dead, long done, long liveWorkers,

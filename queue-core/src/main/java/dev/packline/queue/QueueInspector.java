@@ -16,6 +16,9 @@ import java.util.function.Consumer;
  * Everything is safe while workers and producers run: each change is atomic in Redis.
  */
 public final class QueueInspector {
+    /** How long a starting process waits for the first version another process is creating. */
+    private static final Duration REGISTRATION_WAIT = Duration.ofSeconds(5);
+
     private final QueueBroker broker;
     private final Clock clock;
 
@@ -41,14 +44,51 @@ public final class QueueInspector {
         return out;
     }
 
-    /** The queue's current version, creating version 1 when the queue does not exist yet. */
+    /**
+     * The queue's current version, creating version 1 when the queue never had one. Race-free: of
+     * several processes starting together on an empty Redis, one creates version 1 and the others
+     * wait briefly for it to be registered ({@link QueueBroker#createFirstVersion}).
+     */
     public QueueVersion ensureQueue(String queueName) {
-        return broker.currentVersion(queueName).orElseGet(() -> {
-            if (!broker.versions(queueName).isEmpty()) {
-                throw new QueueStateException("queue '" + queueName + "' has versions but none is current; set one with version set-current");
+        return ensureFirstVersion(queueName).version();
+    }
+
+    /** As {@link #ensureQueue}, saying whether this call created the version (for the first-start log line). */
+    public FirstVersion ensureFirstVersion(String queueName) {
+        Optional<QueueVersion> current = broker.currentVersion(queueName);
+        if (current.isPresent()) {
+            return new FirstVersion(current.get(), FirstVersion.Outcome.EXISTED);
+        }
+        FirstVersion first = broker.createFirstVersion(queueName);
+        if (first.version() != null) {
+            return first;
+        }
+        // registry_add lists a version and makes it current in one step, so a version listed (read
+        // first) with no current one (read after) is an admin's doing (the current one obliterated),
+        // not a start in progress; one listed just now by another starter is current by now
+        if (!broker.versions(queueName).isEmpty()) {
+            current = broker.currentVersion(queueName);
+            if (current.isPresent()) {
+                return new FirstVersion(current.get(), FirstVersion.Outcome.EXISTED);
             }
-            return broker.createVersion(queueName);
-        });
+            throw new QueueStateException("queue '" + queueName + "' has versions but none is current; set one with version set-current");
+        }
+        long deadline = System.nanoTime() + REGISTRATION_WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            // another process reserved version 1 a moment ago and is registering it: milliseconds
+            current = broker.currentVersion(queueName);
+            if (current.isPresent()) {
+                return new FirstVersion(current.get(), FirstVersion.Outcome.EXISTED);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new QueueStateException("interrupted while waiting for queue '" + queueName + "' to get its first version");
+            }
+        }
+        // every version was obliterated (or a creator died between reserving and registering): start again
+        return new FirstVersion(broker.createVersion(queueName), FirstVersion.Outcome.CREATED);
     }
 
     public QueueVersion newVersion(String queueName) {

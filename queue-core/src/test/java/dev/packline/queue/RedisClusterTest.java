@@ -1,6 +1,9 @@
 package dev.packline.queue;
 
 import dev.packline.queue.QueueBroker.Failure;
+import dev.packline.queue.control.JobActions;
+import dev.packline.queue.control.JobBrowser;
+import dev.packline.queue.control.JobFilter;
 import dev.packline.queue.redis.RedisQueueBroker;
 import dev.packline.queue.redis.Retention;
 import dev.packline.queue.worker.Subscription;
@@ -17,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 
@@ -105,6 +109,38 @@ class RedisClusterTest {
         for (int port : cluster.ports()) {
             try (Jedis node = new Jedis("127.0.0.1", port)) {
                 assertTrue(node.keys("pl:{*:1}*").isEmpty(), "obliterated versions leave no key on node " + port);
+            }
+        }
+    }
+    @Test
+    void adminJobActionsAndWorkerControlStayInOneSlotEach() {
+        TestClock clock = new TestClock();
+        try (RedisQueueBroker broker = new RedisQueueBroker(RedisConnector.open(cluster.url()), cluster.url(), clock, Retention.DEFAULT, true)) {
+            QueueInspector inspector = new QueueInspector(broker, clock);
+            QueueClient client = new QueueClient(broker);
+            JobActions actions = new JobActions(broker);
+            for (String name : List.of("gamma", "delta", "epsilon")) {
+                QueueVersion q = inspector.ensureQueue(name);
+                String running = client.enqueue(q, NewJob.of("{\"requestId\":\"r1\"}")).id();
+                broker.fetch(q, "w1", 1, null, Duration.ofSeconds(30));
+                String waiting = client.enqueue(q, NewJob.of("{\"requestId\":\"r1\"}").withGroup("g").withPriority(Priority.URGENT)).id();
+                String delayed = client.enqueue(q, NewJob.of("{}").withDelay(Duration.ofHours(1))).id();
+                assertEquals(1, new JobBrowser(broker).list(q, JobState.PENDING, JobFilter.payloadField("requestId", "r1"), null, 10).jobs().size());
+                assertEquals(JobActionOutcome.CANCEL_REQUESTED, actions.cancel(q, running).outcome());
+                assertEquals(List.of(running), broker.cancelsRequested(q, "w1"));
+                Job job = broker.job(q, running).map(r -> new Job(q, running, "{}", 1, 5, Duration.ofMinutes(1),
+                        String.valueOf(r.record().get("deliveries")), 0)).orElseThrow();
+                assertEquals(QueueBroker.FailOutcome.CANCELLED, broker.fail(q, "w1", new Failure(job, "stopped", clock.millis(), false)));
+                assertEquals(JobActionOutcome.CANCELLED, actions.cancel(q, waiting).outcome());
+                assertEquals(JobActionOutcome.MADE_PENDING, actions.runNow(q, delayed).outcome());
+                assertEquals(JobActionOutcome.DELETED, actions.delete(q, delayed).outcome());
+                assertEquals(2, actions.bulk(q, JobState.CANCELLED, JobFilter.ANY, JobAction.DELETE).applied());
+                broker.sendWorkerCommand("w-" + name, WorkerCommand.RECYCLE, Duration.ofMinutes(1));
+                assertEquals(Optional.of(WorkerCommand.RECYCLE), broker.takeWorkerCommand("w-" + name));
+                inspector.setCurrent(inspector.newVersion(name));
+                inspector.markDraining(q);
+                broker.changeState(q, QueueBroker.VersionChange.RETIRE, true);
+                broker.obliterate(q, true);
             }
         }
     }

@@ -81,24 +81,22 @@ public final class RedisConnector {
         if (url == null || url.isBlank()) {
             throw new IllegalArgumentException("Redis URL is empty; expected redis://host:port or redis-cluster://host:port,host:port");
         }
+        URI uri;
         try {
-            URI uri = URI.create(url.trim());
-            if (!"redis".equals(uri.getScheme()) && !"redis-cluster".equals(uri.getScheme())) {
-                throw new IllegalArgumentException("Redis URL '" + describe(url) + "' must start with redis:// or redis-cluster://");
-            }
-            if (uri.getRawAuthority() == null) {
-                throw new IllegalArgumentException("Redis URL '" + describe(url) + "' names no host");
-            }
-            if ("redis".equals(uri.getScheme()) && uri.getHost() == null) {
-                throw new IllegalArgumentException("Redis URL '" + describe(url) + "' names no valid host");
-            }
-            return uri;
+            uri = URI.create(url.trim());
         } catch (IllegalArgumentException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith("Redis URL")) {
-                throw e;
-            }
             throw new IllegalArgumentException("Redis URL '" + describe(url) + "' is not a valid URL: " + e.getMessage(), e);
         }
+        if (!"redis".equals(uri.getScheme()) && !"redis-cluster".equals(uri.getScheme())) {
+            throw new IllegalArgumentException("Redis URL '" + describe(url) + "' must start with redis:// or redis-cluster://");
+        }
+        if (uri.getRawAuthority() == null) {
+            throw new IllegalArgumentException("Redis URL '" + describe(url) + "' names no host");
+        }
+        if ("redis".equals(uri.getScheme()) && uri.getHost() == null) {
+            throw new IllegalArgumentException("Redis URL '" + describe(url) + "' names no valid host");
+        }
+        return uri;
     }
 
     private static String decode(String text) {

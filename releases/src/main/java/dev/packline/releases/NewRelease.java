@@ -39,7 +39,7 @@ public record NewRelease(String app, String deployment, String platform, Release
             problems.add("platform: a lower-case name such as android or ios");
         }
         if (kind == null) {
-            problems.add("kind: apk or bundle");
+            problems.add("kind: apk, bundle or offline");
         }
         if (version == null || !VERSION.matcher(version).matches()) {
             problems.add("version: 1 to 64 letters, digits, '.', '_', '+' or '-'");

@@ -26,7 +26,7 @@ public final class ReleaseFromRequest {
     /** The release to create, or a {@link ReleaseException} (INVALID) when the request cannot make one. */
     public static NewRelease of(RequestStatus status, Spec spec) {
         PackagingRequest request = status.request();
-        if (!status.finished() || !(status.state().equals("done") || status.state().equals("partly_failed"))) {
+        if (!status.finished() || !status.requestState().producedOutputs()) {
             throw new ReleaseException(Refusal.INVALID, "request " + request.id() + " is " + status.state()
                     + "; a release is made from a request that is done (or partly failed)");
         }
@@ -50,7 +50,7 @@ public final class ReleaseFromRequest {
             if ("done".equals(diff.get("state")) && diff.get("url") != null && diff.get("bytes") instanceof Number size) {
                 patches.add(new Patch(diff.get("oldSha256").toString(), null,
                         new Artifact(diff.get("objectKey") == null ? null : diff.get("objectKey").toString(), diff.get("url").toString(),
-                                size.longValue(), diff.get("sha256").toString(), null)));
+                                size.longValue(), diff.get("sha256").toString(), diff.get("md5") == null ? null : diff.get("md5").toString())));
             }
         }
         return new NewRelease(request.appId(), spec.deployment(), spec.platform(), ReleaseKind.APK, spec.version(), spec.clientVersions(),

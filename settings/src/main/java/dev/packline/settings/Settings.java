@@ -112,6 +112,16 @@ public final class Settings {
         return value(path, fallback, "a duration such as 30s, 10m or 250ms", JsonNode::isTextual, Settings::parseDuration);
     }
 
+    /** A duration of at least {@code min}; a shorter one is a problem naming the path. */
+    public Duration duration(String path, Duration fallback, Duration min) {
+        Duration value = duration(path, fallback);
+        if (value.compareTo(min) < 0) {
+            problems.add(path + ": at least " + min.toMillis() + "ms, got " + value.toMillis() + "ms");
+            return fallback;
+        }
+        return value;
+    }
+
     /** Sizes are bytes, or a number with B, KiB, MiB, GiB, TiB (or KB, MB, GB, TB, also binary). */
     public long bytes(String path, long fallback) {
         Long value = value(path, fallback, "a size such as 512MiB or 20GiB", n -> n.isIntegralNumber() || n.isTextual(), Settings::parseSize);

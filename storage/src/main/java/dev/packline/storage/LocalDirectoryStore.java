@@ -31,15 +31,25 @@ public final class LocalDirectoryStore implements ObjectStore {
     private final String name;
     private final Path root;
     private final UploadObserver observer;
+    private final String publicBaseUrl;
 
     public LocalDirectoryStore(String name, Path root) throws IOException {
         this(name, root, UploadObserver.NONE);
     }
 
     public LocalDirectoryStore(String name, Path root, UploadObserver observer) throws IOException {
+        this(name, root, observer, null);
+    }
+
+    /**
+     * @param publicBaseUrl where a web server serves the directory (objects' URLs are it plus the
+     *                      key), or null for {@code file://} URLs
+     */
+    public LocalDirectoryStore(String name, Path root, UploadObserver observer, String publicBaseUrl) throws IOException {
         this.name = name;
         this.root = Files.createDirectories(root).toRealPath();
         this.observer = observer;
+        this.publicBaseUrl = publicBaseUrl == null || publicBaseUrl.endsWith("/") ? publicBaseUrl : publicBaseUrl + "/";
     }
 
     @Override
@@ -155,7 +165,7 @@ public final class LocalDirectoryStore implements ObjectStore {
 
     @Override
     public String url(String key) {
-        return resolve(key).toUri().toString();
+        return publicBaseUrl != null ? publicBaseUrl + key : resolve(key).toUri().toString();
     }
 
     @Override

@@ -1,7 +1,9 @@
 package dev.packline.update;
 
+import dev.packline.http.input.HttpLimits;
 import dev.packline.notify.ChannelSpec;
 import dev.packline.settings.Settings;
+import dev.packline.update.increment.IncrementsConfig;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,9 +16,10 @@ import java.util.Map;
  *
  * @param redisUrl      null: an embedded Redis is started (local use)
  * @param notifications where automatic pauses are announced (the worker's {@code notifications:} format)
+ * @param increments    what increments are offered and made on demand ({@code increments:})
  */
 public record UpdateConfig(String redisUrl, Server server, Snapshot snapshot, AutoPause autoPause, Map<String, ChannelSpec> notifications,
-                           LogFormat logFormat) {
+                           LogFormat logFormat, IncrementsConfig increments) {
 
     public enum LogFormat { JSON, CONSOLE }
 
@@ -25,14 +28,24 @@ public record UpdateConfig(String redisUrl, Server server, Snapshot snapshot, Au
      * @param maxRequestLine    the request line (method, path and query) at most; longer ones are refused with 414
      * @param maxBodyBytes      the largest report body read
      * @param checksPerIpSecond checks and reports allowed per client IP and second on one instance (0 = no limit)
+     * @param idleTimeout       a kept-alive connection without a request is closed after about this long
+     * @param headTimeout       a request's line and headers must arrive within this long, or the connection is closed
+     * @param bodyTimeout       a report's body must be read and answered within this long of its head
      */
-    public record Server(String bind, int port, int maxHeadersBytes, int maxRequestLine, long maxBodyBytes, int checksPerIpSecond) {
+    public record Server(String bind, int port, int maxHeadersBytes, int maxRequestLine, long maxBodyBytes, int checksPerIpSecond,
+                         Duration idleTimeout, Duration headTimeout, Duration bodyTimeout) {
         public static Server defaults() {
-            return new Server("127.0.0.1", 8090, 8 * 1024, 4 * 1024, 16 * 1024, 0);
+            HttpLimits d = HttpLimits.defaults(16 * 1024);
+            return new Server("127.0.0.1", 8090, 8 * 1024, 4 * 1024, d.maxBodyBytes(), 0, d.idleTimeout(), d.headTimeout(), d.bodyTimeout());
         }
 
         Server withPort(int newPort) {
-            return new Server(bind, newPort, maxHeadersBytes, maxRequestLine, maxBodyBytes, checksPerIpSecond);
+            return new Server(bind, newPort, maxHeadersBytes, maxRequestLine, maxBodyBytes, checksPerIpSecond, idleTimeout, headTimeout, bodyTimeout);
+        }
+
+        /** What the web server reads and how long it waits, for http-input. */
+        public HttpLimits httpLimits() {
+            return new HttpLimits(maxRequestLine, maxHeadersBytes, maxBodyBytes, idleTimeout, headTimeout, bodyTimeout);
         }
     }
 
@@ -66,7 +79,9 @@ public record UpdateConfig(String redisUrl, Server server, Snapshot snapshot, Au
         Server server = new Server(s.string("server.bind", d.bind()), s.integer("server.port", d.port(), 0, 65_535),
                 (int) Math.min(Integer.MAX_VALUE, s.bytes("server.maxHeadersBytes", d.maxHeadersBytes())),
                 (int) Math.min(Integer.MAX_VALUE, s.bytes("server.maxRequestLine", d.maxRequestLine())),
-                s.bytes("server.maxBodyBytes", d.maxBodyBytes()), s.integer("server.checksPerIpSecond", d.checksPerIpSecond(), 0, 1_000_000));
+                s.bytes("server.maxBodyBytes", d.maxBodyBytes()), s.integer("server.checksPerIpSecond", d.checksPerIpSecond(), 0, 1_000_000),
+                s.duration("server.idleTimeout", d.idleTimeout(), HttpLimits.MIN_TIMEOUT),
+                s.duration("server.headTimeout", d.headTimeout(), HttpLimits.MIN_TIMEOUT), s.duration("server.bodyTimeout", d.bodyTimeout(), HttpLimits.MIN_TIMEOUT));
         if (server.maxHeadersBytes() < 1024 || server.maxHeadersBytes() > 1024 * 1024) {
             s.problem("server.maxHeadersBytes: 1KiB to 1MiB, got " + server.maxHeadersBytes());
         }
@@ -98,15 +113,16 @@ public record UpdateConfig(String redisUrl, Server server, Snapshot snapshot, Au
             s.problem("logging.format: expected json or console, got '" + formatText + "'");
         }
         String redisUrl = s.string("redis.url", null);
+        IncrementsConfig increments = IncrementsConfig.read(s);
         s.finish();
-        return new UpdateConfig(redisUrl, server, snapshot, autoPause, notifications, format);
+        return new UpdateConfig(redisUrl, server, snapshot, autoPause, notifications, format, increments);
     }
 
     public UpdateConfig withRedisUrl(String url) {
-        return new UpdateConfig(url, server, snapshot, autoPause, notifications, logFormat);
+        return new UpdateConfig(url, server, snapshot, autoPause, notifications, logFormat, increments);
     }
 
     public UpdateConfig withPort(int port) {
-        return new UpdateConfig(redisUrl, server.withPort(port), snapshot, autoPause, notifications, logFormat);
+        return new UpdateConfig(redisUrl, server.withPort(port), snapshot, autoPause, notifications, logFormat, increments);
     }
 }

@@ -1,7 +1,15 @@
 package dev.packline.update;
 
+import dev.packline.http.input.ConnectionDeadlines;
+import dev.packline.http.input.FramingFilter;
 import dev.packline.notify.NotificationChannels;
+import dev.packline.pipeline.artifact.IncrementStore;
+import dev.packline.queue.QueueClient;
+import dev.packline.queue.redis.RedisQueueBroker;
+import dev.packline.queue.redis.Retention;
 import dev.packline.redis.RedisConnector;
+import dev.packline.update.increment.IncrementLookup;
+import dev.packline.update.increment.IncrementOffers;
 import dev.packline.releases.redis.InstallReports;
 import dev.packline.releases.redis.RedisReleaseStore;
 import dev.packline.releases.serving.CatalogCache;
@@ -17,8 +25,8 @@ import dev.packline.update.report.ReleaseTallies;
 import dev.packline.update.report.ReportApi;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.HttpRouting;
-import io.helidon.webserver.http1.Http1Config;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
@@ -35,7 +43,7 @@ import java.util.Map;
  *
  * <p>Start order: the Redis client, the notification channels, the snapshot and its first load (a
  * failure is logged, not fatal: the instance serves what it learns once Redis answers), the change
- * listener and the version poller that keep it fresh, the report tallies, and the web server last,
+ * listener and the version poller that keep it fresh, the report tallies, the connection deadlines, and the web server last,
  * so no check arrives before the snapshot had its chance to load. Shutdown is the reverse: the
  * server stops taking calls, the loops stop, the channels flush what they hold, Redis closes.
  */
@@ -43,7 +51,7 @@ public final class UpdateServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(UpdateServer.class);
 
     /** The handlers behind the routes. */
-    record Handlers(CheckApi check, ReportApi report, CatalogCache cache, Duration staleAfter, UpdateMetrics metrics) {
+    record Handlers(CheckApi check, ReportApi report, CatalogCache cache, Duration staleAfter, UpdateMetrics metrics, Filter deadlines) {
     }
 
     private final UnifiedJedis redis;
@@ -54,6 +62,8 @@ public final class UpdateServer implements AutoCloseable {
     private final ChangeListener listener;
     private final VersionPoller poller;
     private final ReleaseTallies tallies;
+    private final RedisQueueBroker diffQueue;
+    private final ConnectionDeadlines deadlines;
     private final WebServer server;
 
     private UpdateServer(UpdateConfig config, Clock clock, Map<String, String> env) {
@@ -71,13 +81,16 @@ public final class UpdateServer implements AutoCloseable {
         ReportApi report = new ReportApi(new ReportApi.Params(cache, reports,
                 new AutoPauser(store, config.autoPause(), channels.all(), metrics, clock), tallies, metrics, rateLimit,
                 config.server().maxBodyBytes()));
-        Handlers handlers = new Handlers(new CheckApi(cache, metrics, rateLimit), report, cache, config.snapshot().staleAfter(), metrics);
-        this.server = WebServer.builder()
+        // increments by pair, made on demand on the workers' diff queue (the broker only enqueues: it runs no loops)
+        this.diffQueue = new RedisQueueBroker(redis, RedisConnector.describe(config.redisUrl()), clock, Retention.DEFAULT, false);
+        IncrementOffers increments = new IncrementOffers(new IncrementLookup(new IncrementStore(redis, IncrementStore.DEFAULT_FAILURE_MEMORY),
+                new QueueClient(diffQueue), config.increments(), clock), config.increments().maxRatio());
+        this.deadlines = new ConnectionDeadlines(config.server().httpLimits());
+        Handlers handlers = new Handlers(new CheckApi(cache, metrics, rateLimit, increments), report, cache, config.snapshot().staleAfter(), metrics,
+                deadlines.filter());
+        this.server = config.server().httpLimits().applyTo(WebServer.builder(), deadlines)
                 .host(config.server().bind())
                 .port(config.server().port())
-                .maxPayloadSize(Math.multiplyExact(config.server().maxBodyBytes(), 4)) // the report route refuses above 1x, after reading the body
-                .addProtocol(Http1Config.builder().maxHeadersSize(config.server().maxHeadersBytes())
-                        .maxPrologueLength(config.server().maxRequestLine()).build())
                 .routing(routing -> routing(routing, handlers))
                 .build();
     }
@@ -87,6 +100,8 @@ public final class UpdateServer implements AutoCloseable {
      * the {@code route} tag of its metrics.
      */
     static void routing(HttpRouting.Builder routing, Handlers h) {
+        routing.addFilter(h.deadlines()); // first: a request's head has arrived, its body has its own deadline
+        routing.addFilter(new FramingFilter()); // before any route: a body whose framing lies is refused even where no route reads it
         new UpdateRoutes(routing, h.metrics())
                 .get("/v1/check", h.check()::check)
                 .get("/v1/compat/check", h.check()::compatible, CheckApi::compatibleError)
@@ -153,10 +168,12 @@ public final class UpdateServer implements AutoCloseable {
         if (server.isRunning()) {
             server.stop();
         }
+        deadlines.close();
         tallies.close();
         poller.close();
         listener.close();
         channels.close();
+        diffQueue.close();
         subscriber.close();
         redis.close();
         metrics.close();

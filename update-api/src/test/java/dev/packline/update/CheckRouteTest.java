@@ -148,7 +148,9 @@ class CheckRouteTest {
                 new Case(base + key + "&sign=abc", 400, List.of("sign")),
                 new Case(base + key + "&kind=zip", 400, List.of("kind")),
                 new Case(base + key + "&clientId=" + "x".repeat(200), 400, List.of("clientId")),
-                new Case(base + key + "&brand=%3Cscript%3E", 400, List.of("brand")),
+                new Case(base + key + "&brand=evil%E2%80%AEkpa", 400, List.of("brand")),
+                new Case(base + key + "&channel=%C0%AFhuawei", 400, List.of("channel")),
+                new Case(base + key + "&clientId=caf%C3%A9", 400, List.of("clientId")),
                 new Case(base + key + "&channel=a&channel=b", 400, List.of("channel")),
                 new Case(base + key + "&clientId=" + "y".repeat(5000), 414, List.of()),
                 new Case("/v1/nothing", 404, List.of())));

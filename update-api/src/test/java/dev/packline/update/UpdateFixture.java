@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /** Real update API instances on free loopback ports, configured from YAML like an operator's, and a real HTTP client. */
@@ -22,11 +23,17 @@ final class UpdateFixture {
 
     /** An instance on {@code redisUrl}; {@code extra} is appended to the YAML. */
     static UpdateServer start(String redisUrl, String extra) {
+        return start(redisUrl, List.of(), extra);
+    }
+
+    /** As above, with {@code server} settings ({@code "checksPerIpSecond: 5"}...). */
+    static UpdateServer start(String redisUrl, List<String> server, String extra) {
         String yaml = """
                 redis:
                   url: %s
                 server:
                   port: 0
+                %s
                 snapshot:
                   pollInterval: 200ms
                   staleAfter: 1s
@@ -34,7 +41,7 @@ final class UpdateFixture {
                 logging:
                   format: console
                 %s
-                """.formatted(redisUrl, extra);
+                """.formatted(redisUrl, server.stream().map(line -> "  " + line).collect(java.util.stream.Collectors.joining("\n")), extra);
         return UpdateServer.start(UpdateConfig.read(Settings.parse("update-api.yml", yaml, Map.of())));
     }
 

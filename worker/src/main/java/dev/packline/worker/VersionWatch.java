@@ -18,12 +18,15 @@ import java.util.concurrent.CompletableFuture;
  * version appears the process restarts itself the way it recycles ({@link #appeared()} completes,
  * {@code WorkerMain} closes the app, which finishes or hands back its jobs, and exits 3; the
  * supervisor or systemd starts a fresh process at once, which serves every version not retired).
- * Versions that retire need nothing here: their fetch loops stop by themselves.
+ * Versions that retire need nothing here: their fetch loops stop by themselves; but a retired
+ * version a rollback takes back to active counts as appeared, since its fetch loop has stopped.
  */
 final class VersionWatch extends PeriodicTask {
     private final WorkerConfig config;
     private final QueueBroker broker;
     private final Set<QueueVersion> served;
+    /** Served versions seen retired (their fetch loops stopped); one coming back needs a restart too. */
+    private final Set<QueueVersion> stopped = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final CompletableFuture<Set<QueueVersion>> appeared = new CompletableFuture<>();
 
     VersionWatch(WorkerConfig config, QueueBroker broker, List<QueueVersion> served, WorkerEvents events) {
@@ -40,8 +43,10 @@ final class VersionWatch extends PeriodicTask {
 
     /** The versions this worker should serve now but does not (reads the registry). */
     Set<QueueVersion> unserved() {
-        Set<QueueVersion> added = new LinkedHashSet<>(WorkerApp.resolveVersions(config, broker));
-        added.removeAll(served);
+        Set<QueueVersion> wanted = new LinkedHashSet<>(WorkerApp.resolveVersions(config, broker));
+        served.stream().filter(v -> !wanted.contains(v)).forEach(stopped::add);
+        Set<QueueVersion> added = new LinkedHashSet<>(wanted);
+        added.removeIf(v -> served.contains(v) && !stopped.contains(v));
         return added;
     }
 

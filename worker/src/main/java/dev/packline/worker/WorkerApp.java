@@ -21,6 +21,10 @@ import dev.packline.worker.metrics.QueueDepthGauges;
 import dev.packline.worker.metrics.RedisHealth;
 import dev.packline.worker.metrics.ScheduleMetrics;
 import dev.packline.worker.metrics.WorkerMetrics;
+import dev.packline.worker.metrics.UpgradeMetrics;
+import dev.packline.queue.upgrade.CleanupSchedule;
+import dev.packline.queue.upgrade.VersionCleaner;
+import dev.packline.queue.upgrade.HandlerVersions;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.config.Config;
@@ -28,6 +32,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import redis.clients.jedis.UnifiedJedis;
+import dev.packline.pipeline.FirstStart;
 import dev.packline.pipeline.RequestStore;
 import dev.packline.pipeline.RunningChannels;
 import dev.packline.pipeline.StaleRequests;
@@ -48,8 +53,17 @@ import dev.packline.worker.stage.UploadJanitorLoop;
 import dev.packline.storage.ObjectStore;
 import dev.packline.storage.StagedObjects;
 import dev.packline.worker.mother.MotherCache;
+import dev.packline.pipeline.artifact.ArtifactStore;
+import dev.packline.pipeline.artifact.IncrementStore;
+import dev.packline.pipeline.job.ArtifactJob;
+import dev.packline.pipeline.job.IncrementJob;
+import dev.packline.worker.stage.ArtifactDeadLetters;
+import dev.packline.worker.stage.ArtifactStage;
+import dev.packline.worker.stage.ByJobKind;
 import dev.packline.worker.stage.ChannelBuilder;
 import dev.packline.worker.stage.ChannelProgress;
+import dev.packline.worker.stage.IncrementPublisher;
+import dev.packline.worker.stage.IncrementStage;
 import dev.packline.worker.stage.DiffStage;
 import dev.packline.worker.stage.HousekeepingStage;
 import dev.packline.worker.stage.NotifyStage;
@@ -82,8 +96,9 @@ import java.util.Map;
  * <p>Start order: Redis clients, the metrics endpoint (so a process that fails later can still be
  * scraped while it starts) and the Redis probe behind {@code packline_redis_up}, the queue worker
  * (heartbeat, fetch loops), the dead-letter consumer that keeps request state true, then the alarm
- * loops and the scheduler (which enqueues, so it starts once everything that runs jobs is up).
- * Shutdown order is the reverse: the scheduler, alarms, the dead-letter consumer, the worker (which
+ * loops, the version watch and the clean-up of drained versions, and the scheduler (which enqueues, so it
+ * starts once everything that runs jobs is up). Shutdown order is the reverse: the scheduler, the
+ * clean-up, alarms, the dead-letter consumer, the worker (which
  * finishes or hands back its jobs), the Redis probe, the metrics endpoint, the stores, and the
  * Redis clients last, since the worker needs them to hand jobs back.
  */
@@ -97,6 +112,8 @@ public final class WorkerApp implements AutoCloseable {
     static final String HOUSEKEEPING_QUEUE = "housekeeping";
     /** How often due schedules are looked for: a tick fires within about this long of its time. */
     private static final Duration SCHEDULER_INTERVAL = Duration.ofSeconds(1);
+    /** The handler version of the stages this build ships, as worker configs name it in queues.NAME.handlers (mixed mode). */
+    static final String STAGE_HANDLER_VERSION = "1";
 
     private final WorkerConfig config;
     private final RedisQueueBroker broker;
@@ -114,6 +131,7 @@ public final class WorkerApp implements AutoCloseable {
     private final VersionWatch versionWatch;
     private final Scheduler scheduler;
     private final PriorityGauges priorityGauges;
+    private final VersionCleaner versionCleaner;
     private boolean closed;
 
     /**
@@ -133,6 +151,7 @@ public final class WorkerApp implements AutoCloseable {
             this.redisson = redissonClient;
             this.metrics = opened(opened, new MetricsEndpoint());
             WorkerMetrics events = new WorkerMetrics(metrics.registry());
+            new FirstStart(broker, clock).ensurePipelineQueues(); // an empty Redis gets version 1 of each stage's queue
             this.queues = resolveVersions(config, broker);
             WorkerConfig.Pipeline p = config.pipeline();
             this.requestRedis = opened(opened, RedisConnector.open(config.redisUrl(), 16));
@@ -150,9 +169,15 @@ public final class WorkerApp implements AutoCloseable {
                     new Semaphore(p.networkConcurrency()), p.jobMaxAttempts(), p.jobTimeout(), metrics.registry(), config.upload().zeroCopy());
             RunningChannels running = new RunningChannels(requestRedis, p.jobTimeout());
             StagedObjects stagedObjects = new StagedObjects(requestRedis, clock);
+            // bundles, offline packages and increments share the upload and diff queues with the channels and mother patches
+            ArtifactStore artifacts = new ArtifactStore(requestRedis, clock, p.requestRetention());
+            IncrementPublisher increments = new IncrementPublisher(ctx, new IncrementStore(requestRedis, IncrementStore.DEFAULT_FAILURE_MEMORY));
             Map<String, JobHandler> handlers = Map.of(Stage.PACKAGE.queueName(), new ChannelProgress(Stage.PACKAGE, new PackageStage(ctx), running, clock),
-                    Stage.UPLOAD.queueName(), new ChannelProgress(Stage.UPLOAD, new UploadStage(ctx, stagedObjects), running, clock),
-                    Stage.DIFF.queueName(), new DiffStage(ctx), Stage.NOTIFY.queueName(), new NotifyStage(ctx),
+                    Stage.UPLOAD.queueName(), new ByJobKind(new ChannelProgress(Stage.UPLOAD, new UploadStage(ctx, stagedObjects), running, clock),
+                            Map.of(ArtifactJob.JOB, new ArtifactStage(ctx, artifacts, clock))),
+                    Stage.DIFF.queueName(), new ByJobKind(new DiffStage(ctx, increments, p.apkPatchFormats()),
+                            Map.of(IncrementJob.JOB, new IncrementStage(ctx, increments))),
+                    Stage.NOTIFY.queueName(), new NotifyStage(ctx),
                     HOUSEKEEPING_QUEUE, new HousekeepingStage(new StaleRequests(requestRedis, clock),
                             new Submitter(ctx.requests(), ctx.queues(), p.jobMaxAttempts(), p.jobTimeout()), stores, stagedObjects));
             List<Subscription> subscriptions = new ArrayList<>();
@@ -163,8 +188,15 @@ public final class WorkerApp implements AutoCloseable {
                     throw new IllegalArgumentException("no stage handles queue '" + q.name() + "'; known stages: " + handlers.keySet());
                 }
                 byPriority.preRegister(q.name());
-                for (QueueVersion v : queues.stream().filter(v -> v.name().equals(q.name())).toList()) {
-                    subscriptions.add(new Subscription(v, withLogContext(byPriority.measured(handler)), q.concurrency(), q.backoff()));
+                List<QueueVersion> versions = queues.stream().filter(v -> v.name().equals(q.name())).toList();
+                if (q.handlers().isEmpty()) {
+                    for (QueueVersion v : versions) {
+                        subscriptions.add(new Subscription(v, withLogContext(byPriority.measured(handler)), q.concurrency(), q.backoff()));
+                    }
+                } else {
+                    // mixed mode: this build offers handler version 1 of each stage; versions no handler is given are not taken
+                    subscriptions.addAll(new HandlerVersions(q.name(), Map.of(STAGE_HANDLER_VERSION, withLogContext(byPriority.measured(handler))),
+                            q.handlers()).subscriptions(versions, q.concurrency(), q.backoff()));
                 }
             }
             Worker.Params params = new Worker.Params(broker, Worker.newWorkerId(), subscriptions, clock, config.timings(), events,
@@ -178,12 +210,16 @@ public final class WorkerApp implements AutoCloseable {
             this.backlog = new BacklogMonitor(queues, depth, redisson, alerts, config.alarms(), clock, metrics.registry(), events);
             this.deadLetters = new DeadLetterAlerter(broker, queues, worker.id(), alerts, config.alarms().deadLetterDigestWindow(), clock,
                     metrics.registry(), events);
-            this.stageDeadLetters = new StageDeadLetters(broker, ctx, queues, worker.id(), events);
+            this.stageDeadLetters = new StageDeadLetters(broker, ctx, queues, worker.id(), events,
+                    new ArtifactDeadLetters(artifacts, increments.increments()));
             this.versionWatch = new VersionWatch(config, broker, queues, events);
             this.priorityGauges = new PriorityGauges(broker, clock, metrics.registry(), queues, PRIORITY_GAUGES_INTERVAL, events);
             // every worker fires due schedules; each tick still becomes one job (queue-core's Scheduler)
             this.scheduler = new Scheduler(new ScheduleStore(requestRedis, clock), new QueueClient(broker), clock, SCHEDULER_INTERVAL, events,
                     new ScheduleMetrics(metrics.registry()));
+            this.versionCleaner = new VersionCleaner(broker, new CleanupSchedule(requestRedis, broker, clock, config.cleanup().grace()),
+                    config.cleanup().interval(), events, UpgradeMetrics.cleanups(metrics.registry(),
+                    config.queues().stream().map(WorkerConfig.QueueConfig::name).toList()));
         } catch (IOException | RuntimeException | Error e) {
             closeAll(opened, e);
             throw e;
@@ -215,6 +251,7 @@ public final class WorkerApp implements AutoCloseable {
         deadLetters.start();
         uploadJanitor.start();
         versionWatch.start();
+        versionCleaner.start();
         priorityGauges.start();
         scheduler.start();
         log.info("worker {} serving {}; metrics on {}:{}", worker.id(), queues, config.metricsBind(), metrics.port());
@@ -269,6 +306,7 @@ public final class WorkerApp implements AutoCloseable {
         }
         closed = true;
         scheduler.close();
+        versionCleaner.close();
         priorityGauges.close();
         versionWatch.close();
         uploadJanitor.close();
@@ -294,7 +332,7 @@ public final class WorkerApp implements AutoCloseable {
         try {
             for (StoreConfig store : configs.values()) {
                 stores.put(store.name(), store.local()
-                        ? new LocalDirectoryStore(store.name(), store.path(), observer)
+                        ? new LocalDirectoryStore(store.name(), store.path(), observer, store.publicBaseUrl())
                         : CloudStores.open(store.cloud(System.getenv()), journal, observer, clock));
             }
         } catch (RuntimeException | IOException e) {

@@ -1,5 +1,7 @@
 package dev.packline.worker;
 
+import dev.packline.pipeline.artifact.ArtifactKind;
+import dev.packline.pipeline.artifact.PatchFormat;
 import dev.packline.queue.QueueVersion;
 import dev.packline.queue.retry.Backoff;
 import dev.packline.queue.worker.WorkerTimings;
@@ -10,7 +12,9 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 
 /**
@@ -20,15 +24,18 @@ import java.util.Map;
  */
 public record WorkerConfig(String redisUrl, List<QueueConfig> queues, long maxJobsPerWorker, WorkerTimings timings,
                            int metricsPort, String metricsBind, LogFormat logFormat, Alarms alarms, Supervision supervision,
-                           Pipeline pipeline, Map<String, ChannelSpec> notifications, Upload upload, Duration versionCheckInterval) {
+                           Pipeline pipeline, Map<String, ChannelSpec> notifications, Upload upload, Duration versionCheckInterval,
+                           Cleanup cleanup) {
 
     public enum LogFormat { JSON, CONSOLE }
 
     /**
      * One queue the worker consumes: the versions it serves (empty = every version not retired: the
-     * current one and those still draining, followed as admins add versions), how many jobs at once, retry backoff.
+     * current one and those still draining, followed as admins add versions), how many jobs at once, retry backoff,
+     * and, for mixed mode, which handler version serves which queue versions (empty = the one handler serves all;
+     * otherwise a version no handler is given is never taken by this worker; queue-core's upgrade.HandlerVersions).
      */
-    public record QueueConfig(String name, List<Integer> versions, int concurrency, Backoff backoff) {
+    public record QueueConfig(String name, List<Integer> versions, int concurrency, Backoff backoff, Map<String, java.util.Set<Integer>> handlers) {
         public List<QueueVersion> queueVersions() {
             return versions.stream().map(v -> QueueVersion.of(name, v)).toList();
         }
@@ -46,7 +53,7 @@ public record WorkerConfig(String redisUrl, List<QueueConfig> queues, long maxJo
      */
     public record Pipeline(Path workDir, Path motherCacheDir, long motherCacheMaxBytes, List<Path> allowedRoots,
                            List<String> allowedHosts, Map<String, StoreConfig> stores, int diskConcurrency, int networkConcurrency,
-                           int jobMaxAttempts, Duration jobTimeout, Duration requestRetention) {
+                           int jobMaxAttempts, Duration jobTimeout, Duration requestRetention, Set<PatchFormat> apkPatchFormats) {
     }
 
     /**
@@ -54,6 +61,13 @@ public record WorkerConfig(String redisUrl, List<QueueConfig> queues, long maxJo
      * prefix plus the tail), and how often the janitor aborts multipart uploads idle for {@code janitorMaxIdle}.
      */
     public record Upload(boolean zeroCopy, Duration janitorInterval, Duration janitorMaxIdle) {
+    }
+
+    /**
+     * The automatic clean-up of drained queue versions: removed {@code grace} after they retired,
+     * once their dead letters are handled (queue-core's {@code VersionCleaner}), checked every {@code interval}.
+     */
+    public record Cleanup(Duration grace, Duration interval) {
     }
 
     /** How the supervisor treats its worker processes. */
@@ -115,7 +129,19 @@ public record WorkerConfig(String redisUrl, List<QueueConfig> queues, long maxJo
                 s.problem(base + ".retry.max (" + max + ") must not be below retry.initial (" + initial + ")");
                 max = initial;
             }
-            queues.add(new QueueConfig(name, versions, concurrency, new Backoff(initial, 2.0, max, 0.2)));
+            Map<String, java.util.Set<Integer>> handlers = new java.util.LinkedHashMap<>();
+            for (String handler : s.keys(base + ".handlers")) {
+                java.util.Set<Integer> served = new java.util.TreeSet<>();
+                for (String v : s.strings(base + ".handlers." + handler)) {
+                    try {
+                        served.add(Integer.parseInt(v.trim()));
+                    } catch (NumberFormatException e) {
+                        s.problem(base + ".handlers." + handler + ": '" + v + "' is not a version number");
+                    }
+                }
+                handlers.put(handler, served);
+            }
+            queues.add(new QueueConfig(name, versions, concurrency, new Backoff(initial, 2.0, max, 0.2), Map.copyOf(handlers)));
         }
         if (queues.isEmpty()) {
             s.problem("queues: name at least one queue the worker consumes, e.g. queues: {package: {concurrency: 4}}");
@@ -182,8 +208,12 @@ public record WorkerConfig(String redisUrl, List<QueueConfig> queues, long maxJo
                 shared.strings("mothers.allowedRoots").stream().map(Path::of).toList(), shared.strings("mothers.allowedHosts"), stores,
                 s.integer("limits.diskConcurrency", 4, 1, 1_000), s.integer("limits.networkConcurrency", 16, 1, 10_000),
                 shared.integer("pipeline.jobMaxAttempts", 5, 1, 100), shared.duration("pipeline.jobTimeout", Duration.ofMinutes(30)),
-                shared.duration("pipeline.requestRetention", Duration.ofDays(7)));
+                shared.duration("pipeline.requestRetention", Duration.ofDays(7)), apkPatchFormats(s));
         Map<String, ChannelSpec> notifications = ChannelSpec.read(shared);
+        Cleanup cleanup = new Cleanup(s.duration("cleanup.grace", Duration.ofDays(7)), s.duration("cleanup.interval", Duration.ofMinutes(10)));
+        if (cleanup.interval().compareTo(Duration.ofSeconds(1)) < 0) {
+            s.problem("cleanup.interval (" + cleanup.interval() + ") must be at least 1s");
+        }
         if (shared != s) {
             for (String section : List.of("stores", "notifications")) {
                 if (s.has(section)) {
@@ -194,7 +224,24 @@ public record WorkerConfig(String redisUrl, List<QueueConfig> queues, long maxJo
         }
         s.finish(); // a shared section left here too is an unknown key: it would be a second, silently ignored truth
         return new WorkerConfig(redisUrl, List.copyOf(queues), maxJobs, timings, metricsPort, metricsBind, format, alarms, supervision, pipeline,
-                notifications, upload, versionCheck);
+                notifications, upload, versionCheck, cleanup);
+    }
+
+    /**
+     * {@code pipeline.apkPatchFormats}: what the diff stage makes for a mother pair. bsdiff is always
+     * made (old clients and the fallback); zip-aware is made too unless left out.
+     */
+    private static Set<PatchFormat> apkPatchFormats(Settings s) {
+        List<String> names = s.has("pipeline.apkPatchFormats") ? s.strings("pipeline.apkPatchFormats") : List.of("bsdiff", "zip-aware");
+        Set<PatchFormat> formats = EnumSet.noneOf(PatchFormat.class);
+        for (String name : names) {
+            PatchFormat.byWireName(name).filter(f -> f.kind() == ArtifactKind.APK).ifPresentOrElse(formats::add,
+                    () -> s.problem("pipeline.apkPatchFormats: bsdiff and zip-aware are the APK patch formats, got '" + name + "'"));
+        }
+        if (!formats.contains(PatchFormat.BSDIFF)) {
+            s.problem("pipeline.apkPatchFormats: must list bsdiff (old clients and the fallback)");
+        }
+        return formats;
     }
 
     /** One store under {@code stores:}: local (a directory) or oss / ks3 (a bucket, credentials by reference). */
@@ -207,7 +254,8 @@ public record WorkerConfig(String redisUrl, List<QueueConfig> queues, long maxJo
                 s.problem(base + ".path: required for a local store");
                 return null;
             }
-            return new StoreConfig(name, kind, Path.of(path), null, null, null, null, null, false, 0, 0, 0, 0, null, null, 0, null);
+            return new StoreConfig(name, kind, Path.of(path), null, null, null, null, null, false, 0, 0, 0, 0, null, null, 0,
+                    s.string(base + ".publicBaseUrl", null)); // a web server serving the directory: objects' http(s) URLs
         }
         if (!kind.equals("oss") && !kind.equals("ks3")) {
             s.problem(base + ".kind: expected local, oss or ks3, got '" + kind + "'");
@@ -250,11 +298,11 @@ public record WorkerConfig(String redisUrl, List<QueueConfig> queues, long maxJo
 
     public WorkerConfig withRedisUrl(String url) {
         return new WorkerConfig(url, queues, maxJobsPerWorker, timings, metricsPort, metricsBind, logFormat, alarms, supervision, pipeline, notifications, upload,
-                versionCheckInterval);
+                versionCheckInterval, cleanup);
     }
 
     public WorkerConfig withMetricsPort(int port) {
         return new WorkerConfig(redisUrl, queues, maxJobsPerWorker, timings, port, metricsBind, logFormat, alarms, supervision, pipeline, notifications, upload,
-                versionCheckInterval);
+                versionCheckInterval, cleanup);
     }
 }

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code bin/packline worker --config FILE [--redis URL] [--supervise [--processes N]]}: one worker
@@ -37,8 +38,34 @@ public final class WorkerMain {
     private WorkerMain() {
     }
 
+    /** Set once main has chosen the exit status itself; a shutdown hook then leaves it alone. */
+    private static final AtomicBoolean EXIT_CHOSEN = new AtomicBoolean();
+
     public static void main(String[] argv) {
-        System.exit(run(argv));
+        int status = run(argv);
+        EXIT_CHOSEN.set(true);
+        System.exit(status);
+    }
+
+    /**
+     * Runs {@code close} on SIGTERM and then ends the process with status 0, as docs/operations.md
+     * promises: without the halt the JVM reports a signal's death (143) even after a clean stop, and
+     * systemd and the supervisor would count it as a failure. An exit main chose itself (recycle,
+     * retired) keeps its status: the hook then only closes.
+     */
+    private static void onSigterm(String name, Runnable close) {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            int status = ExitCode.STOPPED.status();
+            try {
+                close.run();
+            } catch (RuntimeException | Error e) {
+                org.slf4j.LoggerFactory.getLogger(WorkerMain.class).error("{} did not stop cleanly: {}", name, e.getMessage(), e);
+                status = ExitCode.CRASHED.status();
+            }
+            if (!EXIT_CHOSEN.get()) {
+                Runtime.getRuntime().halt(status);
+            }
+        }, name));
     }
 
     static int run(String[] argv) {
@@ -111,10 +138,10 @@ public final class WorkerMain {
             return ExitCode.CRASHED.status();
         }
         WorkerApp running = app;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        onSigterm("shutdown", () -> {
             running.close();
             notifications.close(); // after the worker: sends what the rate limit still holds
-        }, "shutdown"));
+        });
         try {
             Object ended = CompletableFuture.anyOf(app.worker().fetchingStopped(), app.versionsAppeared()).get();
             // every version retired: a rollout may have added versions this worker has not noticed yet
@@ -127,8 +154,13 @@ public final class WorkerMain {
                 return ExitCode.RECYCLE.status();
             }
             if (ended == dev.packline.queue.worker.Worker.StopReason.RECYCLE) {
-                log.info("worker started {} jobs; exiting to be replaced by a fresh process", config.maxJobsPerWorker());
+                log.info("worker recycles (it started its {} jobs, or an admin asked); exiting to be replaced by a fresh process",
+                        config.maxJobsPerWorker());
                 return ExitCode.RECYCLE.status();
+            }
+            if (ended == dev.packline.queue.worker.Worker.StopReason.STOPPED_BY_ADMIN) {
+                log.info("an admin asked this worker to stop; exiting for good");
+                return ExitCode.STOPPED.status();
             }
             log.info("every queue version this worker served is retired; exiting");
             return ExitCode.STOPPED.status();
@@ -165,7 +197,7 @@ public final class WorkerMain {
                 }
                 return command;
             }, policy, config.timings().shutdownTimeout().plus(Duration.ofSeconds(5)), new LogAlertChannel(), metrics.registry(), Clock.systemUTC()));
-            Runtime.getRuntime().addShutdownHook(new Thread(supervisor::close, "supervisor-shutdown"));
+            onSigterm("supervisor-shutdown", supervisor::close);
             supervisor.start();
             log.info("supervising {} worker processes; metrics on {}:{}", policy.processes(), config.metricsBind(), metrics.port());
             supervisor.allEnded().join();

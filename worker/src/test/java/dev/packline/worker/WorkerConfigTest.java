@@ -31,6 +31,29 @@ class WorkerConfigTest {
     }
 
     @Test
+    void mixedModeHandlersAndTheCleanUpGraceAreRead(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("worker.yml"), """
+                redis: {url: "redis://127.0.0.1:6379"}
+                queues: {package: {concurrency: 1, handlers: {"1": [2, 3]}}}
+                cleanup: {grace: 2d, interval: 1m}
+                """);
+        WorkerConfig config = WorkerConfig.load(dir.resolve("worker.yml"), Map.of());
+        assertEquals(Map.of("1", java.util.Set.of(2, 3)), config.queues().get(0).handlers());
+        assertEquals(Duration.ofDays(2), config.cleanup().grace());
+        assertEquals(Duration.ofMinutes(1), config.cleanup().interval());
+        assertEquals(Duration.ofDays(7), WorkerConfig.load(Path.of("../config/worker.yml"), Map.of()).cleanup().grace());
+
+        Files.writeString(dir.resolve("bad.yml"), """
+                redis: {url: "redis://127.0.0.1:6379"}
+                queues: {package: {handlers: {"1": [two]}}}
+                cleanup: {interval: 10ms}
+                """);
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> WorkerConfig.load(dir.resolve("bad.yml"), Map.of()));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("queues.package.handlers.1: 'two' is not a version number")
+                && e.getMessage().contains("cleanup.interval"), e.getMessage());
+    }
+
+    @Test
     void whatTheApiMustAgreeOnComesFromTheSharedPipelineFile() {
         WorkerConfig config = WorkerConfig.load(Path.of("../config/worker.yml"), Map.of("PACKLINE_PIPELINE_JOB_TIMEOUT", "5m"));
         assertEquals(List.of("local"), List.copyOf(config.pipeline().stores().keySet()), "config/pipeline.yml's stores");

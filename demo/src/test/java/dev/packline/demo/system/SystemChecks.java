@@ -47,7 +47,8 @@ final class SystemChecks {
 
     /**
      * The bucket holds exactly one object per channel, under the key its name template gives, and
-     * nothing else but the request's patches (each with its {@code .json}) and staged mothers.
+     * nothing else but the request's patches (each with its {@code .json}, and the zip-aware patch the
+     * diff stage makes beside it) and staged mothers.
      * Every channel object downloads, verifies with apksig, reads back its own channel, and is the
      * file whose SHA-256 the request recorded.
      */
@@ -70,6 +71,9 @@ final class SystemChecks {
             for (JsonNode diff : status.path("diffs")) {
                 patchKeys.add(diff.path("objectKey").asText());
                 patchKeys.add(diff.path("objectKey").asText() + ".json");
+                if (diff.path("zipAware").has("objectKey")) {
+                    patchKeys.add(diff.path("zipAware").path("objectKey").asText()); // the zip-aware patch made beside it
+                }
             }
             for (JsonNode result : status.path("results")) {
                 results.put(result.path("objectKey").asText(), result);

@@ -1,12 +1,15 @@
 /**
  * The one strict path for what arrives over HTTP, shared by every Packline app that takes input
- * (the producer API today; the update API, reports and console forms as they land). Adopting it is
+ * (the producer API and the update API; console forms as they land). Adopting it is
  * four steps:
  *
  * <pre>{@code
- * WebServer server = HttpLimits.defaults(maxBodyBytes).applyTo(WebServer.builder())   // sizes, idle timeout,
+ * HttpLimits limits = HttpLimits.defaults(maxBodyBytes);
+ * ConnectionDeadlines deadlines = new ConnectionDeadlines(limits);                    // close it after the server
+ * WebServer server = limits.applyTo(WebServer.builder(), deadlines)                   // sizes, timeouts,
  *         .routing(r -> {                                                             // the server's own refusals as JSON
- *             r.addFilter(new FramingFilter());                                       // framing, unread bodies: first
+ *             r.addFilter(deadlines.filter());                                        // slow and silent clients: first
+ *             r.addFilter(new FramingFilter());                                       // framing, unread bodies
  *             r.post("/things", handler);
  *         }).build();
  *

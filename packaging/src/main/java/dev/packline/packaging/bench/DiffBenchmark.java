@@ -25,9 +25,10 @@ import java.util.Optional;
  */
 public final class DiffBenchmark {
     private static final String USAGE = """
-            Usage: bin/packline bench diff [--rounds N] [--cache DIR] [--work DIR]
+            Usage: bin/packline bench diff [--rounds N] [--warmup N] [--cache DIR] [--work DIR]
 
-              --rounds N   timed runs per measurement after one untimed run; times are medians (default 3)
+              --rounds N   timed runs per measurement; times are medians (default 3)
+              --warmup N   untimed runs before the timed ones of each in-process measurement (default 5)
               --cache DIR  where npm tarballs and extracted releases are kept (default ~/.cache/packline/npm)
               --work DIR   scratch directory for increments and packed zips (default: a temporary one, removed after)
 
@@ -46,6 +47,7 @@ public final class DiffBenchmark {
     public static void main(String[] args) throws Exception {
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         int rounds = 3;
+        int warmups = 5;
         Path cache = NpmCorpus.defaultCache();
         Path work = null;
         for (int i = 0; i < args.length; i++) {
@@ -55,6 +57,7 @@ public final class DiffBenchmark {
                     return;
                 }
                 case "--rounds" -> rounds = Integer.parseInt(value(args, ++i));
+                case "--warmup" -> warmups = Integer.parseInt(value(args, ++i));
                 case "--cache" -> cache = Path.of(value(args, ++i));
                 case "--work" -> work = Path.of(value(args, ++i));
                 default -> {
@@ -63,14 +66,14 @@ public final class DiffBenchmark {
                 }
             }
         }
-        if (rounds < 1) {
-            System.err.println("packline: --rounds must be at least 1");
+        if (rounds < 1 || warmups < 1) {
+            System.err.println("packline: --rounds and --warmup must be at least 1");
             System.exit(2);
         }
         boolean temporary = work == null;
         Path dir = temporary ? Files.createTempDirectory("packline-bench-diff-") : Files.createDirectories(work);
         try {
-            DiffPairMeasure measure = new DiffPairMeasure(dir, rounds, cBsdiff(Path.of(System.getProperty("packline.home", "."))));
+            DiffPairMeasure measure = new DiffPairMeasure(dir, rounds, warmups, cBsdiff(Path.of(System.getProperty("packline.home", "."))));
             NpmCorpus corpus = new NpmCorpus(cache);
             Totals totals = new Totals();
             for (NpmCorpus.Bundle bundle : NpmCorpus.BUNDLES) {

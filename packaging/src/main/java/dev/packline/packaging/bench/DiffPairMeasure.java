@@ -28,7 +28,7 @@ import java.util.zip.GZIPOutputStream;
 /**
  * Measures one pair for the diff benchmark: sizes and times of each Packline format, of the classic
  * greedy chunk maker and of C bsdiff on the same files in the same run. Warm times are the median of
- * {@code rounds} runs after one unmeasured run; C bsdiff's time is its process's wall time (median of
+ * {@code rounds} runs after {@code warmups} unmeasured runs (one run leaves the JIT still compiling); C bsdiff's time is its process's wall time (median of
  * as many runs). Every Packline output is applied once and compared with the new file.
  */
 final class DiffPairMeasure {
@@ -36,11 +36,13 @@ final class DiffPairMeasure {
 
     private final Path work;
     private final int rounds;
+    private final int warmups;
     private final String bsdiff;
 
-    DiffPairMeasure(Path work, int rounds, String bsdiff) {
+    DiffPairMeasure(Path work, int rounds, int warmups, String bsdiff) {
         this.work = work;
         this.rounds = rounds;
+        this.warmups = warmups;
         this.bsdiff = bsdiff;
     }
 
@@ -156,7 +158,9 @@ final class DiffPairMeasure {
     }
 
     private double warmMedian(Step step) throws Exception {
-        step.run();
+        for (int warmup = 0; warmup < warmups; warmup++) {
+            step.run();
+        }
         List<Double> times = new ArrayList<>();
         for (int round = 0; round < rounds; round++) {
             long started = System.nanoTime();

@@ -5,22 +5,20 @@ import static dev.packline.packaging.PackagingException.Problem.IO;
 import static dev.packline.packaging.PackagingException.Problem.REFUSED;
 import static dev.packline.packaging.PackagingException.Problem.VERIFICATION_FAILED;
 
+import dev.packline.increments.BsdiffGzApplier;
+import dev.packline.increments.IncrementException;
 import dev.packline.packaging.PackagingException;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.zip.GZIPInputStream;
 
 /**
- * Applies bsdiff-gz increments ({@link BsdiffGzipFormat}) the way bspatch does: for each control
- * triple (x, y, z), add x diff bytes to x old bytes, copy y extra bytes, move the old position by z.
- * The old file's SHA-256 is checked first (a patch for another base is refused) and the result's
- * last; nothing is written unless both match.
+ * Applies bsdiff-gz increments ({@link BsdiffGzipFormat}) through the client library's
+ * {@link BsdiffGzApplier}, the way bspatch does: for each control triple (x, y, z), add x diff bytes
+ * to x old bytes, copy y extra bytes, move the old position by z. The old file's SHA-256 is checked
+ * first (a patch for another base is refused) and the result's last; nothing is written unless both match.
  */
 public final class BsdiffGzipApplier {
     public IncrementReport apply(Path oldFile, Path increment, Path out) throws PackagingException {
@@ -47,71 +45,22 @@ public final class BsdiffGzipApplier {
         }
     }
 
-    /** The new file rebuilt from {@code oldBytes} and the increment {@code patch} ({@code source} names it in errors). */
+    /**
+     * The new file rebuilt from {@code oldBytes} and the increment {@code patch} ({@code source} names it in errors):
+     * the Java 8 client library's applier (clients/java-increments), the one decoding of the format in
+     * the repository besides the JavaScript client, with its failures named as packaging problems.
+     */
     public static byte[] rebuild(byte[] oldBytes, byte[] patch, Object source) throws PackagingException {
-        if (patch.length < BsdiffGzipFormat.HEADER || !Arrays.equals(patch, 0, 8, BsdiffGzipFormat.MAGIC, 0, 8)) {
-            throw corrupt(source, "no BSDIFFGZ header");
+        try {
+            return BsdiffGzApplier.apply(oldBytes, patch);
+        } catch (IncrementException e) {
+            throw switch (e.kind()) {
+                case WRONG_BASE -> new PackagingException(REFUSED, "the increment " + source
+                        + " was made for another base: it expects an old file with SHA-256 " + HexFormat.of().formatHex(patch, 8, 40), e);
+                case MISMATCH -> new PackagingException(VERIFICATION_FAILED, "applying " + source + " did not give the file its header names "
+                        + "(SHA-256 " + HexFormat.of().formatHex(patch, 40, 72) + "); nothing was written", e);
+                case CORRUPT -> new PackagingException(INVALID_ARGUMENT, "the bsdiff-gz increment " + source + " is corrupt: " + e.getMessage(), e);
+            };
         }
-        if (!Arrays.equals(BsdiffGzipMaker.sha256(oldBytes), Arrays.copyOfRange(patch, 8, 40))) {
-            throw new PackagingException(REFUSED, "the increment " + source + " was made for another base: it expects an old file with SHA-256 "
-                    + HexFormat.of().formatHex(patch, 8, 40));
-        }
-        long controlLength = BsdiffGzipFormat.readInteger(patch, 72);
-        long diffLength = BsdiffGzipFormat.readInteger(patch, 80);
-        long newLength = BsdiffGzipFormat.readInteger(patch, 88);
-        if (controlLength < 0 || diffLength < 0 || newLength < 0 || newLength > Integer.MAX_VALUE - 8
-                || BsdiffGzipFormat.HEADER + controlLength + diffLength > patch.length) {
-            throw corrupt(source, "block lengths " + controlLength + ", " + diffLength + " and new length " + newLength + " do not fit a "
-                    + patch.length + "-byte increment");
-        }
-        int controlAt = BsdiffGzipFormat.HEADER;
-        int diffAt = controlAt + (int) controlLength;
-        int extraAt = diffAt + (int) diffLength;
-        byte[] result = new byte[(int) newLength];
-        try (InputStream control = gunzip(patch, controlAt, (int) controlLength);
-                InputStream diff = gunzip(patch, diffAt, (int) diffLength);
-                InputStream extra = gunzip(patch, extraAt, patch.length - extraAt)) {
-            int newPosition = 0;
-            long oldPosition = 0;
-            while (newPosition < newLength) {
-                long add = BsdiffGzipFormat.readInteger(control);
-                long copy = BsdiffGzipFormat.readInteger(control);
-                long seek = BsdiffGzipFormat.readInteger(control);
-                if (add < 0 || copy < 0 || newPosition + add + copy > newLength) {
-                    throw corrupt(source, "a control triple (" + add + ", " + copy + ", " + seek + ") runs past the new file's " + newLength + " bytes");
-                }
-                if (diff.readNBytes(result, newPosition, (int) add) != add) {
-                    throw corrupt(source, "the diff block ends early");
-                }
-                for (int i = 0; i < add; i++) {
-                    long at = oldPosition + i;
-                    if (at >= 0 && at < oldBytes.length) {
-                        result[newPosition + i] += oldBytes[(int) at];
-                    }
-                }
-                newPosition += (int) add;
-                oldPosition += add;
-                if (extra.readNBytes(result, newPosition, (int) copy) != copy) {
-                    throw corrupt(source, "the extra block ends early");
-                }
-                newPosition += (int) copy;
-                oldPosition += seek;
-            }
-        } catch (IOException e) {
-            throw corrupt(source, "a block does not decompress: " + e.getMessage());
-        }
-        if (!Arrays.equals(BsdiffGzipMaker.sha256(result), Arrays.copyOfRange(patch, 40, 72))) {
-            throw new PackagingException(VERIFICATION_FAILED, "applying " + source + " did not give the file its header names (SHA-256 "
-                    + HexFormat.of().formatHex(patch, 40, 72) + "); nothing was written");
-        }
-        return result;
-    }
-
-    private static InputStream gunzip(byte[] bytes, int from, int length) throws IOException {
-        return new GZIPInputStream(new ByteArrayInputStream(bytes, from, length));
-    }
-
-    private static PackagingException corrupt(Object source, String why) {
-        return new PackagingException(INVALID_ARGUMENT, "the bsdiff-gz increment " + source + " is corrupt: " + why);
     }
 }

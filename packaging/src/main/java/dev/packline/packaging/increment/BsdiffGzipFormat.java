@@ -2,7 +2,6 @@ package dev.packline.packaging.increment;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.GZIPOutputStream;
@@ -41,14 +40,6 @@ final class BsdiffGzipFormat {
         }
         long value = magnitude & Long.MAX_VALUE;
         return magnitude < 0 ? -value : value;
-    }
-
-    static long readInteger(InputStream in) throws IOException {
-        byte[] bytes = in.readNBytes(8);
-        if (bytes.length < 8) {
-            throw new IOException("control block ends early");
-        }
-        return readInteger(bytes, 0);
     }
 
     static void writeInteger(long value, byte[] into, int at) {

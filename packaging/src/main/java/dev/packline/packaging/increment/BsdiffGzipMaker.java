@@ -5,10 +5,7 @@ import static dev.packline.packaging.PackagingException.Problem.OVER_BUDGET;
 
 import dev.packline.packaging.PackagingException;
 import dev.packline.packaging.Patcher;
-import io.sigpipe.jbsdiff.DefaultDiffSettings;
-import io.sigpipe.jbsdiff.Diff;
-import io.sigpipe.jbsdiff.InvalidHeaderException;
-import java.io.ByteArrayInputStream;
+import dev.packline.packaging.internal.bsdiff.BsdiffScan;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,17 +13,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.zip.GZIPInputStream;
-import org.apache.commons.compress.compressors.CompressorException;
-import org.apache.commons.compress.compressors.CompressorStreamFactory;
 
 /**
- * Makes bsdiff-gz increments ({@link BsdiffGzipFormat}): jbsdiff computes bsdiff 4's blocks with
- * gzip compression (its {@code DiffSettings} name the commons-compress compressor), each block is
- * then recompressed at zlib's best level, and the header gains both files' SHA-256 so an applier
+ * Makes bsdiff-gz increments ({@link BsdiffGzipFormat}): the shared bsdiff scan ({@link BsdiffScan},
+ * the zip-aware APK maker's too) computes bsdiff 4's control, diff and extra blocks, each is
+ * gzip-compressed at zlib's best level, and the header gains both files' SHA-256 so an applier
  * refuses a wrong base. Every increment is applied once before it is moved into place.
  *
- * <p>Memory: jbsdiff holds both files and a suffix array of the old one, the same need as
+ * <p>Memory: both files, the old one's suffix array and the raw blocks, within
  * {@link Patcher#diffHeapNeed}; an input needing more than three quarters of the heap is refused.
  */
 public final class BsdiffGzipMaker {
@@ -58,8 +52,6 @@ public final class BsdiffGzipMaker {
             return new IncrementReport(IncrementFormat.BSDIFF_GZIP, oldSize, newSize, increment.length,
                     hex.formatHex(increment, 8, 40), hex.formatHex(increment, 40, 72),
                     hex.formatHex(sha256(increment)), millis, 0);
-        } catch (CompressorException | InvalidHeaderException e) {
-            throw new PackagingException(IO, "jbsdiff failed: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new PackagingException(IO, "cannot diff " + oldFile + " and " + newFile + ": " + e.getMessage(), e);
         } finally {
@@ -68,36 +60,34 @@ public final class BsdiffGzipMaker {
     }
 
     /** The bsdiff-gz increment from {@code oldBytes} to {@code newBytes}, in memory. */
-    public static byte[] encode(byte[] oldBytes, byte[] newBytes) throws IOException, CompressorException, InvalidHeaderException {
-        ByteArrayOutputStream bsdiff = new ByteArrayOutputStream(newBytes.length / 8 + 1024);
-        Diff.diff(oldBytes, newBytes, bsdiff, new DefaultDiffSettings(CompressorStreamFactory.GZIP));
-        byte[] classic = bsdiff.toByteArray();
-        int controlLength = (int) BsdiffGzipFormat.readInteger(classic, 8);
-        int diffLength = (int) BsdiffGzipFormat.readInteger(classic, 16);
-        int at = BsdiffGzipFormat.BSDIFF40_HEADER;
-        byte[] control = BsdiffGzipFormat.gzipBest(gunzip(classic, at, controlLength));
-        byte[] diff = BsdiffGzipFormat.gzipBest(gunzip(classic, at + controlLength, diffLength));
-        byte[] extra = BsdiffGzipFormat.gzipBest(gunzip(classic, at + controlLength + diffLength,
-                classic.length - at - controlLength - diffLength));
-        ByteArrayOutputStream out = new ByteArrayOutputStream(BsdiffGzipFormat.HEADER + control.length + diff.length + extra.length);
+    public static byte[] encode(byte[] oldBytes, byte[] newBytes) throws IOException {
+        ByteArrayOutputStream control = new ByteArrayOutputStream(1024);
+        ByteArrayOutputStream diff = new ByteArrayOutputStream(newBytes.length + 64);
+        ByteArrayOutputStream extra = new ByteArrayOutputStream(newBytes.length / 8 + 64);
+        byte[] triple = new byte[24];
+        new BsdiffScan().diff(oldBytes, newBytes, (add, copy, seek) -> {
+            BsdiffGzipFormat.writeInteger(add, triple, 0);
+            BsdiffGzipFormat.writeInteger(copy, triple, 8);
+            BsdiffGzipFormat.writeInteger(seek, triple, 16);
+            control.write(triple);
+        }, diff, extra);
+        byte[] controlBlock = BsdiffGzipFormat.gzipBest(control.toByteArray());
+        byte[] diffBlock = BsdiffGzipFormat.gzipBest(diff.toByteArray());
+        byte[] extraBlock = BsdiffGzipFormat.gzipBest(extra.toByteArray());
+        ByteArrayOutputStream out = new ByteArrayOutputStream(BsdiffGzipFormat.HEADER + controlBlock.length + diffBlock.length
+                + extraBlock.length);
         byte[] header = new byte[BsdiffGzipFormat.HEADER];
         System.arraycopy(BsdiffGzipFormat.MAGIC, 0, header, 0, 8);
         System.arraycopy(sha256(oldBytes), 0, header, 8, 32);
         System.arraycopy(sha256(newBytes), 0, header, 40, 32);
-        BsdiffGzipFormat.writeInteger(control.length, header, 72);
-        BsdiffGzipFormat.writeInteger(diff.length, header, 80);
+        BsdiffGzipFormat.writeInteger(controlBlock.length, header, 72);
+        BsdiffGzipFormat.writeInteger(diffBlock.length, header, 80);
         BsdiffGzipFormat.writeInteger(newBytes.length, header, 88);
         out.write(header);
-        out.write(control);
-        out.write(diff);
-        out.write(extra);
+        out.write(controlBlock);
+        out.write(diffBlock);
+        out.write(extraBlock);
         return out.toByteArray();
-    }
-
-    private static byte[] gunzip(byte[] bytes, int from, int length) throws IOException {
-        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes, from, length))) {
-            return in.readAllBytes();
-        }
     }
 
     static byte[] sha256(byte[] bytes) {

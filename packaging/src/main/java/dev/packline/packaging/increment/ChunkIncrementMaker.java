@@ -26,7 +26,7 @@ import java.util.HexFormat;
  * preferred, then the earliest matching chunk; a match skips a whole chunk, a miss emits one
  * literal code unit.
  *
- * <p>Memory: the index (28 bytes per old chunk plus its buckets), a fixed 64K-unit window of the
+ * <p>Memory: the index (32 bytes per old chunk plus its buckets), a fixed 64K-unit window of the
  * new file and the output buffer. Neither file is held whole; the increment is streamed to disk.
  * The new file is read twice (once for its SHA-256 and length, which the header carries first).
  */

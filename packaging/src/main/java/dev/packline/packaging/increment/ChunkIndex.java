@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * The old file's chunks, found by weak checksum and confirmed by a strong hash: for each whole
- * chunk its rsync weak checksum, a 128-bit strong hash of its UTF-16 code units, and a link to the
- * next chunk in the same hash bucket. Not thread-safe: one index per make. That is 28 bytes per chunk (about 2.3 bytes per
+ * chunk its weak checksum ({@link RollingChecksum}), a 128-bit strong hash of its UTF-16 code units, and a link to the
+ * next chunk in the same hash bucket. Not thread-safe: one index per make. That is 32 bytes per chunk (about 2.7 bytes per
  * character at 12-character chunks); the old text itself is not kept. The final partial chunk is not
  * indexed (it is never referenced by the maker).
  */
@@ -14,14 +14,18 @@ final class ChunkIndex {
 
     private final int chunkSize;
     private int count;
-    private int[] weak = new int[1024];
+    private long[] weak = new long[1024];
     private long[] strong = new long[2048];
     private int[] next = new int[1024];
     private int[] buckets;
+    /** One bit per hash value slice, set for every indexed chunk: most misses end here, in a small array that stays in cache. */
+    private long[] filter;
     private final long[] scratch = new long[2];
+    private final RollingChecksum checksum;
 
     ChunkIndex(int chunkSize) {
         this.chunkSize = chunkSize;
+        this.checksum = new RollingChecksum(chunkSize);
     }
 
     /** Adds the next whole chunk of the old file, {@code text[from, from + chunkSize)}. */
@@ -31,7 +35,8 @@ final class ChunkIndex {
             next = Arrays.copyOf(next, count * 2);
             strong = Arrays.copyOf(strong, count * 4);
         }
-        weak[count] = RollingChecksum.of(text, from, chunkSize);
+        checksum.reset(text, from);
+        weak[count] = checksum.value();
         strongHash(text, from, strong, 2 * count);
         count++;
     }
@@ -41,6 +46,11 @@ final class ChunkIndex {
         int size = Integer.highestOneBit(Math.max(16, count * 2 - 1)) << 1;
         buckets = new int[size];
         Arrays.fill(buckets, NONE);
+        filter = new long[Math.max(1, size * 4 / 64)];
+        for (int chunk = 0; chunk < count; chunk++) {
+            int bit = filterBit(weak[chunk]);
+            filter[bit >>> 6] |= 1L << bit;
+        }
         // Walk backwards so every chain lists its chunks in file order: the first match is the earliest chunk.
         for (int chunk = count - 1; chunk >= 0; chunk--) {
             int bucket = bucket(weak[chunk]);
@@ -55,14 +65,18 @@ final class ChunkIndex {
 
     /** Heap held by the index, for the benchmark's memory figure. */
     long heapBytes() {
-        return 4L * weak.length + 4L * next.length + 8L * strong.length + (buckets == null ? 0 : 4L * buckets.length);
+        return 8L * weak.length + 4L * next.length + 8L * strong.length + (buckets == null ? 0 : 4L * buckets.length + 8L * filter.length);
     }
 
     /**
      * The chunk whose text equals {@code text[from, from + chunkSize)} (whose weak checksum is
      * {@code weakValue}), preferring {@code preferred} so runs continue; -1 when there is none.
      */
-    int find(int weakValue, char[] text, int from, int preferred) {
+    int find(long weakValue, char[] text, int from, int preferred) {
+        int bit = filterBit(weakValue);
+        if ((filter[bit >>> 6] & (1L << bit)) == 0) {
+            return NONE;
+        }
         int chunk = buckets[bucket(weakValue)];
         long strong0 = 0;
         long strong1 = 0;
@@ -124,8 +138,12 @@ final class ChunkIndex {
         return k;
     }
 
-    private int bucket(int weakValue) {
-        int mixed = weakValue * 0x9E3779B9;
-        return (mixed ^ (mixed >>> 16)) & (buckets.length - 1);
+    private int filterBit(long weakValue) {
+        return (int) (weakValue >>> 40) & (filter.length * 64 - 1);
+    }
+
+    private int bucket(long weakValue) {
+        long mixed = weakValue * 0xD6E8FEB86659FD93L;
+        return (int) (mixed >>> 32 ^ mixed) & (buckets.length - 1);
     }
 }

@@ -124,11 +124,7 @@ public final class OfflinePatchMaker {
         candidates.add(new Carried(PatchEncoding.STORED, newBytes));
         candidates.add(new Carried(PatchEncoding.GZIP, gzip(newBytes)));
         if (base.isPresent()) {
-            try {
-                candidates.add(new Carried(PatchEncoding.BSDIFF_GZIP, BsdiffGzipMaker.encode(base.get(), newBytes)));
-            } catch (org.apache.commons.compress.compressors.CompressorException | io.sigpipe.jbsdiff.InvalidHeaderException e) {
-                throw new PackagingException(IO, "jbsdiff failed: " + e.getMessage(), e);
-            }
+            candidates.add(new Carried(PatchEncoding.BSDIFF_GZIP, BsdiffGzipMaker.encode(base.get(), newBytes)));
         }
         return candidates.stream().min(Comparator.comparingInt(carried -> carried.bytes().length)).orElseThrow();
     }

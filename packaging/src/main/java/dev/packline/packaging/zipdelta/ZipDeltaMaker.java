@@ -12,6 +12,8 @@ import dev.packline.apkpatch.InflatedCopy;
 import dev.packline.apkpatch.PatchHeader;
 import dev.packline.packaging.PackagingException;
 import dev.packline.packaging.internal.apk.ApkLayout;
+import dev.packline.packaging.internal.bsdiff.BsdiffScan;
+import dev.packline.packaging.internal.bsdiff.SuffixArray;
 import dev.packline.packaging.internal.io.FileRegions;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -151,7 +153,11 @@ public final class ZipDeltaMaker {
         try (DataOutputStream controlOut = new DataOutputStream(new XZOutputStream(control, options));
                 XZOutputStream diffOut = new XZOutputStream(diff, options);
                 XZOutputStream extraOut = new XZOutputStream(extra, options)) {
-            new BsdiffWriter().diff(deltaOld, deltaNew, controlOut, diffOut, extraOut);
+            new BsdiffScan().diff(deltaOld, deltaNew, (add, copy, seek) -> {
+                controlOut.writeLong(add);
+                controlOut.writeLong(copy);
+                controlOut.writeLong(seek);
+            }, diffOut, extraOut);
         }
         return new byte[][] {planBytes.toByteArray(), control.toByteArray(), diff.toByteArray(), extra.toByteArray()};
     }

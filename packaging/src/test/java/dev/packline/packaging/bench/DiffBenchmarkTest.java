@@ -19,7 +19,7 @@ class DiffBenchmarkTest {
 
     @Test
     void measuresABundlePairAndAnOfflinePairAndAddsThemUp() throws Exception {
-        DiffPairMeasure measure = new DiffPairMeasure(work, 1, DiffBenchmark.cBsdiff(REPO));
+        DiffPairMeasure measure = new DiffPairMeasure(work, 1, 1, DiffBenchmark.cBsdiff(REPO));
         Map<String, Object> bundle = measure.bundle("golden", golden("increment/golden/old.js"), golden("increment/golden/new.js"));
         assertEquals(Files.size(golden("increment/golden/new.js")), ((Number) bundle.get("newBytes")).longValue());
         for (String key : new String[] {"chunkBytes", "greedyBytes", "bsdiffGzBytes", "cBsdiffBytes", "bsdiffGzCommandLineMillis"}) {

@@ -30,6 +30,14 @@ class BsdiffGzipTest {
     }
 
     @Test
+    void anIncrementOfTheEarlierJbsdiffMakerStillApplies() throws Exception {
+        // made by the maker before the shared bsdiff scan replaced jbsdiff's: other blocks, the same format
+        Path out = dir.resolve("new.js");
+        new BsdiffGzipApplier().apply(Golden.file("old.js"), Golden.file("bsdiff-gz-jbsdiff.bin"), out);
+        assertArrayEquals(Files.readAllBytes(Golden.file("new.js")), Files.readAllBytes(out));
+    }
+
+    @Test
     void theMakerWritesTheDocumentedHeaderAndBlocks() throws Exception {
         Path out = dir.resolve("made.bin");
         new BsdiffGzipMaker().make(Golden.file("old.js"), Golden.file("new.js"), out);

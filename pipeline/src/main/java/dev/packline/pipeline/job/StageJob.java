@@ -7,7 +7,7 @@ import dev.packline.pipeline.Stage;
  * dead-letter handling, the alerter, the log context) reads it. The JSON form lives in
  * {@link StageJobs}; each kind carries {@link #payloadVersion()}, the format it was written in.
  */
-public sealed interface StageJob permits ChannelJob, DiffJob, NotifyJob {
+public sealed interface StageJob permits ChannelJob, DiffJob, NotifyJob, ArtifactJob, IncrementJob {
     /** The request the job works for (for a diff job: the request that planned it; the patch serves every request with its pair). */
     String requestId();
 

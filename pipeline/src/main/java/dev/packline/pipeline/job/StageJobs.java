@@ -52,10 +52,25 @@ public final class StageJobs {
     public static StageJob read(Stage stage, String payload) throws JobFormatException {
         return switch (stage) {
             case PACKAGE -> read(payload, PackageJob.class);
-            case UPLOAD -> read(payload, UploadJob.class);
-            case DIFF -> read(payload, DiffJob.class);
+            case UPLOAD -> ArtifactJob.JOB.equals(jobField(payload)) ? read(payload, ArtifactJob.class) : read(payload, UploadJob.class);
+            case DIFF -> IncrementJob.JOB.equals(jobField(payload)) ? read(payload, IncrementJob.class) : read(payload, DiffJob.class);
             case NOTIFY -> read(payload, NotifyJob.class);
         };
+    }
+
+    /**
+     * The {@code job} field that tells the kinds sharing a queue apart (the upload queue's artifact
+     * jobs, the diff queue's increment jobs); null for the kinds written before it existed, and for
+     * a payload that is not a JSON object (reading it then names that problem).
+     */
+    public static String jobField(String payload) {
+        try {
+            JsonNode node = payload == null ? null : JSON.readTree(payload);
+            JsonNode job = node == null || !node.isObject() ? null : node.get("job");
+            return job != null && job.isTextual() ? job.textValue() : null;
+        } catch (JsonProcessingException e) {
+            return null;
+        }
     }
 
     public static <T extends StageJob> T read(String payload, Class<T> kind) throws JobFormatException {

@@ -2,11 +2,12 @@
 -- are then ended as cancelled by the package stage when their job comes up; finished ones stay.
 -- KEYS[1] request   hash
 -- ARGV[1] now (ms)
--- Returns the state after the call, or false when there is no such request
+-- Returns {1, state before} when the cancel was accepted, {0, final state} when the request had
+-- already finished, or false when there is no such request
 local state = redis.call('HGET', KEYS[1], 'state')
 if not state then return false end
 if state == 'queued' or state == 'running' then
   redis.call('HSET', KEYS[1], 'cancelRequested', ARGV[1])
-  return 'cancelling'
+  return {1, state}
 end
-return state
+return {0, state}

@@ -13,6 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -32,8 +34,13 @@ public final class Routes {
         void handle(ServerRequest req, ServerResponse res) throws Exception;
     }
 
+    /** One registered route: its method and its template, as the OpenAPI document names them. */
+    public record Route(String method, String template) {
+    }
+
     private final HttpRouting.Builder routing;
     private final ApiMetrics metrics;
+    private final List<Route> registered = new ArrayList<>();
 
     public Routes(HttpRouting.Builder routing, ApiMetrics metrics) {
         this.routing = routing;
@@ -42,17 +49,25 @@ public final class Routes {
 
     public Routes get(String route, ApiHandler handler) {
         routing.get(route, wrap(route, handler));
+        registered.add(new Route("GET", route));
         return this;
     }
 
     public Routes post(String route, ApiHandler handler) {
         routing.post(route, wrap(route, handler));
+        registered.add(new Route("POST", route));
         return this;
     }
 
     public Routes delete(String route, ApiHandler handler) {
         routing.delete(route, wrap(route, handler));
+        registered.add(new Route("DELETE", route));
         return this;
+    }
+
+    /** The routes registered so far, in order. */
+    public List<Route> registered() {
+        return List.copyOf(registered);
     }
 
     /** Every call no route took: 404 in the API's error shape. Register it last. */

@@ -1,6 +1,7 @@
 package dev.packline.api.jobs;
 
 import dev.packline.pipeline.PackagingRequest;
+import dev.packline.pipeline.RequestState;
 import dev.packline.pipeline.RequestStatus;
 import dev.packline.pipeline.RequestStore;
 import dev.packline.pipeline.RunningChannel;
@@ -123,6 +124,6 @@ final class JobView {
     }
 
     static List<String> states() {
-        return List.of("queued", "running", "done", "partly_failed", "failed", "cancelled");
+        return RequestState.wireNames();
     }
 }

@@ -13,8 +13,10 @@ import dev.packline.http.input.AsciiParsers;
 import dev.packline.http.input.InputRefusedException;
 import dev.packline.http.input.JsonBody;
 import dev.packline.http.input.RequestBody;
+import dev.packline.pipeline.Cancellation;
 import dev.packline.pipeline.PackagingRequest;
 import dev.packline.pipeline.RequestRules;
+import dev.packline.pipeline.RequestState;
 import dev.packline.pipeline.RequestStatus;
 import dev.packline.pipeline.RequestStore;
 import dev.packline.pipeline.Submitter;
@@ -171,7 +173,7 @@ public final class JobsApi {
             throw ApiError.field(409, Reason.CONFLICT, "Idempotency-Key", "already used for request " + existing.request().id()
                     + " with a different body; use a new key for a new request");
         }
-        if (existing.state().equals("queued") && !existing.cancelRequested()) {
+        if (existing.requestState() == RequestState.QUEUED && !existing.cancelRequested()) {
             enqueue(request); // finishes a first submit that died between recording and enqueueing; job ids dedupe
             p.index().add(request.publisher(), request.id(), request.appId(), request.channels().size()); // keeps entries made before
         }
@@ -206,9 +208,11 @@ public final class JobsApi {
         RequestStatus status = owned(caller, req.path().pathParameters().get("id"));
         MDC.put("publisher", caller.name());
         MDC.put("requestId", status.request().id());
-        String state = p.requests().cancel(status.request().id()).orElseThrow(() -> ApiError.notFound("no request " + status.request().id()));
-        if (!state.equals("cancelling")) {
-            throw ApiError.of(409, Reason.CONFLICT, "request " + status.request().id() + " already finished (" + state + "); nothing to cancel");
+        Cancellation cancellation = p.requests().cancel(status.request().id())
+                .orElseThrow(() -> ApiError.notFound("no request " + status.request().id()));
+        if (cancellation.kind() == Cancellation.Kind.ALREADY_FINISHED) {
+            throw ApiError.of(409, Reason.CONFLICT, "request " + status.request().id() + " already finished ("
+                    + cancellation.state().wire() + "); nothing to cancel");
         }
         log.info("request {} cancel requested by token {}", status.request().id(), caller.tokenName());
         RequestStore.Summary summary = p.requests().summary(status.request().id()).orElseThrow(() -> ApiError.notFound("no request " + status.request().id()));

@@ -15,6 +15,7 @@ import dev.packline.packaging.OutputNames;
 import dev.packline.packaging.PackagingException;
 import dev.packline.pipeline.ChannelSpec;
 import dev.packline.pipeline.PackagingRequest;
+import dev.packline.pipeline.RequestProblem;
 import dev.packline.pipeline.RequestRules;
 
 import java.util.ArrayList;
@@ -78,18 +79,17 @@ public final class SubmitBody {
         // one per field (a field already refused above, or an item of a list refused as a whole, is not judged again)
         Set<String> flagged = new HashSet<>();
         problems.forEach(p -> flagged.add(p.field().replaceAll("\\..*$", "")));
-        List<String> checks = new ArrayList<>(request.problems());
+        List<RequestProblem> checks = new ArrayList<>(request.problems());
         checks.addAll(rules.problems(request));
         try {
             OutputNames.checkTemplate(request.nameTemplate());
         } catch (PackagingException e) {
-            checks.add("nameTemplate: " + e.getMessage());
+            checks.add(new RequestProblem("nameTemplate", e.getMessage()));
         }
         Map<String, Boolean> seen = new LinkedHashMap<>();
-        for (String text : checks) {
-            int colon = text.indexOf(": ");
-            String field = colon < 0 ? "body" : text.substring(0, colon);
-            String message = colon < 0 ? text : text.substring(colon + 2);
+        for (RequestProblem check : checks) {
+            String field = check.field();
+            String message = check.message();
             if (!field.equals("id") && !flagged.contains(field) && !flagged.contains(field.replaceAll("[\\[.].*$", ""))
                     && seen.putIfAbsent(field, true) == null) { // one problem per field: the first check's
                 problems.add(new Problem(field, Reason.INVALID_REQUEST, message));

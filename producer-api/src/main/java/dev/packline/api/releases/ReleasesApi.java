@@ -7,6 +7,8 @@ import dev.packline.api.http.ApiError;
 import dev.packline.api.http.Json;
 import dev.packline.api.http.Reason;
 import dev.packline.pipeline.RequestStatus;
+import dev.packline.pipeline.artifact.ArtifactStore;
+import dev.packline.releases.ReleaseFromArtifact;
 import dev.packline.pipeline.RequestStore;
 import dev.packline.releases.ActionRequest;
 import dev.packline.releases.App;
@@ -32,10 +34,11 @@ import java.util.Set;
  */
 public final class ReleasesApi {
     private static final Set<String> RELEASE_FIELDS = Set.of("deployment", "platform", "kind", "version", "clientVersions", "fromRequest",
-            "artifacts", "mandatory", "notes", "labels");
+            "fromArtifact", "artifacts", "mandatory", "notes", "labels");
 
     /** The parts the routes need. */
-    public record Params(RedisReleaseStore store, InstallReports reports, RequestStore requests, Authenticator auth, long maxBodyBytes) {
+    public record Params(RedisReleaseStore store, InstallReports reports, RequestStore requests, ArtifactStore artifacts, Authenticator auth,
+                         long maxBodyBytes) {
     }
 
     private final Params p;
@@ -85,12 +88,14 @@ public final class ReleasesApi {
         String version = b.text("version", true);
         String clientVersions = b.text("clientVersions", true);
         String fromRequest = b.text("fromRequest", false);
+        String fromArtifact = b.text("fromArtifact", false);
         var artifacts = b.artifacts();
         var labels = b.labels();
         boolean mandatory = b.bool("mandatory");
         String notes = b.text("notes", false);
-        if ((fromRequest == null) == artifacts.isEmpty()) {
-            b.problem("fromRequest", "give either fromRequest (an APK release from a finished packaging request) or artifacts, not both");
+        if ((fromRequest != null ? 1 : 0) + (fromArtifact != null ? 1 : 0) + (artifacts.isEmpty() ? 0 : 1) != 1) {
+            b.problem("fromRequest", "give one of fromRequest (an APK release from a finished packaging request), fromArtifact (a bundle or "
+                    + "offline package release from a stored submission) or artifacts");
         }
         ReleaseKind kind = ReleaseKind.APK;
         if (kindText != null) {
@@ -110,6 +115,15 @@ public final class ReleasesApi {
                         + status.request().appId() + "', not '" + app.id() + "'");
             }
             release = refusals(() -> ReleaseFromRequest.of(status, new ReleaseFromRequest.Spec(deployment, platform, version, clientVersions,
+                    mandatory, notes, labels)));
+        } else if (fromArtifact != null) {
+            ArtifactStore.Status status = p.artifacts().status(fromArtifact).filter(s -> s.submission().publisher().equals(caller.name()))
+                    .orElseThrow(() -> ApiError.field(404, Reason.NOT_FOUND, "fromArtifact", "no artifact submission '" + fromArtifact + "' of yours"));
+            if (!status.submission().appId().equals(app.id())) {
+                throw ApiError.field(400, Reason.INVALID_REQUEST, "fromArtifact", "submission " + fromArtifact + " is of app '"
+                        + status.submission().appId() + "', not '" + app.id() + "'");
+            }
+            release = refusals(() -> ReleaseFromArtifact.of(status, new ReleaseFromRequest.Spec(deployment, platform, version, clientVersions,
                     mandatory, notes, labels)));
         } else {
             release = new NewRelease(app.id(), deployment, platform, kind, version, clientVersions, artifacts, List.of(), mandatory, notes,

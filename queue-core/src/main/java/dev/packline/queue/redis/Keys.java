@@ -10,10 +10,11 @@ import java.util.List;
  *
  * <pre>
  * pl:queues                      set    queue names
- * pl:{name}:registry             hash   current, latest, v:N -> created ms
+ * pl:{name}:registry             hash   current, latest, v:N -> created ms, rolledBackFrom, rolledBackAt
  * pl:workers                     zset   worker id -> last heartbeat ms (entries older than an hour dropped)
  * pl:worker:{id}                 string JSON about a live worker (expires)
- * pl:{name:v}:info               hash   state, paused, createdAt, drainingSince, retiredAt
+ * pl:worker-control:{id}         string what an admin asked a worker to do (recycle, stop); taken at its heartbeat
+ * pl:{name:v}:info               hash   state, paused, createdAt, drainingSince, retiredAt, reactivatedAt, keep
  * pl:{name:v}:pending            list   ready jobs of the default group at normal priority (LPUSH in, taken from the right)
  * pl:{name:v}:ready:LEVEL        zset   ready jobs of level urgent, normal or bulk -> fair tag (fair_queue.lua)
  * pl:{name:v}:parked             zset   jobs of groups at their cap, by lex: GROUP \n LEVEL \n TAG \n ID
@@ -27,19 +28,24 @@ import java.util.List;
  * pl:{name:v}:workers            zset   worker id -> lease expiry ms
  * pl:{name:v}:meta               hash   id -> JSON record (attempts, state, errors...)
  * pl:{name:v}:payload            hash   id -> payload
- * pl:{name:v}:done               zset   id -> finish ms (bounded)
+ * pl:{name:v}:cancels            hash   id -> cancel requested ms, for running jobs an admin cancelled
+ * pl:{name:v}:done               zset   id -> finish ms of done and cancelled jobs (bounded)
  * pl:{name:v}:dead               zset   id -> dead ms (bounded)
- * pl:{name:v}:events             stream dead-letter events (capped)
+ * pl:{name:v}:events             stream dead-letter and cancel events (capped)
  * pl:{name:v}:stats              hash   running counters, completions per minute
  * pl:{name:v}:migrating          list   jobs being moved to another version by an admin
  * pl:{schedules}:defs            hash   schedule name -> JSON definition (schedule.ScheduleStore)
  * pl:{schedules}:due             zset   schedule name -> next tick ms (absent while paused)
+ * pl:cleanup                     hash   graceMs, updatedAt: the grace period the workers' version clean-up uses
+ * pl:{name}:routes               hash   rule id -> JSON routing rule, plus serial (bumped by every change)
  * </pre>
  */
 public final class Keys {
     public static final String PREFIX = "pl:";
     public static final String QUEUES = PREFIX + "queues";
     public static final String WORKERS = PREFIX + "workers";
+    /** The grace period the workers' automatic clean-up of drained versions uses, for admins to see (upgrade.VersionCleaner). */
+    public static final String CLEANUP = PREFIX + "cleanup";
 
     /**
      * Schedules' definitions and next ticks (one hash tag, so each schedule change is one script on
@@ -74,6 +80,7 @@ public final class Keys {
     public final String groups;
     public final String groupSettings;
     public final String progress;
+    public final String cancels;
 
     public Keys(QueueVersion queue) {
         this.base = PREFIX + "{" + queue.name() + ":" + queue.version() + "}:";
@@ -97,6 +104,7 @@ public final class Keys {
         this.groups = base + "groups";
         this.groupSettings = base + "group-settings";
         this.progress = base + "progress";
+        this.cancels = base + "cancels";
     }
 
     public String active(String workerId) {
@@ -106,7 +114,7 @@ public final class Keys {
     /** The keys of the version that exist whatever workers there are (used by obliterate). */
     public List<String> fixed() {
         return List.of(info, pending, delayed, retry, deadlines, meta, payload, done, dead, events, stats, workers, migrating,
-                urgent, normal, bulk, parked, groups, groupSettings, progress);
+                urgent, normal, bulk, parked, groups, groupSettings, progress, cancels);
     }
 
     /**
@@ -121,8 +129,18 @@ public final class Keys {
         return PREFIX + "{" + queueName + "}:registry";
     }
 
+    /** A queue's routing rules (upgrade.RouteStore); in the registry's slot. */
+    public static String routes(String queueName) {
+        return PREFIX + "{" + queueName + "}:routes";
+    }
+
     public static String workerInfo(String workerId) {
         return PREFIX + "worker:" + workerId;
+    }
+
+    /** What an admin asked a worker to do; the worker takes (reads and deletes) it at its heartbeat. */
+    public static String workerControl(String workerId) {
+        return PREFIX + "worker-control:" + workerId;
     }
 
     public static String workerInfoPattern() {

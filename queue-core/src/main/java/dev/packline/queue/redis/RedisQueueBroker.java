@@ -1,18 +1,20 @@
 package dev.packline.queue.redis;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.packline.queue.Enqueued;
 import dev.packline.queue.GroupSettings;
 import dev.packline.queue.GroupStatus;
 import dev.packline.queue.Job;
+import dev.packline.queue.JobAction;
+import dev.packline.queue.JobActionResult;
 import dev.packline.queue.JobProgress;
 import dev.packline.queue.LevelStatus;
 import dev.packline.queue.JobRecord;
 import dev.packline.queue.JobState;
 import dev.packline.queue.Priority;
 import dev.packline.queue.NewJob;
+import dev.packline.queue.FirstVersion;
 import dev.packline.queue.QueueBroker;
 import dev.packline.queue.QueueCounts;
 import dev.packline.queue.QueueException;
@@ -21,6 +23,7 @@ import dev.packline.queue.QueueUnavailableException;
 import dev.packline.queue.QueueVersion;
 import dev.packline.queue.VersionNotAcceptingJobsException;
 import dev.packline.queue.VersionState;
+import dev.packline.queue.WorkerCommand;
 import dev.packline.redis.LuaScript;
 import dev.packline.redis.RedisConnector;
 import redis.clients.jedis.JedisPooled;
@@ -95,6 +98,7 @@ public final class RedisQueueBroker implements QueueBroker {
     private final Retention retention;
     private final RedisVersionRegistry registry;
     private final boolean ownsClient;
+    private final RedisJobControl control;
 
     /**
      * @param redis      the client (standalone or cluster); closed by {@link #close()} only if {@code ownsClient}
@@ -107,6 +111,7 @@ public final class RedisQueueBroker implements QueueBroker {
         this.retention = retention;
         this.registry = new RedisVersionRegistry(redis, clock);
         this.ownsClient = ownsClient;
+        this.control = new RedisJobControl(redis, clock, this::call, retention.eventsMaxLength());
     }
 
     /** Opens its own client from a Redis URL and closes it with the broker. */
@@ -124,6 +129,11 @@ public final class RedisQueueBroker implements QueueBroker {
     @Override
     public QueueVersion createVersion(String queueName) {
         return call("create a version of queue " + queueName, () -> registry.createVersion(queueName));
+    }
+
+    @Override
+    public FirstVersion createFirstVersion(String queueName) {
+        return call("create the first version of queue " + queueName, () -> registry.createFirstVersion(queueName));
     }
 
     @Override
@@ -253,13 +263,14 @@ public final class RedisQueueBroker implements QueueBroker {
         Keys keys = new Keys(queue);
         Object reply = call("fail job " + failure.job().id() + " on " + queue, () -> FAIL.run(redis,
                 with(List.of(keys.active(workerId), keys.deadlines, keys.meta, keys.payload, keys.retry, keys.dead, keys.events,
-                        keys.stats), with(keys.readyPlaces(), List.of(keys.progress))),
+                        keys.stats), with(keys.readyPlaces(), List.of(keys.progress, keys.done, keys.cancels))),
                 List.of(Long.toString(clock.millis()), workerId, failure.job().id(), failure.job().token(), failure.error(),
                         Long.toString(failure.retryAtMillis()), failure.rejected() ? "1" : "0",
                         Integer.toString(retention.deadMaxCount()), Integer.toString(retention.eventsMaxLength()), queue.label())));
         return switch (text(reply)) {
             case "retry" -> FailOutcome.RETRY_SCHEDULED;
             case "dead" -> FailOutcome.DEAD_LETTERED;
+            case "cancelled" -> FailOutcome.CANCELLED;
             default -> FailOutcome.LEASE_LOST;
         };
     }
@@ -334,7 +345,7 @@ public final class RedisQueueBroker implements QueueBroker {
             List<Object> reply = list(call("take back overdue jobs on " + queue, () -> RECOVER_OVERDUE.run(redis,
                     List.of(keys.active(entry.getKey()), keys.pending, keys.deadlines, keys.meta, keys.payload, keys.dead,
                             keys.events, keys.stats, keys.urgent, keys.normal, keys.bulk, keys.groups, keys.groupSettings, keys.parked,
-                            keys.progress),
+                            keys.progress, keys.done, keys.cancels),
                     args)));
             total = total.plus(new Recovery((int) number(reply.get(0)), (int) number(reply.get(1))));
         }
@@ -351,7 +362,7 @@ public final class RedisQueueBroker implements QueueBroker {
         List<Object> reply = list(call("recover jobs of worker " + workerId + " on " + queue, () -> RECOVER_WORKER.run(redis,
                 List.of(keys.workers, keys.active(workerId), keys.pending, keys.deadlines, keys.meta, keys.payload,
                         keys.dead, keys.events, keys.stats, keys.urgent, keys.normal, keys.bulk, keys.groups, keys.groupSettings,
-                        keys.parked, keys.progress),
+                        keys.parked, keys.progress, keys.done, keys.cancels),
                 List.of(Long.toString(clock.millis()), workerId, mode, error, Integer.toString(retention.deadMaxCount()),
                         Integer.toString(retention.eventsMaxLength()), queue.label(),
                         Long.toString(EXPIRED_WORKER_LINGER.toMillis())))));
@@ -397,7 +408,7 @@ public final class RedisQueueBroker implements QueueBroker {
             case RETRY -> redis.zrange(keys.retry, offset, end);
             case ACTIVE -> redis.zrange(keys.deadlines, offset, end);
             case DEAD -> redis.zrevrange(keys.dead, offset, end);
-            case DONE -> redis.zrevrange(keys.done, offset, end);
+            case DONE, CANCELLED -> redis.zrevrange(keys.done, offset, end); // finished records of both: callers check each record's state
         });
     }
 
@@ -419,28 +430,32 @@ public final class RedisQueueBroker implements QueueBroker {
 
     @Override
     public Optional<JobRecord> job(QueueVersion queue, String id) {
-        Keys keys = new Keys(queue);
-        String raw = call("read job " + id + " of " + queue, () -> redis.hget(keys.meta, id));
-        if (raw == null) {
-            return Optional.empty();
-        }
-        String payload = call("read job " + id + " of " + queue, () -> redis.hget(keys.payload, id));
-        try {
-            Map<String, Object> record = JSON.readValue(raw, new TypeReference<>() {
-            });
-            // job_record.lua always writes these fields; empty and zero mean "not set"
-            record.remove("worker", "");
-            record.remove("startedAt", 0);
-            record.remove("finishedAt", 0);
-            String progress = call("read progress of job " + id + " of " + queue, () -> redis.hget(keys.progress, id));
-            if (progress != null) {
-                record.put("progress", JSON.readValue(progress, new TypeReference<Map<String, Object>>() {
-                }));
-            }
-            return Optional.of(new JobRecord(queue, id, JobState.parse(String.valueOf(record.get("state"))), payload, record));
-        } catch (JsonProcessingException e) {
-            throw new QueueException("record of job " + id + " in " + queue + " is not valid JSON: " + e.getOriginalMessage(), e);
-        }
+        return control.jobs(queue, List.of(id)).stream().findFirst();
+    }
+
+    @Override
+    public List<JobRecord> jobs(QueueVersion queue, List<String> ids) {
+        return control.jobs(queue, ids);
+    }
+
+    @Override
+    public List<JobActionResult> act(QueueVersion queue, JobAction action, List<String> ids) {
+        return control.act(queue, action, ids);
+    }
+
+    @Override
+    public List<String> cancelsRequested(QueueVersion queue, String workerId) {
+        return control.cancelsRequested(queue, workerId);
+    }
+
+    @Override
+    public void sendWorkerCommand(String workerId, WorkerCommand command, Duration ttl) {
+        control.sendWorkerCommand(workerId, command, ttl);
+    }
+
+    @Override
+    public Optional<WorkerCommand> takeWorkerCommand(String workerId) {
+        return control.takeWorkerCommand(workerId);
     }
 
     @Override
@@ -524,8 +539,11 @@ public final class RedisQueueBroker implements QueueBroker {
 
     private static DeadLetterEvent event(QueueVersion queue, StreamEntry e) {
         Map<String, String> f = e.getFields();
-        return new DeadLetterEvent(e.getID().toString(), queue, f.get("job"), Integer.parseInt(f.getOrDefault("attempts", "0")),
-                f.get("worker"), f.get("reason"), f.get("error"));
+        // events written before cancels existed carry no type: they are all dead letters
+        DeadLetterEvent.Kind kind = "cancelled".equals(f.get("type")) ? DeadLetterEvent.Kind.CANCELLED : DeadLetterEvent.Kind.DEAD;
+        String payload = f.get("payload");
+        return new DeadLetterEvent(e.getID().toString(), queue, kind, f.get("job"), Integer.parseInt(f.getOrDefault("attempts", "0")),
+                f.get("worker"), f.get("reason"), f.get("error"), payload == null || payload.isEmpty() ? Optional.empty() : Optional.of(payload));
     }
 
     @Override

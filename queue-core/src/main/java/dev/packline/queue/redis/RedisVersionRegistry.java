@@ -1,5 +1,6 @@
 package dev.packline.queue.redis;
 
+import dev.packline.queue.FirstVersion;
 import dev.packline.queue.QueueBroker.VersionChange;
 import dev.packline.queue.QueueStateException;
 import dev.packline.queue.QueueVersion;
@@ -46,10 +47,29 @@ final class RedisVersionRegistry {
 
     QueueVersion createVersion(String queueName) {
         QueueVersion.requireValidName(queueName);
-        String registry = Keys.registry(queueName);
         // 1. reserve the number (registry slot): two admins creating at once get two versions
-        int number = (int) redis.hincrBy(registry, "latest", 1);
-        QueueVersion queue = new QueueVersion(queueName, number);
+        int number = (int) redis.hincrBy(Keys.registry(queueName), "latest", 1);
+        return register(new QueueVersion(queueName, number));
+    }
+
+    /**
+     * Version 1 of a queue that never had a version, for a fresh deployment's first start. Only the
+     * caller whose HSETNX reserves number 1 creates it, so any number of processes starting together
+     * on an empty Redis make exactly one version; the others see the queue as it stands.
+     */
+    FirstVersion createFirstVersion(String queueName) {
+        QueueVersion.requireValidName(queueName);
+        if (redis.hsetnx(Keys.registry(queueName), "latest", "1") == 1) {
+            return new FirstVersion(register(new QueueVersion(queueName, 1)), FirstVersion.Outcome.CREATED);
+        }
+        return new FirstVersion(currentVersion(queueName).orElse(null), FirstVersion.Outcome.EXISTED);
+    }
+
+    /** Steps 2 to 4 of a new version whose number is reserved. */
+    private QueueVersion register(QueueVersion queue) {
+        String registry = Keys.registry(queue.name());
+        int number = queue.version();
+        String queueName = queue.name();
         // 2. the version itself (its own slot), before anything points at it: a current version
         //    without its info hash would refuse every enqueue as "missing"
         List<Object> result = change(queue, "create", false);

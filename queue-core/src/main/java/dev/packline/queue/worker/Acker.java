@@ -131,6 +131,7 @@ final class Acker implements AutoCloseable {
                 case RETRY_SCHEDULED -> s.timedOut() ? Outcome.TIMED_OUT : Outcome.RETRY_SCHEDULED;
                 case DEAD_LETTERED -> Outcome.DEAD_LETTERED;
                 case LEASE_LOST -> Outcome.LEASE_LOST;
+                case CANCELLED -> Outcome.CANCELLED;
             };
             if (outcome == FailOutcome.DEAD_LETTERED) {
                 log.warn("job {} on {} dead-lettered after attempt {}: {}", s.job().id(), s.job().queue(), s.job().attempt(), s.failure().error());

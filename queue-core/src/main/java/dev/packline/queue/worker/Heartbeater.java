@@ -12,7 +12,7 @@ import java.util.function.Supplier;
 /**
  * Keeps this worker's lease alive on every version it consumes, and publishes what the admin tool
  * shows about it. If heartbeats stop for longer than the lease, any live worker recovers the jobs
- * this one held.
+ * this one held. After each beat it runs {@code afterBeat} (the worker's {@link AdminRequests}).
  */
 final class Heartbeater extends PeriodicTask {
     private final QueueBroker broker;
@@ -20,15 +20,17 @@ final class Heartbeater extends PeriodicTask {
     private final List<Subscription> subscriptions;
     private final Duration lease;
     private final Supplier<String> info;
+    private final Runnable afterBeat;
 
     Heartbeater(QueueBroker broker, String workerId, List<Subscription> subscriptions, WorkerTimings timings,
-                Supplier<String> info, WorkerEvents events) {
+                Supplier<String> info, WorkerEvents events, Runnable afterBeat) {
         super("heartbeater", timings.heartbeatInterval(), events);
         this.broker = broker;
         this.workerId = workerId;
         this.subscriptions = subscriptions;
         this.lease = timings.lease();
         this.info = info;
+        this.afterBeat = afterBeat;
     }
 
     @Override
@@ -45,5 +47,6 @@ final class Heartbeater extends PeriodicTask {
             }
         }
         broker.publishWorkerInfo(workerId, info.get(), lease);
+        afterBeat.run(); // after the lease is renewed: a failure here never costs the lease
     }
 }

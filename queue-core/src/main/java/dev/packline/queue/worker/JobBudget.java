@@ -11,13 +11,15 @@ final class JobBudget {
     /** {@link #take} answer when other loops hold the rest for a moment: try again shortly. */
     static final int WAIT = -1;
 
+    private final boolean limited;
     private long remaining;
     private long reserved;
     private boolean spent;
 
     /** @param maxJobs jobs allowed; 0 means no limit */
     JobBudget(long maxJobs) {
-        this.remaining = maxJobs <= 0 ? Long.MAX_VALUE : maxJobs;
+        this.limited = maxJobs > 0;
+        this.remaining = limited ? maxJobs : Long.MAX_VALUE;
     }
 
     /** Reserves up to {@code wanted} jobs; 0 once the budget is spent, {@link #WAIT} while others hold the rest. */
@@ -45,6 +47,11 @@ final class JobBudget {
         if (remaining <= 0 && reserved == 0) {
             spent = true;
         }
+    }
+
+    /** Jobs this worker may still start, or -1 without a limit. */
+    synchronized long left() {
+        return limited ? Math.max(0, remaining) : -1;
     }
 
     synchronized boolean isSpent() {

@@ -159,6 +159,24 @@ final class Processor {
         finish(r);
     }
 
+    /**
+     * An admin cancelled a job this processor runs: interrupts it and settles the delivery as a
+     * failure, which the broker ends as cancelled (the cancel mark is there), never as a retry.
+     * False when the job does not run here (anymore).
+     */
+    boolean cancel(String jobId) {
+        for (Running r : running.keySet()) {
+            if (r.job.id().equals(jobId) && r.settled.compareAndSet(false, true)) {
+                r.thread.interrupt();
+                acker.submit(new Acker.Settlement(r.job, new Failure(r.job, "cancelled by an admin (attempt " + r.job.attempt() + ")",
+                        clock.millis(), false), false, r.startedNanos));
+                finish(r);
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void finish(Running r) {
         running.remove(r);
         permits.release();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.packline.queue.QueueBroker;
 import dev.packline.queue.QueueVersion;
+import dev.packline.queue.WorkerCommand;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -115,7 +116,7 @@ public final class Worker implements AutoCloseable {
                     params.events(), budget, this::fetcherStopped));
         }
         this.heartbeater = new Heartbeater(params.broker(), params.workerId(), params.subscriptions(), params.timings(),
-                this::describe, params.events());
+                this::describe, params.events(), new AdminRequests(params.broker(), params.workerId(), processors, this::commanded));
         this.recoverer = new Recoverer(params.broker(), params.subscriptions(), params.timings(), params.events());
         this.janitor = new Janitor(params.broker(), params.subscriptions(), params.timings(), params.events());
         this.watchdog = new Watchdog(fetchers, params.clock(), params.timings(), params.events());
@@ -155,8 +156,10 @@ public final class Worker implements AutoCloseable {
     public enum StopReason {
         /** every subscribed version was retired or removed */
         RETIRED,
-        /** the worker started its maximum number of jobs: the process should exit and be started afresh */
-        RECYCLE
+        /** the worker started its maximum number of jobs, or an admin asked it to recycle: the process should exit and be started afresh */
+        RECYCLE,
+        /** an admin asked the worker to stop: the process should exit and not be started again */
+        STOPPED_BY_ADMIN
     }
 
     /**
@@ -165,6 +168,14 @@ public final class Worker implements AutoCloseable {
      */
     public CompletableFuture<StopReason> fetchingStopped() {
         return fetchingStopped;
+    }
+
+    /** An admin's command, taken at a heartbeat: stop fetching now; the owner then closes the worker as for a recycle. */
+    private void commanded(WorkerCommand command) {
+        StopReason reason = command == WorkerCommand.RECYCLE ? StopReason.RECYCLE : StopReason.STOPPED_BY_ADMIN;
+        log.info("worker {} stops fetching ({}); {} jobs still running finish first", id(), reason, inFlight());
+        fetchers.forEach(Fetcher::stop);
+        fetchingStopped.complete(reason);
     }
 
     private void fetcherStopped() {
@@ -224,7 +235,11 @@ public final class Worker implements AutoCloseable {
         node.put("startedAt", startedMillis);
         node.put("heartbeatAt", params.clock().millis());
         node.put("inFlight", inFlight());
-        node.put("jobsStarted", processors.stream().mapToLong(Processor::started).sum());
+        long started = processors.stream().mapToLong(Processor::started).sum();
+        node.put("jobsStarted", started);
+        node.put("jobsDone", Math.max(0, started - inFlight()));
+        node.put("jobsLeft", budget.left()); // -1: no limit
+        node.put("maxJobs", params.maxJobs());
         node.put("generation", System.getenv().getOrDefault("PACKLINE_WORKER_GENERATION", "0"));
         node.putPOJO("queues", params.subscriptions().stream().map(s -> s.queue().label()).toList());
         return node.toString();

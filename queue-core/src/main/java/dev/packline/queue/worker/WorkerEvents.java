@@ -15,7 +15,7 @@ public interface WorkerEvents extends PeriodicTask.Failures {
     WorkerEvents NONE = new WorkerEvents() {
     };
 
-    enum Outcome { COMPLETED, RETRY_SCHEDULED, DEAD_LETTERED, TIMED_OUT, LEASE_LOST }
+    enum Outcome { COMPLETED, RETRY_SCHEDULED, DEAD_LETTERED, TIMED_OUT, LEASE_LOST, CANCELLED }
 
     default void jobStarted(Job job, Duration waited) {
     }

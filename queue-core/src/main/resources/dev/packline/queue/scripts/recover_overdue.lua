@@ -13,6 +13,8 @@
 -- KEYS[9] urgent, KEYS[10] normal, KEYS[11] bulk, KEYS[12] groups, KEYS[13] settings, KEYS[14] parked: where
 -- ready jobs wait (fair_queue.lua, with pending above); a job taken back frees its group's slot
 -- KEYS[15] progress  hash   job id -> progress of the running delivery (deleted here)
+-- KEYS[16] done      zset   jobs an admin asked to cancel end there as cancelled (job_cancel.lua)
+-- KEYS[17] cancels   hash   cancel marks of running jobs
 -- ARGV[1] now (ms)
 -- ARGV[2] worker id holding the jobs
 -- ARGV[3] grace (ms) past the deadline
@@ -24,6 +26,7 @@
 --!include job_record.lua
 --!include fair_queue.lua
 --!include dead_letter.lua
+--!include job_cancel.lua
 local fair = fair_open({pending = KEYS[2], urgent = KEYS[9], normal = KEYS[10], bulk = KEYS[11],
   groups = KEYS[12], settings = KEYS[13], parked = KEYS[14]})
 local now = tonumber(ARGV[1])
@@ -42,7 +45,10 @@ for i = 7, #ARGV do
       fair:release(job.group)
       redis.call('HDEL', KEYS[15], id)
       record_error(job, now, worker, 'hard timeout of ' .. job.timeoutMs .. ' ms exceeded; the job was taken back from worker ' .. worker)
-      if return_or_bury({meta = KEYS[4], payload = KEYS[5], fair = fair, dead = KEYS[6], events = KEYS[7], stats = KEYS[8]},
+      if cancel_requested(KEYS[17], id) then
+        end_cancelled({meta = KEYS[4], payload = KEYS[5], done = KEYS[16], stats = KEYS[8], cancels = KEYS[17], events = KEYS[7]},
+          id, job, now, ARGV[5], ARGV[6])
+      elseif return_or_bury({meta = KEYS[4], payload = KEYS[5], fair = fair, dead = KEYS[6], events = KEYS[7], stats = KEYS[8]},
           id, job, now, 'timed out', tonumber(ARGV[4]), ARGV[5], ARGV[6]) then
         returned = returned + 1
       else

@@ -17,6 +17,8 @@
 -- KEYS[14] settings, KEYS[15] parked: where ready jobs wait (fair_queue.lua); a running job of a
 -- group that ends frees the group's slot for one of its parked jobs
 -- KEYS[16] progress  hash   job id -> progress of the running delivery (deleted here)
+-- KEYS[17] done      zset   jobs an admin asked to cancel end there as cancelled (job_cancel.lua)
+-- KEYS[18] cancels   hash   cancel marks of running jobs
 -- ARGV[1] now (ms)
 -- ARGV[2] worker id
 -- ARGV[3] mode: expired | shutdown
@@ -29,6 +31,7 @@
 --!include job_record.lua
 --!include fair_queue.lua
 --!include dead_letter.lua
+--!include job_cancel.lua
 local fair = fair_open({pending = KEYS[3], urgent = KEYS[10], normal = KEYS[11], bulk = KEYS[12],
   groups = KEYS[13], settings = KEYS[14], parked = KEYS[15]})
 local now = tonumber(ARGV[1])
@@ -37,6 +40,7 @@ local mode = ARGV[3]
 local expiry = tonumber(redis.call('ZSCORE', KEYS[1], worker))
 if mode == 'expired' and expiry and expiry >= now then return {-1, 0} end
 
+local cancelled_keys = {meta = KEYS[5], payload = KEYS[6], done = KEYS[17], stats = KEYS[9], cancels = KEYS[18], events = KEYS[8]}
 local returned, dead = 0, 0
 local ids = redis.call('LRANGE', KEYS[2], 0, -1)
 for _, id in ipairs(ids) do
@@ -47,17 +51,23 @@ for _, id in ipairs(ids) do
       redis.call('ZREM', KEYS[4], id)
       fair:release(job.group)
       redis.call('HDEL', KEYS[16], id)
-      if mode == 'shutdown' then
+      if cancel_requested(KEYS[18], id) then
+        end_cancelled(cancelled_keys, id, job, now, ARGV[6], ARGV[7])
+      elseif mode == 'shutdown' then
         job.attempts = job.attempts - 1 -- not the job's fault: the attempt is refunded, so it cannot be the last
       else
         record_error(job, now, worker, ARGV[4])
       end
-      if return_or_bury({meta = KEYS[5], payload = KEYS[6], fair = fair, dead = KEYS[7], events = KEYS[8], stats = KEYS[9]},
+      if job.state == 'cancelled' then
+        -- ended above: an admin asked to cancel it
+      elseif return_or_bury({meta = KEYS[5], payload = KEYS[6], fair = fair, dead = KEYS[7], events = KEYS[8], stats = KEYS[9]},
           id, job, now, 'worker lost', tonumber(ARGV[5]), ARGV[6], ARGV[7]) then
         returned = returned + 1
       else
         dead = dead + 1
       end
+    elseif job.state == 'pending' and cancel_requested(KEYS[18], id) then
+      end_cancelled(cancelled_keys, id, job, now, ARGV[6], ARGV[7])
     elseif job.state == 'pending' then
       redis.call('RPUSH', KEYS[3], id)
       returned = returned + 1

@@ -21,7 +21,8 @@ if action == 'create' then
 end
 if not state then return {'refused', 'no such version'} end
 if action == 'drain' then
-  if state == 'retired' then return {'refused', 'version is retired'} end
+  -- already drained (the workers' clean-up retires empty draining versions): nothing left to do
+  if state == 'retired' then return {'ok', 'retired'} end
   redis.call('HSET', KEYS[1], 'state', 'draining', 'drainingSince', ARGV[2])
   return {'ok', 'draining'}
 elseif action == 'retire' then

@@ -32,10 +32,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The worker runtime end to end on a real Redis: concurrency, retries, dead letters, hard timeouts, shutdown. */
-class WorkerTest {
-    static final WorkerTimings FAST = WorkerTimings.DEFAULT.withHeartbeat(Duration.ofMillis(200), Duration.ofSeconds(2))
+public class WorkerTest {
+    public static final WorkerTimings FAST = WorkerTimings.DEFAULT.withHeartbeat(Duration.ofMillis(200), Duration.ofSeconds(2))
             .withRecovery(Duration.ofMillis(200), Duration.ofSeconds(1)).withShutdownTimeout(Duration.ofSeconds(2));
-    static final Backoff QUICK_RETRY = new Backoff(Duration.ofMillis(50), 2.0, Duration.ofMillis(200), 0.0);
+    public static final Backoff QUICK_RETRY = new Backoff(Duration.ofMillis(50), 2.0, Duration.ofMillis(200), 0.0);
 
     private RedisQueueBroker broker;
     private QueueClient client;
@@ -65,7 +65,7 @@ class WorkerTest {
         return worker;
     }
 
-    static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    public static void await(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

@@ -1,6 +1,9 @@
 package dev.packline.update.check;
 
 import dev.packline.releases.rollout.Decision;
+import dev.packline.releases.rollout.ReleaseList;
+import dev.packline.update.increment.AcceptedFormats;
+import dev.packline.update.increment.IncrementOffers;
 import dev.packline.releases.rollout.UpdatePicker;
 import dev.packline.releases.serving.CatalogCache;
 import dev.packline.releases.serving.CatalogCache.Found;
@@ -8,6 +11,7 @@ import dev.packline.releases.serving.Target;
 import dev.packline.update.http.CallRefused;
 import dev.packline.update.http.CallRefused.Why;
 import dev.packline.update.http.Json;
+import dev.packline.update.http.Refusal;
 import dev.packline.update.metrics.UpdateMetrics;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -24,16 +28,21 @@ public final class CheckApi {
     private final CatalogCache cache;
     private final UpdateMetrics metrics;
     private final ClientRateLimit rateLimit;
+    private final IncrementOffers increments;
 
-    public CheckApi(CatalogCache cache, UpdateMetrics metrics, ClientRateLimit rateLimit) {
+    public CheckApi(CatalogCache cache, UpdateMetrics metrics, ClientRateLimit rateLimit, IncrementOffers increments) {
         this.cache = cache;
         this.metrics = metrics;
         this.rateLimit = rateLimit;
+        this.increments = increments;
     }
 
-    /** {@code GET /v1/check}. */
+    /** {@code GET /v1/check}: the decision, with the patches and increments in the formats the client declared. */
     public void check(ServerRequest req, ServerResponse res) {
-        Json.send(res, 200, CheckAnswer.nativeBody(decide(req).decision()));
+        Decided d = decide(req);
+        Map<String, Object> body = CheckAnswer.nativeBody(d.decision());
+        increments.addTo(body, d.decision(), d.check().client(), d.releases(), AcceptedFormats.read(req));
+        Json.send(res, 200, body);
     }
 
     /** {@code GET /v1/compat/check}: the same choice in the common self-built design's shape. */
@@ -43,14 +52,14 @@ public final class CheckApi {
     }
 
     /** The compatibility route's error body: {@code {"status": 1, "msg": "..."}}. */
-    public static Object compatibleError(CallRefused e) {
+    public static Object compatibleError(Refusal e) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", 1);
-        body.put("msg", e.getMessage());
+        body.put("msg", e.message());
         return body;
     }
 
-    private record Decided(CheckQuery.Check check, Decision decision) {
+    private record Decided(CheckQuery.Check check, Decision decision, ReleaseList releases) {
     }
 
     private Decided decide(ServerRequest req) {
@@ -65,9 +74,9 @@ public final class CheckApi {
             case FOUND -> {
             }
         }
-        Decision decision = UpdatePicker.pick(found.deployment().releases(new Target(check.client().platform(), check.client().kind())),
-                check.client());
+        ReleaseList releases = found.deployment().releases(new Target(check.client().platform(), check.client().kind()));
+        Decision decision = UpdatePicker.pick(releases, check.client());
         metrics.check(decision, System.nanoTime() - start);
-        return new Decided(check, decision);
+        return new Decided(check, decision, releases);
     }
 }

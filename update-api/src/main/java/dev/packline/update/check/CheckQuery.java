@@ -1,31 +1,33 @@
 package dev.packline.update.check;
 
+import dev.packline.http.input.AsciiParsers;
+import dev.packline.http.input.InputProblem;
+import dev.packline.http.input.InputRefusedException;
+import dev.packline.http.input.NameRule;
+import dev.packline.http.input.ProblemKind;
+import dev.packline.http.input.RequestFields;
 import dev.packline.releases.Artifact;
 import dev.packline.releases.ClientVersion;
 import dev.packline.releases.Names;
 import dev.packline.releases.ReleaseKind;
 import dev.packline.releases.rollout.ClientInfo;
-import dev.packline.update.http.CallRefused;
-import dev.packline.update.http.CallRefused.Problem;
-import dev.packline.update.http.CallRefused.Why;
-import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.regex.Pattern;
+import java.util.function.Function;
 
 /**
- * What a client sends to the check routes, read strictly: each field from the query string or its
- * header ({@code deploymentKey} or {@code X-Deployment-Key}...), the query winning, every problem
- * named at once (400). The only place the check's input is parsed, so it is easy to swap for the
- * shared strict decoder.
+ * What a client sends to the check routes, read through http-input's strict path: each field from
+ * the query string or its header ({@code deploymentKey} or {@code X-Deployment-Key}...), the query
+ * winning, strict UTF-8 ({@link RequestFields}); ids ASCII-only ({@link AsciiParsers}); brand and
+ * channel by the name rule every channel name was stored under ({@link NameRule}), so a client's
+ * channel is compared in the same normal form; every problem named at once (400).
  */
 public final class CheckQuery {
-    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
-    private static final Pattern PLATFORM = Pattern.compile("[a-z][a-z0-9-]{0,31}");
-    private static final Pattern TEXT = Pattern.compile("[\\p{L}\\p{N} _.:-]{1,64}");
+    private static final NameRule BRAND = new NameRule(64);
+    /** As long as a channel name the producer API accepts. */
+    private static final NameRule CHANNEL = new NameRule(100);
 
     /** A query field with its header. */
     private enum Field {
@@ -49,78 +51,82 @@ public final class CheckQuery {
     private CheckQuery() {
     }
 
-    /** The check, or {@link CallRefused} (400) naming every missing or malformed field. */
+    /** The check, or {@link InputRefusedException} (400) naming every missing or malformed field. */
     public static Check read(ServerRequest req) {
-        List<Problem> problems = new ArrayList<>();
-        String key = required(req, Field.DEPLOYMENT_KEY, TOKEN, problems);
-        String platform = required(req, Field.PLATFORM, PLATFORM, problems);
-        String versionText = required(req, Field.CLIENT_VERSION, null, problems);
-        ClientVersion version = null;
-        if (versionText != null) {
+        List<InputProblem> problems = new ArrayList<>();
+        RequestFields fields = new RequestFields(req, problems);
+        String key = required(fields, Field.DEPLOYMENT_KEY, text -> token(Field.DEPLOYMENT_KEY, text));
+        String platform = required(fields, Field.PLATFORM, CheckQuery::platform);
+        ClientVersion version = required(fields, Field.CLIENT_VERSION, text -> {
             try {
-                version = ClientVersion.parse(versionText);
+                return ClientVersion.parse(text);
             } catch (IllegalArgumentException e) {
-                problems.add(new Problem(Field.CLIENT_VERSION.query, Why.INVALID_REQUEST, e.getMessage()));
+                throw InputRefusedException.invalid(Field.CLIENT_VERSION.query, e.getMessage());
             }
-        }
-        ReleaseKind kind = ReleaseKind.APK;
-        String kindText = optional(req, Field.KIND, null, problems);
-        if (kindText != null) {
+        });
+        ReleaseKind kind = optional(fields, Field.KIND, text -> {
             try {
-                kind = Names.parse(ReleaseKind.class, kindText);
+                return Names.parse(ReleaseKind.class, AsciiParsers.token(Field.KIND.query, text, 1, 32, "-_", "a kind"));
             } catch (IllegalArgumentException e) {
-                problems.add(new Problem(Field.KIND.query, Why.INVALID_REQUEST, e.getMessage()));
+                throw InputRefusedException.invalid(Field.KIND.query, e.getMessage());
             }
-        }
-        String clientId = optional(req, Field.CLIENT_ID, TOKEN, problems);
-        String brand = optional(req, Field.BRAND, TEXT, problems);
-        String channel = optional(req, Field.CHANNEL, TEXT, problems);
-        String sign = optional(req, Field.SIGN, null, problems);
-        if (sign != null && !Artifact.wellFormedSign(sign)) {
-            problems.add(new Problem(Field.SIGN.query, Why.INVALID_REQUEST, "the installed file's MD5 (32 hex digits) or SHA-256 (64 hex digits)"));
-        }
+        });
+        String clientId = optional(fields, Field.CLIENT_ID, text -> token(Field.CLIENT_ID, text));
+        String brand = optional(fields, Field.BRAND, text -> name(BRAND, Field.BRAND, text));
+        String channel = optional(fields, Field.CHANNEL, text -> name(CHANNEL, Field.CHANNEL, text));
+        String sign = optional(fields, Field.SIGN, text -> {
+            if (!Artifact.wellFormedSign(text)) {
+                throw InputRefusedException.invalid(Field.SIGN.query, "the installed file's MD5 (32 hex digits) or SHA-256 (64 hex digits)");
+            }
+            return text;
+        });
         if (!problems.isEmpty()) {
-            throw CallRefused.fields(problems);
+            throw new InputRefusedException(400, problems, false);
         }
-        return new Check(key, new ClientInfo(platform, kind, version, clientId, brand, channel, sign));
+        return new Check(key, new ClientInfo(platform, kind == null ? ReleaseKind.APK : kind, version, clientId, brand, channel, sign));
     }
 
-    private static String required(ServerRequest req, Field field, Pattern shape, List<Problem> problems) {
-        String value = optional(req, field, shape, problems);
-        if (value == null && problems.stream().noneMatch(p -> p.field().equals(field.query))) {
-            problems.add(new Problem(field.query, Why.MISSING_FIELD, "required, as the query parameter " + field.query + " or the header "
-                    + field.header));
+    private static <T> T required(RequestFields fields, Field field, Function<String, T> rule) {
+        int before = fields.problems().size();
+        T value = optional(fields, field, rule);
+        if (value == null && fields.problems().size() == before) {
+            fields.problems().add(new InputProblem(field.query, ProblemKind.MISSING_FIELD, "required, as the query parameter " + field.query
+                    + " or the header " + field.header));
         }
         return value;
     }
 
-    private static String optional(ServerRequest req, Field field, Pattern shape, List<Problem> problems) {
-        List<String> fromQuery = req.query().all(field.query, List::of);
-        if (fromQuery.size() > 1) {
-            problems.add(new Problem(field.query, Why.INVALID_REQUEST, "given " + fromQuery.size() + " times; give it once"));
+    private static <T> T optional(RequestFields fields, Field field, Function<String, T> rule) {
+        String text = fields.value(field.query, field.header);
+        if (text == null) {
             return null;
         }
-        Optional<String> value = fromQuery.isEmpty() ? req.headers().first(HeaderNames.create(field.header)) : Optional.of(fromQuery.get(0));
-        if (value.isEmpty() || value.get().isEmpty()) {
+        try {
+            return rule.apply(text);
+        } catch (InputRefusedException e) {
+            fields.problems().addAll(e.problems());
             return null;
         }
-        String v = value.get().trim();
-        if (v.length() > 128) {
-            problems.add(new Problem(field.query, Why.INVALID_REQUEST, "at most 128 characters"));
-            return null;
-        }
-        if (shape != null && !shape.matcher(v).matches()) {
-            problems.add(new Problem(field.query, Why.INVALID_REQUEST, "malformed: " + rule(field)));
-            return null;
-        }
-        return v;
     }
 
-    private static String rule(Field field) {
-        return switch (field) {
-            case PLATFORM -> "a lower-case name such as android or ios";
-            case BRAND, CHANNEL -> "1 to 64 letters, digits, spaces, '_', '.', ':' or '-'";
-            default -> "1 to 128 letters, digits, '_', '.', ':' or '-'";
-        };
+    private static String token(Field field, String text) {
+        return AsciiParsers.token(field.query, text, 1, 128, "_.:-", "an id");
+    }
+
+    private static String platform(String text) {
+        String platform = AsciiParsers.token(Field.PLATFORM.query, text, 1, 32, "-", "a lower-case name such as android or ios");
+        if (!platform.equals(platform.toLowerCase(java.util.Locale.ROOT)) || !Character.isLetter(platform.charAt(0))) {
+            throw InputRefusedException.invalid(Field.PLATFORM.query, "a lower-case name such as android or ios, starting with a letter");
+        }
+        return platform;
+    }
+
+    private static String name(NameRule rule, Field field, String text) {
+        List<InputProblem> problems = new ArrayList<>();
+        String name = rule.normalise(field.query, text, problems);
+        if (name == null) {
+            throw new InputRefusedException(400, problems, false);
+        }
+        return name;
     }
 }

@@ -1,6 +1,8 @@
 package dev.packline.update.http;
 
+import dev.packline.http.input.InputRefusedException;
 import dev.packline.update.metrics.UpdateMetrics;
+import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -8,27 +10,26 @@ import io.helidon.webserver.http.ServerResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 
 /**
  * Registers routes by their template and wraps each handler the same way: timed under the template,
- * a {@link CallRefused} answered in the route's error shape, anything unexpected answered 500 with
- * the details only in the log. Client input never reaches that last case: handlers check it first.
+ * a refusal (input refused by http-input's strict path, or a {@link CallRefused}) answered in the
+ * route's error shape, anything unexpected answered 500 with the details only in the log. Client
+ * input never reaches that last case: it is decoded strictly before any handler acts on it.
  */
 public final class UpdateRoutes {
     private static final Logger log = LoggerFactory.getLogger(UpdateRoutes.class);
 
-    /** A route's handler; it may throw {@link CallRefused}. */
+    /** A route's handler; it may throw {@link CallRefused} or {@link InputRefusedException}. */
     @FunctionalInterface
     public interface UpdateHandler {
         void handle(ServerRequest req, ServerResponse res) throws Exception;
     }
 
-    /** The error body of the native routes: {@code {"error": {"status", "reason", "message", "problems"}}}. */
-    public static final Function<CallRefused, Object> NATIVE_ERRORS = UpdateRoutes::nativeBody;
+    /** The error body of the native routes: the shape every app shares. */
+    public static final Function<Refusal, Object> NATIVE_ERRORS = Refusal::nativeBody;
 
     private final HttpRouting.Builder routing;
     private final UpdateMetrics metrics;
@@ -44,7 +45,7 @@ public final class UpdateRoutes {
     }
 
     /** A GET route whose refusals have another shape (the compatibility route). */
-    public UpdateRoutes get(String route, UpdateHandler handler, Function<CallRefused, Object> errorBody) {
+    public UpdateRoutes get(String route, UpdateHandler handler, Function<Refusal, Object> errorBody) {
         routing.get(route, wrap(route, handler, errorBody));
         return this;
     }
@@ -62,42 +63,32 @@ public final class UpdateRoutes {
         return this;
     }
 
-    private Handler wrap(String route, UpdateHandler handler, Function<CallRefused, Object> errorBody) {
+    private Handler wrap(String route, UpdateHandler handler, Function<Refusal, Object> errorBody) {
         return (req, res) -> {
             long start = System.nanoTime();
             try {
                 handler.handle(req, res);
             } catch (CallRefused e) {
-                metrics.refused(route, e.why().tag());
-                Json.send(res, e.status(), errorBody.apply(e));
+                refuse(route, res, Refusal.of(e), errorBody);
+            } catch (InputRefusedException e) {
+                refuse(route, res, Refusal.of(e), errorBody);
             } catch (Exception e) {
                 log.error("{} {} failed: {}", req.prologue().method().text(), route, e.toString(), e);
-                CallRefused internal = CallRefused.of(500, CallRefused.Why.UNAVAILABLE, "internal error; it has been logged");
-                metrics.refused(route, "internal");
-                if (!res.isSent()) {
-                    Json.send(res, 500, errorBody.apply(internal));
-                }
+                refuse(route, res, new Refusal(500, "internal", "internal error; it has been logged", List.of(), false), errorBody);
             } finally {
                 metrics.request(route, res.status().code(), System.nanoTime() - start);
             }
         };
     }
 
-    private static Object nativeBody(CallRefused e) {
-        Map<String, Object> error = new LinkedHashMap<>();
-        error.put("status", e.status());
-        error.put("reason", e.why().tag());
-        error.put("message", e.getMessage());
-        List<Map<String, Object>> problems = e.problems().stream().map(p -> {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("field", p.field());
-            m.put("reason", p.why().tag());
-            m.put("message", p.message());
-            return m;
-        }).toList();
-        if (!problems.isEmpty()) {
-            error.put("problems", problems);
+    private void refuse(String route, ServerResponse res, Refusal refusal, Function<Refusal, Object> errorBody) {
+        metrics.refused(route, refusal.reason());
+        if (res.isSent()) {
+            return;
         }
-        return Map.of("error", error);
+        if (refusal.closeConnection()) {
+            res.header(HeaderNames.CONNECTION, "close"); // FramingFilter then closes it: the rest may be this request's body
+        }
+        Json.send(res, refusal.status(), errorBody.apply(refusal));
     }
 }

@@ -57,7 +57,11 @@ public final class DeadLetterAlerter extends PeriodicTask {
 
     /** Sends one digest of the version's unannounced dead letters; returns how many it covered. */
     public int announce(QueueVersion queue) throws Exception {
-        List<DeadLetterEvent> events = broker.claimDeadLetterEvents(queue, GROUP, consumer, MAX_PER_DIGEST);
+        List<DeadLetterEvent> claimed = broker.claimDeadLetterEvents(queue, GROUP, consumer, MAX_PER_DIGEST);
+        // an admin's cancel is no failure: acknowledged unannounced
+        List<DeadLetterEvent> events = claimed.stream().filter(e -> e.kind() == DeadLetterEvent.Kind.DEAD).toList();
+        List<String> cancels = claimed.stream().filter(e -> e.kind() == DeadLetterEvent.Kind.CANCELLED).map(DeadLetterEvent::streamId).toList();
+        broker.acknowledgeDeadLetterEvents(queue, GROUP, cancels);
         if (events.isEmpty()) {
             return 0;
         }

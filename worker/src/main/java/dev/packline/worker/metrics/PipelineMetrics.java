@@ -1,5 +1,6 @@
 package dev.packline.worker.metrics;
 
+import dev.packline.pipeline.RequestState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -15,7 +16,7 @@ public final class PipelineMetrics {
     /** How a channel ends (request_progress.lua): its upload done, a stage job dead-lettered, or cancelled. */
     public static final List<String> CHANNEL_OUTCOMES = List.of("done", "dead", "cancelled");
     /** A finished request's state (request_progress.lua). */
-    public static final List<String> REQUEST_STATES = List.of("done", "partly_failed", "failed", "cancelled");
+    public static final List<String> REQUEST_STATES = RequestState.FINAL.stream().map(RequestState::wire).toList();
 
     private PipelineMetrics() {
     }

@@ -2,6 +2,8 @@ package dev.packline.worker.stage;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.packline.pipeline.RequestStore;
+import dev.packline.pipeline.artifact.Increment;
+import dev.packline.pipeline.artifact.PatchFormat;
 import dev.packline.pipeline.job.DiffJob;
 import dev.packline.queue.Job;
 import dev.packline.queue.worker.JobHandler;
@@ -17,11 +19,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The diff stage, one job per (old mother, new mother) pair whatever the number of channels or
- * requests: make the bsdiff patch mother to mother, store it, and record it where every request
- * with that pair finds it ({@code pl:diff:OLD:NEW}). Clients strip their channel, patch, and put
+ * requests: make the bsdiff patch mother to mother and the zip-aware one beside it, store both,
+ * and record them where every request with that pair finds them ({@code pl:diff:OLD:NEW}: the
+ * bsdiff patch's fields as before, its MD5, and the zip-aware patch under {@code zipAware}) and
+ * where the update API finds them by pair ({@code pl:increment:FORMAT:OLD:NEW}). A pair the
+ * zip-aware maker refuses (over its memory budget, say) keeps its bsdiff patch and names why
+ * ({@code zipAwareError}). Clients strip their channel, patch, and put
  * the channel back (docs/packaging.md). The patch goes up like any object (multipart and resumable
  * when large), with {@code OBJECTKEY.json} beside it: old and new mother SHA-256 and sizes. The
  * requests waiting for the patch whose channels have all ended finish here and are notified.
@@ -29,9 +36,14 @@ import java.util.Optional;
 public final class DiffStage implements JobHandler {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final StageContext ctx;
+    private final IncrementPublisher increments;
+    private final boolean zipAware;
 
-    public DiffStage(StageContext ctx) {
+    /** @param formats what to make besides bsdiff (always made): zip-aware when listed ({@code pipeline.apkPatchFormats}) */
+    public DiffStage(StageContext ctx, IncrementPublisher increments, Set<PatchFormat> formats) {
         this.ctx = ctx;
+        this.increments = increments;
+        this.zipAware = formats.contains(PatchFormat.ZIP_AWARE);
     }
 
     @Override
@@ -57,6 +69,9 @@ public final class DiffStage implements JobHandler {
         }
         Path metadata = patch.file().resolveSibling(patch.file().getFileName() + ".json");
         try {
+            FileDigests digests = FileDigests.of(patch.file());
+            Map<String, Object> zipAware = this.zipAware ? zipAware(oldMother, newMother, store, p.objectKey())
+                    : Map.of("error", "not made: pipeline.apkPatchFormats leaves it out");
             UploadReport report;
             UploadReport metadataReport;
             ctx.networkSlots().acquire();
@@ -77,15 +92,37 @@ public final class DiffStage implements JobHandler {
             }
             StoredObject stored = report.stored();
             PipelineMetrics.bytesUploaded(ctx.metrics(), store.name()).increment(stored.size() + metadataReport.stored().size());
+            // by pair first: the request record below is what a redelivery checks before skipping everything
+            increments.increments().record(new Increment(PatchFormat.BSDIFF, oldMother.sha256(), newMother.sha256(), store.name(), stored.key(),
+                    store.url(stored.key()), stored.size(), stored.sha256(), digests.md5(), oldMother.size(), newMother.size()));
             Map<String, RequestStore.Progress> waiting = ctx.requests().recordDiff(oldMother.sha256(), newMother.sha256(), Map.ofEntries(Map.entry("objectKey", stored.key()),
                     Map.entry("url", store.url(stored.key())), Map.entry("bytes", stored.size()), Map.entry("sha256", stored.sha256()),
                     Map.entry("oldSha256", oldMother.sha256()), Map.entry("oldBytes", oldMother.size()), Map.entry("newSha256", newMother.sha256()),
                     Map.entry("newBytes", newMother.size()), Map.entry("metadataKey", metadataReport.stored().key()),
-                    Map.entry("bytesSent", report.bytesSent() + metadataReport.bytesSent()), Map.entry("uploadMode", report.mode().label())));
+                    Map.entry("bytesSent", report.bytesSent() + metadataReport.bytesSent()), Map.entry("uploadMode", report.mode().label()),
+                    Map.entry("md5", digests.md5()), Map.entry(zipAware.containsKey("error") ? "zipAwareError" : "zipAware",
+                            zipAware.containsKey("error") ? zipAware.get("error") : zipAware)));
             Notify.ifFinished(ctx, waiting);
         } finally {
             Files.deleteIfExists(patch.file());
             Files.deleteIfExists(metadata);
         }
+    }
+
+    /** The zip-aware patch of the pair (made unless recorded already), as the diff record lists it, or {@code {error}} when it cannot be made. */
+    private Map<String, Object> zipAware(Mother oldMother, Mother newMother, ObjectStore store, String bsdiffKey) throws Exception {
+        Optional<Increment> made = increments.increments().find(PatchFormat.ZIP_AWARE, oldMother.sha256(), newMother.sha256());
+        Increment patch;
+        if (made.isPresent()) {
+            patch = made.get();
+        } else {
+            try {
+                patch = increments.publish(PatchFormat.ZIP_AWARE, oldMother, newMother, store,
+                        bsdiffKey.replaceAll("\\.bsdiff$", "") + PatchFormat.ZIP_AWARE.extension());
+            } catch (RejectJobException e) {
+                return Map.of("error", e.getMessage());
+            }
+        }
+        return Map.of("objectKey", patch.objectKey(), "url", patch.url(), "bytes", patch.bytes(), "sha256", patch.sha256(), "md5", patch.md5());
     }
 }

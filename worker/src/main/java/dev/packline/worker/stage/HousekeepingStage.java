@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.packline.pipeline.PackagingRequest;
+import dev.packline.pipeline.RequestProblem;
 import dev.packline.pipeline.StaleRequests;
 import dev.packline.pipeline.Submitter;
 import dev.packline.queue.Job;
@@ -130,9 +131,10 @@ public final class HousekeepingStage implements JobHandler {
         } catch (IllegalArgumentException | IOException e) {
             throw new RejectJobException("housekeeping job " + job.id() + ": " + e.getMessage(), e);
         }
-        List<String> problems = request.problems();
+        List<RequestProblem> problems = request.problems();
         if (!problems.isEmpty()) {
-            throw new RejectJobException("housekeeping job " + job.id() + ": invalid packaging request: " + String.join("; ", problems));
+            throw new RejectJobException("housekeeping job " + job.id() + ": invalid packaging request: "
+                    + String.join("; ", problems.stream().map(RequestProblem::toString).toList()));
         }
         boolean created = submitter.submit(request);
         log.info("submit-request: request {} of publisher {} ({} channels) {}", request.id(), request.publisher(), request.channels().size(),

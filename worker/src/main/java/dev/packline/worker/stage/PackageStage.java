@@ -1,6 +1,8 @@
 package dev.packline.worker.stage;
 
 import dev.packline.pipeline.ChannelSpec;
+import dev.packline.pipeline.RequestLiveness;
+import dev.packline.pipeline.RequestNotFoundException;
 import dev.packline.pipeline.RequestStore.Outcome;
 import dev.packline.pipeline.Stage;
 import dev.packline.pipeline.job.DiffJob;
@@ -38,7 +40,13 @@ public final class PackageStage implements JobHandler.Reporting {
         PackageJob p = Payload.read(job, PackageJob.class);
         String requestId = p.requestId();
         int index = p.index();
-        if (ctx.requests().cancelRequested(requestId)) {
+        RequestLiveness liveness = ctx.requests().liveness(requestId);
+        if (liveness == RequestLiveness.GONE) {
+            // before building: nothing could record the channel, and the request will not come back
+            RequestNotFoundException gone = new RequestNotFoundException(requestId);
+            throw new RejectJobException(gone.getMessage() + "; its channel is not packaged", gone);
+        }
+        if (liveness == RequestLiveness.CANCEL_REQUESTED) {
             Notify.ifFinished(ctx, requestId, ctx.progress(requestId, index, Stage.PACKAGE, Outcome.CANCELLED,
                     Map.of("channel", p.channelName()), true));
             return;

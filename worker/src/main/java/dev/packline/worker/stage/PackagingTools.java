@@ -112,7 +112,7 @@ public final class PackagingTools {
     }
 
     /** Throws the failures no retry can fix as rejections; returns the others (I/O, failed verification) to be thrown for a retry. */
-    private static IOException translate(PackagingException e) throws RejectJobException {
+    static IOException translate(PackagingException e) throws RejectJobException {
         switch (e.problem()) {
             case INVALID_ARGUMENT, MALFORMED_APK, NOT_SIGNED, REFUSED, OVER_BUDGET -> throw new RejectJobException(e.getMessage(), e);
             default -> {

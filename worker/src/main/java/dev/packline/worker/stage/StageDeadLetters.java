@@ -22,7 +22,8 @@ import java.util.Map;
  * dead-lettered, by whatever path (rejected as bad input, attempts used up, hard timeout, its
  * worker lost on the last attempt), this marks the channel dead in its request, and the request
  * finished when it was the last piece of work; a dead diff job marks its patch failed in every
- * request waiting for it. Reads the dead-letter events through its own consumer group, acknowledging
+ * request waiting for it. A job an admin cancelled ({@code admin job cancel}) ends the same way,
+ * as cancelled: its channel ends cancelled, its patch failed with the reason "cancelled by an admin". Reads the dead-letter events through its own consumer group, acknowledging
  * each only after the request state has it.
  */
 public final class StageDeadLetters extends PeriodicTask {
@@ -32,14 +33,17 @@ public final class StageDeadLetters extends PeriodicTask {
     private final StageContext ctx;
     private final List<QueueVersion> queues;
     private final String consumer;
+    private final ArtifactDeadLetters artifacts;
 
-    public StageDeadLetters(QueueBroker broker, StageContext ctx, List<QueueVersion> queues, String consumer, WorkerEvents events) {
+    public StageDeadLetters(QueueBroker broker, StageContext ctx, List<QueueVersion> queues, String consumer, WorkerEvents events,
+                            ArtifactDeadLetters artifacts) {
         super("stage-dead-letters", Duration.ofSeconds(1), events);
         this.broker = broker;
         this.ctx = ctx;
         this.queues = queues.stream().filter(q -> q.name().equals(Stage.PACKAGE.queueName()) || q.name().equals(Stage.UPLOAD.queueName())
                 || q.name().equals(Stage.DIFF.queueName())).toList();
         this.consumer = consumer;
+        this.artifacts = artifacts;
     }
 
     @Override
@@ -54,13 +58,20 @@ public final class StageDeadLetters extends PeriodicTask {
     }
 
     private void record(QueueVersion queue, DeadLetterEvent event) {
-        JobRecord job = broker.job(queue, event.jobId()).orElse(null);
-        if (job == null || job.payload() == null) {
-            log.warn("dead letter {} on {} has no payload left (trimmed); its request cannot be updated", event.jobId(), queue);
+        boolean cancelled = event.kind() == DeadLetterEvent.Kind.CANCELLED;
+        // a cancelled job's payload travels in its event; a dead letter's stays with the dead letter
+        String text = cancelled ? event.payload().orElse(null)
+                : broker.job(queue, event.jobId()).map(JobRecord::payload).orElse(null);
+        if (text == null) {
+            log.warn("{} job {} on {} has no payload left (trimmed); its request cannot be updated",
+                    cancelled ? "cancelled" : "dead-lettered", event.jobId(), queue);
             return;
         }
+        if (artifacts.record(text, String.valueOf(event.error()))) {
+            return; // a submitted bundle's or an increment's job: no request channel or mother patch to end
+        }
         // leniently: a job rejected for a malformed payload still ends the channel or patch it names
-        JobIdentity payload = StageJobs.identify(job.payload()).orElse(null);
+        JobIdentity payload = StageJobs.identify(text).orElse(null);
         if (payload == null) {
             return; // a payload that is not a JSON object was rejected for that; it names no request
         }
@@ -76,11 +87,11 @@ public final class StageDeadLetters extends PeriodicTask {
         }
         String requestId = payload.requestId().get();
         try {
-            Notify.ifFinished(ctx, requestId, ctx.progress(requestId, payload.index().get(), stage, Outcome.DEAD,
+            Notify.ifFinished(ctx, requestId, ctx.progress(requestId, payload.index().get(), stage, cancelled ? Outcome.CANCELLED : Outcome.DEAD,
                     Map.of("channel", payload.channel().orElse(""), "error", String.valueOf(event.error()),
                             "attempts", event.attempts(), "stage", stage.queueName()), true));
         } catch (RequestNotFoundException e) {
-            log.warn("dead letter {} names request {}, which no longer exists", event.jobId(), requestId);
+            log.warn("{} job {} names request {}, which no longer exists", cancelled ? "cancelled" : "dead-lettered", event.jobId(), requestId);
         }
     }
 }

@@ -9,6 +9,7 @@ import dev.packline.queue.QueueInspector;
 import dev.packline.queue.QueueVersion;
 import dev.packline.queue.redis.RedisQueueBroker;
 import dev.packline.queue.redis.Retention;
+import dev.packline.queue.upgrade.VersionRollback;
 import dev.packline.redis.EmbeddedRedis;
 import dev.packline.redis.RedisConnector;
 import dev.packline.settings.Settings;
@@ -38,7 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * An admin rolls a queue to a new version while workers run (create N+1, make it current, drain
  * N): a running worker notices the new version by itself and asks to be restarted, a worker started
  * during the rollout serves both the draining and the current version, and one started after the
- * drain serves only the new one. Its own redis-server: the test moves the shared queues' current
+ * drain serves only the new one, and a rollback to the retired version makes a running worker serve it again. Its own redis-server: the test moves the shared queues' current
  * versions, which other tests must not see.
  */
 class VersionRolloutTest {
@@ -87,15 +88,24 @@ class VersionRolloutTest {
                 RequestStatus status = PipelineEndToEndTest.awaitFinished(requests, request.id(), 120);
                 assertEquals("done", status.state(), status.toString());
                 assertEquals(0, broker.counts(upload1).unfinished());
+                // the request finishes inside the last upload's handler; its acknowledgement follows a moment later
+                long ackDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (broker.counts(QueueVersion.of("upload", 2)).done() < 6 && System.nanoTime() < ackDeadline) {
+                    Thread.sleep(20);
+                }
                 assertEquals(6, broker.counts(QueueVersion.of("upload", 2)).done(), "every upload ran on the new version");
                 admin.drain(upload1, Duration.ofSeconds(30), Duration.ofMillis(100), c -> { });
                 assertFalse(during.versionsAppeared().isDone(), "a version retiring is no reason to restart");
                 assertTrue(during.unservedVersions().isEmpty(), during.unservedVersions().toString());
+
+                // a rollback to the retired version 1: its fetch loop has stopped, so the worker restarts to serve it again
+                new VersionRollback(jedis, broker, Clock.systemUTC()).rollback(upload1);
+                assertEquals(Set.of(upload1), during.versionsAppeared().get(20, TimeUnit.SECONDS), "a reactivated version counts as appeared");
             }
 
             try (WorkerApp after = new WorkerApp(config, PackagingTools.channelBuilder(), PackagingTools.patchMaker(), ALERTS, Clock.systemUTC())) {
-                assertFalse(after.queues().contains(upload1), "a retired version is not served: " + after.queues());
-                assertTrue(after.queues().contains(QueueVersion.of("upload", 2)));
+                assertTrue(after.queues().containsAll(List.of(upload1, QueueVersion.of("upload", 2))),
+                        "the rolled-back-to version and the draining one are served: " + after.queues());
             }
         }
     }

@@ -111,7 +111,7 @@ class WorkerMetricsTest {
                 events.preRegister(List.of(queue));
                 events.inFlight(worker, List.of(subscription));
                 String version = Integer.toString(queue.version());
-                for (String outcome : List.of("completed", "retry_scheduled", "dead_lettered", "timed_out", "lease_lost")) {
+                for (String outcome : List.of("completed", "retry_scheduled", "dead_lettered", "timed_out", "lease_lost", "cancelled")) {
                     assertEquals(0, registry.get("packline.jobs.finished").tags("queue", queue.name(), "version", version, "outcome", outcome)
                             .counter().count(), outcome + " exists at 0 before any job");
                 }
