@@ -4,8 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.packline.api.ApiConfig;
 import dev.packline.api.ApiServer;
-import dev.packline.notify.Alert;
-import dev.packline.notify.AlertChannel;
+import dev.packline.notify.LogAlertChannel;
 import dev.packline.pipeline.Stage;
 import dev.packline.queue.QueueClient;
 import dev.packline.queue.QueueInspector;
@@ -45,16 +44,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ScheduledRequestListingTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final AlertChannel NO_ALERTS = new AlertChannel() {
-        @Override
-        public String name() {
-            return "none";
-        }
-
-        @Override
-        public void send(Alert alert) {
-        }
-    };
 
     @TempDir
     Path temp;
@@ -85,7 +74,7 @@ class ScheduledRequestListingTest {
             inspector.ensureQueue("housekeeping");
             ScheduleStore schedules = new ScheduleStore(TestRedis.client(), Clock.systemUTC());
             try (WorkerApp worker = new WorkerApp(WorkerConfig.read(Settings.load(workerYml, Map.of())), PackagingTools.channelBuilder(),
-                    PackagingTools.patchMaker(), NO_ALERTS, Clock.systemUTC()).start();
+                    PackagingTools.patchMaker(), new LogAlertChannel(), Clock.systemUTC()).start();
                  ApiServer api = ApiServer.start(ApiConfig.load(ApiFiles.apiYml(temp, publisher, token), Map.of()))) {
                 Api http = new Api(api.port(), token);
                 JsonNode own = http.send("POST", "/v1/jobs", request);
