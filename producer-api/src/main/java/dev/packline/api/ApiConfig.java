@@ -2,6 +2,7 @@ package dev.packline.api;
 
 import dev.packline.api.auth.Publishers;
 import dev.packline.http.input.HttpLimits;
+import dev.packline.pipeline.PublisherRequestIndex;
 import dev.packline.pipeline.RequestRules;
 import dev.packline.settings.Settings;
 
@@ -70,7 +71,7 @@ public record ApiConfig(Path configFile, String redisUrl, Server server, Request
      */
     public record Pipeline(int jobMaxAttempts, Duration jobTimeout, Duration requestRetention, int indexMaxEntries) {
         public static Pipeline defaults() {
-            return new Pipeline(5, Duration.ofMinutes(30), Duration.ofDays(7), 10_000);
+            return new Pipeline(5, Duration.ofMinutes(30), Duration.ofDays(7), PublisherRequestIndex.DEFAULT_MAX_ENTRIES);
         }
     }
 

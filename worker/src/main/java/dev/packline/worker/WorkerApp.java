@@ -37,6 +37,7 @@ import dev.packline.pipeline.FirstStart;
 import dev.packline.pipeline.RequestStore;
 import dev.packline.pipeline.RunningChannels;
 import dev.packline.pipeline.StaleRequests;
+import dev.packline.pipeline.PublisherRequestIndex;
 import dev.packline.pipeline.Submitter;
 import dev.packline.pipeline.Stage;
 import dev.packline.pipeline.job.JobIdentity;
@@ -180,7 +181,8 @@ public final class WorkerApp implements AutoCloseable {
                             Map.of(IncrementJob.JOB, new IncrementStage(ctx, increments))),
                     Stage.NOTIFY.queueName(), new NotifyStage(ctx),
                     HOUSEKEEPING_QUEUE, new HousekeepingStage(new StaleRequests(requestRedis, clock),
-                            new Submitter(ctx.requests(), ctx.queues(), p.jobMaxAttempts(), p.jobTimeout()), stores, stagedObjects));
+                            new Submitter(ctx.requests(), ctx.queues(), p.jobMaxAttempts(), p.jobTimeout()),
+                            new PublisherRequestIndex(requestRedis, clock, p.requestRetention(), PublisherRequestIndex.DEFAULT_MAX_ENTRIES), stores, stagedObjects));
             List<Subscription> subscriptions = new ArrayList<>();
             PriorityJobMetrics byPriority = new PriorityJobMetrics(metrics.registry(), clock);
             for (WorkerConfig.QueueConfig q : config.queues()) {

@@ -24,7 +24,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The full path under chaos: while a request of 200 channels with a patch runs (a KS3 object
  * server this time), a worker process is killed with SIGKILL at random every 2 to 4 seconds (the
- * supervisor starts a new one each time), and Redis, running with its append-only file
+ * supervisor starts a new one each time). The chaos begins once both first workers are ready
+ * (heartbeating in Redis: connected, fetch loops running; {@link ReadyWorkers}); a kill takes a ready
+ * worker that has started jobs, and only while the other worker is ready too. So on a loaded machine,
+ * where a new worker's JVM can take longer to start than the 2 to 4 seconds between kills, every kill
+ * still hits a worker at work rather than a JVM still starting, and the request keeps moving instead
+ * of stalling with every worker restarting. Redis, running with its append-only file
  * ({@code appendfsync always}), is killed and restarted once on the same port mid-run. The request still ends done; every channel is in the
  * store exactly once and verifies; no job is left in any version's pending, retry or delayed sets,
  * hard deadlines or any worker's active list (the backup a killed worker leaves); and the counts in
@@ -38,6 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ChaosSystemTest {
     private static final int CHANNELS = 200;
+    private static final int WORKER_PROCESSES = 2; // the platform's supervisor runs two
     private static final Map<String, String> OPERATOR_SETTINGS = Map.of(
             "PACKLINE_WORKER_HEARTBEAT_INTERVAL", "500ms",
             "PACKLINE_WORKER_LEASE", "3s",
@@ -62,13 +68,15 @@ class ChaosSystemTest {
         EmbeddedRedis redis = EmbeddedRedis.start(port, aof, redisData);
         String url = redis.url();
         Killer killer = null;
-        try (Platform platform = Platform.start(home, dir, url, Dialect.KS3, OPERATOR_SETTINGS)) {
+        try (Platform platform = Platform.start(home, dir, url, Dialect.KS3, OPERATOR_SETTINGS);
+             ReadyWorkers ready = new ReadyWorkers(platform, url)) {
+            ready.await(WORKER_PROCESSES, Duration.ofMinutes(3)); // generous: JVMs start slowly on a loaded machine
             String requestId = platform.submit("chaos-" + dir.getFileName(), names);
-            killer = new Killer(platform, new Random());
+            killer = new Killer(ready, new Random());
             killer.start();
 
             // Redis restarts once, when the request is well under way
-            platform.awaitChannelsEnded(requestId, CHANNELS / 4, Duration.ofMinutes(3));
+            platform.awaitChannelsEnded(requestId, CHANNELS / 4, Duration.ofMinutes(5)); // generous, as below
             redis.stop();
             Thread.sleep(1_000);
             redis = EmbeddedRedis.start(port, aof, redisData);
@@ -96,31 +104,40 @@ class ChaosSystemTest {
     }
 
 
-    /** Kills one of the supervisor's worker processes with SIGKILL every 2 to 4 seconds, at random. */
+    /**
+     * Every 2 to 4 seconds, kills with SIGKILL one of the supervisor's ready worker processes that
+     * has started jobs, at random, once another worker is ready too (it waits for that: the last
+     * kill's replacement still starting, or Redis restarting).
+     */
     private static final class Killer {
-        private final Platform platform;
+        private final ReadyWorkers ready;
         private final Random random;
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final AtomicInteger kills = new AtomicInteger();
         private final Set<Long> killed = new HashSet<>();
         private Thread thread;
 
-        Killer(Platform platform, Random random) {
-            this.platform = platform;
+        Killer(ReadyWorkers ready, Random random) {
+            this.ready = ready;
             this.random = random;
         }
 
         void start() {
             thread = Thread.ofPlatform().name("chaos-killer").daemon().start(() -> {
                 while (running.get()) {
+                    List<ProcessHandle> victims;
                     try {
                         Thread.sleep(2_000 + random.nextInt(2_000));
+                        victims = victims();
+                        while (victims.isEmpty() && running.get()) {
+                            Thread.sleep(100);
+                            victims = victims();
+                        }
                     } catch (InterruptedException e) {
                         return;
                     }
-                    List<ProcessHandle> workers = platform.workerProcesses().stream().filter(p -> !killed.contains(p.pid())).toList();
-                    if (running.get() && !workers.isEmpty()) {
-                        ProcessHandle victim = workers.get(random.nextInt(workers.size()));
+                    if (running.get() && !victims.isEmpty()) {
+                        ProcessHandle victim = victims.get(random.nextInt(victims.size()));
                         if (victim.destroyForcibly()) { // SIGKILL
                             killed.add(victim.pid());
                             kills.incrementAndGet();
@@ -128,6 +145,15 @@ class ChaosSystemTest {
                     }
                 }
             });
+        }
+
+        /** Ready workers at work, when at least two are ready; else none. */
+        private List<ProcessHandle> victims() {
+            List<ReadyWorkers.Ready> alive = ready.now(p -> !killed.contains(p.pid()));
+            if (alive.size() < 2) {
+                return List.of();
+            }
+            return alive.stream().filter(r -> r.info().jobsStarted() > 0).map(ReadyWorkers.Ready::process).toList();
         }
 
         int kills() {

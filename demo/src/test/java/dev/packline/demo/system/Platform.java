@@ -191,7 +191,9 @@ final class Platform implements AutoCloseable {
         body.put("nameTemplate", "{channel}.apk");
         body.putArray("diffAgainst").add(older.toUri().toString());
         body.putArray("notifyChannels").add("demo-webhook");
-        HttpRequest submit = api("/v1/jobs", bearer).header("Content-Type", "application/json").header("Idempotency-Key", idempotencyKey)
+        // a large submit on a loaded machine may take longer than a status read: a CI client would wait for it too
+        HttpRequest submit = api("/v1/jobs", bearer).timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
+                .header("Idempotency-Key", idempotencyKey)
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
         String id = Submits.submit(http, submit);
         tokenOf.put(id, bearer);

@@ -3,7 +3,7 @@ package dev.packline.api.jobs;
 import dev.packline.http.input.AsciiParsers;
 import dev.packline.http.input.InputRefusedException;
 import dev.packline.http.input.StrictUtf8;
-import dev.packline.redis.LuaScript;
+import dev.packline.pipeline.PublisherRequestIndex;
 import dev.packline.redis.RedisErrors;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.resps.Tuple;
@@ -20,10 +20,11 @@ import java.util.function.Supplier;
  * Each publisher's requests, newest first, for {@code GET /v1/jobs}: a sorted set per publisher
  * with members {@code ID|APP} scored by creation time, trimmed to the request retention and to
  * {@code maxEntries} on every add, and expiring with its last submit. Entries whose request has
- * expired are skipped when read. Also keeps each publisher's in-flight set ({@link ChannelsInFlight}).
+ * expired are skipped when read. Adding goes through the pipeline's {@link PublisherRequestIndex}, which
+ * workers use too (a schedule's request is listed like a submitted one); it also keeps each
+ * publisher's in-flight set ({@link ChannelsInFlight}).
  */
 public final class PublisherIndex {
-    private static final LuaScript ADD = LuaScript.load("/dev/packline/api/scripts/", "index_add.lua");
 
     /** One entry: request id, app, creation time. */
     public record Entry(String id, String appId, long createdAt) {
@@ -34,21 +35,15 @@ public final class PublisherIndex {
     }
 
     private final UnifiedJedis redis;
-    private final Clock clock;
-    private final Duration retention;
-    private final int maxEntries;
+    private final PublisherRequestIndex writer;
 
     public PublisherIndex(UnifiedJedis redis, Clock clock, Duration retention, int maxEntries) {
         this.redis = redis;
-        this.clock = clock;
-        this.retention = retention;
-        this.maxEntries = maxEntries;
+        this.writer = new PublisherRequestIndex(redis, clock, retention, maxEntries);
     }
 
     public void add(String publisher, String requestId, String appId, int channels) {
-        call("index request " + requestId, () -> ADD.run(redis, List.of(ApiKeys.requests(publisher), ApiKeys.inflight(publisher)),
-                List.of(requestId + "|" + appId, requestId, Long.toString(clock.millis()), Integer.toString(channels),
-                        Long.toString(retention.toMillis()), Integer.toString(maxEntries))));
+        writer.add(publisher, requestId, appId, channels);
     }
 
     /**

@@ -15,6 +15,7 @@ import dev.packline.queue.worker.Worker;
 import dev.packline.queue.worker.WorkerEvents;
 import dev.packline.redis.EmbeddedRedis;
 import dev.packline.redis.RedisConnector;
+import redis.clients.jedis.UnifiedJedis;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -57,9 +58,10 @@ public final class QueueBenchmark {
         }
         EmbeddedRedis embedded = options.redisUrl() == null ? EmbeddedRedis.start() : null;
         String url = embedded != null ? embedded.url() : options.redisUrl();
-        try (RedisQueueBroker broker = new RedisQueueBroker(RedisConnector.open(url, 256), RedisConnector.describe(url),
+        UnifiedJedis redis = RedisConnector.open(url, 256);
+        try (RedisQueueBroker broker = new RedisQueueBroker(redis, RedisConnector.describe(url),
                 Clock.systemUTC(), new Retention(1_000, Duration.ofMinutes(10), 1_000, Duration.ofDays(1), 1_000), true)) {
-            System.out.println(run(broker, options, embedded != null ? "embedded" : RedisConnector.describe(url)));
+            System.out.println(run(broker, new RedisCpu(redis), options, embedded != null ? "embedded" : RedisConnector.describe(url)));
         } finally {
             if (embedded != null) {
                 embedded.close();
@@ -67,7 +69,7 @@ public final class QueueBenchmark {
         }
     }
 
-    static String run(RedisQueueBroker broker, Options options, String redisLabel) throws InterruptedException {
+    static String run(RedisQueueBroker broker, RedisCpu redisCpu, Options options, String redisLabel) throws InterruptedException {
         QueueInspector inspector = new QueueInspector(broker, Clock.systemUTC());
         QueueClient client = new QueueClient(broker);
         String queueName = "bench-" + Long.toString(System.nanoTime(), 36);
@@ -75,6 +77,7 @@ public final class QueueBenchmark {
 
         // phase 1: throughput
         List<NewJob> batch = new ArrayList<>(options.batch());
+        long cpuBeforeEnqueue = redisCpu.micros();
         long enqueueStart = System.nanoTime();
         for (int i = 0; i < options.jobs(); i++) {
             batch.add(job("{\"n\":" + i + "}", i, options.groups()));
@@ -84,6 +87,7 @@ public final class QueueBenchmark {
             }
         }
         double enqueueSeconds = (System.nanoTime() - enqueueStart) / 1e9;
+        long cpuBeforeProcess = redisCpu.micros();
         CountDownLatch done = new CountDownLatch(options.jobs());
         long processStart = System.nanoTime();
         try (Worker ignored = startWorker(broker, queue, options.concurrency(), done, null)) {
@@ -92,6 +96,7 @@ public final class QueueBenchmark {
             }
         }
         double processSeconds = (System.nanoTime() - processStart) / 1e9;
+        long cpuAfterProcess = redisCpu.micros();
 
         // phase 2: latency at a steady rate below capacity
         long[] latencies = new long[options.latencyJobs()];
@@ -135,6 +140,8 @@ public final class QueueBenchmark {
         out.put("groups", options.groups());
         out.put("enqueuePerSec", Math.round(options.jobs() / enqueueSeconds));
         out.put("processPerSec", Math.round(options.jobs() / processSeconds));
+        out.put("redisCpuUsPerJobEnqueue", RedisCpu.perJob(cpuBeforeEnqueue, cpuBeforeProcess, options.jobs()));
+        out.put("redisCpuUsPerJobProcess", RedisCpu.perJob(cpuBeforeProcess, cpuAfterProcess, options.jobs()));
         out.put("latencyJobs", options.latencyJobs());
         out.put("latencyRatePerSec", options.latencyRate());
         out.put("p50Ms", round(latencies[(int) (latencies.length * 0.50)] / 1e6));
@@ -236,7 +243,8 @@ public final class QueueBenchmark {
                 Usage: bin/packline bench queue [--redis URL] [--jobs N] [--concurrency C] [--batch B]
                                                 [--latency-jobs N] [--latency-rate PER_SEC] [--groups G]
                 Runs no-op jobs through the durable path (batch enqueue, reliable fetch into the worker's
-                active list, ack) and prints one JSON line: enqueuePerSec, processPerSec, p50Ms, p99Ms.
+                active list, ack) and prints one JSON line: enqueuePerSec, processPerSec, p50Ms, p99Ms, and
+                the microseconds of Redis CPU per job of each phase (redisCpuUsPerJobEnqueue, ...Process).
                   --redis URL         redis://host:port or redis-cluster://h:p,h:p (also PACKLINE_REDIS_URL);
                                       without it an embedded redis-server starts on a free loopback port
                   --jobs N            jobs for the throughput phase (default 100000)

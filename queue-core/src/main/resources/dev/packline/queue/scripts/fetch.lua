@@ -115,64 +115,149 @@ if max > 0 and ready.urgent + ready.normal + ready.bulk == 0 then
   end
 elseif max > 0 then
   local listed = redis.call('LLEN', KEYS[2])
+  if listed > 0 and listed <= MAX_WAKE_MARKERS then
+    -- wake markers only (the usual case while the zsets have work): the list has no job to serve. The
+    -- markers stay for the workers blocked on it; they come here and find the rest of the work.
+    local markers_only = true
+    for _, id in ipairs(redis.call('LRANGE', KEYS[2], 0, -1)) do
+      if id ~= WAKE_MARKER then markers_only = false; break end
+    end
+    if markers_only then listed = 0 end
+  end
   local turn = fair:get('turn') or 0
   local moved = {}
   local parks_left = 1000 -- bounds the script's work when a capped group has a long backlog
-  while max > 0 and parks_left > 0 do
+
+  -- the levels with work now, highest first
+  local function levels_with_work(count)
     local levels = {}
     for _, level in ipairs(LEVELS) do
-      if ready[level] > 0 or (level == 'normal' and listed > 0) then levels[#levels + 1] = level end
+      if count[level] > 0 or (level == 'normal' and listed > 0) then levels[#levels + 1] = level end
     end
-    if #levels == 0 then break end
-    -- the rotation: one job in SHARE_EVERY to the next lower level with work, one in SHARE_EVERY of those further down
+    return levels
+  end
+
+  -- the rotation: one job in SHARE_EVERY to the next lower level with work, one in SHARE_EVERY of those further down
+  local function rotate(levels)
     turn = (turn + 1) % (SHARE_EVERY * SHARE_EVERY)
-    local level = levels[1]
     if #levels > 1 and turn % SHARE_EVERY == 0 then
-      level = (#levels > 2 and turn == 0) and levels[3] or levels[2]
+      return (#levels > 2 and turn == 0) and levels[3] or levels[2]
     end
-    local from_list, list_tag = false, nil
-    if level == 'normal' and listed > 0 then
-      list_tag = math.max(fair:get('vt:normal') or 0, fair:get('f:normal:') or 0) + TAG_UNIT
-      from_list = ready.normal == 0 or list_tag <= tonumber(redis.call('ZRANGE', KEYS[11], 0, 0, 'WITHSCORES')[2])
+    return levels[1]
+  end
+
+  -- a job popped from a level's zset (raw: its record, nil if deleted meanwhile): it runs, or waits
+  -- parked when its group holds its cap (then it does not use the slot)
+  local function take(level, id, tag, raw, group)
+    fair:served(level, tag)
+    if not raw then return end
+    if not group then
+      local _
+      _, group = job_place(raw)
+      group = group or ''
     end
-    if from_list then
-      local id = redis.call('RPOP', KEYS[2])
-      listed = listed - 1
-      while id == WAKE_MARKER do
-        id = redis.call('RPOP', KEYS[2])
-        listed = listed - 1
-      end
-      if id then
-        fair:served('normal', list_tag)
-        fair:set('f:normal:', list_tag)
-        moved[#moved + 1] = id
-        ids[#ids + 1] = id
-        max = max - 1
-      else
-        listed = 0
-        turn = (turn - 1) % (SHARE_EVERY * SHARE_EVERY) -- only markers were left: the turn goes to a level with work
-      end
+    local last_field = 'f:' .. level .. ':' .. group
+    if fair:get(last_field) == tag then fair:set(last_field, nil) end -- the group has nothing more waiting here
+    local cap = fair:cap(group)
+    if cap and (fair:get('run:' .. group) or 0) >= cap then
+      fair:park(id, level, group, tag)
+      parks_left = parks_left - 1
     else
-      local head = redis.call('ZPOPMIN', KEYS[9 + (level == 'urgent' and 1 or level == 'normal' and 2 or 3)])
-      ready[level] = head[1] and ready[level] - 1 or 0
-      local id, tag = head[1], tonumber(head[2])
-      if id then fair:served(level, tag) end
-      local raw = id and redis.call('HGET', KEYS[7], id)
-      if raw then
-        local _, group = job_place(raw)
-        group = group or ''
-        local last_field = 'f:' .. level .. ':' .. group
-        if fair:get(last_field) == tag then fair:set(last_field, nil) end -- the group has nothing more waiting here
-        local cap = fair:cap(group)
-        if cap and (fair:get('run:' .. group) or 0) >= cap then
-          fair:park(id, level, group, tag)
-          parks_left = parks_left - 1
+      fair:occupy(group)
+      moved[#moved + 1] = id
+      ids[#ids + 1] = id
+      max = max - 1
+    end
+  end
+
+  local function level_key(level)
+    return KEYS[9 + (level == 'urgent' and 1 or level == 'normal' and 2 or 3)]
+  end
+
+  if listed == 0 then
+    -- Only the zsets have work: plan the slots by the rotation, take each level's share with one
+    -- ZPOPMIN and every record, group field and cap with one call each, then serve the plan in
+    -- order (the same jobs in the same order as slot by slot; measured: about half the Redis time
+    -- per job of one ZPOPMIN, HGET and group lookups per slot). Parked jobs leave slots free: plan again.
+    while max > 0 and parks_left > 0 do
+      local plan, share, left = {}, {urgent = 0, normal = 0, bulk = 0}, {urgent = ready.urgent, normal = ready.normal, bulk = ready.bulk}
+      while #plan < math.min(max, parks_left) do
+        local levels = levels_with_work(left)
+        if #levels == 0 then break end
+        local level = rotate(levels)
+        left[level] = left[level] - 1
+        share[level] = share[level] + 1
+        plan[#plan + 1] = level
+      end
+      if #plan == 0 then break end
+      local popped, popped_ids, next_of = {}, {}, {}
+      for _, level in ipairs(LEVELS) do
+        if share[level] > 0 then
+          popped[level] = redis.call('ZPOPMIN', level_key(level), share[level])
+          next_of[level] = 1
+          for i = 1, #popped[level], 2 do popped_ids[#popped_ids + 1] = popped[level][i] end
+        end
+      end
+      local raws = #popped_ids > 0 and redis.call('HMGET', KEYS[7], unpack(popped_ids)) or {}
+      local raw_of, group_of, groups, fields = {}, {}, {}, {}
+      for i, id in ipairs(popped_ids) do
+        local raw = raws[i]
+        if raw then
+          raw_of[id] = raw
+          local level, group = job_place(raw)
+          group = group or ''
+          group_of[id] = group
+          groups[#groups + 1] = group
+          fields[#fields + 1] = 'f:' .. (level or 'normal') .. ':' .. group
+          if group ~= '' then fields[#fields + 1] = 'run:' .. group end
+        end
+      end
+      fair:prefetch(fields)
+      fair:prefetch_caps(groups)
+      for _, level in ipairs(plan) do
+        local head = popped[level]
+        local at = next_of[level]
+        if head[at] then
+          next_of[level] = at + 2
+          ready[level] = ready[level] - 1
+          take(level, head[at], tonumber(head[at + 1]), raw_of[head[at]], group_of[head[at]])
         else
-          fair:occupy(group)
+          ready[level] = 0 -- fewer than counted (nothing else changes the zset inside this script)
+        end
+      end
+    end
+  else
+    -- the pending list (the default group of the normal level) has jobs too: slot by slot, merging it by its tag
+    while max > 0 and parks_left > 0 do
+      local levels = levels_with_work(ready)
+      if #levels == 0 then break end
+      local level = rotate(levels)
+      local from_list, list_tag = false, nil
+      if level == 'normal' and listed > 0 then
+        list_tag = math.max(fair:get('vt:normal') or 0, fair:get('f:normal:') or 0) + TAG_UNIT
+        from_list = ready.normal == 0 or list_tag <= tonumber(redis.call('ZRANGE', KEYS[11], 0, 0, 'WITHSCORES')[2])
+      end
+      if from_list then
+        local id = redis.call('RPOP', KEYS[2])
+        listed = listed - 1
+        while id == WAKE_MARKER do
+          id = redis.call('RPOP', KEYS[2])
+          listed = listed - 1
+        end
+        if id then
+          fair:served('normal', list_tag)
+          fair:set('f:normal:', list_tag)
           moved[#moved + 1] = id
           ids[#ids + 1] = id
           max = max - 1
+        else
+          listed = 0
+          turn = (turn - 1) % (SHARE_EVERY * SHARE_EVERY) -- only markers were left: the turn goes to a level with work
         end
+      else
+        local head = redis.call('ZPOPMIN', level_key(level))
+        ready[level] = head[1] and ready[level] - 1 or 0
+        if head[1] then take(level, head[1], tonumber(head[2]), redis.call('HGET', KEYS[7], head[1])) end
       end
     end
   end

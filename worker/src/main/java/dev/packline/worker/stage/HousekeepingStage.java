@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.packline.pipeline.PackagingRequest;
 import dev.packline.pipeline.RequestProblem;
 import dev.packline.pipeline.StaleRequests;
+import dev.packline.pipeline.PublisherRequestIndex;
 import dev.packline.pipeline.Submitter;
 import dev.packline.queue.Job;
 import dev.packline.queue.worker.JobHandler;
@@ -34,7 +35,8 @@ import java.util.Map;
  *       finished and are older than that ({@link StaleRequests}); finished ones expire by themselves.</li>
  *   <li>{@code {"task": "submit-request", "request": {...}}}: a recurring packaging request: the
  *       request as {@code POST /v1/jobs} takes it plus its {@code publisher}; its id is derived from
- *       the job id ({@code sched:NAME:TICK}), so a redelivered job submits nothing twice.</li>
+ *       the job id ({@code sched:NAME:TICK}), so a redelivered job submits nothing twice. It goes into
+ *       the publisher's index as a submit through the API does, so {@code GET /v1/jobs} lists it.</li>
  *   <li>{@code {"task": "expire-staged", "idle": "7d"}}: deletes the mothers staged in the stores
  *       for part copies that no upload used for that long ({@link StagedObjects}).</li>
  * </ul>
@@ -51,12 +53,15 @@ public final class HousekeepingStage implements JobHandler {
 
     private final StaleRequests stale;
     private final Submitter submitter;
+    private final PublisherRequestIndex index;
     private final Map<String, ObjectStore> stores;
     private final StagedObjects staged;
 
-    public HousekeepingStage(StaleRequests stale, Submitter submitter, Map<String, ObjectStore> stores, StagedObjects staged) {
+    public HousekeepingStage(StaleRequests stale, Submitter submitter, PublisherRequestIndex index, Map<String, ObjectStore> stores,
+                             StagedObjects staged) {
         this.stale = stale;
         this.submitter = submitter;
+        this.index = index;
         this.stores = Map.copyOf(stores);
         this.staged = staged;
     }
@@ -137,6 +142,8 @@ public final class HousekeepingStage implements JobHandler {
                     + String.join("; ", problems.stream().map(RequestProblem::toString).toList()));
         }
         boolean created = submitter.submit(request);
+        // also on a redelivery: a delivery that died between the submit and this line left no entry (the add keeps a first one)
+        index.add(request.publisher(), request.id(), request.appId(), request.channels().size());
         log.info("submit-request: request {} of publisher {} ({} channels) {}", request.id(), request.publisher(), request.channels().size(),
                 created ? "submitted" : "was submitted before (redelivery); its jobs are enqueued");
     }

@@ -5,6 +5,7 @@ import dev.packline.pipeline.PackagingRequest;
 import dev.packline.pipeline.RequestStore;
 import dev.packline.pipeline.Stage;
 import dev.packline.pipeline.StaleRequests;
+import dev.packline.pipeline.PublisherRequestIndex;
 import dev.packline.pipeline.Submitter;
 import dev.packline.queue.Job;
 import dev.packline.queue.JobState;
@@ -64,7 +65,7 @@ class HousekeepingStageTest {
         store = new LocalDirectoryStore("local-" + UUID.randomUUID().toString().substring(0, 8), temp.resolve("store"));
         staged = new StagedObjects(redis, clock);
         stage = new HousekeepingStage(new StaleRequests(redis, clock), new Submitter(requests, new QueueClient(broker), 3, Duration.ofMinutes(5)),
-                Map.of(store.name(), store), staged);
+                new PublisherRequestIndex(redis, clock, Duration.ofDays(7), 100), Map.of(store.name(), store), staged);
     }
 
     @AfterEach
@@ -120,6 +121,9 @@ class HousekeepingStageTest {
         assertEquals("bulk", first.record().get("level"));
         assertEquals("pub-a", first.record().get("group"));
         assertTrue(broker.job(packageQueue, Stage.packageJobId(id, 2)).isEmpty(), "two channels, two jobs, however often delivered");
+        assertTrue(redis.zrange(PublisherRequestIndex.requestsKey("pub-a"), 0, -1).contains(id + "|com.example.game"),
+                "in the publisher's list (GET /v1/jobs; through the API: ScheduledRequestListingTest)");
+        assertEquals(2.0, redis.zscore(PublisherRequestIndex.inFlightKey("pub-a"), id), "its channels count as in flight");
         assertFalse(HousekeepingStage.requestId(jobId).equals(HousekeepingStage.requestId(jobId.replace(":1764900000000", ":1764903600000"))),
                 "the next tick is a new request");
     }
