@@ -1,12 +1,19 @@
 package dev.packline.worker.metrics;
 
+import dev.packline.queue.QueueVersion;
+import dev.packline.queue.upgrade.ShadowRuns;
+import dev.packline.queue.upgrade.ShadowStore;
+import dev.packline.queue.upgrade.ShadowVerdict;
 import dev.packline.queue.upgrade.VersionCleaner;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The counters of queue upgrades run by the worker: versions the automatic clean-up removed
- * ({@code packline_queue_versions_removed_total}, by queue).
+ * ({@code packline_queue_versions_removed_total}, by queue), shadow copies made or dropped
+ * ({@code packline_shadow_jobs_total}, by queue, source and candidate version, outcome) and shadow
+ * comparisons ({@code packline_shadow_comparisons_total}, by the same and verdict). A comparison
+ * is counted by the worker that recorded its second side, so the sum over workers counts each once.
  */
 public final class UpgradeMetrics {
     private UpgradeMetrics() {
@@ -25,5 +32,31 @@ public final class UpgradeMetrics {
         return Counter.builder("packline.queue.versions.removed")
                 .description("drained queue versions removed by the automatic clean-up after their grace period")
                 .tag("queue", queue).register(registry);
+    }
+
+    /** The shadow runs' listener: counts copies and verdicts (the waiting half of a pair is not a verdict yet). */
+    public static ShadowRuns.Listener shadows(MeterRegistry registry) {
+        return new ShadowRuns.Listener() {
+            @Override
+            public void copied(QueueVersion source, QueueVersion candidate, ShadowStore.Copy copy) {
+                Counter.builder("packline.shadow.jobs")
+                        .description("real jobs a shadow run copied to its candidate version, or dropped (candidate backlog at its bound, or it takes no jobs)")
+                        .tags("queue", source.name(), "from", Integer.toString(source.version()), "to", Integer.toString(candidate.version()),
+                                "outcome", copy.name().toLowerCase(java.util.Locale.ROOT))
+                        .register(registry).increment();
+            }
+
+            @Override
+            public void compared(QueueVersion source, QueueVersion candidate, ShadowVerdict verdict) {
+                if (verdict == ShadowVerdict.WAITING) {
+                    return;
+                }
+                Counter.builder("packline.shadow.comparisons")
+                        .description("shadow comparisons of a real job's output with its candidate's, by verdict (match, mismatch, failure)")
+                        .tags("queue", source.name(), "from", Integer.toString(source.version()), "to", Integer.toString(candidate.version()),
+                                "verdict", verdict.name().toLowerCase(java.util.Locale.ROOT))
+                        .register(registry).increment();
+            }
+        };
     }
 }
