@@ -5,6 +5,7 @@ import dev.packline.queue.QueueVersion;
 import dev.packline.queue.upgrade.CleanupSchedule;
 import dev.packline.queue.upgrade.RouteRule;
 import dev.packline.queue.upgrade.RouteStore;
+import dev.packline.queue.upgrade.ShadowStore;
 import dev.packline.queue.upgrade.VersionRollback;
 import dev.packline.redis.RedisErrors;
 import redis.clients.jedis.UnifiedJedis;
@@ -18,7 +19,7 @@ import java.util.Set;
 
 /**
  * The admin commands of safer upgrades: {@code version rollback}, {@code version keep|unkeep}
- * (the automatic clean-up) and {@code route add|list|remove}; and the upgrade columns of
+ * (the automatic clean-up), {@code route add|list|remove} and {@code shadow ...} ({@link ShadowCommands}); and the upgrade columns of
  * {@code admin queues} (the version's routes, when the clean-up removes it).
  */
 final class UpgradeCommands {
@@ -31,7 +32,7 @@ final class UpgradeCommands {
                                                        send matching requests' jobs (the share by a stable hash of the request)
                                                        to version V instead of the current one; every API applies it within seconds
               route list [--queue Q]
-              route remove --queue Q (--name R | --all)""";
+              route remove --queue Q (--name R | --all)""" + "\n" + ShadowCommands.USAGE;
 
     /** The columns {@code admin queues} adds per version. */
     static final List<String> COLUMNS = List.of("routes", "cleanup");
@@ -41,6 +42,7 @@ final class UpgradeCommands {
     private final Clock clock;
     private final Output out;
     private final RouteStore routes;
+    private final ShadowCommands shadows;
 
     UpgradeCommands(UnifiedJedis redis, QueueBroker broker, Clock clock, Output out) {
         this.redis = redis;
@@ -48,17 +50,22 @@ final class UpgradeCommands {
         this.clock = clock;
         this.out = out;
         this.routes = new RouteStore(redis);
+        this.shadows = new ShadowCommands(new ShadowStore(redis, clock), broker, clock, out);
     }
 
     /** Whether the command is one of these (the dispatch hook in Commands). */
     static boolean handles(Args args) {
         String sub = args.word(1);
-        return "route".equals(args.word(0)) || "version".equals(args.word(0)) && Set.of("rollback", "keep", "unkeep").contains(sub);
+        return "route".equals(args.word(0)) || "shadow".equals(args.word(0)) || "version".equals(args.word(0)) && Set.of("rollback", "keep", "unkeep").contains(sub);
     }
 
     int run(Args args) {
         // Redis failures as RedisUnavailableException: AdminMain turns them into exit code 4
-        return RedisErrors.call("admin " + args.word(0) + " " + args.word(1), () -> "route".equals(args.word(0)) ? route(args) : version(args));
+        return RedisErrors.call("admin " + args.word(0) + " " + args.word(1), () -> switch (args.word(0)) {
+            case "route" -> route(args);
+            case "shadow" -> shadows.run(args);
+            default -> version(args);
+        });
     }
 
     private int version(Args args) {
