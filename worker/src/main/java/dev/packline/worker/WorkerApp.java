@@ -190,7 +190,8 @@ public final class WorkerApp implements AutoCloseable {
             ArtifactStore artifacts = new ArtifactStore(requestRedis, clock, p.requestRetention());
             IncrementPublisher increments = new IncrementPublisher(ctx, new IncrementStore(requestRedis, IncrementStore.DEFAULT_FAILURE_MEMORY));
             ShadowRuns shadows = new ShadowRuns(new ShadowStore(requestRedis, clock), broker, clock, ShadowRuns.DEFAULT_REFRESH,
-                    UpgradeMetrics.shadows(metrics.registry()));
+                    UpgradeMetrics.shadows(metrics.registry(), config.queues().stream().map(WorkerConfig.QueueConfig::name)
+                            .filter(Stage.PACKAGE.queueName()::equals).toList()));
             Map<String, JobHandler> packageHandlers = PackageHandlers.byVersion(ctx, packageWriters, running, shadows, clock);
             Map<String, JobHandler> handlers = Map.of(Stage.PACKAGE.queueName(), packageHandlers.get(STAGE_HANDLER_VERSION),
                     Stage.UPLOAD.queueName(), new ByJobKind(new ChannelProgress(Stage.UPLOAD, new UploadStage(ctx, stagedObjects), running, clock),

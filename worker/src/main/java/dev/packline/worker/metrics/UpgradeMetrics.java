@@ -11,8 +11,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 /**
  * The counters of queue upgrades run by the worker: versions the automatic clean-up removed
  * ({@code packline_queue_versions_removed_total}, by queue), shadow copies made or dropped
- * ({@code packline_shadow_jobs_total}, by queue, source and candidate version, outcome) and shadow
- * comparisons ({@code packline_shadow_comparisons_total}, by the same and verdict). A comparison
+ * ({@code packline_shadow_jobs_total}, by queue and outcome) and shadow comparisons
+ * ({@code packline_shadow_comparisons_total}, by queue and verdict). A comparison
  * is counted by the worker that recorded its second side, so the sum over workers counts each once.
  */
 public final class UpgradeMetrics {
@@ -34,29 +34,46 @@ public final class UpgradeMetrics {
                 .tag("queue", queue).register(registry);
     }
 
-    /** The shadow runs' listener: counts copies and verdicts (the waiting half of a pair is not a verdict yet). */
-    public static ShadowRuns.Listener shadows(MeterRegistry registry) {
+    /**
+     * The shadow runs' listener: counts copies and verdicts by queue (the waiting half of a pair is
+     * not a verdict yet; the versions of a run are in {@code admin shadow report}, which keeps the
+     * label set small). The served queues' series are created at once at 0.
+     */
+    public static ShadowRuns.Listener shadows(MeterRegistry registry, java.util.Collection<String> queues) {
+        for (String queue : queues) {
+            for (ShadowStore.Copy copy : ShadowStore.Copy.values()) {
+                shadowJobs(registry, queue, copy);
+            }
+            for (ShadowVerdict verdict : ShadowVerdict.values()) {
+                if (verdict != ShadowVerdict.WAITING) {
+                    comparisons(registry, queue, verdict);
+                }
+            }
+        }
         return new ShadowRuns.Listener() {
             @Override
             public void copied(QueueVersion source, QueueVersion candidate, ShadowStore.Copy copy) {
-                Counter.builder("packline.shadow.jobs")
-                        .description("real jobs a shadow run copied to its candidate version, or dropped (candidate backlog at its bound, or it takes no jobs)")
-                        .tags("queue", source.name(), "from", Integer.toString(source.version()), "to", Integer.toString(candidate.version()),
-                                "outcome", copy.name().toLowerCase(java.util.Locale.ROOT))
-                        .register(registry).increment();
+                shadowJobs(registry, source.name(), copy).increment();
             }
 
             @Override
             public void compared(QueueVersion source, QueueVersion candidate, ShadowVerdict verdict) {
-                if (verdict == ShadowVerdict.WAITING) {
-                    return;
+                if (verdict != ShadowVerdict.WAITING) {
+                    comparisons(registry, source.name(), verdict).increment();
                 }
-                Counter.builder("packline.shadow.comparisons")
-                        .description("shadow comparisons of a real job's output with its candidate's, by verdict (match, mismatch, failure)")
-                        .tags("queue", source.name(), "from", Integer.toString(source.version()), "to", Integer.toString(candidate.version()),
-                                "verdict", verdict.name().toLowerCase(java.util.Locale.ROOT))
-                        .register(registry).increment();
             }
         };
+    }
+
+    static Counter shadowJobs(MeterRegistry registry, String queue, ShadowStore.Copy copy) {
+        return Counter.builder("packline.shadow.jobs")
+                .description("real jobs a shadow run copied to its candidate version, or dropped (candidate backlog at its bound, or it takes no jobs)")
+                .tags("queue", queue, "outcome", copy.name().toLowerCase(java.util.Locale.ROOT)).register(registry);
+    }
+
+    static Counter comparisons(MeterRegistry registry, String queue, ShadowVerdict verdict) {
+        return Counter.builder("packline.shadow.comparisons")
+                .description("shadow comparisons of a real job's output with its candidate's, by verdict (match, mismatch, failure)")
+                .tags("queue", queue, "verdict", verdict.name().toLowerCase(java.util.Locale.ROOT)).register(registry);
     }
 }
