@@ -10,7 +10,6 @@ import dev.packline.queue.upgrade.RouteRule;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -62,7 +61,7 @@ final class ShadowCommands {
         int attempts = args.option("--attempts") == null ? ShadowRun.DEFAULT_ATTEMPTS : args.integer("--attempts");
         ShadowRun run = new ShadowRun(queue, from, to, share, maxBacklog, attempts, clock.millis());
         shadows.start(run);
-        report(Map.of("queue", queue, "from", from, "to", to, "share", share / 100.0, "maxBacklog", maxBacklog, "attempts", attempts),
+        out.result(UpgradeCommands.doc("queue", queue, "from", from, "to", to, "share", share / 100.0, "maxBacklog", maxBacklog, "attempts", attempts),
                 "shadow run started: " + run.describe() + "; workers pick it up within seconds (the package stage compares its"
                         + " channel APKs; see admin shadow report)");
         return AdminMain.OK;
@@ -74,7 +73,7 @@ final class ShadowCommands {
         int from = requiredNumber(args, "--from");
         ShadowRun stopped = shadows.stop(queue, from).orElseThrow(() ->
                 new Commands.NotFoundException("no shadow run copies jobs of " + QueueVersion.of(queue, from)));
-        report(Map.of("queue", queue, "from", from, "to", stopped.to()), "shadow run stopped: " + stopped.describe()
+        out.result(UpgradeCommands.doc("queue", queue, "from", from, "to", stopped.to()), "shadow run stopped: " + stopped.describe()
                 + "; its report stays for " + ShadowRun.RETENTION.toDays() + " days (admin shadow report --queue " + queue
                 + " --from " + from + " --to " + stopped.to() + ")");
         return AdminMain.OK;
@@ -86,7 +85,7 @@ final class ShadowCommands {
         for (String name : args.option("--queue") != null ? List.of(args.option("--queue")) : new ArrayList<>(broker.queueNames())) {
             for (ShadowRun run : shadows.runs(name)) {
                 ShadowReport r = shadows.report(name, run.from(), run.to());
-                rows.add(row("queue", name, "from", run.from(), "to", run.to(), "share", run.share() / 100.0 + "%",
+                rows.add(UpgradeCommands.doc("queue", name, "from", run.from(), "to", run.to(), "share", run.share() / 100.0 + "%",
                         "since", Instant.ofEpochMilli(run.startedAt()).toString(), "copied", r.copied(), "matches", r.matches(),
                         "mismatches", r.mismatches(), "failures", r.failures()));
             }
@@ -107,11 +106,11 @@ final class ShadowCommands {
         ShadowReport r = shadows.report(queue, from, to);
         List<Map<String, Object>> examples = new ArrayList<>();
         for (ShadowReport.Example e : r.examples()) {
-            examples.add(row("job", e.job(), "verdict", e.verdict().name().toLowerCase(), "at", Instant.ofEpochMilli(e.at()).toString(),
+            examples.add(UpgradeCommands.doc("job", e.job(), "verdict", e.verdict().name().toLowerCase(), "at", Instant.ofEpochMilli(e.at()).toString(),
                     "real", e.real().describe(), "shadow", e.shadow().describe()));
         }
         if (out.json) {
-            out.json(row("queue", queue, "from", from, "to", to, "running", r.run() != null, "copied", r.copied(), "dropped", r.dropped(),
+            out.json(UpgradeCommands.doc("queue", queue, "from", from, "to", to, "running", r.run() != null, "copied", r.copied(), "dropped", r.dropped(),
                     "matches", r.matches(), "mismatches", r.mismatches(), "failures", r.failures(), "waiting", r.waiting(),
                     "mismatchRate", r.mismatchRate(), "examples", examples));
             return AdminMain.OK;
@@ -133,21 +132,5 @@ final class ShadowCommands {
             throw new Args.UsageException("shadow " + args.word(1) + " needs " + option + " N");
         }
         return value;
-    }
-
-    private static Map<String, Object> row(Object... pairs) {
-        Map<String, Object> row = new LinkedHashMap<>();
-        for (int i = 0; i < pairs.length; i += 2) {
-            row.put((String) pairs[i], pairs[i + 1]);
-        }
-        return row;
-    }
-
-    private void report(Map<String, Object> doc, String text) {
-        if (out.json) {
-            out.json(new LinkedHashMap<>(doc));
-        } else {
-            out.out.println(text);
-        }
     }
 }

@@ -78,7 +78,7 @@ final class UpgradeCommands {
                 throw new Args.UsageException("version rollback needs --to N");
             }
             VersionRollback.Result r = new VersionRollback(redis, broker, clock).rollback(QueueVersion.of(queue, to));
-            report(doc("queue", queue, "from", r.from().version(), "to", to, "targetWas", r.targetWas(), "moved", r.moved()),
+            out.result(doc("queue", queue, "from", r.from().version(), "to", to, "targetWas", r.targetWas(), "moved", r.moved()),
                     r.to() + " is current again (it was " + r.targetWas() + "); " + r.from() + " is draining: " + r.moved()
                             + " jobs that had not started moved back, its running jobs finish there");
             return AdminMain.OK;
@@ -91,7 +91,7 @@ final class UpgradeCommands {
         QueueVersion v = QueueVersion.of(queue, version);
         boolean keep = "keep".equals(sub);
         CleanupSchedule.announced(redis, broker, clock).keep(v, keep);
-        report(doc("queue", queue, "version", version, "kept", keep), keep
+        out.result(doc("queue", queue, "version", version, "kept", keep), keep
                 ? v + " is kept: the automatic clean-up leaves it (remove it with obliterate, or let it go with version unkeep)"
                 : v + " goes back to the automatic clean-up: " + CleanupSchedule.announced(redis, broker, clock).plan(v).describe());
         return AdminMain.OK;
@@ -125,7 +125,7 @@ final class UpgradeCommands {
                     .findFirst().orElse(clock.millis());
             RouteRule rule = RouteRule.parse(name, to, args.option("--match"), share, createdAt);
             routes.put(queue, rule);
-            report(doc("queue", queue, "name", name, "version", to, "share", share / 100.0, "match", args.option("--match")),
+            out.result(doc("queue", queue, "name", name, "version", to, "share", share / 100.0, "match", args.option("--match")),
                     "route " + rule.describe() + " on queue " + queue + "; producers apply it within seconds");
             return AdminMain.OK;
         }
@@ -136,7 +136,7 @@ final class UpgradeCommands {
             if (removed == 0) {
                 throw new Commands.NotFoundException("no route '" + name + "' on queue " + queue);
             }
-            report(doc("queue", queue, "removed", removed), removed + " route(s) removed from queue " + queue
+            out.result(doc("queue", queue, "removed", removed), removed + " route(s) removed from queue " + queue
                     + "; new jobs go to the current version within seconds");
             return AdminMain.OK;
         }
@@ -161,19 +161,12 @@ final class UpgradeCommands {
         return RedisErrors.call("read the clean-up grace period", () -> CleanupSchedule.announced(redis, broker, clock));
     }
 
-    private static Map<String, Object> doc(Object... pairs) {
+    /** A document of key, value pairs in order (the --json answers of these commands). */
+    static Map<String, Object> doc(Object... pairs) {
         Map<String, Object> doc = new LinkedHashMap<>();
         for (int i = 0; i < pairs.length; i += 2) {
             doc.put((String) pairs[i], pairs[i + 1]);
         }
         return doc;
-    }
-
-    private void report(Map<String, Object> doc, String text) {
-        if (out.json) {
-            out.json(doc);
-        } else {
-            out.out.println(text);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.packline.queue.upgrade;
 
+import dev.packline.queue.Enqueued;
 import dev.packline.queue.Job;
 import dev.packline.queue.NewJob;
 import dev.packline.queue.Priority;
@@ -21,13 +22,13 @@ import java.util.Optional;
  * real as if nothing happened; what the real handler produced reaches the comparison through
  * {@link ShadowRuns#recordReal}, a real failure for good through this class. A shadow job goes to
  * the {@link ShadowHandler}, never to the real handler, and never fails for good: after its last
- * attempt its failure is recorded and the job completes.
+ * attempt its failure is recorded and the job completes. Subscribe it as {@code JobHandler.reporting(tap)}.
  *
  * <p>Shadow work never holds up real work: a copy is dropped (and counted) while the candidate
  * version already holds {@code maxBacklog} unfinished jobs or takes no jobs, and any trouble with
  * the shadow bookkeeping (a Redis hiccup) is logged and leaves the real job to run.
  */
-public final class ShadowTap implements JobHandler {
+public final class ShadowTap implements JobHandler.Reporting {
     private static final Logger log = LoggerFactory.getLogger(ShadowTap.class);
 
     private final JobHandler real;
@@ -40,11 +41,6 @@ public final class ShadowTap implements JobHandler {
         this.shadow = shadow;
         this.runs = runs;
         this.client = client;
-    }
-
-    @Override
-    public void handle(Job job) throws Exception {
-        handle(job, (fraction, message) -> ProgressReporter.Outcome.SKIPPED);
     }
 
     @Override
@@ -79,14 +75,17 @@ public final class ShadowTap implements JobHandler {
                 runs.count(r, ShadowStore.Copy.DROPPED);
                 return Optional.empty();
             }
+            Enqueued copy;
             try {
-                client.enqueue(r.candidate(), NewJob.of(job.payload()).withId(r.shadowJobId(job.id()))
+                copy = client.enqueue(r.candidate(), NewJob.of(job.payload()).withId(r.shadowJobId(job.id()))
                         .withMaxAttempts(r.attempts()).withTimeout(job.timeout()).withPriority(Priority.BULK));
             } catch (VersionNotAcceptingJobsException e) {
                 runs.count(r, ShadowStore.Copy.DROPPED);
                 return Optional.empty();
             }
-            runs.count(r, ShadowStore.Copy.COPIED);
+            if (copy.created()) {
+                runs.count(r, ShadowStore.Copy.COPIED); // a redelivered real job finds its copy there: counted once
+            }
             return run;
         } catch (RuntimeException e) {
             // the shadow bookkeeping is never a reason for the real job to fail

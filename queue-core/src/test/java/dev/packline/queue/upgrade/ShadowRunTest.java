@@ -140,8 +140,8 @@ class ShadowRunTest {
             String payload = n % 7 == 0 ? job.payload() + " " : job.payload();
             return ShadowResult.produced(Map.of("sha256", sha256(payload), "size", Integer.toString(job.payload().length())));
         };
-        JobHandler tapped1 = new ShadowTap(realHandler(runs), candidate, runs, client);
-        JobHandler tapped2 = new ShadowTap(realHandler(runs), candidate, runs, client);
+        JobHandler tapped1 = JobHandler.reporting(new ShadowTap(realHandler(runs), candidate, runs, client));
+        JobHandler tapped2 = JobHandler.reporting(new ShadowTap(realHandler(runs), candidate, runs, client));
         startWorker(List.of(v1, v2), tapped1, tapped2, 4);
 
         List<String> ids = enqueue(400, "req");
@@ -184,8 +184,8 @@ class ShadowRunTest {
             candidateAttempts.merge(job.id(), 1, Integer::sum);
             throw new IllegalStateException("candidate cannot write " + job.id());
         };
-        startWorker(List.of(v1, v2), new ShadowTap(realHandler(runs), broken, runs, client),
-                new ShadowTap(realHandler(runs), broken, runs, client), 2);
+        startWorker(List.of(v1, v2), JobHandler.reporting(new ShadowTap(realHandler(runs), broken, runs, client)),
+                JobHandler.reporting(new ShadowTap(realHandler(runs), broken, runs, client)), 2);
         enqueue(5, "req");
         enqueue(2, "bad");
 
@@ -209,9 +209,9 @@ class ShadowRunTest {
         store.start(new ShadowRun(name, 1, 2, StableBucket.ALL, 3, 1, System.currentTimeMillis()));
         ShadowRuns runs = runs(Duration.ZERO);
         // nobody serves v2: its shadow jobs wait, so the bound is reached after three copies
-        startWorker(List.of(v1), new ShadowTap(realHandler(runs), job -> {
+        startWorker(List.of(v1), JobHandler.reporting(new ShadowTap(realHandler(runs), job -> {
             throw new AssertionError("no candidate runs here");
-        }, runs, new QueueClient(broker)), null, 1);
+        }, runs, new QueueClient(broker))), null, 1);
         enqueue(20, "req");
         WorkerTest.await("the real jobs ran", () -> broker.counts(v1).done() == 20);
         ShadowReport report = store.report(name, 1, 2);

@@ -32,7 +32,7 @@ public final class PackageHandlers {
         writers.forEach((version, writer) -> {
             StageContext own = ctx.withChannels(writer);
             JobHandler real = new ChannelProgress(Stage.PACKAGE, new PackageStage(own, shadows), running, clock);
-            handlers.put(version, new ShadowTap(real, new PackageShadow(own), shadows, own.queues()));
+            handlers.put(version, JobHandler.reporting(new ShadowTap(real, new PackageShadow(own), shadows, own.queues())));
         });
         return handlers;
     }

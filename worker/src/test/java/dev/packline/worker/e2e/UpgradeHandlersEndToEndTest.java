@@ -17,6 +17,7 @@ import dev.packline.queue.upgrade.ShadowReport;
 import dev.packline.queue.upgrade.ShadowRun;
 import dev.packline.queue.upgrade.ShadowStore;
 import dev.packline.queue.worker.RejectJobException;
+import dev.packline.queue.worker.WorkerTest;
 import dev.packline.redis.EmbeddedRedis;
 import dev.packline.redis.RedisConnector;
 import dev.packline.settings.Settings;
@@ -46,8 +47,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -188,7 +187,7 @@ class UpgradeHandlersEndToEndTest {
             try (WorkerApp app = new WorkerApp(config, writers, PackagingTools.patchMaker(), alerts, Clock.systemUTC()).start()) {
                 new Submitter(requests, new QueueClient(broker), 5, Duration.ofMinutes(2)).submit(request);
                 RequestStatus status = PipelineEndToEndTest.awaitFinished(requests, request.id(), 120);
-                await("every pair compared", () -> shadows.report("package", 1, 2).compared() == 8);
+                WorkerTest.await("every pair compared", () -> shadows.report("package", 1, 2).compared() == 8);
 
                 // the real side: done, every object in the store verifies and is the recorded one, nothing more
                 PipelineFixture.verifyOutputs(status, temp.resolve("store"));
@@ -198,7 +197,7 @@ class UpgradeHandlersEndToEndTest {
                 assertEquals(8, broker.jobIds(package2, JobState.DONE, 0, 100).stream().filter(ShadowRun::isShadowJob).count());
                 QueueVersion upload = PipelineFixture.current(broker, Stage.UPLOAD);
                 assertEquals(8, broker.counts(upload).done(), "no upload job for a shadow");
-                await("the one summary went out", () -> alerts.alerts().stream().anyMatch(a -> a.key().equals("request:" + request.id())));
+                WorkerTest.await("the one summary went out", () -> alerts.alerts().stream().anyMatch(a -> a.key().equals("request:" + request.id())));
 
                 ShadowReport report = shadows.report("package", 1, 2);
                 assertEquals(List.of(8L, 0L, 8L, 0L, 0L), List.of(report.copied(), report.matches(), report.mismatches(), report.failures(), report.waiting()));
@@ -237,16 +236,6 @@ class UpgradeHandlersEndToEndTest {
         for (Map<String, Object> channel : status.channels()) {
             Path file = storeRoot.resolve((String) channel.get("objectKey"));
             assertEquals(channel.get("sha256"), PipelineFixture.sha256(file), "the stored bytes are the recorded ones: " + file);
-        }
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(20);
         }
     }
 

@@ -9,6 +9,7 @@ import dev.packline.queue.QueueInspector;
 import dev.packline.queue.QueueVersion;
 import dev.packline.queue.redis.RedisQueueBroker;
 import dev.packline.queue.redis.Retention;
+import dev.packline.queue.upgrade.CleanupSchedule;
 import dev.packline.queue.upgrade.VersionRollback;
 import dev.packline.redis.EmbeddedRedis;
 import dev.packline.redis.RedisConnector;
@@ -76,6 +77,9 @@ class VersionRolloutTest {
                 QueueVersion upload2 = admin.newVersion("upload");
                 admin.setCurrent(upload2);
                 admin.markDraining(upload1);
+                // version 1 of upload is empty: every worker's clean-up would retire it at its first round, and this
+                // test looks at a draining version that workers still serve; kept, only the admin's drain below retires it
+                CleanupSchedule.announced(jedis, broker, Clock.systemUTC()).keep(upload1, true);
                 before.start();
                 Set<QueueVersion> appeared = before.versionsAppeared().get(20, TimeUnit.SECONDS);
                 assertEquals(Set.of(upload2), appeared, "the running worker noticed the version the admin added");
