@@ -106,6 +106,15 @@ final class Output {
         }
     }
 
+    /** A command's outcome: the document with --json, else the sentence. */
+    void result(Map<String, Object> doc, String text) {
+        if (json) {
+            json(doc);
+        } else {
+            out.println(text);
+        }
+    }
+
     /** Asks before a destructive action; with no answer to read (no terminal, end of input) the answer is no. */
     boolean confirm(String question) throws IOException {
         err.print(question + " Type 'yes' to go on: ");

@@ -5,6 +5,7 @@ import dev.packline.queue.QueueVersion;
 import dev.packline.queue.upgrade.CleanupSchedule;
 import dev.packline.queue.upgrade.RouteRule;
 import dev.packline.queue.upgrade.RouteStore;
+import dev.packline.queue.upgrade.ShadowStore;
 import dev.packline.queue.upgrade.VersionRollback;
 import dev.packline.redis.RedisErrors;
 import redis.clients.jedis.UnifiedJedis;
@@ -18,7 +19,7 @@ import java.util.Set;
 
 /**
  * The admin commands of safer upgrades: {@code version rollback}, {@code version keep|unkeep}
- * (the automatic clean-up) and {@code route add|list|remove}; and the upgrade columns of
+ * (the automatic clean-up), {@code route add|list|remove} and {@code shadow ...} ({@link ShadowCommands}); and the upgrade columns of
  * {@code admin queues} (the version's routes, when the clean-up removes it).
  */
 final class UpgradeCommands {
@@ -31,7 +32,7 @@ final class UpgradeCommands {
                                                        send matching requests' jobs (the share by a stable hash of the request)
                                                        to version V instead of the current one; every API applies it within seconds
               route list [--queue Q]
-              route remove --queue Q (--name R | --all)""";
+              route remove --queue Q (--name R | --all)""" + "\n" + ShadowCommands.USAGE;
 
     /** The columns {@code admin queues} adds per version. */
     static final List<String> COLUMNS = List.of("routes", "cleanup");
@@ -41,6 +42,7 @@ final class UpgradeCommands {
     private final Clock clock;
     private final Output out;
     private final RouteStore routes;
+    private final ShadowCommands shadows;
 
     UpgradeCommands(UnifiedJedis redis, QueueBroker broker, Clock clock, Output out) {
         this.redis = redis;
@@ -48,17 +50,22 @@ final class UpgradeCommands {
         this.clock = clock;
         this.out = out;
         this.routes = new RouteStore(redis);
+        this.shadows = new ShadowCommands(new ShadowStore(redis, clock), broker, clock, out);
     }
 
     /** Whether the command is one of these (the dispatch hook in Commands). */
     static boolean handles(Args args) {
         String sub = args.word(1);
-        return "route".equals(args.word(0)) || "version".equals(args.word(0)) && Set.of("rollback", "keep", "unkeep").contains(sub);
+        return "route".equals(args.word(0)) || "shadow".equals(args.word(0)) || "version".equals(args.word(0)) && Set.of("rollback", "keep", "unkeep").contains(sub);
     }
 
     int run(Args args) {
         // Redis failures as RedisUnavailableException: AdminMain turns them into exit code 4
-        return RedisErrors.call("admin " + args.word(0) + " " + args.word(1), () -> "route".equals(args.word(0)) ? route(args) : version(args));
+        return RedisErrors.call("admin " + args.word(0) + " " + args.word(1), () -> switch (args.word(0)) {
+            case "route" -> route(args);
+            case "shadow" -> shadows.run(args);
+            default -> version(args);
+        });
     }
 
     private int version(Args args) {
@@ -71,7 +78,7 @@ final class UpgradeCommands {
                 throw new Args.UsageException("version rollback needs --to N");
             }
             VersionRollback.Result r = new VersionRollback(redis, broker, clock).rollback(QueueVersion.of(queue, to));
-            report(doc("queue", queue, "from", r.from().version(), "to", to, "targetWas", r.targetWas(), "moved", r.moved()),
+            out.result(doc("queue", queue, "from", r.from().version(), "to", to, "targetWas", r.targetWas(), "moved", r.moved()),
                     r.to() + " is current again (it was " + r.targetWas() + "); " + r.from() + " is draining: " + r.moved()
                             + " jobs that had not started moved back, its running jobs finish there");
             return AdminMain.OK;
@@ -84,7 +91,7 @@ final class UpgradeCommands {
         QueueVersion v = QueueVersion.of(queue, version);
         boolean keep = "keep".equals(sub);
         CleanupSchedule.announced(redis, broker, clock).keep(v, keep);
-        report(doc("queue", queue, "version", version, "kept", keep), keep
+        out.result(doc("queue", queue, "version", version, "kept", keep), keep
                 ? v + " is kept: the automatic clean-up leaves it (remove it with obliterate, or let it go with version unkeep)"
                 : v + " goes back to the automatic clean-up: " + CleanupSchedule.announced(redis, broker, clock).plan(v).describe());
         return AdminMain.OK;
@@ -118,7 +125,7 @@ final class UpgradeCommands {
                     .findFirst().orElse(clock.millis());
             RouteRule rule = RouteRule.parse(name, to, args.option("--match"), share, createdAt);
             routes.put(queue, rule);
-            report(doc("queue", queue, "name", name, "version", to, "share", share / 100.0, "match", args.option("--match")),
+            out.result(doc("queue", queue, "name", name, "version", to, "share", share / 100.0, "match", args.option("--match")),
                     "route " + rule.describe() + " on queue " + queue + "; producers apply it within seconds");
             return AdminMain.OK;
         }
@@ -129,7 +136,7 @@ final class UpgradeCommands {
             if (removed == 0) {
                 throw new Commands.NotFoundException("no route '" + name + "' on queue " + queue);
             }
-            report(doc("queue", queue, "removed", removed), removed + " route(s) removed from queue " + queue
+            out.result(doc("queue", queue, "removed", removed), removed + " route(s) removed from queue " + queue
                     + "; new jobs go to the current version within seconds");
             return AdminMain.OK;
         }
@@ -154,19 +161,12 @@ final class UpgradeCommands {
         return RedisErrors.call("read the clean-up grace period", () -> CleanupSchedule.announced(redis, broker, clock));
     }
 
-    private static Map<String, Object> doc(Object... pairs) {
+    /** A document of key, value pairs in order (the --json answers of these commands). */
+    static Map<String, Object> doc(Object... pairs) {
         Map<String, Object> doc = new LinkedHashMap<>();
         for (int i = 0; i < pairs.length; i += 2) {
             doc.put((String) pairs[i], pairs[i + 1]);
         }
         return doc;
-    }
-
-    private void report(Map<String, Object> doc, String text) {
-        if (out.json) {
-            out.json(doc);
-        } else {
-            out.out.println(text);
-        }
     }
 }

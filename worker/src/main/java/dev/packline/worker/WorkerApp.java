@@ -26,6 +26,8 @@ import dev.packline.worker.metrics.UpgradeMetrics;
 import dev.packline.queue.upgrade.CleanupSchedule;
 import dev.packline.queue.upgrade.VersionCleaner;
 import dev.packline.queue.upgrade.HandlerVersions;
+import dev.packline.queue.upgrade.ShadowRuns;
+import dev.packline.queue.upgrade.ShadowStore;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.config.Config;
@@ -69,7 +71,7 @@ import dev.packline.worker.stage.IncrementStage;
 import dev.packline.worker.stage.DiffStage;
 import dev.packline.worker.stage.HousekeepingStage;
 import dev.packline.worker.stage.NotifyStage;
-import dev.packline.worker.stage.PackageStage;
+import dev.packline.worker.stage.PackageHandlers;
 import dev.packline.worker.stage.PatchMaker;
 import dev.packline.worker.stage.StageContext;
 import dev.packline.worker.stage.StageDeadLetters;
@@ -141,6 +143,21 @@ public final class WorkerApp implements AutoCloseable {
      * @param patches  makes patches (the packaging library)
      */
     public WorkerApp(WorkerConfig config, ChannelBuilder channels, PatchMaker patches, AlertChannel alerts, Clock clock) throws IOException {
+        this(config, Map.of(STAGE_HANDLER_VERSION, channels), patches, alerts, clock);
+    }
+
+    /**
+     * @param packageWriters the package stage's channel writers by handler version (mixed mode and
+     *                       shadow runs: {@code queues.package.handlers} says which serves which
+     *                       queue versions); "1" is this build's, and the other stages run it too
+     */
+    public WorkerApp(WorkerConfig config, Map<String, ChannelBuilder> packageWriters, PatchMaker patches, AlertChannel alerts, Clock clock)
+            throws IOException {
+        ChannelBuilder channels = packageWriters.get(STAGE_HANDLER_VERSION);
+        if (channels == null) {
+            throw new IllegalArgumentException("the package stage needs its handler version " + STAGE_HANDLER_VERSION
+                    + " (the other stages rebuild channels with it); got " + packageWriters.keySet());
+        }
         // what is open so far, closed newest first if a later step throws (a queue with no current
         // version, a store that refuses its credentials...): a failed start leaks no client or pool
         Deque<AutoCloseable> opened = new ArrayDeque<>();
@@ -174,7 +191,11 @@ public final class WorkerApp implements AutoCloseable {
             // bundles, offline packages and increments share the upload and diff queues with the channels and mother patches
             ArtifactStore artifacts = new ArtifactStore(requestRedis, clock, p.requestRetention());
             IncrementPublisher increments = new IncrementPublisher(ctx, new IncrementStore(requestRedis, IncrementStore.DEFAULT_FAILURE_MEMORY));
-            Map<String, JobHandler> handlers = Map.of(Stage.PACKAGE.queueName(), new ChannelProgress(Stage.PACKAGE, new PackageStage(ctx), running, clock),
+            ShadowRuns shadows = new ShadowRuns(new ShadowStore(requestRedis, clock), broker, clock, ShadowRuns.DEFAULT_REFRESH,
+                    UpgradeMetrics.shadows(metrics.registry(), config.queues().stream().map(WorkerConfig.QueueConfig::name)
+                            .filter(Stage.PACKAGE.queueName()::equals).toList()));
+            Map<String, JobHandler> packageHandlers = PackageHandlers.byVersion(ctx, packageWriters, running, shadows, clock);
+            Map<String, JobHandler> handlers = Map.of(Stage.PACKAGE.queueName(), packageHandlers.get(STAGE_HANDLER_VERSION),
                     Stage.UPLOAD.queueName(), new ByJobKind(new ChannelProgress(Stage.UPLOAD, new UploadStage(ctx, stagedObjects), running, clock),
                             Map.of(ArtifactJob.JOB, new ArtifactStage(ctx, artifacts, clock))),
                     Stage.DIFF.queueName(), new ByJobKind(new DiffStage(ctx, increments, p.apkPatchFormats()),
@@ -197,9 +218,12 @@ public final class WorkerApp implements AutoCloseable {
                         subscriptions.add(new Subscription(v, withLogContext(byPriority.measured(handler)), q.concurrency(), q.backoff()));
                     }
                 } else {
-                    // mixed mode: this build offers handler version 1 of each stage; versions no handler is given are not taken
-                    subscriptions.addAll(new HandlerVersions(q.name(), Map.of(STAGE_HANDLER_VERSION, withLogContext(byPriority.measured(handler))),
-                            q.handlers()).subscriptions(versions, q.concurrency(), q.backoff()));
+                    // mixed mode: the package stage offers a handler per writer given, the others handler version 1;
+                    // versions no handler is given are not taken
+                    Map<String, JobHandler> offered = new LinkedHashMap<>();
+                    (q.name().equals(Stage.PACKAGE.queueName()) ? packageHandlers : Map.of(STAGE_HANDLER_VERSION, handler))
+                            .forEach((version, h) -> offered.put(version, withLogContext(byPriority.measured(h))));
+                    subscriptions.addAll(new HandlerVersions(q.name(), offered, q.handlers()).subscriptions(versions, q.concurrency(), q.backoff()));
                 }
             }
             Worker.Params params = new Worker.Params(broker, Worker.newWorkerId(), subscriptions, clock, config.timings(), events,

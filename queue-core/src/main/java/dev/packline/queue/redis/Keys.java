@@ -38,6 +38,9 @@ import java.util.List;
  * pl:{schedules}:due             zset   schedule name -> next tick ms (absent while paused)
  * pl:cleanup                     hash   graceMs, updatedAt: the grace period the workers' version clean-up uses
  * pl:{name}:routes               hash   rule id -> JSON routing rule, plus serial (bumped by every change)
+ * pl:{name}:shadows              hash   from:N -> JSON shadow run copying N's jobs to another version
+ * pl:{name}:shadow:N:M           hash   a shadow run's counters and the half-compared results by job
+ * pl:{name}:shadow-examples:N:M  list   its latest mismatches and failures, JSON with both results
  * </pre>
  */
 public final class Keys {
@@ -132,6 +135,21 @@ public final class Keys {
     /** A queue's routing rules (upgrade.RouteStore); in the registry's slot. */
     public static String routes(String queueName) {
         return PREFIX + "{" + queueName + "}:routes";
+    }
+
+    /** A queue's shadow runs (upgrade.ShadowStore); in the registry's slot. */
+    public static String shadows(String queueName) {
+        return PREFIX + "{" + queueName + "}:shadows";
+    }
+
+    /** One shadow run's counters and results waiting for their other side; in the registry's slot. */
+    public static String shadowResults(String queueName, int from, int to) {
+        return PREFIX + "{" + queueName + "}:shadow:" + from + ":" + to;
+    }
+
+    /** One shadow run's latest mismatches and failures; in the registry's slot. */
+    public static String shadowExamples(String queueName, int from, int to) {
+        return PREFIX + "{" + queueName + "}:shadow-examples:" + from + ":" + to;
     }
 
     public static String workerInfo(String workerId) {

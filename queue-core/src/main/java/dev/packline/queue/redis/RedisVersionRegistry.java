@@ -140,7 +140,7 @@ final class RedisVersionRegistry {
     private List<Object> change(QueueVersion queue, String action, boolean force) {
         Keys keys = new Keys(queue);
         return (List<Object>) VERSION_STATE.run(redis, List.of(keys.info, keys.pending, keys.delayed, keys.retry, keys.deadlines,
-                        keys.urgent, keys.normal, keys.bulk, keys.parked),
+                        keys.urgent, keys.normal, keys.bulk, keys.parked, keys.migrating),
                 List.of(action, Long.toString(clock.millis()), force ? "1" : "0"));
     }
 }

@@ -1,8 +1,5 @@
 package dev.packline.queue.upgrade;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -19,7 +16,7 @@ import java.util.regex.Pattern;
  */
 public record RouteRule(String id, int version, String feature, Operator operator, List<String> values, int share, long createdAt) {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-    public static final int ALL = 10_000;
+    public static final int ALL = StableBucket.ALL;
 
     /** How a job's feature is compared with the rule's values. */
     public enum Operator {
@@ -128,18 +125,9 @@ public record RouteRule(String id, int version, String feature, Operator operato
         };
     }
 
-    /** The request's bucket for this rule, 0 to 9999: SHA-256 of rule id and sticky key (not a biased digit mapping). */
+    /** The request's bucket for this rule, 0 to 9999 (see {@link StableBucket}). */
     int bucket(String stickyKey) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest((id + ":" + stickyKey).getBytes(StandardCharsets.UTF_8));
-            long high = 0;
-            for (int i = 0; i < 8; i++) {
-                high = (high << 8) | (digest[i] & 0xff);
-            }
-            return (int) Long.remainderUnsigned(high, ALL);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+        return StableBucket.of(id, stickyKey);
     }
 
     /** How the admin sees the rule: {@code canary: 10% of appId=com.a -> v2}. */

@@ -92,7 +92,22 @@ public final class VersionRollback {
             broker.changeState(from, VersionChange.DRAIN, false);
         }
         int moved = 0;
-        for (int step; (step = broker.migrate(from, target, MIGRATE_BATCH)) > 0; ) {
+        while (true) {
+            int step;
+            try {
+                step = broker.migrate(from, target, MIGRATE_BATCH);
+            } catch (QueueStateException e) {
+                if (!"retired".equals(redis.hget(new Keys(from).info, "state"))) {
+                    throw e;
+                }
+                // its running jobs finished and a clean-up retired it once the move was done (a retire waits
+                // for the migrating list): nothing is left to move
+                log.info("{} retired while its jobs were moved back: nothing left to move", from);
+                break;
+            }
+            if (step == 0) {
+                break;
+            }
             moved += step;
         }
         return moved;

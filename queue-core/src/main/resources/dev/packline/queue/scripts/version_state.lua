@@ -8,6 +8,8 @@
 -- KEYS[5] deadlines  zset
 -- KEYS[6] urgent, KEYS[7] normal, KEYS[8] bulk, KEYS[9] parked: ready jobs with a priority or group
 -- (fair_queue.lua); a retire must wait for them too, and not for wake markers (' ') in pending
+-- KEYS[10] migrating list: jobs a drain or rollback is moving to another version (copied, not yet
+-- forgotten); a retire waits for them, or a clean-up could retire the version half-way through a move
 -- ARGV[1] action: create | drain | retire | pause | resume
 -- ARGV[2] now (ms)
 -- ARGV[3] '1' = force (retire while jobs remain)
@@ -31,8 +33,8 @@ elseif action == 'retire' then
   local markers = #redis.call('LPOS', KEYS[2], ' ', 'RANK', -1, 'COUNT', 0, 'MAXLEN', 1000)
   local left = redis.call('LLEN', KEYS[2]) - markers + redis.call('ZCARD', KEYS[3]) + redis.call('ZCARD', KEYS[4])
     + redis.call('ZCARD', KEYS[5]) + redis.call('ZCARD', KEYS[6]) + redis.call('ZCARD', KEYS[7]) + redis.call('ZCARD', KEYS[8])
-    + redis.call('ZCARD', KEYS[9])
-  if left > 0 and ARGV[3] ~= '1' then return {'refused', left .. ' jobs still pending, delayed, in retry or active'} end
+    + redis.call('ZCARD', KEYS[9]) + redis.call('LLEN', KEYS[10])
+  if left > 0 and ARGV[3] ~= '1' then return {'refused', left .. ' jobs still pending, delayed, in retry, active or being moved'} end
   redis.call('HSET', KEYS[1], 'state', 'retired', 'retiredAt', ARGV[2])
   return {'ok', 'retired'}
 elseif action == 'pause' or action == 'resume' then

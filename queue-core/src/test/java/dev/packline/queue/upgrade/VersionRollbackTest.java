@@ -138,6 +138,28 @@ class VersionRollbackTest {
         assertEquals(v3, inspector.current(name).orElseThrow());
     }
 
+    @Test
+    void aVersionIsNotRetiredHalfWayThroughAMoveAndAMoveEndsWhenTheCleanUpRetiredTheEmptiedVersion() {
+        QueueVersion v1 = inspector.ensureQueue(name);
+        QueueVersion v2 = inspector.newVersion(name);
+        inspector.setCurrent(v2);
+        new QueueClient(broker).enqueueBatch(v2, List.of(NewJob.of("{}").withId("a"), NewJob.of("{}").withId("b")));
+        broker.changeState(v2, VersionChange.DRAIN, false);
+        // what a mover that died between taking the jobs and forgetting them leaves: both in the migrating list
+        Keys keys = new Keys(v2);
+        redis.rpoplpush(keys.pending, keys.migrating);
+        redis.rpoplpush(keys.pending, keys.migrating);
+        assertEquals(0, broker.counts(v2).unfinished());
+        QueueStateException refused = assertThrows(QueueStateException.class, () -> broker.changeState(v2, VersionChange.RETIRE, false),
+                "a clean-up must not retire a version whose jobs are being moved");
+        assertTrue(refused.getMessage().contains("being moved"), refused.getMessage());
+
+        assertEquals(2, rollback.drainAndMove(v2, v1), "running the move again finishes it");
+        assertEquals(2, broker.counts(v1).pending());
+        assertEquals(VersionState.RETIRED, broker.changeState(v2, VersionChange.RETIRE, false));
+        assertEquals(0, rollback.drainAndMove(v2, v1), "a version the clean-up retired once emptied has nothing left to move");
+    }
+
     private static void record(String id, QueueVersion version, Map<String, AtomicInteger> runs, Map<String, QueueVersion> ranOn) {
         runs.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
         ranOn.put(id, version);

@@ -14,6 +14,8 @@ import dev.packline.queue.NewJob;
 import dev.packline.queue.worker.JobHandler;
 import dev.packline.queue.worker.ProgressReporter;
 import dev.packline.queue.worker.RejectJobException;
+import dev.packline.queue.upgrade.ShadowRun;
+import dev.packline.queue.upgrade.ShadowRuns;
 import dev.packline.worker.mother.Mother;
 
 import java.nio.file.Files;
@@ -30,13 +32,20 @@ import java.util.Map;
  */
 public final class PackageStage implements JobHandler.Reporting {
     private final StageContext ctx;
+    private final ShadowRuns shadows;
 
-    public PackageStage(StageContext ctx) {
+    /** @param shadows where the channel's facts go when a shadow run copied this job ({@link PackageShadow} builds the copy) */
+    public PackageStage(StageContext ctx, ShadowRuns shadows) {
         this.ctx = ctx;
+        this.shadows = shadows;
     }
 
     @Override
     public void handle(Job job, ProgressReporter progress) throws Exception {
+        if (ShadowRun.isShadowJob(job.id())) {
+            // a wiring mistake, never a shadow: running it here would record and upload a real channel twice
+            throw new RejectJobException("shadow job " + job.id() + " reached the real package stage; only a ShadowTap may run it");
+        }
         PackageJob p = Payload.read(job, PackageJob.class);
         String requestId = p.requestId();
         int index = p.index();
@@ -65,6 +74,7 @@ public final class PackageStage implements JobHandler.Reporting {
             ctx.diskSlots().release();
         }
         PipelineMetrics.bytesPackaged(ctx.metrics()).increment(built.bytes());
+        shadows.recordReal(job, PackageShadow.facts(built));
         progress.report(0.9, "recording " + built.fileName() + " (" + built.bytes() + " bytes) and enqueueing its upload");
         String objectKey = p.outputPrefix() + built.fileName();
         ctx.progress(requestId, index, Stage.PACKAGE, Outcome.DONE, Map.of("channel", channel.name(), "fileName", built.fileName(),

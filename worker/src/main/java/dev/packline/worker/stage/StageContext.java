@@ -78,4 +78,10 @@ public record StageContext(RequestStore requests, QueueClient queues, MotherCach
             throw new RejectJobException(e.getMessage(), e);
         }
     }
+
+    /** The same context with another channel writer: a second handler version of the package stage (mixed mode, shadow runs). */
+    public StageContext withChannels(ChannelBuilder otherChannels) {
+        return new StageContext(requests, queues, mothers, stores, otherChannels, patches, notifications, workDir, diskSlots, networkSlots,
+                maxAttempts, jobTimeout, metrics, zeroCopy);
+    }
 }

@@ -9,6 +9,7 @@ import dev.packline.queue.JobRecord;
 import dev.packline.queue.QueueBroker;
 import dev.packline.queue.QueueBroker.DeadLetterEvent;
 import dev.packline.queue.QueueVersion;
+import dev.packline.queue.upgrade.ShadowRun;
 import dev.packline.queue.worker.WorkerEvents;
 import dev.packline.redis.PeriodicTask;
 
@@ -58,6 +59,12 @@ public final class StageDeadLetters extends PeriodicTask {
     }
 
     private void record(QueueVersion queue, DeadLetterEvent event) {
+        if (ShadowRun.isShadowJob(event.jobId())) {
+            // a shadow copy (worker lost on its last attempt, hard timeout, an admin's cancel) owns no
+            // channel: the real job it copies ends its channel, whatever happens to the copy
+            log.info("shadow job {} on {} ended as {}; the real job's channel is not touched", event.jobId(), queue, event.kind());
+            return;
+        }
         boolean cancelled = event.kind() == DeadLetterEvent.Kind.CANCELLED;
         // a cancelled job's payload travels in its event; a dead letter's stays with the dead letter
         String text = cancelled ? event.payload().orElse(null)

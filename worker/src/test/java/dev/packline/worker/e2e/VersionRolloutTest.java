@@ -77,9 +77,9 @@ class VersionRolloutTest {
                 QueueVersion upload2 = admin.newVersion("upload");
                 admin.setCurrent(upload2);
                 admin.markDraining(upload1);
-                // this test retires version 1 by an admin's drain further down: the workers' clean-up, which retires an
-                // empty draining version at once, is told to keep it (admin version keep)
-                new CleanupSchedule(jedis, broker, Clock.systemUTC(), Duration.ofDays(7)).keep(upload1, true);
+                // version 1 of upload is empty: every worker's clean-up would retire it at its first round, and this
+                // test looks at a draining version that workers still serve; kept, only the admin's drain below retires it
+                CleanupSchedule.announced(jedis, broker, Clock.systemUTC()).keep(upload1, true);
                 before.start();
                 Set<QueueVersion> appeared = before.versionsAppeared().get(20, TimeUnit.SECONDS);
                 assertEquals(Set.of(upload2), appeared, "the running worker noticed the version the admin added");
