@@ -41,7 +41,8 @@ public final class LiveStream {
                     last = html;
                     lastSent = System.nanoTime();
                 } else if (System.nanoTime() - lastSent > HEARTBEAT.toNanos()) {
-                    sink.emit(SseEvent.builder().comment("quiet").build());
+                    // a comment alone is no event: Helidon still writes a data line, so it gets an empty one (which no part swaps in)
+                    sink.emit(SseEvent.builder().comment("quiet").data("").build());
                     lastSent = System.nanoTime();
                 }
                 Thread.sleep(interval);
