@@ -14,6 +14,11 @@ public final class Keys {
         return "pl:{req:" + requestId + "}:request";
     }
 
+    /** zset: {@code ID|PUBLISHER|APP} -> creation time of every request still kept ({@link RequestIndex}); its own slot. */
+    public static String requestIndex() {
+        return "pl:requests";
+    }
+
     /** hash: channel index -> JSON result. */
     public static String channels(String requestId) {
         return "pl:{req:" + requestId + "}:channels";

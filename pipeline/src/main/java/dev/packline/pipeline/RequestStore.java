@@ -45,18 +45,29 @@ public final class RequestStore {
     private final UnifiedJedis redis;
     private final Clock clock;
     private final Duration retention;
+    private final RequestIndex index;
 
     public RequestStore(UnifiedJedis redis, Clock clock, Duration retention) {
         this.redis = redis;
         this.clock = clock;
         this.retention = retention;
+        this.index = new RequestIndex(redis, retention);
     }
 
-    /** Records a new request; false when one with that id exists (a retried submit). */
+    /**
+     * Records a new request and lists it in the {@link RequestIndex}; false when one with that id
+     * exists (a retried submit). The index is written after the request, in its own slot: a crash
+     * between the two leaves a request the console's list does not show, never an entry without one.
+     */
     public boolean create(PackagingRequest request) {
+        long now = clock.millis();
         Object created = call("create request " + request.id(), () -> CREATE.run(redis, List.of(Keys.request(request.id())),
-                List.of(request.toJson(), Integer.toString(request.channels().size()), Long.toString(clock.millis()))));
-        return ((Number) created).longValue() == 1;
+                List.of(request.toJson(), Integer.toString(request.channels().size()), Long.toString(now))));
+        if (((Number) created).longValue() != 1) {
+            return false;
+        }
+        index.add(request, now);
+        return true;
     }
 
     @SuppressWarnings("unchecked")
