@@ -87,7 +87,7 @@ public final class ConsoleServer implements AutoCloseable {
         ActionAudit audit = new ActionAudit(redis, clock);
         long maxBody = config.server().maxBodyBytes();
         Gate gate = new Gate(sessions, signIn, config.server().secureCookies(), maxBody);
-        LiveStream live = new LiveStream(config.liveInterval(), Duration.ofMinutes(10));
+        LiveStream live = new LiveStream(config.liveInterval(), LiveStream.HEARTBEAT, Duration.ofMinutes(10));
         Pages pages = new Pages(gate, new SignInPage(signIn, sessions, gate, audit, maxBody), new OverviewPage(inspector, live, clock),
                 new QueueVersionPage(inspector, new JobBrowser(broker), live, clock), new QueueActions(inspector, jobs, audit, clock),
                 new WorkersPage(new WorkerDirectory(broker), audit, clock), new DeadLettersPage(inspector, jobs, audit),
