@@ -109,6 +109,7 @@ public final class ConsoleServer implements AutoCloseable {
                 .addFilter(new FramingFilter())
                 .get("/assets/htmx.js", Assets.htmx())
                 .get("/assets/sse.js", Assets.sse())
+                .get("/assets/console.js", Assets.script())
                 .get("/assets/console.css", Assets.css())
                 .get("/sign-in", p.signIn()::show)
                 .post("/sign-in", p.signIn()::submit)

@@ -16,9 +16,9 @@ import dev.packline.releases.Release;
 import dev.packline.releases.ReleaseKind;
 import dev.packline.releases.ReleaseState;
 import dev.packline.releases.redis.RedisReleaseStore;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import redis.clients.jedis.UnifiedJedis;
@@ -42,7 +42,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ConsoleBrowserTest {
     static final String PASSWORD = ConsoleTestBed.PASSWORD;
 
-    static ConsoleTestBed bed;
+    @RegisterExtension
+    static final ConsoleTestBed bed = new ConsoleTestBed();
     static Browser browser;
     static RedisQueueBroker broker;
     static QueueInspector inspector;
@@ -51,19 +52,11 @@ class ConsoleBrowserTest {
 
     @BeforeAll
     static void start() {
-        bed = new ConsoleTestBed();
         browser = bed.browser;
         broker = bed.broker;
         inspector = bed.inspector;
         redis = bed.redis;
         releases = bed.releases;
-    }
-
-    @AfterAll
-    static void stop() {
-        if (bed != null) {
-            bed.close();
-        }
     }
 
     static Worker worker(QueueVersion queue, JobHandler handler) {

@@ -15,6 +15,9 @@ import dev.packline.redis.RedisConnector;
 import dev.packline.releases.redis.InstallReports;
 import dev.packline.releases.redis.RedisReleaseStore;
 import dev.packline.settings.Settings;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.openqa.selenium.JavascriptExecutor;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -29,24 +32,27 @@ import java.util.Map;
  * redis-server with five accounts (ada admin, otto oncall, alice publisher of pub-a, bob publisher
  * of pub-b, mallory admin for the lockout), one headless chromium, the libraries the other apps
  * write Redis with (queues, requests, releases, install reports), and the real workers a test starts.
+ * A test class registers one ({@code @RegisterExtension static final ConsoleTestBed bed = new ConsoleTestBed();}):
+ * it starts before the class's first test and stops after its last.
  */
-final class ConsoleTestBed implements AutoCloseable {
+final class ConsoleTestBed implements BeforeAllCallback, AfterAllCallback {
     static final String PASSWORD = "correct horse battery";
     static final WorkerTimings FAST = WorkerTimings.DEFAULT.withHeartbeat(Duration.ofMillis(200), Duration.ofSeconds(2))
             .withShutdownTimeout(Duration.ofSeconds(2));
     static final Backoff QUICK = new Backoff(Duration.ofMillis(50), 2.0, Duration.ofMillis(200), 0.0);
 
-    final ConsoleServer console;
-    final Browser browser;
-    final RedisQueueBroker broker;
-    final QueueInspector inspector;
-    final UnifiedJedis redis;
-    final RedisReleaseStore releases;
-    final InstallReports reports;
-    final RequestStore requests;
+    ConsoleServer console;
+    Browser browser;
+    RedisQueueBroker broker;
+    QueueInspector inspector;
+    UnifiedJedis redis;
+    RedisReleaseStore releases;
+    InstallReports reports;
+    RequestStore requests;
     private final List<Worker> workers = new ArrayList<>();
 
-    ConsoleTestBed() {
+    @Override
+    public void beforeAll(ExtensionContext context) {
         String hash = PasswordHashes.hash(PASSWORD.toCharArray());
         String yaml = """
                 server: {port: 0}
@@ -107,11 +113,16 @@ final class ConsoleTestBed implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public void afterAll(ExtensionContext context) {
         closeWorkers();
-        browser.close();
-        console.close();
-        broker.close();
-        redis.close();
+        for (AutoCloseable part : new AutoCloseable[] {browser, console, broker, redis}) {
+            if (part != null) {
+                try {
+                    part.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException("closing the console test bed", e);
+                }
+            }
+        }
     }
 }

@@ -8,9 +8,8 @@ import dev.packline.queue.TestRedis;
 import dev.packline.queue.retry.Backoff;
 import dev.packline.queue.worker.RejectJobException;
 import dev.packline.queue.worker.Worker;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 
 import java.time.Duration;
@@ -23,30 +22,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The actions of a queue version page, clicked in a real chromium as an admin, each checked in
  * Redis afterwards: cancel, delete, run now (from the list and from a job's page), pause and resume,
- * and the dead-letter bulk actions by error text, on the queue page and on the dead letters page.
+ * the dead-letter bulk actions by error text, on the queue page and on the dead letters page; and
+ * asking a worker to recycle, which the real worker takes at its next heartbeat; and pages left
+ * behind closing their live streams, so a dozen pages in a row never wait for a connection.
  */
 class QueueActionsBrowserTest {
     /** A retry an hour away: the job stays in retry until someone runs it now. */
     static final Backoff AN_HOUR = new Backoff(Duration.ofHours(1), 2.0, Duration.ofHours(1), 0.0);
 
-    static ConsoleTestBed bed;
-    static Browser browser;
-
-    @BeforeAll
-    static void start() {
-        bed = new ConsoleTestBed();
-        browser = bed.browser;
-    }
-
-    @AfterAll
-    static void stop() {
-        if (bed != null) {
-            bed.close();
-        }
-    }
+    @RegisterExtension
+    static final ConsoleTestBed bed = new ConsoleTestBed();
 
     private static void tick(String jobId) {
-        browser.find("tr[data-job='" + jobId + "'] input[type=checkbox]").click();
+        bed.browser.find("tr[data-job='" + jobId + "'] input[type=checkbox]").click();
     }
 
     private static JobState state(QueueVersion queue, String jobId) {
@@ -54,9 +42,9 @@ class QueueActionsBrowserTest {
     }
 
     private static void confirm(String expected) {
-        assertTrue(browser.text("#confirm-text").contains(expected), browser.text("#confirm-text"));
-        browser.find("#confirm").click();
-        browser.await("the action's note", d -> browser.count("#note") == 1);
+        assertTrue(bed.browser.text("#confirm-text").contains(expected), bed.browser.text("#confirm-text"));
+        bed.browser.find("#confirm").click();
+        bed.browser.await("the action's note", d -> bed.browser.count("#note") == 1);
     }
 
     @Test
@@ -66,31 +54,31 @@ class QueueActionsBrowserTest {
         client.enqueue(queue, NewJob.of("{\"n\":1}").withId("p-1"));
         client.enqueue(queue, NewJob.of("{\"n\":2}").withId("p-2"));
         client.enqueue(queue, NewJob.of("{\"n\":3}").withId("d-1").withDelay(Duration.ofHours(1)));
-        browser.signIn("ada", ConsoleTestBed.PASSWORD);
+        bed.browser.signIn("ada", ConsoleTestBed.PASSWORD);
         String page = "/queues/" + queue.name() + "/1";
 
-        browser.open(page);
+        bed.browser.open(page);
         tick("p-1");
-        browser.find("#cancel-selected").click();
+        bed.browser.find("#cancel-selected").click();
         confirm("Cancel 1 jobs of " + queue.label() + " (p-1)? Pending ones never run");
-        assertEquals("1 of 1 jobs cancelled in " + queue.label(), browser.text("#note"));
+        assertEquals("1 of 1 jobs cancelled in " + queue.label(), bed.browser.text("#note"));
         assertEquals(JobState.CANCELLED, state(queue, "p-1"));
 
         tick("p-2");
-        browser.find("#delete-selected").click();
+        bed.browser.find("#delete-selected").click();
         confirm("Delete 1 jobs of " + queue.label() + " for good (p-2)? Their payloads cannot be brought back.");
-        assertEquals("1 of 1 jobs deleted in " + queue.label(), browser.text("#note"));
+        assertEquals("1 of 1 jobs deleted in " + queue.label(), bed.browser.text("#note"));
         assertTrue(bed.inspector.job(queue, "p-2").isEmpty(), "the deleted job is gone from Redis");
-        assertEquals("0", browser.text("#count-pending"));
+        assertEquals("0", bed.browser.text("#count-pending"));
 
-        browser.open(page + "?state=delayed");
-        assertEquals(0, browser.count("#requeue-selected"), "only dead letters are requeued");
+        bed.browser.open(page + "?state=delayed");
+        assertEquals(0, bed.browser.count("#requeue-selected"), "only dead letters are requeued");
         tick("d-1");
-        browser.find("#run-now-selected").click();
-        browser.await("the run-now note", d -> browser.count("#note") == 1);
-        assertEquals("1 of 1 jobs made pending now in " + queue.label(), browser.text("#note"));
+        bed.browser.find("#run-now-selected").click();
+        bed.browser.await("the run-now note", d -> bed.browser.count("#note") == 1);
+        assertEquals("1 of 1 jobs made pending now in " + queue.label(), bed.browser.text("#note"));
         assertEquals(JobState.PENDING, state(queue, "d-1"));
-        assertEquals("1", browser.text("#count-pending"));
+        assertEquals("1", bed.browser.text("#count-pending"));
     }
 
     @Test
@@ -103,34 +91,34 @@ class QueueActionsBrowserTest {
         ConsoleTestBed.awaitTrue("r-1 waits for its retry", () -> bed.inspector.job(queue, "r-1").map(j -> j.state() == JobState.RETRY).orElse(false));
         failing.close();
 
-        browser.signIn("otto", ConsoleTestBed.PASSWORD);
-        browser.open("/queues/" + queue.name() + "/1/jobs/r-1");
-        assertEquals("retry", browser.text("#job-state"));
-        assertTrue(browser.text("main").contains("the store timed out"), browser.text("main"));
-        assertTrue(browser.driver().findElements(By.xpath("//button[text()='Cancel']")).isEmpty(), "oncall may not cancel");
-        browser.driver().findElement(By.xpath("//button[text()='Run now']")).click();
-        browser.await("the run-now note", d -> browser.count("#note") == 1);
+        bed.browser.signIn("otto", ConsoleTestBed.PASSWORD);
+        bed.browser.open("/queues/" + queue.name() + "/1/jobs/r-1");
+        assertEquals("retry", bed.browser.text("#job-state"));
+        assertTrue(bed.browser.text("main").contains("the store timed out"), bed.browser.text("main"));
+        assertTrue(bed.browser.driver().findElements(By.xpath("//button[text()='Cancel']")).isEmpty(), "oncall may not cancel");
+        bed.browser.driver().findElement(By.xpath("//button[text()='Run now']")).click();
+        bed.browser.await("the run-now note", d -> bed.browser.count("#note") == 1);
         assertEquals(JobState.PENDING, state(queue, "r-1"));
     }
 
     @Test
     void pauseAndResumeAVersion() {
         QueueVersion queue = bed.inspector.ensureQueue(TestRedis.uniqueQueue("pause"));
-        browser.signIn("otto", ConsoleTestBed.PASSWORD);
-        browser.open("/queues/" + queue.name() + "/1");
-        browser.driver().findElement(By.xpath("//button[text()='Pause']")).click();
-        browser.await("paused", d -> browser.count("#note") == 1);
-        assertEquals(queue.label() + " is paused: its workers take no new job until it is resumed", browser.text("#note"));
-        assertTrue(browser.text("#version-state").contains("paused"), browser.text("#version-state"));
+        bed.browser.signIn("otto", ConsoleTestBed.PASSWORD);
+        bed.browser.open("/queues/" + queue.name() + "/1");
+        bed.browser.driver().findElement(By.xpath("//button[text()='Pause']")).click();
+        bed.browser.await("paused", d -> bed.browser.count("#note") == 1);
+        assertEquals(queue.label() + " is paused: its workers take no new job until it is resumed", bed.browser.text("#note"));
+        assertTrue(bed.browser.text("#version-state").contains("paused"), bed.browser.text("#version-state"));
         assertTrue(bed.inspector.counts(queue).paused());
-        browser.open("/overview");
-        browser.await("the overview's alarm names the paused version", d -> browser.text("#alarms").contains(queue.label()));
+        bed.browser.open("/overview");
+        bed.browser.await("the overview's alarm names the paused version", d -> bed.browser.text("#alarms").contains(queue.label()));
 
-        browser.open("/queues/" + queue.name() + "/1");
-        browser.driver().findElement(By.xpath("//button[text()='Resume']")).click();
-        browser.await("resumed", d -> browser.count("#note") == 1);
-        assertEquals(queue.label() + " is resumed", browser.text("#note"));
-        assertFalse(browser.text("#version-state").contains("paused"), browser.text("#version-state"));
+        bed.browser.open("/queues/" + queue.name() + "/1");
+        bed.browser.driver().findElement(By.xpath("//button[text()='Resume']")).click();
+        bed.browser.await("resumed", d -> bed.browser.count("#note") == 1);
+        assertEquals(queue.label() + " is resumed", bed.browser.text("#note"));
+        assertFalse(bed.browser.text("#version-state").contains("paused"), bed.browser.text("#version-state"));
         assertFalse(bed.inspector.counts(queue).paused());
     }
 
@@ -147,25 +135,64 @@ class QueueActionsBrowserTest {
         ConsoleTestBed.awaitTrue("three dead letters", () -> bed.inspector.counts(queue).dead() == 3);
         failing.close();
 
-        browser.signIn("ada", ConsoleTestBed.PASSWORD);
-        browser.open("/queues/" + queue.name() + "/1?state=dead");
-        browser.find("#match").sendKeys("503");
-        browser.find("#requeue-matching").click();
+        bed.browser.signIn("ada", ConsoleTestBed.PASSWORD);
+        bed.browser.open("/queues/" + queue.name() + "/1?state=dead");
+        bed.browser.find("#match").sendKeys("503");
+        bed.browser.find("#requeue-matching").click();
         confirm("Requeue 2 dead letters of " + queue.label() + " whose error contains '503'?");
-        assertEquals("2 of 2 matching dead letters requeued in " + queue.label(), browser.text("#note"));
+        assertEquals("2 of 2 matching dead letters requeued in " + queue.label(), bed.browser.text("#note"));
         assertEquals(JobState.PENDING, state(queue, "u-1"));
         assertEquals(JobState.PENDING, state(queue, "u-2"));
         assertEquals(JobState.DEAD, state(queue, "b-1"));
 
-        browser.open("/dead-letters");
+        bed.browser.open("/dead-letters");
         String group = "//tr[td/a[text()='" + queue.label() + "']]";
-        assertEquals(1, browser.driver().findElements(By.xpath(group)).size(), browser.text("#dead-groups"));
-        assertTrue(browser.driver().findElement(By.xpath(group)).getText().contains("not an APK: no ZIP end record"), browser.text("#dead-groups"));
-        browser.driver().findElement(By.xpath(group + "//button[text()='Delete all 1']")).click();
-        assertTrue(browser.text("#confirm-text").startsWith("Delete for good 1 dead letters of " + queue.label()), browser.text("#confirm-text"));
+        assertEquals(1, bed.browser.driver().findElements(By.xpath(group)).size(), bed.browser.text("#dead-groups"));
+        assertTrue(bed.browser.driver().findElement(By.xpath(group)).getText().contains("not an APK: no ZIP end record"), bed.browser.text("#dead-groups"));
+        bed.browser.driver().findElement(By.xpath(group + "//button[text()='Delete all 1']")).click();
+        assertTrue(bed.browser.text("#confirm-text").startsWith("Delete for good 1 dead letters of " + queue.label()), bed.browser.text("#confirm-text"));
         confirm("not an APK: no ZIP end record");
         assertTrue(bed.inspector.job(queue, "b-1").isEmpty(), "the deleted dead letter is gone from Redis");
         assertEquals(0, bed.inspector.counts(queue).dead());
-        assertEquals(0, browser.driver().findElements(By.xpath(group)).size(), browser.text("main"));
+        assertEquals(0, bed.browser.driver().findElements(By.xpath(group)).size(), bed.browser.text("main"));
+    }
+
+    @Test
+    void oncallAsksAWorkerToRecycle() throws Exception {
+        QueueVersion queue = bed.inspector.ensureQueue(TestRedis.uniqueQueue("recycle"));
+        Worker worker = bed.worker(queue, job -> { });
+        bed.browser.signIn("otto", ConsoleTestBed.PASSWORD);
+        String row = "tr[data-worker='" + worker.id() + "']";
+        bed.browser.open("/workers");
+        bed.browser.await("the worker is listed", d -> {
+            d.navigate().refresh();
+            return bed.browser.count(row) == 1;
+        });
+        assertTrue(bed.browser.text(row).contains(queue.label()), bed.browser.text(row));
+        bed.browser.find(row).findElement(By.xpath(".//button[text()='Recycle']")).click();
+        assertEquals("Recycle worker " + worker.id() + "? It finishes the jobs it holds and exits; its supervisor starts a fresh one.",
+                bed.browser.text("#confirm-text"));
+        bed.browser.find("#confirm").click();
+        bed.browser.await("the recycle is asked", d -> bed.browser.count("#note") == 1);
+        assertEquals(Worker.StopReason.RECYCLE, worker.fetchingStopped().get(30, java.util.concurrent.TimeUnit.SECONDS),
+                "the worker took the command at its next heartbeat");
+    }
+
+    @Test
+    void pagesLeftBehindCloseTheirLiveStreams() {
+        // a browser opens at most six connections to one server: pages kept in its back/forward cache with their
+        // live streams open would make the seventh page wait (a minute here) for one of them to end
+        List<QueueVersion> queues = java.util.stream.IntStream.range(0, 4).mapToObj(i -> bed.inspector.ensureQueue(TestRedis.uniqueQueue("walk")))
+                .toList();
+        bed.browser.signIn("otto", ConsoleTestBed.PASSWORD);
+        for (int round = 0; round < 3; round++) {
+            for (QueueVersion queue : queues) {
+                bed.browser.open("/queues/" + queue.name() + "/1"); // fails at the browser's page-load timeout when no connection is free
+                assertTrue(bed.browser.text("#version-state").startsWith("active"), queue.label());
+            }
+        }
+        bed.browser.driver().navigate().back();
+        bed.browser.await("a page brought back from the cache is live again", d -> bed.browser.text("h1").equals("Queue " + queues.get(2).label())
+                && bed.browser.count("#counts") == 1);
     }
 }

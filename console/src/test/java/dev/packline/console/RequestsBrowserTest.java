@@ -6,9 +6,8 @@ import dev.packline.pipeline.PackagingRequest;
 import dev.packline.pipeline.RequestStatus;
 import dev.packline.pipeline.RequestStore;
 import dev.packline.pipeline.Stage;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
@@ -26,21 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * an expired request dropped; and cancelling a request from its page, checked in Redis.
  */
 class RequestsBrowserTest {
-    static ConsoleTestBed bed;
-    static Browser browser;
-
-    @BeforeAll
-    static void start() {
-        bed = new ConsoleTestBed();
-        browser = bed.browser;
-    }
-
-    @AfterAll
-    static void stop() {
-        if (bed != null) {
-            bed.close();
-        }
-    }
+    @RegisterExtension
+    static final ConsoleTestBed bed = new ConsoleTestBed();
 
     private static String unique(String prefix) {
         return prefix + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime() % 1_000_000;
@@ -62,19 +48,19 @@ class RequestsBrowserTest {
 
     /** The request ids the list shows, top to bottom. */
     private static List<String> listed() {
-        return browser.driver().findElements(By.cssSelector("#requests tr[data-request]")).stream().map(r -> r.getAttribute("data-request")).toList();
+        return bed.browser.driver().findElements(By.cssSelector("#requests tr[data-request]")).stream().map(r -> r.getAttribute("data-request")).toList();
     }
 
     private static void find(String app, String publisher, String state) {
-        browser.open("/requests");
-        browser.find("#filter-app").sendKeys(app);
+        bed.browser.open("/requests");
+        bed.browser.find("#filter-app").sendKeys(app);
         if (publisher != null) {
-            browser.find("#filter-publisher").sendKeys(publisher);
+            bed.browser.find("#filter-publisher").sendKeys(publisher);
         }
-        new Select(browser.find("#filter-state")).selectByVisibleText(state);
-        WebElement button = browser.find("#filter");
+        new Select(bed.browser.find("#filter-state")).selectByVisibleText(state);
+        WebElement button = bed.browser.find("#filter");
         button.click();
-        browser.await("the filtered list", org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(button));
+        bed.browser.await("the filtered list", org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(button));
     }
 
     @Test
@@ -92,33 +78,33 @@ class RequestsBrowserTest {
         create(bobs, "pub-b", shared, 1);
         bed.redis.del(Keys.request(expired)); // what the retention does to a finished request
 
-        browser.signIn("alice", ConsoleTestBed.PASSWORD);
-        browser.open("/requests");
+        bed.browser.signIn("alice", ConsoleTestBed.PASSWORD);
+        bed.browser.open("/requests");
         List<String> mine = listed().stream().filter(id -> List.of(done, queued, bobs, expired).contains(id)).toList();
         assertEquals(List.of(queued, done), mine, "alice's own requests, newest first; not bob's, not the expired one");
         assertNull(bed.redis.zscore(Keys.requestIndex(), expired + "|pub-a|" + own), "the expired request left the index");
-        assertEquals(0, browser.count("#filter-publisher"), "a publisher cannot look for other publishers");
-        WebElement row = browser.find("tr[data-request='" + done + "']");
+        assertEquals(0, bed.browser.count("#filter-publisher"), "a publisher cannot look for other publishers");
+        WebElement row = bed.browser.find("tr[data-request='" + done + "']");
         assertTrue(row.getText().contains("done") && row.getText().contains("2 of 2"), row.getText());
-        browser.screenshot("requests");
+        bed.browser.screenshot("requests");
 
         find(shared, null, "any");
         assertEquals(List.of(done), listed(), "the shared app's requests alice may see");
         find(own, null, "queued");
         assertEquals(List.of(queued), listed());
-        browser.open("/requests?publisher=pub-b&app=" + shared);
+        bed.browser.open("/requests?publisher=pub-b&app=" + shared);
         assertEquals(List.of(done), listed(), "a hand-made publisher filter widens nothing");
 
-        browser.signIn("ada", ConsoleTestBed.PASSWORD);
+        bed.browser.signIn("ada", ConsoleTestBed.PASSWORD);
         find(shared, null, "any");
         assertEquals(List.of(bobs, done), listed());
         find(shared, "pub-b", "any");
         assertEquals(List.of(bobs), listed());
         find(shared, null, "done");
         assertEquals(List.of(done), listed());
-        browser.find("tr[data-request='" + done + "'] a").click();
-        browser.await("the request's page", d -> browser.count("#request-state") == 1);
-        assertEquals("done", browser.text("#request-state"));
+        bed.browser.find("tr[data-request='" + done + "'] a").click();
+        bed.browser.await("the request's page", d -> bed.browser.count("#request-state") == 1);
+        assertEquals("done", bed.browser.text("#request-state"));
     }
 
     @Test
@@ -127,18 +113,18 @@ class RequestsBrowserTest {
         for (int i = 0; i < 53; i++) {
             create(String.format("%s-%02d", app, i), "pub-a", app, 1);
         }
-        browser.signIn("otto", ConsoleTestBed.PASSWORD);
-        browser.open("/requests?app=" + app);
+        bed.browser.signIn("otto", ConsoleTestBed.PASSWORD);
+        bed.browser.open("/requests?app=" + app);
         List<String> first = listed();
         assertEquals(50, first.size());
         assertEquals(app + "-52", first.getFirst());
-        browser.find("#older").click();
-        browser.await("the older page", d -> !listed().equals(first));
+        bed.browser.find("#older").click();
+        bed.browser.await("the older page", d -> !listed().equals(first));
         assertEquals(List.of(app + "-02", app + "-01", app + "-00"), listed());
-        assertEquals(0, browser.count("#older"), "the last page offers no older one");
-        browser.open("/requests?cursor=not-a-cursor");
-        assertEquals("Could not do that", browser.text("h1"));
-        assertTrue(browser.text("#error").contains("not a cursor"), browser.text("#error"));
+        assertEquals(0, bed.browser.count("#older"), "the last page offers no older one");
+        bed.browser.open("/requests?cursor=not-a-cursor");
+        assertEquals("Could not do that", bed.browser.text("h1"));
+        assertTrue(bed.browser.text("#error").contains("not a cursor"), bed.browser.text("#error"));
     }
 
     @Test
@@ -147,20 +133,20 @@ class RequestsBrowserTest {
         create(requestId, "pub-a", "app-x", 3);
         bed.requests.progress(requestId, 0, Stage.UPLOAD, RequestStore.Outcome.DONE, Map.of("url", "https://cdn.example.com/x/0.apk"), true);
 
-        browser.signIn("bob", ConsoleTestBed.PASSWORD);
-        browser.open("/requests/" + requestId);
-        assertEquals("Not found", browser.text("h1"), "another publisher cannot open it, so cannot cancel it");
+        bed.browser.signIn("bob", ConsoleTestBed.PASSWORD);
+        bed.browser.open("/requests/" + requestId);
+        assertEquals("Not found", bed.browser.text("h1"), "another publisher cannot open it, so cannot cancel it");
 
-        browser.signIn("alice", ConsoleTestBed.PASSWORD);
-        browser.open("/requests/" + requestId);
-        browser.driver().findElement(By.xpath("//button[text()='Cancel this request']")).click();
+        bed.browser.signIn("alice", ConsoleTestBed.PASSWORD);
+        bed.browser.open("/requests/" + requestId);
+        bed.browser.driver().findElement(By.xpath("//button[text()='Cancel this request']")).click();
         assertEquals("Cancel request " + requestId + " of app app-x? Its 2 unfinished channels are not made; what is done stays.",
-                browser.text("#confirm-text"));
-        browser.find("#confirm").click();
-        browser.await("the cancel's note", d -> browser.count("#note") == 1);
-        assertTrue(browser.text("#note").startsWith("cancel asked: the request is cancelling"), browser.text("#note"));
+                bed.browser.text("#confirm-text"));
+        bed.browser.find("#confirm").click();
+        bed.browser.await("the cancel's note", d -> bed.browser.count("#note") == 1);
+        assertTrue(bed.browser.text("#note").startsWith("cancel asked: the request is cancelling"), bed.browser.text("#note"));
         RequestStatus status = bed.requests.status(requestId).orElseThrow();
         assertTrue(status.cancelRequested(), "Redis records the cancel");
-        assertTrue(browser.text("#request-state").contains("cancel asked"), browser.text("#request-state"));
+        assertTrue(bed.browser.text("#request-state").contains("cancel asked"), bed.browser.text("#request-state"));
     }
 }
