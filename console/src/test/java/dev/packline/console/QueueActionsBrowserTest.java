@@ -20,8 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The actions of a queue version page, clicked in a real chromium as an admin, each checked in
- * Redis afterwards: cancel, delete, run now (from the list and from a job's page), pause and resume,
+ * A queue version's pages in a real chromium, each action checked in Redis afterwards: jobs paged
+ * 50 at a time; cancel, delete, run now (from the list and from a job's page), pause and resume,
  * the dead-letter bulk actions by error text, on the queue page and on the dead letters page; and
  * asking a worker to recycle, which the real worker takes at its next heartbeat; and pages left
  * behind closing their live streams, so a dozen pages in a row never wait for a connection.
@@ -194,5 +194,30 @@ class QueueActionsBrowserTest {
         bed.browser.driver().navigate().back();
         bed.browser.await("a page brought back from the cache is live again", d -> bed.browser.text("h1").equals("Queue " + queues.get(2).label())
                 && bed.browser.count("#counts") == 1);
+    }
+
+    @Test
+    void jobsArePagedFiftyAtATime() {
+        QueueVersion queue = bed.inspector.ensureQueue(TestRedis.uniqueQueue("paged"));
+        List<NewJob> jobs = java.util.stream.IntStream.range(0, 53).mapToObj(i -> NewJob.of("{\"n\":" + i + "}").withId(String.format("j-%02d", i)))
+                .toList();
+        new QueueClient(bed.broker).enqueueBatch(queue, jobs);
+        bed.browser.signIn("otto", ConsoleTestBed.PASSWORD);
+        bed.browser.open("/queues/" + queue.name() + "/1?state=pending");
+        List<String> first = shownJobs();
+        assertEquals(50, first.size());
+        bed.browser.find("#next-page").click();
+        bed.browser.await("the next page", d -> !shownJobs().equals(first));
+        List<String> second = shownJobs();
+        assertEquals(3, second.size());
+        assertEquals(0, bed.browser.count("#next-page"), "the last page offers no more");
+        java.util.Set<String> all = new java.util.TreeSet<>(first);
+        all.addAll(second);
+        assertEquals(jobs.stream().map(NewJob::id).collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new)), all,
+                "every pending job once over the two pages");
+    }
+
+    private static List<String> shownJobs() {
+        return bed.browser.driver().findElements(By.cssSelector("#jobs tr[data-job]")).stream().map(r -> r.getAttribute("data-job")).toList();
     }
 }
