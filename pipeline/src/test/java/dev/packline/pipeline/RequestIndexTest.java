@@ -18,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The index of every request on a real Redis: written by {@link RequestStore#create}, read newest
@@ -45,8 +46,8 @@ class RequestIndexTest {
     }
 
     private String create(String id) {
-        store.create(new PackagingRequest(app + "-" + id, "publisher-a", app, "file:///data/apks/game.apk",
-                List.of(new ChannelSpec("huawei", Map.of())), "walle", "local", "game/", null, List.of(), List.of("log"), null));
+        assertTrue(store.create(new PackagingRequest(app + "-" + id, "publisher-a", app, "file:///data/apks/game.apk",
+                List.of(new ChannelSpec("huawei", Map.of())), "walle", "local", "game/", null, List.of(), List.of("log"), null)));
         return app + "-" + id;
     }
 
@@ -100,5 +101,25 @@ class RequestIndexTest {
     void aCursorItDidNotMakeIsRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> index.page("yesterday", 10, 100, x -> true));
         assertEquals("not a cursor of the request list: 'yesterday'", e.getMessage());
+    }
+
+    @Test
+    void aRequestIsCreatedEvenWhenTheIndexCannotBeWritten() {
+        String aside = Keys.requestIndex() + ":aside-" + app;
+        boolean existed = redis.exists(Keys.requestIndex());
+        if (existed) {
+            redis.rename(Keys.requestIndex(), aside);
+        }
+        try {
+            redis.set(Keys.requestIndex(), "not a sorted set"); // every write to the index now fails (WRONGTYPE)
+            String id = create("unindexed");
+            assertTrue(store.status(id).isPresent(), "the request exists, and its create answered true above");
+        } finally {
+            redis.del(Keys.requestIndex());
+            if (existed) {
+                redis.rename(aside, Keys.requestIndex());
+            }
+        }
+        assertEquals(List.of(), readAll(10), "it is only missing from the list");
     }
 }
