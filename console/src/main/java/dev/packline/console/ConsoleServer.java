@@ -11,6 +11,7 @@ import dev.packline.console.pages.QueueActions;
 import dev.packline.console.pages.QueueVersionPage;
 import dev.packline.console.pages.ReleaseActions;
 import dev.packline.console.pages.ReleasesPage;
+import dev.packline.console.pages.RequestListPage;
 import dev.packline.console.pages.RequestsPage;
 import dev.packline.console.pages.SignInPage;
 import dev.packline.console.pages.WorkersPage;
@@ -22,6 +23,7 @@ import dev.packline.http.input.FramingFilter;
 import dev.packline.http.input.ConnectionDeadlines;
 import dev.packline.http.input.HttpLimits;
 import dev.packline.http.input.InputRefusedException;
+import dev.packline.pipeline.RequestIndex;
 import dev.packline.pipeline.RequestStore;
 import dev.packline.queue.QueueInspector;
 import dev.packline.queue.QueueStateException;
@@ -59,12 +61,12 @@ import java.util.List;
  */
 public final class ConsoleServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ConsoleServer.class);
-    /** How long the pipeline keeps a request: the console never creates one, so this only fills the store's parameter. */
+    /** How long the pipeline keeps a request: the console never creates one nor adds to the index, so this only fills their parameter. */
     private static final Duration REQUEST_RETENTION = Duration.ofDays(7);
 
     /** Everything the routes need. */
     record Pages(Gate gate, SignInPage signIn, OverviewPage overview, QueueVersionPage queue, QueueActions queueActions, WorkersPage workers,
-                 DeadLettersPage deadLetters, RequestsPage requests, ReleasesPage releases, ReleaseActions releaseActions, AuditPage audit) {
+                 DeadLettersPage deadLetters, RequestListPage requestList, RequestsPage requests, ReleasesPage releases, ReleaseActions releaseActions, AuditPage audit) {
     }
 
     private final UnifiedJedis redis;
@@ -85,11 +87,11 @@ public final class ConsoleServer implements AutoCloseable {
         ActionAudit audit = new ActionAudit(redis, clock);
         long maxBody = config.server().maxBodyBytes();
         Gate gate = new Gate(sessions, signIn, config.server().secureCookies(), maxBody);
-        LiveStream live = new LiveStream(config.liveInterval(), Duration.ofMinutes(10));
+        LiveStream live = new LiveStream(config.liveInterval(), LiveStream.HEARTBEAT, Duration.ofMinutes(10));
         Pages pages = new Pages(gate, new SignInPage(signIn, sessions, gate, audit, maxBody), new OverviewPage(inspector, live, clock),
                 new QueueVersionPage(inspector, new JobBrowser(broker), live, clock), new QueueActions(inspector, jobs, audit, clock),
                 new WorkersPage(new WorkerDirectory(broker), audit, clock), new DeadLettersPage(inspector, jobs, audit),
-                new RequestsPage(requests, audit, clock), new ReleasesPage(releases, reports),
+                new RequestListPage(new RequestIndex(redis, REQUEST_RETENTION), requests, clock), new RequestsPage(requests, audit, clock), new ReleasesPage(releases, reports),
                 new ReleaseActions(releases, requests, audit), new AuditPage(audit));
         HttpLimits limits = HttpLimits.defaults(maxBody);
         this.deadlines = new ConnectionDeadlines(limits);
@@ -107,6 +109,7 @@ public final class ConsoleServer implements AutoCloseable {
                 .addFilter(new FramingFilter())
                 .get("/assets/htmx.js", Assets.htmx())
                 .get("/assets/sse.js", Assets.sse())
+                .get("/assets/console.js", Assets.script())
                 .get("/assets/console.css", Assets.css())
                 .get("/sign-in", p.signIn()::show)
                 .post("/sign-in", p.signIn()::submit)
@@ -124,7 +127,7 @@ public final class ConsoleServer implements AutoCloseable {
                 .post("/workers/{id}/{command}", g.action(p.workers()::ask))
                 .get("/dead-letters", g.page(p.deadLetters()::show))
                 .post("/dead-letters/actions/{action}", g.action(p.deadLetters()::act))
-                .get("/requests", g.page(p.requests()::show))
+                .get("/requests", g.page(p.requestList()::show))
                 .get("/requests/{id}", g.page(p.requests()::request))
                 .post("/requests/{id}/cancel", g.action(p.requests()::cancel))
                 .get("/releases", g.page(p.releases()::list))

@@ -49,6 +49,8 @@ final class Browser implements AutoCloseable {
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
         driver = new ChromeDriver(service, options);
         driver.manage().window().setSize(new Dimension(1280, 900));
+        // a page loads in well under a second; one that waits this long is stuck (e.g. no free connection to the console)
+        driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(20));
         base = baseUrl;
     }
 

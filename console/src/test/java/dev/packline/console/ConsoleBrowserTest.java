@@ -1,6 +1,5 @@
 package dev.packline.console;
 
-import dev.packline.console.auth.PasswordHashes;
 import dev.packline.queue.JobState;
 import dev.packline.queue.NewJob;
 import dev.packline.queue.QueueClient;
@@ -8,23 +7,18 @@ import dev.packline.queue.QueueInspector;
 import dev.packline.queue.QueueVersion;
 import dev.packline.queue.TestRedis;
 import dev.packline.queue.redis.RedisQueueBroker;
-import dev.packline.queue.retry.Backoff;
 import dev.packline.queue.worker.JobHandler;
 import dev.packline.queue.worker.RejectJobException;
-import dev.packline.queue.worker.Subscription;
 import dev.packline.queue.worker.Worker;
-import dev.packline.queue.worker.WorkerTimings;
-import dev.packline.redis.RedisConnector;
 import dev.packline.releases.Artifact;
 import dev.packline.releases.NewRelease;
 import dev.packline.releases.Release;
 import dev.packline.releases.ReleaseKind;
 import dev.packline.releases.ReleaseState;
 import dev.packline.releases.redis.RedisReleaseStore;
-import dev.packline.settings.Settings;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import redis.clients.jedis.UnifiedJedis;
@@ -46,59 +40,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * page go to docs/console/.
  */
 class ConsoleBrowserTest {
-    static final String PASSWORD = "correct horse battery";
-    static final WorkerTimings FAST = WorkerTimings.DEFAULT.withHeartbeat(Duration.ofMillis(200), Duration.ofSeconds(2))
-            .withShutdownTimeout(Duration.ofSeconds(2));
-    static final Backoff QUICK = new Backoff(Duration.ofMillis(50), 2.0, Duration.ofMillis(200), 0.0);
+    static final String PASSWORD = ConsoleTestBed.PASSWORD;
 
-    static ConsoleServer console;
+    @RegisterExtension
+    static final ConsoleTestBed bed = new ConsoleTestBed();
     static Browser browser;
     static RedisQueueBroker broker;
     static QueueInspector inspector;
     static UnifiedJedis redis;
     static RedisReleaseStore releases;
-    static final List<Worker> workers = new ArrayList<>();
 
     @BeforeAll
     static void start() {
-        String hash = PasswordHashes.hash(PASSWORD.toCharArray());
-        String yaml = """
-                server: {port: 0}
-                lockout: {maxFailures: 3, window: 10m}
-                live: {refreshInterval: 200ms}
-                accounts:
-                  ada: {passwordHash: "%1$s", role: admin}
-                  otto: {passwordHash: "%1$s", role: oncall}
-                  alice: {passwordHash: "%1$s", role: publisher, publisher: pub-a}
-                  bob: {passwordHash: "%1$s", role: publisher, publisher: pub-b}
-                  mallory: {passwordHash: "%1$s", role: admin}
-                """.formatted(hash);
-        ConsoleConfig config = ConsoleConfig.read(Settings.parse("test", yaml, Map.of())).withRedisUrl(TestRedis.url());
-        console = ConsoleServer.start(config, Clock.systemUTC());
-        broker = TestRedis.broker(Clock.systemUTC());
-        inspector = new QueueInspector(broker, Clock.systemUTC());
-        redis = RedisConnector.open(TestRedis.url(), 4);
-        releases = new RedisReleaseStore(redis, Clock.systemUTC());
-        browser = new Browser("http://127.0.0.1:" + console.port());
-    }
-
-    @AfterAll
-    static void stop() {
-        workers.forEach(Worker::close);
-        if (browser != null) {
-            browser.close();
-        }
-        if (console != null) {
-            console.close();
-        }
-        broker.close();
-        redis.close();
+        browser = bed.browser;
+        broker = bed.broker;
+        inspector = bed.inspector;
+        redis = bed.redis;
+        releases = bed.releases;
     }
 
     static Worker worker(QueueVersion queue, JobHandler handler) {
-        Worker w = new Worker(Worker.Params.of(broker, List.of(new Subscription(queue, handler, 4, QUICK))).withTimings(FAST)).start();
-        workers.add(w);
-        return w;
+        return bed.worker(queue, handler);
     }
 
     static String row(QueueVersion queue) {
@@ -341,7 +303,7 @@ class ConsoleBrowserTest {
     @Test
     void showsWorkersAndRequests() throws Exception {
         QueueVersion queue = inspector.ensureQueue(TestRedis.uniqueQueue("idle"));
-        workers.forEach(Worker::close); // the one live worker is this test's
+        bed.closeWorkers(); // the one live worker is this test's
         worker(queue, job -> { });
         browser.signIn("ada", PASSWORD);
         browser.open("/workers");
@@ -359,12 +321,7 @@ class ConsoleBrowserTest {
         assertEquals("Not found", browser.text("h1"));
     }
 
-    /** Submits a form made in the page (what a forged or hand-made request looks like to the server). */
     private static void submitForm(String action, Map<String, String> fields) {
-        StringBuilder js = new StringBuilder("const f = document.createElement('form'); f.method = 'post'; f.action = arguments[0];");
-        fields.forEach((k, v) -> js.append("{const i = document.createElement('input'); i.type='hidden'; i.name='").append(k)
-                .append("'; i.value='").append(v).append("'; f.appendChild(i);}"));
-        js.append("document.body.appendChild(f); f.submit();");
-        ((JavascriptExecutor) browser.driver()).executeScript(js.toString(), action);
+        bed.submitForm(action, fields);
     }
 }

@@ -147,8 +147,10 @@ final class Demo implements AutoCloseable {
         }
     }
 
-    void keepRunning() {
+    /** Leaves the services and files up after the run, and starts the web console beside them (its address and sign-in printed). */
+    void keepRunning() throws IOException, InterruptedException {
         keepFiles = true;
+        out.println(DemoConsole.start(services, home, redis.url()).describe());
     }
 
     /** What happens to the services and files when the demo ends without --keep-running. */

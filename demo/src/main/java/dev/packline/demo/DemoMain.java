@@ -17,7 +17,8 @@ public final class DemoMain {
             release, shows the progress of every stage, then checks every channel APK with apksig,
             reads its channel back and applies the patch. Ctrl-C stops everything.
               --channels N      channels in the request (default 36, at most 500)
-              --keep-running    leave everything running for bin/packline admin and curl until Ctrl-C
+              --keep-running    leave everything running for bin/packline admin and curl until Ctrl-C,
+                                and start the web console (its URL and demo sign-in are printed)
               --dir DIR         where configs, APKs, the store and logs go (default: a new temporary
                                 directory, removed at exit unless --keep-running or something failed)
             """;

@@ -25,6 +25,11 @@ public final class Keys {
                 ? requestKey.substring(head.length(), requestKey.length() - tail.length()) : null;
     }
 
+    /** zset: {@code ID|PUBLISHER|APP} -> creation time of every request still kept ({@link RequestIndex}); its own slot. */
+    public static String requestIndex() {
+        return "pl:requests";
+    }
+
     /** hash: channel index -> JSON result. */
     public static String channels(String requestId) {
         return "pl:{req:" + requestId + "}:channels";

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.packline.queue.QueueException;
 import dev.packline.redis.LuaScript;
 import dev.packline.redis.RedisErrors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
 
 import java.time.Clock;
@@ -25,6 +27,7 @@ import java.util.function.Supplier;
  * after the retention period. Every change is one script, idempotent per (channel, stage).
  */
 public final class RequestStore {
+    private static final Logger log = LoggerFactory.getLogger(RequestStore.class);
     private static final String SCRIPTS = "/dev/packline/pipeline/scripts/";
     private static final LuaScript CREATE = LuaScript.load(SCRIPTS, "request_create.lua");
     private static final LuaScript PROGRESS = LuaScript.load(SCRIPTS, "request_progress.lua");
@@ -45,18 +48,35 @@ public final class RequestStore {
     private final UnifiedJedis redis;
     private final Clock clock;
     private final Duration retention;
+    private final RequestIndex index;
 
     public RequestStore(UnifiedJedis redis, Clock clock, Duration retention) {
         this.redis = redis;
         this.clock = clock;
         this.retention = retention;
+        this.index = new RequestIndex(redis, retention);
     }
 
-    /** Records a new request; false when one with that id exists (a retried submit). */
+    /**
+     * Records a new request and lists it in the {@link RequestIndex}; false when one with that id
+     * exists (a retried submit). The index is written after the request, in its own slot: a crash
+     * or a failed write between the two leaves a request the console's list does not show, never an
+     * entry without one, and never a refused submit of a request that exists.
+     */
     public boolean create(PackagingRequest request) {
+        long now = clock.millis();
         Object created = call("create request " + request.id(), () -> CREATE.run(redis, List.of(Keys.request(request.id())),
-                List.of(request.toJson(), Integer.toString(request.channels().size()), Long.toString(clock.millis()))));
-        return ((Number) created).longValue() == 1;
+                List.of(request.toJson(), Integer.toString(request.channels().size()), Long.toString(now))));
+        if (((Number) created).longValue() != 1) {
+            return false;
+        }
+        try {
+            index.add(request, now);
+        } catch (RuntimeException e) {
+            // the request exists and its submit succeeds: only the console's list misses it (it is found by id)
+            log.warn("request {} is not in the request index: {}", request.id(), e.getMessage());
+        }
+        return true;
     }
 
     @SuppressWarnings("unchecked")

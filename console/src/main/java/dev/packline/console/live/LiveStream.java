@@ -19,13 +19,16 @@ import java.util.function.Supplier;
  */
 public final class LiveStream {
     private static final Logger log = LoggerFactory.getLogger(LiveStream.class);
-    private static final Duration HEARTBEAT = Duration.ofSeconds(15);
+    /** How long a stream stays quiet before it sends a comment. */
+    public static final Duration HEARTBEAT = Duration.ofSeconds(15);
 
     private final Duration interval;
+    private final Duration heartbeat;
     private final Duration maxDuration;
 
-    public LiveStream(Duration interval, Duration maxDuration) {
+    public LiveStream(Duration interval, Duration heartbeat, Duration maxDuration) {
         this.interval = interval;
+        this.heartbeat = heartbeat;
         this.maxDuration = maxDuration;
     }
 
@@ -40,8 +43,9 @@ public final class LiveStream {
                     sink.emit(SseEvent.builder().name(event).data(html).build());
                     last = html;
                     lastSent = System.nanoTime();
-                } else if (System.nanoTime() - lastSent > HEARTBEAT.toNanos()) {
-                    sink.emit(SseEvent.builder().comment("quiet").build());
+                } else if (System.nanoTime() - lastSent > heartbeat.toNanos()) {
+                    // a comment alone is no event: Helidon still writes a data line, so it gets an empty one (which no part swaps in)
+                    sink.emit(SseEvent.builder().comment("quiet").data("").build());
                     lastSent = System.nanoTime();
                 }
                 Thread.sleep(interval);

@@ -17,7 +17,7 @@ import java.time.Clock;
 import java.util.Map;
 
 /**
- * {@code /requests}: find a packaging request by id; {@code /requests/{id}}: its progress per stage,
+ * {@code /requests/{id}}: a packaging request's progress per stage (the list is {@link RequestListPage}),
  * each channel's result (size, hash, link to the output) or error, its patches, and a cancel button.
  * A publisher sees only its own requests: another publisher's reads as not found.
  */
@@ -30,18 +30,6 @@ public final class RequestsPage {
         this.requests = requests;
         this.audit = audit;
         this.clock = clock;
-    }
-
-    public void show(ServerRequest req, ServerResponse res, Viewer viewer) {
-        viewer.require(Permission.REQUESTS, "see requests");
-        String id = req.query().first("id").map(String::strip).orElse("");
-        if (!id.isEmpty()) {
-            Page.seeOther(res, "/requests/" + Html.url(id));
-            return;
-        }
-        Page.send(res, 200, "Requests", viewer, "<form method=\"get\" action=\"/requests\"><label>Request id <input name=\"id\" id=\"request-id\">"
-                + "</label><button type=\"submit\">Show</button></form><p class=\"hint\">The id is what POST /v1/jobs answered "
-                + "(and what the notification names).</p>");
     }
 
     public void request(ServerRequest req, ServerResponse res, Viewer viewer) {

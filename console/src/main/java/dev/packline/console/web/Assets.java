@@ -11,7 +11,7 @@ import java.util.Properties;
 /**
  * The console's static files, all from the classpath: htmx and its server-sent-events extension
  * from their webjars (the version is read from the webjar's own Maven properties, so the pom is the
- * one place it is written), and the console's stylesheet. Nothing comes from a CDN.
+ * one place it is written), and the console's stylesheet and script. Nothing comes from a CDN.
  */
 public final class Assets {
     private Assets() {
@@ -23,6 +23,11 @@ public final class Assets {
 
     public static Handler sse() {
         return file(webjar("htmx-ext-sse", "sse.js"), "text/javascript");
+    }
+
+    /** The console's own few lines of script (console.js: live streams closed when a page is left). */
+    public static Handler script() {
+        return file("dev/packline/console/console.js", "text/javascript");
     }
 
     public static Handler css() {

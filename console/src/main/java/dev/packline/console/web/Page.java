@@ -27,7 +27,7 @@ public final class Page {
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
                 .append("<title>").append(Html.text(title)).append(" - Packline console</title>")
                 .append("<link rel=\"stylesheet\" href=\"/assets/console.css\">")
-                .append("<script src=\"/assets/htmx.js\"></script><script src=\"/assets/sse.js\"></script></head><body>");
+                .append("<script src=\"/assets/htmx.js\"></script><script src=\"/assets/sse.js\"></script><script src=\"/assets/console.js\"></script></head><body>");
         if (viewer != null) {
             html.append("<nav><strong>Packline</strong>");
             if (viewer.may(Permission.QUEUES)) {

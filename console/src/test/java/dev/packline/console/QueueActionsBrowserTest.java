@@ -1,0 +1,223 @@
+package dev.packline.console;
+
+import dev.packline.queue.JobState;
+import dev.packline.queue.NewJob;
+import dev.packline.queue.QueueClient;
+import dev.packline.queue.QueueVersion;
+import dev.packline.queue.TestRedis;
+import dev.packline.queue.retry.Backoff;
+import dev.packline.queue.worker.RejectJobException;
+import dev.packline.queue.worker.Worker;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A queue version's pages in a real chromium, each action checked in Redis afterwards: jobs paged
+ * 50 at a time; cancel, delete, run now (from the list and from a job's page), pause and resume,
+ * the dead-letter bulk actions by error text, on the queue page and on the dead letters page; and
+ * asking a worker to recycle, which the real worker takes at its next heartbeat; and pages left
+ * behind closing their live streams, so a dozen pages in a row never wait for a connection.
+ */
+class QueueActionsBrowserTest {
+    /** A retry an hour away: the job stays in retry until someone runs it now. */
+    static final Backoff AN_HOUR = new Backoff(Duration.ofHours(1), 2.0, Duration.ofHours(1), 0.0);
+
+    @RegisterExtension
+    static final ConsoleTestBed bed = new ConsoleTestBed();
+
+    private static void tick(String jobId) {
+        bed.browser.find("tr[data-job='" + jobId + "'] input[type=checkbox]").click();
+    }
+
+    private static JobState state(QueueVersion queue, String jobId) {
+        return bed.inspector.job(queue, jobId).orElseThrow(() -> new AssertionError("no job " + jobId)).state();
+    }
+
+    private static void confirm(String expected) {
+        assertTrue(bed.browser.text("#confirm-text").contains(expected), bed.browser.text("#confirm-text"));
+        bed.browser.find("#confirm").click();
+        bed.browser.await("the action's note", d -> bed.browser.count("#note") == 1);
+    }
+
+    @Test
+    void adminCancelsDeletesAndRunsJobsNow() {
+        QueueVersion queue = bed.inspector.ensureQueue(TestRedis.uniqueQueue("acts"));
+        QueueClient client = new QueueClient(bed.broker);
+        client.enqueue(queue, NewJob.of("{\"n\":1}").withId("p-1"));
+        client.enqueue(queue, NewJob.of("{\"n\":2}").withId("p-2"));
+        client.enqueue(queue, NewJob.of("{\"n\":3}").withId("d-1").withDelay(Duration.ofHours(1)));
+        bed.browser.signIn("ada", ConsoleTestBed.PASSWORD);
+        String page = "/queues/" + queue.name() + "/1";
+
+        bed.browser.open(page);
+        tick("p-1");
+        bed.browser.find("#cancel-selected").click();
+        confirm("Cancel 1 jobs of " + queue.label() + " (p-1)? Pending ones never run");
+        assertEquals("1 of 1 jobs cancelled in " + queue.label(), bed.browser.text("#note"));
+        assertEquals(JobState.CANCELLED, state(queue, "p-1"));
+
+        tick("p-2");
+        bed.browser.find("#delete-selected").click();
+        confirm("Delete 1 jobs of " + queue.label() + " for good (p-2)? Their payloads cannot be brought back.");
+        assertEquals("1 of 1 jobs deleted in " + queue.label(), bed.browser.text("#note"));
+        assertTrue(bed.inspector.job(queue, "p-2").isEmpty(), "the deleted job is gone from Redis");
+        assertEquals("0", bed.browser.text("#count-pending"));
+
+        bed.browser.open(page + "?state=delayed");
+        assertEquals(0, bed.browser.count("#requeue-selected"), "only dead letters are requeued");
+        tick("d-1");
+        bed.browser.find("#run-now-selected").click();
+        bed.browser.await("the run-now note", d -> bed.browser.count("#note") == 1);
+        assertEquals("1 of 1 jobs made pending now in " + queue.label(), bed.browser.text("#note"));
+        assertEquals(JobState.PENDING, state(queue, "d-1"));
+        assertEquals("1", bed.browser.text("#count-pending"));
+    }
+
+    @Test
+    void aRetryingJobIsRunNowFromItsPage() throws Exception {
+        QueueVersion queue = bed.inspector.ensureQueue(TestRedis.uniqueQueue("retry"));
+        new QueueClient(bed.broker).enqueue(queue, NewJob.of("{\"n\":1}").withId("r-1").withMaxAttempts(3));
+        Worker failing = bed.worker(queue, job -> {
+            throw new IllegalStateException("the store timed out");
+        }, AN_HOUR);
+        ConsoleTestBed.awaitTrue("r-1 waits for its retry", () -> bed.inspector.job(queue, "r-1").map(j -> j.state() == JobState.RETRY).orElse(false));
+        failing.close();
+
+        bed.browser.signIn("otto", ConsoleTestBed.PASSWORD);
+        bed.browser.open("/queues/" + queue.name() + "/1/jobs/r-1");
+        assertEquals("retry", bed.browser.text("#job-state"));
+        assertTrue(bed.browser.text("main").contains("the store timed out"), bed.browser.text("main"));
+        assertTrue(bed.browser.driver().findElements(By.xpath("//button[text()='Cancel']")).isEmpty(), "oncall may not cancel");
+        bed.browser.driver().findElement(By.xpath("//button[text()='Run now']")).click();
+        bed.browser.await("the run-now note", d -> bed.browser.count("#note") == 1);
+        assertEquals(JobState.PENDING, state(queue, "r-1"));
+    }
+
+    @Test
+    void pauseAndResumeAVersion() {
+        QueueVersion queue = bed.inspector.ensureQueue(TestRedis.uniqueQueue("pause"));
+        bed.browser.signIn("otto", ConsoleTestBed.PASSWORD);
+        bed.browser.open("/queues/" + queue.name() + "/1");
+        bed.browser.driver().findElement(By.xpath("//button[text()='Pause']")).click();
+        bed.browser.await("paused", d -> bed.browser.count("#note") == 1);
+        assertEquals(queue.label() + " is paused: its workers take no new job until it is resumed", bed.browser.text("#note"));
+        assertTrue(bed.browser.text("#version-state").contains("paused"), bed.browser.text("#version-state"));
+        assertTrue(bed.inspector.counts(queue).paused());
+        bed.browser.open("/overview");
+        bed.browser.await("the overview's alarm names the paused version", d -> bed.browser.text("#alarms").contains(queue.label()));
+
+        bed.browser.open("/queues/" + queue.name() + "/1");
+        bed.browser.driver().findElement(By.xpath("//button[text()='Resume']")).click();
+        bed.browser.await("resumed", d -> bed.browser.count("#note") == 1);
+        assertEquals(queue.label() + " is resumed", bed.browser.text("#note"));
+        assertFalse(bed.browser.text("#version-state").contains("paused"), bed.browser.text("#version-state"));
+        assertFalse(bed.inspector.counts(queue).paused());
+    }
+
+    @Test
+    void deadLettersAreRequeuedAndDeletedByErrorText() throws Exception {
+        QueueVersion queue = bed.inspector.ensureQueue(TestRedis.uniqueQueue("bulk"));
+        QueueClient client = new QueueClient(bed.broker);
+        for (String id : List.of("u-1", "u-2", "b-1")) {
+            client.enqueue(queue, NewJob.of("{\"id\":\"" + id + "\"}").withId(id).withMaxAttempts(1));
+        }
+        Worker failing = bed.worker(queue, job -> {
+            throw new RejectJobException(job.id().startsWith("u") ? "upstream store answered 503" : "not an APK: no ZIP end record");
+        });
+        ConsoleTestBed.awaitTrue("three dead letters", () -> bed.inspector.counts(queue).dead() == 3);
+        failing.close();
+
+        bed.browser.signIn("ada", ConsoleTestBed.PASSWORD);
+        bed.browser.open("/queues/" + queue.name() + "/1?state=dead");
+        bed.browser.find("#match").sendKeys("503");
+        bed.browser.find("#requeue-matching").click();
+        confirm("Requeue 2 dead letters of " + queue.label() + " whose error contains '503'?");
+        assertEquals("2 of 2 matching dead letters requeued in " + queue.label(), bed.browser.text("#note"));
+        assertEquals(JobState.PENDING, state(queue, "u-1"));
+        assertEquals(JobState.PENDING, state(queue, "u-2"));
+        assertEquals(JobState.DEAD, state(queue, "b-1"));
+
+        bed.browser.open("/dead-letters");
+        String group = "//tr[td/a[text()='" + queue.label() + "']]";
+        assertEquals(1, bed.browser.driver().findElements(By.xpath(group)).size(), bed.browser.text("#dead-groups"));
+        assertTrue(bed.browser.driver().findElement(By.xpath(group)).getText().contains("not an APK: no ZIP end record"), bed.browser.text("#dead-groups"));
+        bed.browser.driver().findElement(By.xpath(group + "//button[text()='Delete all 1']")).click();
+        assertTrue(bed.browser.text("#confirm-text").startsWith("Delete for good 1 dead letters of " + queue.label()), bed.browser.text("#confirm-text"));
+        confirm("not an APK: no ZIP end record");
+        assertTrue(bed.inspector.job(queue, "b-1").isEmpty(), "the deleted dead letter is gone from Redis");
+        assertEquals(0, bed.inspector.counts(queue).dead());
+        assertEquals(0, bed.browser.driver().findElements(By.xpath(group)).size(), bed.browser.text("main"));
+    }
+
+    @Test
+    void oncallAsksAWorkerToRecycle() throws Exception {
+        QueueVersion queue = bed.inspector.ensureQueue(TestRedis.uniqueQueue("recycle"));
+        Worker worker = bed.worker(queue, job -> { });
+        bed.browser.signIn("otto", ConsoleTestBed.PASSWORD);
+        String row = "tr[data-worker='" + worker.id() + "']";
+        bed.browser.open("/workers");
+        bed.browser.await("the worker is listed", d -> {
+            d.navigate().refresh();
+            return bed.browser.count(row) == 1;
+        });
+        assertTrue(bed.browser.text(row).contains(queue.label()), bed.browser.text(row));
+        bed.browser.find(row).findElement(By.xpath(".//button[text()='Recycle']")).click();
+        assertEquals("Recycle worker " + worker.id() + "? It finishes the jobs it holds and exits; its supervisor starts a fresh one.",
+                bed.browser.text("#confirm-text"));
+        bed.browser.find("#confirm").click();
+        bed.browser.await("the recycle is asked", d -> bed.browser.count("#note") == 1);
+        assertEquals(Worker.StopReason.RECYCLE, worker.fetchingStopped().get(30, java.util.concurrent.TimeUnit.SECONDS),
+                "the worker took the command at its next heartbeat");
+    }
+
+    @Test
+    void pagesLeftBehindCloseTheirLiveStreams() {
+        // a browser opens at most six connections to one server: pages kept in its back/forward cache with their
+        // live streams open would make the seventh page wait (a minute here) for one of them to end
+        List<QueueVersion> queues = java.util.stream.IntStream.range(0, 4).mapToObj(i -> bed.inspector.ensureQueue(TestRedis.uniqueQueue("walk")))
+                .toList();
+        bed.browser.signIn("otto", ConsoleTestBed.PASSWORD);
+        for (int round = 0; round < 3; round++) {
+            for (QueueVersion queue : queues) {
+                bed.browser.open("/queues/" + queue.name() + "/1"); // fails at the browser's page-load timeout when no connection is free
+                assertTrue(bed.browser.text("#version-state").startsWith("active"), queue.label());
+            }
+        }
+        bed.browser.driver().navigate().back();
+        bed.browser.await("a page brought back from the cache is live again", d -> bed.browser.text("h1").equals("Queue " + queues.get(2).label())
+                && bed.browser.count("#counts") == 1);
+    }
+
+    @Test
+    void jobsArePagedFiftyAtATime() {
+        QueueVersion queue = bed.inspector.ensureQueue(TestRedis.uniqueQueue("paged"));
+        List<NewJob> jobs = java.util.stream.IntStream.range(0, 53).mapToObj(i -> NewJob.of("{\"n\":" + i + "}").withId(String.format("j-%02d", i)))
+                .toList();
+        new QueueClient(bed.broker).enqueueBatch(queue, jobs);
+        bed.browser.signIn("otto", ConsoleTestBed.PASSWORD);
+        bed.browser.open("/queues/" + queue.name() + "/1?state=pending");
+        List<String> first = shownJobs();
+        assertEquals(50, first.size());
+        bed.browser.find("#next-page").click();
+        bed.browser.await("the next page", d -> !shownJobs().equals(first));
+        List<String> second = shownJobs();
+        assertEquals(3, second.size());
+        assertEquals(0, bed.browser.count("#next-page"), "the last page offers no more");
+        java.util.Set<String> all = new java.util.TreeSet<>(first);
+        all.addAll(second);
+        assertEquals(jobs.stream().map(NewJob::id).collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new)), all,
+                "every pending job once over the two pages");
+    }
+
+    private static List<String> shownJobs() {
+        return bed.browser.driver().findElements(By.cssSelector("#jobs tr[data-job]")).stream().map(r -> r.getAttribute("data-job")).toList();
+    }
+}
