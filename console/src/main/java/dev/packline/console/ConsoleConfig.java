@@ -4,6 +4,7 @@ import dev.packline.console.auth.Account;
 import dev.packline.console.auth.PasswordHashes;
 import dev.packline.console.auth.Role;
 import dev.packline.console.auth.SignIn;
+import dev.packline.settings.ServerSettings;
 import dev.packline.settings.Settings;
 
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ import java.util.regex.Pattern;
  * @param accounts who may sign in, by name
  */
 public record ConsoleConfig(String redisUrl, Server server, Duration sessionIdle, Duration sessionMaxAge, SignIn.Lockout lockout,
-                            Duration liveInterval, List<Account> accounts, LogFormat logFormat) {
+                            Duration liveInterval, List<Account> accounts, LogFormat logFormat) implements ServerSettings<ConsoleConfig> {
     private static final Pattern ACCOUNT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}");
 
     public enum LogFormat { JSON, CONSOLE }

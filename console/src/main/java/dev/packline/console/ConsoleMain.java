@@ -1,13 +1,8 @@
 package dev.packline.console;
 
-import dev.packline.redis.EmbeddedRedis;
-import dev.packline.settings.ServerArgs;
-import dev.packline.settings.ServerLogging;
-import dev.packline.settings.SettingsException;
+import dev.packline.settings.ServerLauncher;
 
-import java.nio.file.Path;
 import java.time.Clock;
-import java.util.concurrent.CountDownLatch;
 
 /** {@code bin/packline console}: runs the web console until SIGTERM or SIGINT; {@code console hash-password} makes a password hash. */
 public final class ConsoleMain {
@@ -34,64 +29,7 @@ public final class ConsoleMain {
         if (args.length > 0 && args[0].equals("hash-password")) {
             return HashPasswordCommand.run(args, System.in, System.out, System.err);
         }
-        ServerArgs parsed;
-        try {
-            parsed = ServerArgs.parse(args, "config/console.yml");
-        } catch (IllegalArgumentException e) {
-            System.err.println("console: " + e.getMessage());
-            System.err.println(USAGE);
-            return 2;
-        }
-        if (parsed.help()) {
-            System.out.println(USAGE);
-            return 0;
-        }
-        ConsoleConfig loaded;
-        try {
-            loaded = ConsoleConfig.load(Path.of(parsed.config()), System.getenv());
-        } catch (SettingsException e) {
-            System.err.println("console: " + e.getMessage());
-            return 2;
-        }
-        if (parsed.redisUrl() != null) {
-            loaded = loaded.withRedisUrl(parsed.redisUrl());
-        }
-        if (parsed.port() != null) {
-            loaded = loaded.withPort(parsed.port());
-        }
-        ServerLogging.install(loaded.logFormat().name());
-        org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ConsoleMain.class);
-        EmbeddedRedis embedded = null;
-        if (loaded.redisUrl() == null || loaded.redisUrl().isBlank()) {
-            embedded = EmbeddedRedis.start();
-            loaded = loaded.withRedisUrl(embedded.url());
-            log.warn("no Redis configured: started an embedded one at {} for local use (its data is lost at exit)", embedded.url());
-        }
-        ConsoleServer console;
-        try {
-            console = ConsoleServer.start(loaded, Clock.systemUTC());
-        } catch (RuntimeException e) {
-            log.error("the console could not start: {}", e.getMessage(), e);
-            if (embedded != null) {
-                embedded.close();
-            }
-            return 1;
-        }
-        CountDownLatch stopped = new CountDownLatch(1);
-        EmbeddedRedis ownRedis = embedded;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("stopping the console");
-            console.close();
-            if (ownRedis != null) {
-                ownRedis.close();
-            }
-            stopped.countDown();
-        }, "shutdown"));
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return 0;
+        return new ServerLauncher<>(new ServerLauncher.Params<>(ConsoleMain.class, "console", "the console", USAGE, "config/console.yml",
+                ConsoleConfig::load, config -> ConsoleServer.start(config, Clock.systemUTC()))).run(args);
     }
 }

@@ -65,6 +65,7 @@ final class Demo implements AutoCloseable {
     private final Progress progress;
     private EmbeddedRedis redis;
     private WebhookReceiver webhook;
+    private StoreFiles storeFiles;
     private int apiPort;
     private int metricsPort;
     private boolean succeeded;
@@ -99,15 +100,26 @@ final class Demo implements AutoCloseable {
         webhook = WebhookReceiver.start(secret);
         apiPort = EmbeddedRedis.freePort();
         metricsPort = EmbeddedRedis.freePort();
-        Path workerConfig = Configs.writeWorker(dir, metricsPort, webhook.url(), secret);
+        storeFiles = StoreFiles.serve(dir.resolve("store")); // the release step's download URLs
+        Path workerConfig = new Configs.WorkerFile(metricsPort, webhook.url(), secret, """
+                  local:
+                    kind: local
+                    path: %s
+                    publicBaseUrl: %s
+                """.formatted(dir.resolve("store"), storeFiles.url())).write(dir);
         Path apiConfig = Configs.writeApi(dir, apiPort, Configs.sharedFile(dir), sha256(token));
         services = new ServiceProcesses(home, dir, dir.resolve("logs"));
         services.start("api", "producer-api", "dev.packline.api.ApiMain",
                 List.of("--config", apiConfig.toString(), "--redis", redis.url(), "--port", Integer.toString(apiPort)));
         services.start("workers", "worker", "dev.packline.worker.WorkerMain",
                 List.of("--supervise", "--config", workerConfig.toString(), "--redis", redis.url()));
+        int updatePort = EmbeddedRedis.freePort();
+        services.start("update-api", "update-api", "dev.packline.update.UpdateMain", List.of("--config",
+                home.resolve("config/update-api.yml").toString(), "--redis", redis.url(), "--port", Integer.toString(updatePort)));
         services.awaitHealthy(URI.create("http://127.0.0.1:" + apiPort + "/healthz"), Duration.ofSeconds(90));
-        step("services", "API on http://127.0.0.1:" + apiPort + ", a supervisor with 2 worker processes, store " + dir.resolve("store"));
+        services.awaitHealthy(URI.create("http://127.0.0.1:" + updatePort + "/healthz"), Duration.ofSeconds(90));
+        step("services", "API on http://127.0.0.1:" + apiPort + ", a supervisor with 2 worker processes, update API on http://127.0.0.1:"
+                + updatePort + ", store " + dir.resolve("store"));
 
         String requestId = submit(appId, newer, older);
         step("request", requestId + ": " + channelCount + " channels, a patch from release 1, a webhook when done");
@@ -117,7 +129,9 @@ final class Demo implements AutoCloseable {
         check.channels(status.path("results"));
         check.patches(status.path("diffs"));
         double seconds = (System.nanoTime() - started) / 1e9;
-        succeeded = "done".equals(status.path("state").asText()) && check.ok() && webhook.verifiedFor(requestId);
+        succeeded = "done".equals(status.path("state").asText()) && check.ok() && webhook.verifiedFor(requestId)
+                && new ReleaseStep(http, URI.create("http://127.0.0.1:" + apiPort), token, URI.create("http://127.0.0.1:" + updatePort), out)
+                        .run(appId, requestId, CHANNEL_NAMES.get(0), sha256(older));
         out.println();
         out.printf("%s in %.1f s: request %s is %s.%n", succeeded ? "Done" : "FAILED", seconds, requestId, status.path("state").asText());
         check.report(out);
@@ -263,6 +277,9 @@ final class Demo implements AutoCloseable {
         }
         if (webhook != null) {
             webhook.close();
+        }
+        if (storeFiles != null) {
+            storeFiles.close();
         }
         if (redis != null) {
             redis.close();

@@ -14,9 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The demo for real: an embedded Redis, the API and a supervised pair of workers as their own
- * processes (from the jars the reactor built before this module), a request of channels and a
- * patch, every output checked; then nothing left running.
+ * The demo for real: an embedded Redis, the API, a supervised pair of workers and the update API as
+ * their own processes (from the jars the reactor built before this module), a request of channels
+ * and a patch, every output checked, the request released gray then full and checked by simulated
+ * clients over the update API; then nothing left running.
  */
 class DemoTest {
     @TempDir
@@ -38,7 +39,11 @@ class DemoTest {
         assertTrue(text.contains("channel APKs: 12 of 12 verified by apksig"), text);
         assertTrue(text.contains("patch: 1 of 1 rebuilds release 2 from release 1 exactly"), text);
         assertTrue(text.contains("signature valid"), text);
-        assertTrue(children.size() >= 4, "the API, the supervisor and its two workers ran: " + children);
+        assertTrue(text.matches("(?s).*gray at 30%: [0-9]+ of 40 simulated clients offered it.*"), text);
+        assertTrue(text.contains("full: 40 of 40 offered it"), text);
+        assertTrue(text.contains("\"outcome\":\"full\""), "the printed check answer: " + text);
+        assertTrue(text.contains("SHA-256 matches the answer"), text);
+        assertTrue(children.size() >= 5, "the API, the supervisor and its two workers, the update API ran: " + children);
         for (ProcessHandle child : children) {
             assertFalse(child.isAlive(), "still running after close: " + child.info());
         }
@@ -49,8 +54,9 @@ class DemoTest {
     }
 
     /**
-     * The API, the supervisor and its workers (whose output is the supervisor's) write JSON lines only,
-     * from start to SIGTERM, with the MDC of a call and of a job; nothing on stderr.
+     * The API, the supervisor and its workers (whose output is the supervisor's) and the update API
+     * write JSON lines only, from start to SIGTERM, with the MDC of a call and of a job, and no client
+     * id; nothing on stderr.
      */
     private void assertEveryLogLineIsJson() throws Exception {
         Path logs = dir.resolve("logs");
@@ -61,6 +67,11 @@ class DemoTest {
         workers.assertSomeMessageContains("supervising 2 worker processes");
         workers.assertSomeLineHas("requestId", "jobId", "queue", "version", "stage", "attempt", "workerId");
         workers.assertSomeMessageContains("stopped");
+        JsonLogLines updates = JsonLogLines.read(logs.resolve("update-api.log"), "packline-update-api");
+        updates.assertSomeMessageContains("update API listening on");
+        updates.assertSomeMessageContains("stopping the update API");
+        updates.assertNoLineContains("demo-client-"); // client ids are never logged (update-api's logback.xml)
+        JsonLogLines.assertEmpty(logs.resolve("update-api.err"));
         JsonLogLines.assertEmpty(logs.resolve("api.err"));
         JsonLogLines.assertEmpty(logs.resolve("workers.err"));
     }

@@ -72,6 +72,13 @@ final class JsonLogLines {
         assertTrue(lines.stream().anyMatch(line -> line.get("message").asText().contains(text)), file + ": no message contains '" + text + "'");
     }
 
+    /** Asserts that no line, in any field, contains {@code text} (what a log must never name: a client id, a secret). */
+    void assertNoLineContains(String text) {
+        for (JsonNode line : lines) {
+            assertFalse(line.toString().contains(text), file + ": a line names '" + text + "': " + line);
+        }
+    }
+
     /** Asserts that a process's stderr holds nothing: no logback status, no plain library lines, no JVM warnings. */
     static void assertEmpty(Path stderr) throws IOException {
         String text = Files.exists(stderr) ? Files.readString(stderr, StandardCharsets.UTF_8) : "";

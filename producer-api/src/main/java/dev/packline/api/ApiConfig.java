@@ -4,6 +4,7 @@ import dev.packline.api.auth.Publishers;
 import dev.packline.http.input.HttpLimits;
 import dev.packline.pipeline.PublisherRequestIndex;
 import dev.packline.pipeline.RequestRules;
+import dev.packline.settings.ServerSettings;
 import dev.packline.settings.Settings;
 
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ import java.util.Map;
  * @param pipeline      how jobs are enqueued and how long requests stay visible
  */
 public record ApiConfig(Path configFile, String redisUrl, Server server, RequestRules rules, Publishers publishers, Pipeline pipeline,
-                        LogFormat logFormat) {
+                        LogFormat logFormat) implements ServerSettings<ApiConfig> {
 
     public enum LogFormat { JSON, CONSOLE }
 

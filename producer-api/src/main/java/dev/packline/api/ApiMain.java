@@ -4,15 +4,10 @@ import dev.packline.pipeline.Stage;
 import dev.packline.queue.QueueInspector;
 import dev.packline.queue.redis.RedisQueueBroker;
 import dev.packline.queue.redis.Retention;
-import dev.packline.redis.EmbeddedRedis;
 import dev.packline.redis.RedisConnector;
-import dev.packline.settings.ServerArgs;
-import dev.packline.settings.ServerLogging;
-import dev.packline.settings.SettingsException;
+import dev.packline.settings.ServerLauncher;
 
-import java.nio.file.Path;
 import java.time.Clock;
-import java.util.concurrent.CountDownLatch;
 
 /** {@code bin/packline api}: runs the producer API until SIGTERM or SIGINT. */
 public final class ApiMain {
@@ -36,75 +31,17 @@ public final class ApiMain {
     }
 
     static int run(String[] args) {
-        ServerArgs parsed;
-        try {
-            parsed = ServerArgs.parse(args, "config/api.yml");
-        } catch (IllegalArgumentException e) {
-            System.err.println("api: " + e.getMessage());
-            System.err.println(USAGE);
-            return 2;
-        }
-        if (parsed.help()) {
-            System.out.println(USAGE);
-            return 0;
-        }
-        ApiConfig loaded;
-        try {
-            loaded = ApiConfig.load(Path.of(parsed.config()), System.getenv());
-        } catch (SettingsException e) {
-            System.err.println("api: " + e.getMessage());
-            return 2;
-        }
-        if (parsed.redisUrl() != null) {
-            loaded = loaded.withRedisUrl(parsed.redisUrl());
-        }
-        if (parsed.port() != null) {
-            loaded = loaded.withPort(parsed.port());
-        }
-        ServerLogging.install(loaded.logFormat().name());
-        org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ApiMain.class);
+        return new ServerLauncher<>(new ServerLauncher.Params<>(ApiMain.class, "api", "the API", USAGE, "config/api.yml", ApiConfig::load,
+                ApiServer::start), ApiMain::createQueues, System.out, System.err).run(args);
+    }
 
-        EmbeddedRedis embedded = null;
-        if (loaded.redisUrl() == null || loaded.redisUrl().isBlank()) {
-            embedded = EmbeddedRedis.start();
-            loaded = loaded.withRedisUrl(embedded.url());
-            RedisQueueBroker broker = new RedisQueueBroker(RedisConnector.open(embedded.url(), 2), embedded.url(), Clock.systemUTC(),
-                    Retention.DEFAULT, true);
-            try {
-                QueueInspector queues = new QueueInspector(broker, Clock.systemUTC());
-                for (Stage stage : Stage.values()) {
-                    queues.ensureQueue(stage.queueName());
-                }
-            } finally {
-                broker.close();
+    /** On an embedded Redis (local use), what an admin does once per deployment: the pipeline's queues, version 1 of each. */
+    private static void createQueues(String redisUrl) {
+        try (RedisQueueBroker broker = new RedisQueueBroker(RedisConnector.open(redisUrl, 2), redisUrl, Clock.systemUTC(), Retention.DEFAULT, true)) {
+            QueueInspector queues = new QueueInspector(broker, Clock.systemUTC());
+            for (Stage stage : Stage.values()) {
+                queues.ensureQueue(stage.queueName());
             }
-            log.warn("no Redis configured: started an embedded one at {} for local use (its data is lost at exit)", embedded.url());
         }
-        ApiServer api;
-        try {
-            api = ApiServer.start(loaded);
-        } catch (RuntimeException e) {
-            log.error("the API could not start: {}", e.getMessage(), e);
-            if (embedded != null) {
-                embedded.close();
-            }
-            return 1;
-        }
-        CountDownLatch stopped = new CountDownLatch(1);
-        EmbeddedRedis ownRedis = embedded;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("stopping the API");
-            api.close();
-            if (ownRedis != null) {
-                ownRedis.close();
-            }
-            stopped.countDown();
-        }, "shutdown"));
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return 0;
     }
 }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.packline.api.fuzz.HostileRequests;
 import dev.packline.http.input.fuzz.RawHttp;
 import dev.packline.http.input.fuzz.RawHttp.Answer;
-import dev.packline.api.fuzz.RedisWrites;
+import dev.packline.http.input.fuzz.RedisWrites;
 import dev.packline.queue.TestRedis;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -2,6 +2,7 @@ package dev.packline.update;
 
 import dev.packline.http.input.HttpLimits;
 import dev.packline.notify.ChannelSpec;
+import dev.packline.settings.ServerSettings;
 import dev.packline.settings.Settings;
 import dev.packline.update.increment.IncrementsConfig;
 
@@ -19,7 +20,7 @@ import java.util.Map;
  * @param increments    what increments are offered and made on demand ({@code increments:})
  */
 public record UpdateConfig(String redisUrl, Server server, Snapshot snapshot, AutoPause autoPause, Map<String, ChannelSpec> notifications,
-                           LogFormat logFormat, IncrementsConfig increments) {
+                           LogFormat logFormat, IncrementsConfig increments) implements ServerSettings<UpdateConfig> {
 
     public enum LogFormat { JSON, CONSOLE }
 

@@ -1,12 +1,6 @@
 package dev.packline.update;
 
-import dev.packline.redis.EmbeddedRedis;
-import dev.packline.settings.ServerArgs;
-import dev.packline.settings.ServerLogging;
-import dev.packline.settings.SettingsException;
-
-import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
+import dev.packline.settings.ServerLauncher;
 
 /** {@code bin/packline update-api}: runs the update API until SIGTERM or SIGINT. */
 public final class UpdateMain {
@@ -29,65 +23,7 @@ public final class UpdateMain {
     }
 
     static int run(String[] args) {
-        ServerArgs parsed;
-        try {
-            parsed = ServerArgs.parse(args, "config/update-api.yml");
-        } catch (IllegalArgumentException e) {
-            System.err.println("update-api: " + e.getMessage());
-            System.err.println(USAGE);
-            return 2;
-        }
-        if (parsed.help()) {
-            System.out.println(USAGE);
-            return 0;
-        }
-        UpdateConfig loaded;
-        try {
-            loaded = UpdateConfig.load(Path.of(parsed.config()), System.getenv());
-        } catch (SettingsException e) {
-            System.err.println("update-api: " + e.getMessage());
-            return 2;
-        }
-        if (parsed.redisUrl() != null) {
-            loaded = loaded.withRedisUrl(parsed.redisUrl());
-        }
-        if (parsed.port() != null) {
-            loaded = loaded.withPort(parsed.port());
-        }
-        ServerLogging.install(loaded.logFormat().name());
-        org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(UpdateMain.class);
-
-        EmbeddedRedis embedded = null;
-        if (loaded.redisUrl() == null || loaded.redisUrl().isBlank()) {
-            embedded = EmbeddedRedis.start();
-            loaded = loaded.withRedisUrl(embedded.url());
-            log.warn("no Redis configured: started an embedded one at {} for local use (its data is lost at exit)", embedded.url());
-        }
-        UpdateServer api;
-        try {
-            api = UpdateServer.start(loaded);
-        } catch (RuntimeException e) {
-            log.error("the update API could not start: {}", e.getMessage(), e);
-            if (embedded != null) {
-                embedded.close();
-            }
-            return 1;
-        }
-        CountDownLatch stopped = new CountDownLatch(1);
-        EmbeddedRedis ownRedis = embedded;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("stopping the update API");
-            api.close();
-            if (ownRedis != null) {
-                ownRedis.close();
-            }
-            stopped.countDown();
-        }, "shutdown"));
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return 0;
+        return new ServerLauncher<>(new ServerLauncher.Params<>(UpdateMain.class, "update-api", "the update API", USAGE,
+                "config/update-api.yml", UpdateConfig::load, UpdateServer::start)).run(args);
     }
 }

@@ -3,6 +3,7 @@ package dev.packline.update;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.packline.http.input.fuzz.RawHttp;
 import dev.packline.http.input.fuzz.RawHttp.Answer;
+import dev.packline.http.input.fuzz.RedisWrites;
 import dev.packline.queue.TestRedis;
 import dev.packline.releases.Release;
 import dev.packline.releases.ReleaseAction;
@@ -25,7 +26,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Malformed calls of the check, compatibility and report routes generated from a seed
  * ({@link HostileCalls}), sent over raw sockets (http-input's shared {@link RawHttp}) to a real
  * update API on a real Redis. For every one: an answer before the deadline (then the connection
- * closed, when the framing cannot be trusted); a 4xx in the route's error shape or a documented 2xx; never a 5xx. The seed is fixed
+ * closed, when the framing cannot be trusted); a 4xx in the route's error shape or a documented 2xx; never a 5xx;
+ * and a refusal wrote nothing to Redis (every key and its DUMPed value, type included, compared
+ * before and after the call: http-input's shared {@link RedisWrites}). The seed is fixed
  * ({@value #DEFAULT_SEED}) and the cases bounded so CI runs the same ones;
  * {@code bin/packline fuzz update --cases N --seed S} runs more.
  */
@@ -35,7 +38,7 @@ class UpdateFuzzTest {
     private static final Duration DEADLINE = Duration.ofSeconds(15);
 
     @Test
-    void noHostileCallGetsA5xxOrAHang() throws Exception {
+    void noHostileCallGetsA5xxAHangOrAWrite() throws Exception {
         long seed = Long.getLong("packline.fuzz.seed", DEFAULT_SEED);
         int cases = Integer.getInteger("packline.fuzz.cases", DEFAULT_CASES);
         try (UnifiedJedis redis = TestRedis.client(); UpdateServer api = UpdateFixture.start(TestRedis.url(), "")) {
@@ -52,9 +55,14 @@ class UpdateFuzzTest {
             List<String> failures = new ArrayList<>();
             for (int i = 0; i < cases && failures.size() < 20; i++) {
                 HostileCalls.Call c = calls.next();
+                RedisWrites before = RedisWrites.snapshot(redis);
                 Answer answer = RawHttp.exchange(api.port(), c.request(), c.halfClose(), DEADLINE, c.closes());
                 statuses.merge(answer.status() + " " + c.mutation().replaceAll("[0-9]+", "N").replaceAll("=.*", "=..."), 1, Integer::sum);
                 String failure = judge(c, answer);
+                if (failure == null && answer.status() >= 400) {
+                    String writes = RedisWrites.snapshot(redis).since(before);
+                    failure = writes == null ? null : "a refusal wrote to Redis: " + writes;
+                }
                 if (failure != null) {
                     failures.add(failure + ": seed " + seed + ", case " + c.show() + "\n  answer: " + answer
                             + "\n  rerun: bin/packline fuzz update --seed " + seed + " --cases " + (c.index() + 1));

@@ -10,11 +10,11 @@ import dev.packline.releases.redis.RedisReleaseStore;
 import dev.packline.settings.Settings;
 import dev.packline.update.UpdateConfig;
 import dev.packline.update.UpdateServer;
-import dev.packline.update.http.Json;
-import io.helidon.webserver.WebServer;
 import redis.clients.jedis.UnifiedJedis;
 
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,36 +24,45 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * {@code bin/packline bench update}: check throughput and latency of the update API against a
  * realistic catalogue (see {@link BenchCatalogue}) on an embedded Redis, side by side with the same
- * Helidon stack answering a constant JSON document (the stack's ceiling), both driven the same way
- * by {@link CheckLoad} (the JDK's HTTP client on virtual threads, closed loop, on loopback); then the
- * time from a rollout change until three running instances all answer with it. Prints one JSON line.
+ * server stack answering a constant JSON document ({@link CeilingServer}), both driven the same way
+ * by wrk ({@link WrkLoad}, closed loop, on loopback); then the time from a rollout change until three
+ * running instances all answer with it. Prints one JSON line with every figure and, under
+ * {@code goals}, each of issue 17's goals beside the figure it judges ({@link Goal}).
  */
 public final class UpdateBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    record Options(int apps, int releasesPerApp, int connections, Duration duration, int propagationRounds) {
+    record Options(int apps, int releasesPerApp, int connections, Duration duration, Duration warmup, int propagationRounds) {
     }
+
+    /** Distinct simulated clients' check paths wrk draws from. */
+    private static final int CHECK_PATHS = 50_000;
 
     private UpdateBenchmark() {
     }
 
     static String usage() {
         return """
-                Usage: bin/packline bench update [--apps N] [--releases N] [--connections N] [--seconds N] [--rounds N]
+                Usage: bin/packline bench update [--apps N] [--releases N] [--connections N] [--seconds N] [--warmup N] [--rounds N]
                   --apps N         apps in the catalogue (default 1000)
                   --releases N     releases per app (default 20; every 10th app's newest has a 10,000-id whitelist)
-                  --connections N  concurrent simulated clients (default 256)
-                  --seconds N      measured seconds per side, after 3 s of warm-up (default 15)
+                  --connections N  concurrent simulated clients, wrk connections (default 256)
+                  --seconds N      measured seconds per side (default 15)
+                  --warmup N       seconds of an uncounted run of each side before either is measured (default 5)
                   --rounds N       rollout changes timed across three instances (default 100)
-                Prints one JSON line: checksPerSec, ceilingPerSec, ratio, p50Ms, p99Ms, heapMb, propagationP99Ms.""";
+                Load: wrk (Debian package, installed by bin/packline when missing).
+                Prints one JSON line: checksPerSec, ceilingPerSec, ratio, p50Ms, p90Ms, p99Ms, maxMs, ceilingP99Ms,
+                errors, heapMb, propagationP99Ms, and goals: each goal of issue 17 with its figure and outcome
+                (met, not met, or not judged when the run's load or catalogue is not the goal's).""";
     }
 
     static Options parse(String[] args) {
-        Options o = new Options(1000, 20, 256, Duration.ofSeconds(15), 100);
+        Options o = new Options(1000, 20, 256, Duration.ofSeconds(15), Duration.ofSeconds(5), 100);
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
             if (option.equals("--help") || option.equals("-h")) {
@@ -67,11 +76,12 @@ public final class UpdateBenchmark {
                 throw new IllegalArgumentException(option + " must be positive");
             }
             o = switch (option) {
-                case "--apps" -> new Options(n, o.releasesPerApp(), o.connections(), o.duration(), o.propagationRounds());
-                case "--releases" -> new Options(o.apps(), n, o.connections(), o.duration(), o.propagationRounds());
-                case "--connections" -> new Options(o.apps(), o.releasesPerApp(), n, o.duration(), o.propagationRounds());
-                case "--seconds" -> new Options(o.apps(), o.releasesPerApp(), o.connections(), Duration.ofSeconds(n), o.propagationRounds());
-                case "--rounds" -> new Options(o.apps(), o.releasesPerApp(), o.connections(), o.duration(), n);
+                case "--apps" -> new Options(n, o.releasesPerApp(), o.connections(), o.duration(), o.warmup(), o.propagationRounds());
+                case "--releases" -> new Options(o.apps(), n, o.connections(), o.duration(), o.warmup(), o.propagationRounds());
+                case "--connections" -> new Options(o.apps(), o.releasesPerApp(), n, o.duration(), o.warmup(), o.propagationRounds());
+                case "--seconds" -> new Options(o.apps(), o.releasesPerApp(), o.connections(), Duration.ofSeconds(n), o.warmup(), o.propagationRounds());
+                case "--warmup" -> new Options(o.apps(), o.releasesPerApp(), o.connections(), o.duration(), Duration.ofSeconds(n), o.propagationRounds());
+                case "--rounds" -> new Options(o.apps(), o.releasesPerApp(), o.connections(), o.duration(), o.warmup(), n);
                 default -> throw new IllegalArgumentException("unknown option " + option);
             };
         }
@@ -97,10 +107,12 @@ public final class UpdateBenchmark {
     }
 
     static ObjectNode run(Options o) throws Exception {
+        Path work = Files.createTempDirectory("packline-bench-update");
         try (EmbeddedRedis redisServer = EmbeddedRedis.start(); UnifiedJedis redis = RedisConnector.open(redisServer.url(), 8)) {
             RedisReleaseStore store = new RedisReleaseStore(redis, Clock.systemUTC());
             System.err.println("bench update: writing " + o.apps() + " apps x " + o.releasesPerApp() + " releases...");
             BenchCatalogue catalogue = BenchCatalogue.write(store, o.apps(), o.releasesPerApp());
+            WrkLoad load = WrkLoad.prepare(catalogue, CHECK_PATHS, work);
             long baseline = usedHeapAfterGc();
             UpdateConfig config = UpdateConfig.read(Settings.parse("bench", """
                     redis: {url: "%s"}
@@ -111,19 +123,15 @@ public final class UpdateBenchmark {
             try {
                 instances.add(UpdateServer.start(config));
                 long heapMb = (usedHeapAfterGc() - baseline) / (1024 * 1024);
-                WebServer ceiling = WebServer.builder().host("127.0.0.1").port(0)
-                        .routing(r -> r.get("/v1/check", (req, res) -> Json.send(res, 200, Map.of("update", false)))).build().start();
-                CheckLoad.Result checks;
-                CheckLoad.Result constant;
-                try {
-                    System.err.println("bench update: driving the check route and the constant-JSON ceiling, " + o.connections() + " connections...");
+                WrkLoad.Result checks;
+                WrkLoad.Result constant;
+                try (CeilingServer ceiling = CeilingServer.start(config)) {
+                    System.err.println("bench update: wrk on the check route and on the constant-JSON ceiling, " + o.connections() + " connections...");
                     // an uncounted run of each side first, so neither is measured while the JIT still compiles the shared stack
-                    CheckLoad.drive(instances.get(0).port(), catalogue, o.connections(), Duration.ofSeconds(5));
-                    CheckLoad.drive(ceiling.port(), catalogue, o.connections(), Duration.ofSeconds(5));
-                    constant = CheckLoad.drive(ceiling.port(), catalogue, o.connections(), o.duration());
-                    checks = CheckLoad.drive(instances.get(0).port(), catalogue, o.connections(), o.duration());
-                } finally {
-                    ceiling.stop();
+                    load.drive(instances.get(0).port(), o.connections(), o.warmup());
+                    load.drive(ceiling.port(), o.connections(), o.warmup());
+                    constant = load.drive(ceiling.port(), o.connections(), o.duration());
+                    checks = load.drive(instances.get(0).port(), o.connections(), o.duration());
                 }
                 instances.add(UpdateServer.start(config));
                 instances.add(UpdateServer.start(config));
@@ -133,20 +141,46 @@ public final class UpdateBenchmark {
                 line.put("apps", o.apps());
                 line.put("releases", o.apps() * o.releasesPerApp());
                 line.put("connections", o.connections());
+                line.put("seconds", o.duration().toSeconds());
                 line.put("checksPerSec", Math.round(checks.perSecond()));
                 line.put("ceilingPerSec", Math.round(constant.perSecond()));
-                line.put("ratio", Math.round(checks.perSecond() / constant.perSecond() * 100) / 100.0);
-                line.put("p50Ms", checks.percentileMs(50));
-                line.put("p99Ms", checks.percentileMs(99));
-                line.put("ceilingP99Ms", constant.percentileMs(99));
+                // three decimals: a ratio of 0.799 must not be judged as meeting 0.8
+                line.put("ratio", Math.round(checks.perSecond() / constant.perSecond() * 1000) / 1000.0);
+                line.put("p50Ms", checks.p50Ms());
+                line.put("p90Ms", checks.p90Ms());
+                line.put("p99Ms", checks.p99Ms());
+                line.put("maxMs", checks.maxMs());
+                line.put("ceilingP99Ms", constant.p99Ms());
                 line.put("errors", checks.errors() + constant.errors());
                 line.put("heapMb", heapMb);
                 line.put("propagationP99Ms", propagationP99);
+                line.set("goals", goals(line));
                 return line;
             } finally {
                 instances.forEach(UpdateServer::close);
             }
+        } finally {
+            try (Stream<Path> files = Files.list(work)) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(work);
         }
+    }
+
+    /** Each goal beside the figure it judges, also printed as a table on standard error. */
+    static ObjectNode goals(ObjectNode run) {
+        ObjectNode goals = JSON.createObjectNode();
+        for (Goal g : Goal.values()) {
+            Goal.Outcome outcome = g.judge(run);
+            ObjectNode one = goals.putObject(g.figure);
+            one.set("measured", run.get(g.figure));
+            one.put("goal", g.goal);
+            one.put("outcome", outcome.label());
+            System.err.printf("bench update: %-17s %-10s goal %-50s %s%n", g.figure, run.get(g.figure).asText(), g.goal, outcome.label());
+        }
+        return goals;
     }
 
     /** Per round: whitelist a new client on one release, then time until all three instances offer it that release. */

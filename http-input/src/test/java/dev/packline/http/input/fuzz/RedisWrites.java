@@ -1,4 +1,4 @@
-package dev.packline.api.fuzz;
+package dev.packline.http.input.fuzz;
 
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
