@@ -14,17 +14,22 @@ final class ChunkIndex {
 
     private final int chunkSize;
     private int count;
-    private long[] weak = new long[1024];
-    private long[] strong = new long[2048];
-    private int[] next = new int[1024];
+    private long[] weak;
+    private long[] strong;
+    private int[] next;
     private int[] buckets;
     /** One bit per hash value slice, set for every indexed chunk: most misses end here, in a small array that stays in cache. */
     private long[] filter;
     private final long[] scratch = new long[2];
     private final RollingChecksum checksum;
 
-    ChunkIndex(int chunkSize) {
+    /** {@code expectedChunks}: how many chunks will be added at most (the old file's bytes over the chunk size; fewer is fine). */
+    ChunkIndex(int chunkSize, long expectedChunks) {
         this.chunkSize = chunkSize;
+        int capacity = (int) Math.clamp(expectedChunks + 1, 16, Integer.MAX_VALUE / 4);
+        this.weak = new long[capacity];
+        this.strong = new long[2 * capacity];
+        this.next = new int[capacity];
         this.checksum = new RollingChecksum(chunkSize);
     }
 
