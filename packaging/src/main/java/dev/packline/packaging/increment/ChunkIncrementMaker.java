@@ -163,6 +163,12 @@ public final class ChunkIncrementMaker {
                         break;
                     }
                 }
+                if (!checksumValid && index.continues(nextInRun, buffer, position)) {
+                    json.chunk(nextInRun);
+                    nextInRun++;
+                    position += chunkSize;
+                    continue;
+                }
                 if (!checksumValid) {
                     checksum.reset(buffer, position);
                     checksumValid = true;

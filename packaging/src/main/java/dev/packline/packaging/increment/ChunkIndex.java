@@ -74,6 +74,20 @@ final class ChunkIndex {
     }
 
     /**
+     * Whether {@code text[from, from + chunkSize)} is chunk {@code chunk} (by its strong hash): the
+     * scan asks this first after a match, since the next chunk of a run is the usual next match, and
+     * skips the weak checksum then. A chunk whose strong hash matches also has the same weak checksum,
+     * so this answers as {@link #find} would for a preferred chunk.
+     */
+    boolean continues(int chunk, char[] text, int from) {
+        if (chunk < 0 || chunk >= count) {
+            return false;
+        }
+        strongHash(text, from, scratch, 0);
+        return strong[2 * chunk] == scratch[0] && strong[2 * chunk + 1] == scratch[1];
+    }
+
+    /**
      * The chunk whose text equals {@code text[from, from + chunkSize)} (whose weak checksum is
      * {@code weakValue}), preferring {@code preferred} so runs continue; -1 when there is none.
      */
