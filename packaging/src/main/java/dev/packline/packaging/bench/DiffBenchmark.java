@@ -28,7 +28,8 @@ public final class DiffBenchmark {
             Usage: bin/packline bench diff [--rounds N] [--warmup N] [--cache DIR] [--work DIR]
 
               --rounds N   timed runs per measurement; times are medians (default 3)
-              --warmup N   untimed runs before the timed ones of each in-process measurement (default 5)
+              --warmup N   untimed runs of the in-process makers on every bundle pair before any is timed, and again
+                           before each in-process measurement (default 5)
               --cache DIR  where npm tarballs and extracted releases are kept (default ~/.cache/packline/npm)
               --work DIR   scratch directory for increments and packed zips (default: a temporary one, removed after)
 
@@ -78,6 +79,12 @@ public final class DiffBenchmark {
             DiffPairMeasure measure = new DiffPairMeasure(dir, rounds, warmups, cBsdiff(home), home);
             NpmCorpus corpus = new NpmCorpus(cache);
             Totals totals = new Totals();
+            for (NpmCorpus.Bundle bundle : NpmCorpus.BUNDLES) {
+                List<Path> files = corpus.files(bundle);
+                for (int i = 1; i < files.size(); i++) {
+                    measure.warmUp(files.get(i - 1), files.get(i));
+                }
+            }
             for (NpmCorpus.Bundle bundle : NpmCorpus.BUNDLES) {
                 List<Path> files = corpus.files(bundle);
                 for (int i = 1; i < files.size(); i++) {
