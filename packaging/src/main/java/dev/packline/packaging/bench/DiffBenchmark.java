@@ -28,7 +28,8 @@ public final class DiffBenchmark {
             Usage: bin/packline bench diff [--rounds N] [--warmup N] [--cache DIR] [--work DIR]
 
               --rounds N   timed runs per measurement; times are medians (default 3)
-              --warmup N   untimed runs before the timed ones of each in-process measurement (default 5)
+              --warmup N   untimed runs of the in-process makers on every bundle pair before any is timed, and again
+                           before each in-process measurement (default 5)
               --cache DIR  where npm tarballs and extracted releases are kept (default ~/.cache/packline/npm)
               --work DIR   scratch directory for increments and packed zips (default: a temporary one, removed after)
 
@@ -36,7 +37,8 @@ public final class DiffBenchmark {
             minified builds); offline packages: consecutive releases of bootstrap's and vue's dist/
             folders, packed with a manifest. Per pair: the new file's gzip size, chunk increments
             (12-character chunks, raw and gzipped), the classic greedy chunk maker's output, bsdiff-gz
-            (in process and through `diff make` in a fresh JVM), offline patches, and C bsdiff on the
+            (in process, and through `diff make` in a fresh JVM with the launcher's config/diff-cli.jvm-options
+            and with the default tiered JIT), offline patches, and C bsdiff on the
             same files; then the totals against the goals in docs/benchmarks.md.
             """;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -73,9 +75,16 @@ public final class DiffBenchmark {
         boolean temporary = work == null;
         Path dir = temporary ? Files.createTempDirectory("packline-bench-diff-") : Files.createDirectories(work);
         try {
-            DiffPairMeasure measure = new DiffPairMeasure(dir, rounds, warmups, cBsdiff(Path.of(System.getProperty("packline.home", "."))));
+            Path home = Path.of(System.getProperty("packline.home", "."));
+            DiffPairMeasure measure = new DiffPairMeasure(dir, rounds, warmups, cBsdiff(home), home);
             NpmCorpus corpus = new NpmCorpus(cache);
             Totals totals = new Totals();
+            for (NpmCorpus.Bundle bundle : NpmCorpus.BUNDLES) {
+                List<Path> files = corpus.files(bundle);
+                for (int i = 1; i < files.size(); i++) {
+                    measure.warmUp(files.get(i - 1), files.get(i));
+                }
+            }
             for (NpmCorpus.Bundle bundle : NpmCorpus.BUNDLES) {
                 List<Path> files = corpus.files(bundle);
                 for (int i = 1; i < files.size(); i++) {
@@ -142,7 +151,7 @@ public final class DiffBenchmark {
         Map<String, Object> addBundle(Map<String, Object> pair) {
             bundlePairs++;
             for (String key : List.of("newBytes", "newGzipBytes", "chunkBytes", "chunkGzipBytes", "chunkMillis", "greedyBytes",
-                    "greedyGzipBytes", "greedyMillis", "bsdiffGzBytes", "bsdiffGzMillis", "bsdiffGzCommandLineMillis", "cBsdiffBytes",
+                    "greedyGzipBytes", "greedyMillis", "bsdiffGzBytes", "bsdiffGzMillis", "bsdiffGzCommandLineMillis", "bsdiffGzCommandLineTieredMillis", "cBsdiffBytes",
                     "cBsdiffMillis")) {
                 sums.merge("bundle." + key, ((Number) pair.get(key)).doubleValue(), Double::sum);
             }
@@ -168,6 +177,8 @@ public final class DiffBenchmark {
             Map<String, Object> goals = new LinkedHashMap<>();
             goals.put("bsdiffGzSizeVsCBsdiff", goal(ratio("bundle.bsdiffGzBytes", "bundle.cBsdiffBytes"), "<=", 1.2));
             goals.put("bsdiffGzCommandLineTimeVsCBsdiff", goal(ratio("bundle.bsdiffGzCommandLineMillis", "bundle.cBsdiffMillis"), "<=", 1.5));
+            json.put("bsdiffGzCommandLineTieredTimeVsCBsdiff", ratio("bundle.bsdiffGzCommandLineTieredMillis", "bundle.cBsdiffMillis"));
+            json.put("bsdiffGzWarmTimeVsCBsdiff", ratio("bundle.bsdiffGzMillis", "bundle.cBsdiffMillis"));
             goals.put("chunkSizeVsGreedy12", goal(ratio("bundle.chunkBytes", "bundle.greedyBytes"), "<=", 1.0));
             goals.put("cBsdiffTimeVsChunkWarm", goal(ratio("bundle.cBsdiffMillis", "bundle.chunkMillis"), ">=", 10));
             goals.put("offlinePatchVsCBsdiffOfZips", goal(ratio("offline.offlinePatchBytes", "offline.cBsdiffBytes"), "<=", 0.08));

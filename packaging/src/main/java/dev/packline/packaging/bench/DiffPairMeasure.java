@@ -38,12 +38,34 @@ final class DiffPairMeasure {
     private final int rounds;
     private final int warmups;
     private final String bsdiff;
+    private final Path cliJvmOptions;
 
-    DiffPairMeasure(Path work, int rounds, int warmups, String bsdiff) {
+    /** {@code home}: the checkout or release whose config/diff-cli.jvm-options the launcher gives {@code diff make}. */
+    DiffPairMeasure(Path work, int rounds, int warmups, String bsdiff, Path home) {
         this.work = work;
         this.rounds = rounds;
         this.warmups = warmups;
         this.bsdiff = bsdiff;
+        this.cliJvmOptions = home.resolve("config/diff-cli.jvm-options");
+    }
+
+    /**
+     * Runs the in-process makers on a bundle pair {@code warmups} times, unmeasured. The benchmark
+     * does this for every pair before timing any: with only each pair's own warm-up runs, the first
+     * pairs were timed while the JIT was still compiling the makers (react-dom's chunk increment took
+     * 166 ms "warm", ten times its CPU time, while echarts' eight-times-larger one took 48 ms), and a
+     * worker that makes increments all day runs compiled code.
+     */
+    void warmUp(Path oldFile, Path newFile) throws Exception {
+        ChunkIncrementMaker maker = new ChunkIncrementMaker(ChunkIncrementMaker.DEFAULT_CHUNK_SIZE);
+        GreedyChunkMaker greedy = new GreedyChunkMaker(ChunkIncrementMaker.DEFAULT_CHUNK_SIZE);
+        String oldText = Files.readString(oldFile);
+        String newText = Files.readString(newFile);
+        for (int warmup = 0; warmup < warmups; warmup++) {
+            maker.make(oldFile, newFile, work.resolve("warm-up.json"));
+            greedy.make(oldText, newText);
+            new BsdiffGzipMaker().make(oldFile, newFile, work.resolve("warm-up.bin"));
+        }
     }
 
     /** A bundle pair: chunk, greedy reference, bsdiff-gz (in process and through the command line), C bsdiff. */
@@ -87,7 +109,8 @@ final class DiffPairMeasure {
         requireSame(newFile, work.resolve("bsdiff-gz-applied"), "bsdiff-gz");
         json.put("bsdiffGzBytes", Files.size(bsdiffGz));
         json.put("bsdiffGzMillis", bsdiffGzMillis);
-        json.put("bsdiffGzCommandLineMillis", commandLineMillis(oldFile, newFile, bsdiffGz));
+        json.put("bsdiffGzCommandLineMillis", commandLineMillis(List.of("@" + cliJvmOptions), oldFile, newFile, bsdiffGz));
+        json.put("bsdiffGzCommandLineTieredMillis", commandLineMillis(List.of(), oldFile, newFile, bsdiffGz));
 
         putCBsdiff(json, oldFile, newFile);
         return json;
@@ -134,18 +157,21 @@ final class DiffPairMeasure {
     /**
      * bsdiff-gz made by {@code diff make --format bsdiff-gz} in a fresh JVM, as the command line
      * runs it: the maker's own "millis" (reading both files, diffing, compressing), which leaves out
-     * the JVM's and the launcher's start-up but not a cold JIT.
+     * the JVM's and the launcher's start-up but not a cold JIT. {@code jvmOptions}: the launcher's
+     * ({@code @config/diff-cli.jvm-options}, C1 only), or none for the JDK's default tiered JIT beside it.
      */
-    private double commandLineMillis(Path oldFile, Path newFile, Path out) throws Exception {
+    private double commandLineMillis(List<String> jvmOptions, Path oldFile, Path newFile, Path out) throws Exception {
         List<Double> times = new ArrayList<>();
         String java = ProcessHandle.current().info().command().orElse("java");
         for (int round = 0; round < rounds; round++) {
-            Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.packline.packaging.cli.DiffCommand",
-                    "make", "--format", "bsdiff-gz", "--old", oldFile.toString(), "--new", newFile.toString(), "--out", out.toString())
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            List<String> command = new ArrayList<>(List.of(java));
+            command.addAll(jvmOptions);
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.packline.packaging.cli.DiffCommand", "make", "--format",
+                    "bsdiff-gz", "--old", oldFile.toString(), "--new", newFile.toString(), "--out", out.toString()));
+            Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (process.waitFor() != 0) {
-                throw new IOException("diff make --format bsdiff-gz failed: " + output);
+                throw new IOException("diff make --format bsdiff-gz failed (" + command + "): " + output);
             }
             JsonNode json = JSON.readTree(output);
             times.add(json.get("millis").asDouble());

@@ -53,10 +53,18 @@ final class MeasuredProcess {
         }
     }
 
-    /** A command running {@code mainClass} in a fresh JVM like this one, with {@code heapMb} of heap at most. */
-    static List<String> java(int heapMb, Class<?> mainClass, String... args) {
+    /**
+     * A command running {@code mainClass} in a fresh JVM like this one, with {@code heapMb} of heap at
+     * most and the JVM options the launcher gives {@code bin/packline diff} (config/diff-cli.jvm-options
+     * under {@code packline.home}, which the launcher sets), so the maker and applier run as the command line runs them.
+     */
+    static List<String> java(int heapMb, Class<?> mainClass, String... args) throws IOException {
+        Path options = Path.of(System.getProperty("packline.home", ".")).resolve("config/diff-cli.jvm-options");
+        if (!Files.isReadable(options)) {
+            throw new IOException(options + " is missing: run the benchmark through bin/packline, which sets packline.home");
+        }
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + heapMb + "m", "-cp", System.getProperty("java.class.path"), mainClass.getName()));
+                "@" + options, "-Xmx" + heapMb + "m", "-cp", System.getProperty("java.class.path"), mainClass.getName()));
         command.addAll(List.of(args));
         return command;
     }

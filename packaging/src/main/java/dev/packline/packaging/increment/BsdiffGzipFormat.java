@@ -61,6 +61,11 @@ final class BsdiffGzipFormat {
         return out.toByteArray();
     }
 
+    /** A gzip member at the best compression zlib offers, written to {@code out} as bytes come; closing it finishes the member. */
+    static OutputStream gzipBest(OutputStream out) throws IOException {
+        return new BestGzip(out);
+    }
+
     private static final class BestGzip extends GZIPOutputStream {
         BestGzip(OutputStream out) throws IOException {
             super(out, 1 << 16);

@@ -7,6 +7,7 @@ import dev.packline.packaging.PackagingException;
 import dev.packline.packaging.internal.io.FileRegions;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.Reader;
 import java.io.Writer;
@@ -28,7 +29,7 @@ import java.util.HexFormat;
  *
  * <p>Memory: the index (32 bytes per old chunk plus its buckets), a fixed 64K-unit window of the
  * new file and the output buffer. Neither file is held whole; the increment is streamed to disk.
- * The new file is read twice (once for its SHA-256 and length, which the header carries first).
+ * The new file is read twice (once as bytes for its SHA-256 and length, which the header carries first).
  */
 public final class ChunkIncrementMaker {
     public static final int DEFAULT_CHUNK_SIZE = 12;
@@ -57,7 +58,7 @@ public final class ChunkIncrementMaker {
         Path partial = null;
         try {
             MessageDigest oldDigest = FileRegions.sha256();
-            ChunkIndex index = new ChunkIndex(chunkSize);
+            ChunkIndex index = new ChunkIndex(chunkSize, oldBytes / chunkSize);
             long oldLength = indexOld(oldFile, index, oldDigest);
             MessageDigest newDigest = FileRegions.sha256();
             long newLength = measure(newFile, newDigest);
@@ -114,12 +115,27 @@ public final class ChunkIncrementMaker {
         return length;
     }
 
+    /**
+     * The new file's SHA-256 and its length in UTF-16 code units, from its bytes without decoding
+     * them: every byte that does not continue a UTF-8 sequence starts one code unit, and a 4-byte
+     * sequence's lead adds the second unit of its surrogate pair. A file that is not UTF-8 is refused
+     * by the scan's strict decoder afterwards, before anything is written in place.
+     */
     private static long measure(Path file, MessageDigest digest) throws IOException {
-        char[] buffer = new char[WINDOW];
+        byte[] buffer = new byte[WINDOW];
         long length = 0;
-        try (Reader reader = TextFiles.open(file, digest)) {
-            for (int read; (read = reader.read(buffer)) >= 0; ) {
-                length += read;
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int read; (read = in.read(buffer)) >= 0; ) {
+                digest.update(buffer, 0, read);
+                for (int i = 0; i < read; i++) {
+                    int unit = buffer[i];
+                    if ((unit & 0xC0) != 0x80) {
+                        length++;
+                    }
+                    if ((unit & 0xF8) == 0xF0) {
+                        length++;
+                    }
+                }
             }
         }
         return length;
@@ -133,7 +149,7 @@ public final class ChunkIncrementMaker {
         int end = 0;
         boolean checksumValid = false;
         int nextInRun = -1;
-        try (Reader reader = TextFiles.open(newFile, FileRegions.sha256())) {
+        try (Reader reader = TextFiles.open(newFile)) {
             while (true) {
                 if (position + chunkSize >= end) {
                     // keep the unscanned tail, refill behind it; the rolling state stays valid (it depends on no index)
@@ -146,6 +162,12 @@ public final class ChunkIncrementMaker {
                     if (position + chunkSize > end) {
                         break;
                     }
+                }
+                if (!checksumValid && index.continues(nextInRun, buffer, position)) {
+                    json.chunk(nextInRun);
+                    nextInRun++;
+                    position += chunkSize;
+                    continue;
                 }
                 if (!checksumValid) {
                     checksum.reset(buffer, position);

@@ -14,17 +14,22 @@ final class ChunkIndex {
 
     private final int chunkSize;
     private int count;
-    private long[] weak = new long[1024];
-    private long[] strong = new long[2048];
-    private int[] next = new int[1024];
+    private long[] weak;
+    private long[] strong;
+    private int[] next;
     private int[] buckets;
     /** One bit per hash value slice, set for every indexed chunk: most misses end here, in a small array that stays in cache. */
     private long[] filter;
     private final long[] scratch = new long[2];
     private final RollingChecksum checksum;
 
-    ChunkIndex(int chunkSize) {
+    /** {@code expectedChunks}: how many chunks will be added at most (the old file's bytes over the chunk size; fewer is fine). */
+    ChunkIndex(int chunkSize, long expectedChunks) {
         this.chunkSize = chunkSize;
+        int capacity = (int) Math.clamp(expectedChunks + 1, 16, Integer.MAX_VALUE / 4);
+        this.weak = new long[capacity];
+        this.strong = new long[2 * capacity];
+        this.next = new int[capacity];
         this.checksum = new RollingChecksum(chunkSize);
     }
 
@@ -66,6 +71,20 @@ final class ChunkIndex {
     /** Heap held by the index, for the benchmark's memory figure. */
     long heapBytes() {
         return 8L * weak.length + 4L * next.length + 8L * strong.length + (buckets == null ? 0 : 4L * buckets.length + 8L * filter.length);
+    }
+
+    /**
+     * Whether {@code text[from, from + chunkSize)} is chunk {@code chunk} (by its strong hash): the
+     * scan asks this first after a match, since the next chunk of a run is the usual next match, and
+     * skips the weak checksum then. A chunk whose strong hash matches also has the same weak checksum,
+     * so this answers as {@link #find} would for a preferred chunk.
+     */
+    boolean continues(int chunk, char[] text, int from) {
+        if (chunk < 0 || chunk >= count) {
+            return false;
+        }
+        strongHash(text, from, scratch, 0);
+        return strong[2 * chunk] == scratch[0] && strong[2 * chunk + 1] == scratch[1];
     }
 
     /**

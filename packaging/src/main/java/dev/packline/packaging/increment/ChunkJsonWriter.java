@@ -14,6 +14,9 @@ public final class ChunkJsonWriter {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private final Writer out;
+    /** Characters not yet handed to {@code out}: one bulk write per 8 Ki instead of a locked {@code Writer.write} per literal character. */
+    private final char[] pending = new char[1 << 13];
+    private int used;
     private boolean literalOpen;
     private int runFirst = -1;
     private int runCount;
@@ -25,7 +28,7 @@ public final class ChunkJsonWriter {
     }
 
     public void header(ChunkHeader header) throws IOException {
-        out.write("{\"format\":\"" + IncrementFormat.CHUNK.cliName() + "\",\"version\":" + ChunkHeader.VERSION
+        put("{\"format\":\"" + IncrementFormat.CHUNK.cliName() + "\",\"version\":" + ChunkHeader.VERSION
                 + ",\"chunkSize\":" + header.chunkSize()
                 + ",\"oldLength\":" + header.oldLength() + ",\"oldSha256\":\"" + header.oldSha256()
                 + "\",\"newLength\":" + header.newLength() + ",\"newSha256\":\"" + header.newSha256()
@@ -36,24 +39,24 @@ public final class ChunkJsonWriter {
         flushRun();
         if (!literalOpen) {
             separator();
-            out.write('"');
+            put('"');
             literalOpen = true;
         }
         switch (unit) {
-            case '"' -> out.write("\\\"");
-            case '\\' -> out.write("\\\\");
-            case '\n' -> out.write("\\n");
-            case '\r' -> out.write("\\r");
-            case '\t' -> out.write("\\t");
+            case '"' -> put("\\\"");
+            case '\\' -> put("\\\\");
+            case '\n' -> put("\\n");
+            case '\r' -> put("\\r");
+            case '\t' -> put("\\t");
             default -> {
                 if (unit < 0x20 || Character.isSurrogate(unit)) {
-                    out.write("\\u");
-                    out.write(HEX[unit >>> 12]);
-                    out.write(HEX[(unit >>> 8) & 15]);
-                    out.write(HEX[(unit >>> 4) & 15]);
-                    out.write(HEX[unit & 15]);
+                    put("\\u");
+                    put(HEX[unit >>> 12]);
+                    put(HEX[(unit >>> 8) & 15]);
+                    put(HEX[(unit >>> 4) & 15]);
+                    put(HEX[unit & 15]);
                 } else {
-                    out.write(unit);
+                    put(unit);
                 }
             }
         }
@@ -74,7 +77,8 @@ public final class ChunkJsonWriter {
     public void finish() throws IOException {
         closeLiteral();
         flushRun();
-        out.write("]}");
+        put("]}");
+        drain();
         out.flush();
     }
 
@@ -85,7 +89,7 @@ public final class ChunkJsonWriter {
 
     private void closeLiteral() throws IOException {
         if (literalOpen) {
-            out.write('"');
+            put('"');
             literalOpen = false;
         }
     }
@@ -93,7 +97,7 @@ public final class ChunkJsonWriter {
     private void flushRun() throws IOException {
         if (runFirst >= 0) {
             separator();
-            out.write("[" + runFirst + "," + runCount + "]");
+            put("[" + runFirst + "," + runCount + "]");
             runFirst = -1;
             runCount = 0;
         }
@@ -101,9 +105,33 @@ public final class ChunkJsonWriter {
 
     private void separator() throws IOException {
         if (!first) {
-            out.write(',');
+            put(',');
         }
         first = false;
         pieces++;
+    }
+
+    private void put(char unit) throws IOException {
+        if (used == pending.length) {
+            drain();
+        }
+        pending[used++] = unit;
+    }
+
+    private void put(String text) throws IOException {
+        if (used + text.length() > pending.length) {
+            drain();
+            if (text.length() > pending.length) {
+                out.write(text);
+                return;
+            }
+        }
+        text.getChars(0, text.length(), pending, used);
+        used += text.length();
+    }
+
+    private void drain() throws IOException {
+        out.write(pending, 0, used);
+        used = 0;
     }
 }

@@ -39,10 +39,18 @@ final class TextFiles {
 
     /** A strict UTF-8 reader of {@code file} whose bytes also go through {@code digest}. */
     static Reader open(Path file, MessageDigest digest) throws IOException {
-        var decoder = StandardCharsets.UTF_8.newDecoder()
+        return new InputStreamReader(new DigestInputStream(Files.newInputStream(file), digest), strictDecoder());
+    }
+
+    /** A strict UTF-8 reader of {@code file}. */
+    static Reader open(Path file) throws IOException {
+        return new InputStreamReader(Files.newInputStream(file), strictDecoder());
+    }
+
+    private static java.nio.charset.CharsetDecoder strictDecoder() {
+        return StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
-        return new InputStreamReader(new DigestInputStream(Files.newInputStream(file), digest), decoder);
     }
 
     /** The whole of {@code file} as text. */
