@@ -4,6 +4,7 @@ import dev.packline.console.auth.Account;
 import dev.packline.console.auth.PasswordHashes;
 import dev.packline.console.auth.Role;
 import dev.packline.console.auth.SignIn;
+import dev.packline.settings.LogFormat;
 import dev.packline.settings.ServerSettings;
 import dev.packline.settings.Settings;
 
@@ -11,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -26,7 +26,6 @@ public record ConsoleConfig(String redisUrl, Server server, Duration sessionIdle
                             Duration liveInterval, List<Account> accounts, LogFormat logFormat) implements ServerSettings<ConsoleConfig> {
     private static final Pattern ACCOUNT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}");
 
-    public enum LogFormat { JSON, CONSOLE }
 
     /**
      * @param secureCookies mark the session cookie Secure: true whenever browsers reach the console over HTTPS
@@ -73,13 +72,7 @@ public record ConsoleConfig(String redisUrl, Server server, Duration sessionIdle
         if (accounts.isEmpty()) {
             s.problem("accounts: at least one account (nobody could sign in); see config/console.yml");
         }
-        LogFormat format = LogFormat.JSON;
-        String formatText = s.string("logging.format", "json");
-        try {
-            format = LogFormat.valueOf(formatText.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            s.problem("logging.format: expected json or console, got '" + formatText + "'");
-        }
+        LogFormat format = LogFormat.read(s);
         String redisUrl = s.string("redis.url", null);
         s.finish();
         return new ConsoleConfig(redisUrl, server, idle, maxAge, lockout, live, List.copyOf(accounts), format);

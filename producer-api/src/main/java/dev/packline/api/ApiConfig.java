@@ -4,12 +4,12 @@ import dev.packline.api.auth.Publishers;
 import dev.packline.http.input.HttpLimits;
 import dev.packline.pipeline.PublisherRequestIndex;
 import dev.packline.pipeline.RequestRules;
+import dev.packline.settings.LogFormat;
 import dev.packline.settings.ServerSettings;
 import dev.packline.settings.Settings;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -30,7 +30,6 @@ import java.util.Map;
 public record ApiConfig(Path configFile, String redisUrl, Server server, RequestRules rules, Publishers publishers, Pipeline pipeline,
                         LogFormat logFormat) implements ServerSettings<ApiConfig> {
 
-    public enum LogFormat { JSON, CONSOLE }
 
     /**
      * @param maxBodyBytes       the largest request body read; larger ones get 413
@@ -118,13 +117,7 @@ public record ApiConfig(Path configFile, String redisUrl, Server server, Request
             }
         }
         Publishers publishers = Publishers.read(s);
-        LogFormat format = LogFormat.JSON;
-        String formatText = s.string("logging.format", "json");
-        try {
-            format = LogFormat.valueOf(formatText.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            s.problem("logging.format: expected json or console, got '" + formatText + "'");
-        }
+        LogFormat format = LogFormat.read(s);
         s.finish();
         return new ApiConfig(file, redisUrl, server, rules, publishers, pipeline, format);
     }

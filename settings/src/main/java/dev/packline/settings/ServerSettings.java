@@ -9,8 +9,8 @@ public interface ServerSettings<C extends ServerSettings<C>> {
     /** The Redis URL; null or blank when none was configured. */
     String redisUrl();
 
-    /** The {@code logging.format} (json or console), an app's own enum. */
-    Enum<?> logFormat();
+    /** The {@code logging.format}. */
+    LogFormat logFormat();
 
     C withRedisUrl(String url);
 

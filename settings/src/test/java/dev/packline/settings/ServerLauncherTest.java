@@ -22,9 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Redis started for a configuration without one and closed again when the server cannot start.
  */
 class ServerLauncherTest {
-    enum Format { CONSOLE }
 
-    record TestConfig(String redisUrl, int port, Format logFormat) implements ServerSettings<TestConfig> {
+    record TestConfig(String redisUrl, int port, LogFormat logFormat) implements ServerSettings<TestConfig> {
         @Override
         public TestConfig withRedisUrl(String url) {
             return new TestConfig(url, port, logFormat);
@@ -47,7 +46,7 @@ class ServerLauncherTest {
                     if (file.toString().equals("bad.yml")) {
                         throw new SettingsException("bad.yml", List.of("server.port: must be between 0 and 65535"));
                     }
-                    return new TestConfig(configuredRedis, 8080, Format.CONSOLE);
+                    return new TestConfig(configuredRedis, 8080, LogFormat.CONSOLE);
                 }, config -> {
                     started.add(config);
                     throw new IllegalStateException("port taken");
@@ -73,7 +72,7 @@ class ServerLauncherTest {
     @Test
     void theCommandLineOverridesTheConfigurationAndAServerThatCannotStartExitsOne() {
         assertEquals(1, run("redis://127.0.0.1:1", "--redis", "redis://127.0.0.1:6390", "--port", "0"));
-        assertEquals(List.of(new TestConfig("redis://127.0.0.1:6390", 0, Format.CONSOLE)), started);
+        assertEquals(List.of(new TestConfig("redis://127.0.0.1:6390", 0, LogFormat.CONSOLE)), started);
         assertEquals(List.of(), prepared, "a configured Redis is used as it is");
     }
 

@@ -2,13 +2,13 @@ package dev.packline.update;
 
 import dev.packline.http.input.HttpLimits;
 import dev.packline.notify.ChannelSpec;
+import dev.packline.settings.LogFormat;
 import dev.packline.settings.ServerSettings;
 import dev.packline.settings.Settings;
 import dev.packline.update.increment.IncrementsConfig;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -22,7 +22,6 @@ import java.util.Map;
 public record UpdateConfig(String redisUrl, Server server, Snapshot snapshot, AutoPause autoPause, Map<String, ChannelSpec> notifications,
                            LogFormat logFormat, IncrementsConfig increments) implements ServerSettings<UpdateConfig> {
 
-    public enum LogFormat { JSON, CONSOLE }
 
     /**
      * @param maxHeadersBytes   all request headers together at most; larger requests are refused with 431
@@ -106,13 +105,7 @@ public record UpdateConfig(String redisUrl, Server server, Snapshot snapshot, Au
         AutoPause autoPause = new AutoPause(s.bool("autoPause.enabled", ad.enabled()), ratePercent / 100.0,
                 s.integer("autoPause.minInstalls", ad.minInstalls(), 1, 100_000_000));
         Map<String, ChannelSpec> notifications = ChannelSpec.read(s);
-        LogFormat format = LogFormat.JSON;
-        String formatText = s.string("logging.format", "json");
-        try {
-            format = LogFormat.valueOf(formatText.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            s.problem("logging.format: expected json or console, got '" + formatText + "'");
-        }
+        LogFormat format = LogFormat.read(s);
         String redisUrl = s.string("redis.url", null);
         IncrementsConfig increments = IncrementsConfig.read(s);
         s.finish();

@@ -5,6 +5,7 @@ import dev.packline.pipeline.artifact.PatchFormat;
 import dev.packline.queue.QueueVersion;
 import dev.packline.queue.retry.Backoff;
 import dev.packline.queue.worker.WorkerTimings;
+import dev.packline.settings.LogFormat;
 import dev.packline.settings.Settings;
 import dev.packline.notify.ChannelSpec;
 
@@ -27,7 +28,6 @@ public record WorkerConfig(String redisUrl, List<QueueConfig> queues, long maxJo
                            Pipeline pipeline, Map<String, ChannelSpec> notifications, Upload upload, Duration versionCheckInterval,
                            Cleanup cleanup) {
 
-    public enum LogFormat { JSON, CONSOLE }
 
     /**
      * One queue the worker consumes: the versions it serves (empty = every version not retired: the
@@ -172,13 +172,7 @@ public record WorkerConfig(String redisUrl, List<QueueConfig> queues, long maxJo
 
         int metricsPort = s.integer("metrics.port", 9400, 0, 65_535);
         String metricsBind = s.string("metrics.bind", "127.0.0.1");
-        LogFormat format = LogFormat.JSON;
-        String formatText = s.string("logging.format", "json");
-        try {
-            format = LogFormat.valueOf(formatText.toUpperCase(java.util.Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            s.problem("logging.format: expected json or console, got '" + formatText + "'");
-        }
+        LogFormat format = LogFormat.read(s);
 
         Alarms alarms = new Alarms(s.integer("alarms.backlog.pending", 10_000, 1, Integer.MAX_VALUE),
                 s.duration("alarms.backlog.oldestPendingAge", Duration.ofMinutes(10)),

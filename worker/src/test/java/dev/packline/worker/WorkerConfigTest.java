@@ -1,5 +1,6 @@
 package dev.packline.worker;
 
+import dev.packline.settings.LogFormat;
 import dev.packline.settings.Settings;
 import dev.packline.settings.SettingsException;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,7 @@ class WorkerConfigTest {
         assertEquals(Duration.ofSeconds(20), config.timings().shutdownTimeout());
         assertEquals(10_000, config.alarms().backlogPending());
         assertEquals(2, config.supervision().processes());
-        assertEquals(WorkerConfig.LogFormat.JSON, config.logFormat());
+        assertEquals(LogFormat.JSON, config.logFormat());
     }
 
     @Test
@@ -90,7 +91,7 @@ class WorkerConfigTest {
                 Map.of("PACKLINE_REDIS_URL", "redis://10.1.1.1:6380", "PACKLINE_WORKER_MAX_JOBS_PER_WORKER", "7", "PACKLINE_LOGGING_FORMAT", "console"));
         assertEquals("redis://10.1.1.1:6380", config.redisUrl());
         assertEquals(7, config.maxJobsPerWorker());
-        assertEquals(WorkerConfig.LogFormat.CONSOLE, config.logFormat());
+        assertEquals(LogFormat.CONSOLE, config.logFormat());
     }
 
     @Test
