@@ -1,10 +1,11 @@
 package dev.packline.worker.e2e;
 
-import dev.packline.queue.TestRedis;
 import dev.packline.queue.WorkerCommand;
 import dev.packline.queue.control.WorkerDirectory;
 import dev.packline.queue.control.WorkerInfo;
 import dev.packline.queue.redis.RedisQueueBroker;
+import dev.packline.queue.redis.Retention;
+import dev.packline.redis.EmbeddedRedis;
 import dev.packline.worker.ExitCode;
 import dev.packline.worker.WorkerMain;
 import org.junit.jupiter.api.Test;
@@ -50,9 +51,12 @@ class AdminAskedWorkerTest {
     @Test
     void aWorkerProcessExitsForGoodWhenAskedToStopAndToBeRestartedWhenAskedToRecycle() throws Exception {
         Path apks = Files.createDirectories(temp.resolve("apks"));
-        Path config = Files.writeString(temp.resolve("worker.yml"), PipelineFixture.yaml(TestRedis.url(), apks, temp, "")
-                .replace("worker:\n", "worker:\n  maxJobsPerWorker: 1000\n"));
-        try (RedisQueueBroker broker = TestRedis.broker(Clock.systemUTC())) {
+        // its own redis-server: on the suite's shared one, jobs other tests left on the stage queues ran at once,
+        // and the worker no longer had all of its 1000 jobs left when it first listed itself
+        try (EmbeddedRedis redis = EmbeddedRedis.start();
+             RedisQueueBroker broker = RedisQueueBroker.connect(redis.url(), Clock.systemUTC(), Retention.DEFAULT)) {
+            Path config = Files.writeString(temp.resolve("worker.yml"), PipelineFixture.yaml(redis.url(), apks, temp, "")
+                    .replace("worker:\n", "worker:\n  maxJobsPerWorker: 1000\n"));
             PipelineFixture.ensureStageQueues(broker);
             WorkerDirectory directory = new WorkerDirectory(broker);
             record Case(WorkerCommand command, ExitCode exit) {
