@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.packline.apkpatch.ApkPatchApplier;
 import dev.packline.apkpatch.AppliedPatch;
+import dev.packline.apkpatch.PatchHeader;
 import dev.packline.packaging.zipdelta.ZipDeltaMaker;
 import dev.packline.packaging.zipdelta.ZipDeltaReport;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.tukaani.xz.XZInputStream;
 
 /**
  * Zip-aware patches between two real signed releases: applied by the client applier, the result
@@ -54,6 +58,32 @@ class ZipDeltaTest {
         Path bsdiff = directory.resolve("old-to-new.bsdiff");
         long bsdiffBytes = Patcher.withDefaultBudget().make(oldApk, newApk, bsdiff).patchBytes();
         assertTrue(report.patchBytes() * 2 < bsdiffBytes, "zip-aware " + report.patchBytes() + " bytes, bsdiff " + bsdiffBytes);
+    }
+
+    /**
+     * Each XZ section's dictionary is at most what its stream holds: an 8 MiB dictionary for a
+     * patch of a few KB made the maker hold three 93 MiB encoders. XZ for Java refuses a stream whose
+     * dictionary needs more than the decoder's memory limit, so 4 MiB fails any 8 MiB stream.
+     */
+    @Test
+    void smallPairsUseDictionariesNoLargerThanTheirStreams() throws Exception {
+        Path oldApk = ApkReleases.build(directory, ApkReleases.Signing.V2_V3, 1);
+        Path newApk = ApkReleases.build(directory, ApkReleases.Signing.V2_V3, 2);
+        Path patch = directory.resolve("small.zipdelta");
+        ZipDeltaReport report = new ZipDeltaMaker().make(oldApk, newApk, patch);
+        assertTrue(report.deltaNewBytes() < 3 << 20, "the sample's delta-friendly new file is " + report.deltaNewBytes() + " bytes");
+
+        byte[] bytes = Files.readAllBytes(patch);
+        PatchHeader header = PatchHeader.read(new ByteArrayInputStream(bytes), bytes.length);
+        long[] decoded = new long[4];
+        for (int section = 0; section < 4; section++) {
+            InputStream in = new ByteArrayInputStream(bytes, (int) header.sectionOffset(section), (int) header.sectionLength(section));
+            try (XZInputStream xz = new XZInputStream(in, 4 << 10)) { // KiB: MemoryLimitException for an 8 MiB dictionary
+                decoded[section] = xz.readAllBytes().length;
+            }
+        }
+        assertEquals(report.deltaNewBytes(), decoded[2] + decoded[3], "the diff and extra streams carry every delta-friendly new byte");
+        assertEquals(0, decoded[1] % 24, "control triples of three longs");
     }
 
     @Test

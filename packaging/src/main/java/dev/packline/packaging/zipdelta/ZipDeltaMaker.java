@@ -30,6 +30,7 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import org.tukaani.xz.LZMA2Options;
+import org.tukaani.xz.UnsupportedOptionsException;
 import org.tukaani.xz.XZOutputStream;
 
 /**
@@ -44,7 +45,7 @@ import org.tukaani.xz.XZOutputStream;
  * cannot hold it.
  */
 public final class ZipDeltaMaker {
-    /** LZMA2 preset 6 with its 8 MiB dictionary: what the applier's memory bound assumes. */
+    /** LZMA2 preset 6: an 8 MiB dictionary at most, what the applier's memory bound assumes. */
     private static final int LZMA_PRESET = 6;
     private static final long ARRAY_MAX = Integer.MAX_VALUE - 64;
     private static final long OVERHEAD = 64L << 20;
@@ -121,11 +122,13 @@ public final class ZipDeltaMaker {
             throw new PackagingException(OVER_BUDGET, "the delta-friendly files would be " + deltaOld + " and " + deltaNew
                     + " bytes; the zip-aware maker handles up to 2 GiB each");
         }
-        long need = 12 * deltaOld + deltaNew + OVERHEAD;
+        long encoders = 2L * options(deltaNew).getEncoderMemoryUsage() << 10; // the diff and extra streams' LZMA2 encoders
+        long need = 12 * deltaOld + deltaNew + encoders + OVERHEAD;
         long available = Runtime.getRuntime().maxMemory();
         if (need > available) {
             throw new PackagingException(OVER_BUDGET, "making this zip-aware patch needs about " + (need >> 20) + " MiB of heap (delta-friendly "
-                    + "files of " + deltaOld + " and " + deltaNew + " bytes, about 11 bytes of suffix sorting per old byte), the JVM allows "
+                    + "files of " + deltaOld + " and " + deltaNew + " bytes, about 11 bytes of suffix sorting per old byte, "
+                    + (encoders >> 20) + " MiB of LZMA2 encoders), the JVM allows "
                     + (available >> 20) + " MiB; raise -Xmx through PACKLINE_JAVA_OPTS");
         }
     }
@@ -140,26 +143,52 @@ public final class ZipDeltaMaker {
         return out.toByteArray();
     }
 
-    /** The four compressed sections: plan, control, diff, extra. */
+    /**
+     * The four compressed sections: plan, control, diff, extra. The plan and the control stream are
+     * small and compressed once complete, so only the diff and extra streams have an LZMA2 encoder
+     * open during the scan (preset 6 with an 8 MiB dictionary holds about 93 MiB; three open at once
+     * made a 3 MB APK's patch take 350 MB of heap). Each dictionary is at most its stream's length (the
+     * diff and extra streams together carry exactly the delta-friendly new file's bytes), so small
+     * pairs take small encoders; the applier reads each dictionary size from its stream's header.
+     */
     private static byte[][] sections(EntryPlan plan, byte[] deltaOld, byte[] deltaNew) throws IOException {
-        LZMA2Options options = new LZMA2Options(LZMA_PRESET);
-        ByteArrayOutputStream planBytes = new ByteArrayOutputStream();
-        ByteArrayOutputStream control = new ByteArrayOutputStream();
+        ByteArrayOutputStream planRaw = new ByteArrayOutputStream();
+        plan.patchPlan().write(planRaw);
+        ByteArrayOutputStream controlRaw = new ByteArrayOutputStream();
+        DataOutputStream controlOut = new DataOutputStream(controlRaw);
+        LZMA2Options scanOptions = options(deltaNew.length);
         ByteArrayOutputStream diff = new ByteArrayOutputStream();
         ByteArrayOutputStream extra = new ByteArrayOutputStream();
-        try (XZOutputStream planOut = new XZOutputStream(planBytes, options)) {
-            plan.patchPlan().write(planOut);
-        }
-        try (DataOutputStream controlOut = new DataOutputStream(new XZOutputStream(control, options));
-                XZOutputStream diffOut = new XZOutputStream(diff, options);
-                XZOutputStream extraOut = new XZOutputStream(extra, options)) {
+        try (XZOutputStream diffOut = new XZOutputStream(diff, scanOptions);
+                XZOutputStream extraOut = new XZOutputStream(extra, scanOptions)) {
             new BsdiffScan().diff(deltaOld, deltaNew, (add, copy, seek) -> {
                 controlOut.writeLong(add);
                 controlOut.writeLong(copy);
                 controlOut.writeLong(seek);
             }, diffOut, extraOut);
         }
-        return new byte[][] {planBytes.toByteArray(), control.toByteArray(), diff.toByteArray(), extra.toByteArray()};
+        return new byte[][] {xz(planRaw.toByteArray()), xz(controlRaw.toByteArray()), diff.toByteArray(), extra.toByteArray()};
+    }
+
+    /** LZMA2 at preset 6, its dictionary cut down to {@code length} bytes (not below XZ's 4 KiB minimum). */
+    static LZMA2Options options(long length) {
+        try {
+            LZMA2Options options = new LZMA2Options(LZMA_PRESET);
+            if (length < options.getDictSize()) {
+                options.setDictSize((int) Math.max(LZMA2Options.DICT_SIZE_MIN, length));
+            }
+            return options;
+        } catch (UnsupportedOptionsException e) { // preset 6 and a dictionary between XZ's bounds always are
+            throw new IllegalStateException("LZMA2 preset " + LZMA_PRESET + " with a dictionary of " + length + " bytes", e);
+        }
+    }
+
+    private static byte[] xz(byte[] raw) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (XZOutputStream xz = new XZOutputStream(out, options(raw.length))) {
+            xz.write(raw);
+        }
+        return out.toByteArray();
     }
 
     private static void verify(Path oldApk, Path patch, long newSize, String newSha) throws PackagingException, IOException {
