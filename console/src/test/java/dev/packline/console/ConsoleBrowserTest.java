@@ -161,8 +161,12 @@ class ConsoleBrowserTest {
         browser.find("#confirm").click();
         browser.await("the drain shows its progress", d -> browser.text("#drain-progress").startsWith("Draining: 5 jobs left"));
         browser.screenshot("drain");
+        // a mark on this document: were the page reloaded (not updated over its event stream), the mark would be gone
+        ((JavascriptExecutor) browser.driver()).executeScript("window.drainPageMark = 'same document';");
         worker(v1, job -> Thread.sleep(20));
         browser.await("the drain finishes live", d -> browser.text("#drain-progress").startsWith("Retired"));
+        assertEquals("same document", ((JavascriptExecutor) browser.driver()).executeScript("return window.drainPageMark;"),
+                "the progress arrived over the page's live stream, without a reload");
         assertEquals(dev.packline.queue.VersionState.RETIRED, inspector.counts(v1).state());
     }
 

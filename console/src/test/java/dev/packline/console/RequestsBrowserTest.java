@@ -139,6 +139,8 @@ class RequestsBrowserTest {
 
         bed.browser.signIn("alice", ConsoleTestBed.PASSWORD);
         bed.browser.open("/requests/" + requestId);
+        assertEquals("https://cdn.example.com/x/0.apk", bed.browser.find("#channels a").getAttribute("href"), "the finished channel links to its output");
+        assertEquals(1, bed.browser.count("#channels a"), "only the finished channel has an output");
         bed.browser.driver().findElement(By.xpath("//button[text()='Cancel this request']")).click();
         assertEquals("Cancel request " + requestId + " of app app-x? Its 2 unfinished channels are not made; what is done stays.",
                 bed.browser.text("#confirm-text"));
