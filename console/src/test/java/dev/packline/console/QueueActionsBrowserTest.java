@@ -160,7 +160,8 @@ class QueueActionsBrowserTest {
     @Test
     void oncallAsksAWorkerToRecycle() throws Exception {
         QueueVersion queue = bed.inspector.ensureQueue(TestRedis.uniqueQueue("recycle"));
-        Worker worker = bed.worker(queue, job -> { });
+        Worker worker = bed.worker(Worker.Params.of(bed.broker, List.of(new dev.packline.queue.worker.Subscription(queue, job -> { }, 4, ConsoleTestBed.QUICK)))
+                .withMaxJobs(1000));
         bed.browser.signIn("otto", ConsoleTestBed.PASSWORD);
         String row = "tr[data-worker='" + worker.id() + "']";
         bed.browser.open("/workers");
@@ -168,7 +169,15 @@ class QueueActionsBrowserTest {
             d.navigate().refresh();
             return bed.browser.count(row) == 1;
         });
-        assertTrue(bed.browser.text(row).contains(queue.label()), bed.browser.text(row));
+        List<String> cells = bed.browser.find(row).findElements(By.tagName("td")).stream().map(org.openqa.selenium.WebElement::getText).toList();
+        // actions, worker, host, pid, versions served, jobs done, running, left before recycle, last heartbeat, uptime
+        assertEquals(worker.id(), cells.get(1));
+        assertFalse(cells.get(2).isBlank(), "the host: " + cells);
+        assertEquals(Long.toString(ProcessHandle.current().pid()), cells.get(3));
+        assertTrue(cells.get(4).contains(queue.label()), "the versions served: " + cells);
+        assertTrue(cells.get(5).matches("\\d+") && cells.get(6).matches("\\d+"), "jobs done and running: " + cells);
+        assertEquals("1000", cells.get(7), "a worker that recycles after 1000 jobs, none taken yet: " + cells);
+        assertTrue(cells.get(8).endsWith(" ago"), "the last heartbeat: " + cells);
         bed.browser.find(row).findElement(By.xpath(".//button[text()='Recycle']")).click();
         assertEquals("Recycle worker " + worker.id() + "? It finishes the jobs it holds and exits; its supervisor starts a fresh one.",
                 bed.browser.text("#confirm-text"));
