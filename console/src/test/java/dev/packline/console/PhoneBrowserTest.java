@@ -159,6 +159,13 @@ class PhoneBrowserTest {
         String version = "/queues/" + queue.name() + "/1";
         List<String> pages = List.of("/overview", version, version + "?state=dead", version + "/jobs/ph-d1", version + "/jobs/ph-p0", "/workers",
                 "/dead-letters", "/requests", "/requests/" + requestId, "/releases", "/releases/" + release.app() + "/" + release.id(), "/audit");
+        // a worker of this test's own (the other test recycles the class's): the workers page must show one with its buttons
+        Worker idle = bed.worker(bed.inspector.ensureQueue(TestRedis.uniqueQueue("phone-idle")), job -> { });
+        bed.browser.open("/workers");
+        bed.browser.await("the worker is listed", d -> {
+            d.navigate().refresh();
+            return bed.browser.count("tr[data-worker='" + idle.id() + "'] button") == 2;
+        });
         for (String page : pages) {
             assertFits(page);
         }
