@@ -96,7 +96,8 @@ class ConsoleBrowserTest {
         browser.await("the live worker shows", d -> browser.text(row(queue) + " td.workers").equals("1"));
         browser.await("the queue drains live", d -> browser.text(row(queue) + " td.done").equals("20")
                 && browser.text(row(queue) + " td.pending").equals("0"));
-        browser.await("the completion rate shows", d -> Double.parseDouble(browser.text(row(queue) + " td.rate")) > 0);
+        // the rate counts whole minutes (QueueCounts.completedPerMinute): the 20 completions show once their minute has ended
+        browser.await("the completion rate shows", Duration.ofSeconds(90), d -> Double.parseDouble(browser.text(row(queue) + " td.rate")) > 0);
         assertEquals("", browser.text(row(queue) + " td.oldest"), "nothing pending, no age");
         assertFalse(browser.text("#alarms").contains(queue.label()), browser.text("#alarms"));
         assertEquals(0, inspector.counts(queue).pending());
