@@ -54,9 +54,11 @@ import java.util.List;
  * read the bound {@link #port()}, {@link #close()} it.
  *
  * <p>Start order: the Redis client, the libraries over it (queue broker and inspector, request
- * store, release store and install reports), the sessions, sign-in and audit log, the pages, and the
- * web server last. Shutdown: the server stops taking requests (live streams end, browsers reconnect
- * elsewhere), then Redis closes. The console talks to Redis only, through the libraries the other
+ * store, release store and install reports), the sessions, sign-in and audit log, the pages, the
+ * web server, and then the one-off backfill of the request index in the background (the requests
+ * list works meanwhile, missing only the requests it has not reached yet). Shutdown: the backfill is
+ * interrupted (it stops between pages of keys), the server stops taking requests (live streams end,
+ * browsers reconnect elsewhere), then Redis closes. The console talks to Redis only, through the libraries the other
  * apps use; it never calls the worker or the API process.
  */
 public final class ConsoleServer implements AutoCloseable {
@@ -73,6 +75,8 @@ public final class ConsoleServer implements AutoCloseable {
     private final RedisQueueBroker broker;
     private final ConnectionDeadlines deadlines;
     private final WebServer server;
+    private final RequestIndex requestIndex;
+    private Thread backfill;
 
     private ConsoleServer(ConsoleConfig config, Clock clock) {
         this.redis = RedisConnector.open(config.redisUrl());
@@ -80,6 +84,7 @@ public final class ConsoleServer implements AutoCloseable {
         QueueInspector inspector = new QueueInspector(broker, clock);
         JobActions jobs = new JobActions(broker);
         RequestStore requests = new RequestStore(redis, clock, REQUEST_RETENTION);
+        this.requestIndex = new RequestIndex(redis, REQUEST_RETENTION);
         RedisReleaseStore releases = new RedisReleaseStore(redis, clock);
         InstallReports reports = new InstallReports(redis);
         Sessions sessions = new Sessions(redis, clock, config.sessionIdle(), config.sessionMaxAge());
@@ -91,7 +96,7 @@ public final class ConsoleServer implements AutoCloseable {
         Pages pages = new Pages(gate, new SignInPage(signIn, sessions, gate, audit, maxBody), new OverviewPage(inspector, live, clock),
                 new QueueVersionPage(inspector, new JobBrowser(broker), live, clock), new QueueActions(inspector, jobs, audit, clock),
                 new WorkersPage(new WorkerDirectory(broker), audit, clock), new DeadLettersPage(inspector, jobs, audit),
-                new RequestListPage(new RequestIndex(redis, REQUEST_RETENTION), requests, clock), new RequestsPage(requests, audit, clock), new ReleasesPage(releases, reports),
+                new RequestListPage(requestIndex, requests, clock), new RequestsPage(requests, audit, clock), new ReleasesPage(releases, reports),
                 new ReleaseActions(releases, requests, audit), new AuditPage(audit));
         HttpLimits limits = HttpLimits.defaults(maxBody);
         this.deadlines = new ConnectionDeadlines(limits);
@@ -163,7 +168,25 @@ public final class ConsoleServer implements AutoCloseable {
         }
         log.info("console listening on http://{}:{} ({} accounts, Redis {})", config.server().bind(), console.port(), config.accounts().size(),
                 RedisConnector.describe(config.redisUrl()));
+        console.backfill = Thread.ofPlatform().daemon().name("request-index-backfill").start(console::backfillRequestIndex);
         return console;
+    }
+
+    /**
+     * Lists in the request index the requests it misses (created before it existed), once: without
+     * this the requests page would find them by id only. A failure only leaves them so, and is logged.
+     */
+    private void backfillRequestIndex() {
+        try {
+            RequestIndex.Backfill done = requestIndex.backfill();
+            if (done.added() > 0) {
+                log.info("request index backfill: {} requests listed of {} kept", done.added(), done.examined());
+            }
+        } catch (RuntimeException e) {
+            if (!Thread.currentThread().isInterrupted()) {
+                log.warn("request index backfill failed; requests created before the index existed are found by id only: {}", e.toString());
+            }
+        }
     }
 
     public int port() {
@@ -172,6 +195,14 @@ public final class ConsoleServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (backfill != null) {
+            backfill.interrupt();
+            try {
+                backfill.join(Duration.ofSeconds(5)); // it stops between pages of keys; a daemon thread, it never holds up the exit
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (server.isRunning()) {
             server.stop();
         }

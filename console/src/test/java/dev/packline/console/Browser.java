@@ -92,10 +92,15 @@ final class Browser implements AutoCloseable {
 
     /** Waits (up to 30 s) until the condition holds, with the page's text in the failure. */
     void await(String what, Function<WebDriver, Boolean> condition) {
+        await(what, Duration.ofSeconds(30), condition);
+    }
+
+    /** Waits up to {@code limit} until the condition holds: for what changes only with the wall clock (a per-minute rate). */
+    void await(String what, Duration limit, Function<WebDriver, Boolean> condition) {
         try {
             // a live part swapped in between finding an element and reading it leaves a stale element, or a node chromium
             // no longer finds in the document ("Node with given id does not belong to the document"): look again
-            new WebDriverWait(driver, Duration.ofSeconds(30), Duration.ofMillis(100)).ignoring(org.openqa.selenium.WebDriverException.class)
+            new WebDriverWait(driver, limit, Duration.ofMillis(100)).ignoring(org.openqa.selenium.WebDriverException.class)
                     .until(condition::apply);
         } catch (RuntimeException e) {
             throw new AssertionError("timed out waiting until " + what + "; the page says: " + driver.findElement(By.tagName("body")).getText(), e);

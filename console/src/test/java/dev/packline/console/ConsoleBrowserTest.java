@@ -86,11 +86,20 @@ class ConsoleBrowserTest {
         new QueueClient(broker).enqueueBatch(queue, jobs);
         browser.await("20 pending jobs show live", d -> browser.text(row(queue) + " td.pending").equals("20"));
         assertTrue(browser.text("#alarms").contains("20 jobs pending and no live worker"), browser.text("#alarms"));
+        assertEquals("active", browser.text(row(queue) + " td.state"));
+        assertEquals("current", browser.text(row(queue) + " td.current"), "the first version is current");
+        assertEquals("0", browser.text(row(queue) + " td.workers"));
+        browser.await("the oldest pending job's age shows", d -> browser.text(row(queue) + " td.oldest").matches("\\d+[smhd].*"));
         browser.screenshot("overview");
 
         worker(queue, job -> Thread.sleep(20));
+        browser.await("the live worker shows", d -> browser.text(row(queue) + " td.workers").equals("1"));
         browser.await("the queue drains live", d -> browser.text(row(queue) + " td.done").equals("20")
                 && browser.text(row(queue) + " td.pending").equals("0"));
+        // the rate counts whole minutes (QueueCounts.completedPerMinute): the 20 completions show once their minute has ended
+        browser.await("the completion rate shows", Duration.ofSeconds(90), d -> Double.parseDouble(browser.text(row(queue) + " td.rate")) > 0);
+        assertEquals("", browser.text(row(queue) + " td.oldest"), "nothing pending, no age");
+        assertFalse(browser.text("#alarms").contains(queue.label()), browser.text("#alarms"));
         assertEquals(0, inspector.counts(queue).pending());
     }
 
@@ -161,8 +170,12 @@ class ConsoleBrowserTest {
         browser.find("#confirm").click();
         browser.await("the drain shows its progress", d -> browser.text("#drain-progress").startsWith("Draining: 5 jobs left"));
         browser.screenshot("drain");
+        // a mark on this document: were the page reloaded (not updated over its event stream), the mark would be gone
+        ((JavascriptExecutor) browser.driver()).executeScript("window.drainPageMark = 'same document';");
         worker(v1, job -> Thread.sleep(20));
         browser.await("the drain finishes live", d -> browser.text("#drain-progress").startsWith("Retired"));
+        assertEquals("same document", ((JavascriptExecutor) browser.driver()).executeScript("return window.drainPageMark;"),
+                "the progress arrived over the page's live stream, without a reload");
         assertEquals(dev.packline.queue.VersionState.RETIRED, inspector.counts(v1).state());
     }
 
@@ -285,6 +298,13 @@ class ConsoleBrowserTest {
         browser.open("/releases/" + appId + "/" + theirs.id());
         assertEquals("Not found", browser.text("h1"));
         assertEquals("no app '" + appId + "'", browser.text("#error"), "reads exactly like an app that does not exist");
+        // nor can bob act on it: a hand-made form with his own valid CSRF token reads the same
+        String csrf = browser.find("input[name=csrf]").getAttribute("value");
+        submitForm("/releases/" + appId + "/" + theirs.id() + "/actions/set-percentage", Map.of("csrf", csrf, "percentage", "100", "confirmed", "yes"));
+        browser.await("the refusal page", d -> browser.count("#error") == 1 && d.getCurrentUrl().contains("/actions/"));
+        assertEquals("Not found", browser.text("h1"));
+        assertEquals("no app '" + appId + "'", browser.text("#error"));
+        assertEquals(0, releases.release(appId, theirs.id()).orElseThrow().rollout().basisPoints(), "the release is untouched");
         browser.open("/overview");
         assertEquals("Refused", browser.text("h1"), "publishers see no queues");
     }

@@ -137,4 +137,21 @@ class ConsoleHttpTest {
         assertTrue(e.getMessage().contains("accounts.b.publisher: a publisher account names"), e.getMessage());
         assertTrue(e.getMessage().contains("accounts.c.role: expected admin, oncall or publisher, got 'root'"), e.getMessage());
     }
+
+    @Test
+    void aStartingConsoleListsTheRequestsCreatedBeforeTheRequestIndex() throws Exception {
+        try (redis.clients.jedis.UnifiedJedis redis = dev.packline.redis.RedisConnector.open(TestRedis.url(), 2)) {
+            dev.packline.pipeline.RequestStore store = new dev.packline.pipeline.RequestStore(redis, Clock.systemUTC(), java.time.Duration.ofDays(1));
+            String id = "req-before-index-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+            assertTrue(store.create(new dev.packline.pipeline.PackagingRequest(id, "pub-old", "app-old", "https://cdn.example.com/old.apk",
+                    java.util.List.of(new dev.packline.pipeline.ChannelSpec("huawei", Map.of())), null, "local", null, null, null, null, null)));
+            String member = id + "|pub-old|app-old";
+            redis.zrem(dev.packline.pipeline.Keys.requestIndex(), member); // what a request created before the index existed looks like
+            String yaml = "server: {port: 0}\naccounts:\n  ops: {passwordHash: \"" + PasswordHashes.hash(PASSWORD.toCharArray()) + "\", role: oncall}\n";
+            try (ConsoleServer second = ConsoleServer.start(ConsoleConfig.read(Settings.parse("test", yaml, Map.of())).withRedisUrl(TestRedis.url()),
+                    Clock.systemUTC())) {
+                ConsoleTestBed.awaitTrue("the starting console lists the request", () -> redis.zscore(dev.packline.pipeline.Keys.requestIndex(), member) != null);
+            }
+        }
+    }
 }

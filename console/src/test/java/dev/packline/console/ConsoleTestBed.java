@@ -82,7 +82,12 @@ final class ConsoleTestBed implements BeforeAllCallback, AfterAllCallback {
     }
 
     Worker worker(QueueVersion queue, JobHandler handler, Backoff backoff) {
-        Worker w = new Worker(Worker.Params.of(broker, List.of(new Subscription(queue, handler, 4, backoff))).withTimings(FAST)).start();
+        return worker(Worker.Params.of(broker, List.of(new Subscription(queue, handler, 4, backoff))));
+    }
+
+    /** A worker of these parameters, with the bed's fast heartbeat; closed with the bed. */
+    Worker worker(Worker.Params params) {
+        Worker w = new Worker(params.withTimings(FAST)).start();
         workers.add(w);
         return w;
     }

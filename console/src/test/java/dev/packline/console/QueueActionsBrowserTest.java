@@ -160,7 +160,8 @@ class QueueActionsBrowserTest {
     @Test
     void oncallAsksAWorkerToRecycle() throws Exception {
         QueueVersion queue = bed.inspector.ensureQueue(TestRedis.uniqueQueue("recycle"));
-        Worker worker = bed.worker(queue, job -> { });
+        Worker worker = bed.worker(Worker.Params.of(bed.broker, List.of(new dev.packline.queue.worker.Subscription(queue, job -> { }, 4, ConsoleTestBed.QUICK)))
+                .withMaxJobs(1000));
         bed.browser.signIn("otto", ConsoleTestBed.PASSWORD);
         String row = "tr[data-worker='" + worker.id() + "']";
         bed.browser.open("/workers");
@@ -168,7 +169,15 @@ class QueueActionsBrowserTest {
             d.navigate().refresh();
             return bed.browser.count(row) == 1;
         });
-        assertTrue(bed.browser.text(row).contains(queue.label()), bed.browser.text(row));
+        List<String> cells = bed.browser.find(row).findElements(By.tagName("td")).stream().map(org.openqa.selenium.WebElement::getText).toList();
+        // actions, worker, host, pid, versions served, jobs done, running, left before recycle, last heartbeat, uptime
+        assertEquals(worker.id(), cells.get(1));
+        assertFalse(cells.get(2).isBlank(), "the host: " + cells);
+        assertEquals(Long.toString(ProcessHandle.current().pid()), cells.get(3));
+        assertTrue(cells.get(4).contains(queue.label()), "the versions served: " + cells);
+        assertTrue(cells.get(5).matches("\\d+") && cells.get(6).matches("\\d+"), "jobs done and running: " + cells);
+        assertEquals("1000", cells.get(7), "a worker that recycles after 1000 jobs, none taken yet: " + cells);
+        assertTrue(cells.get(8).endsWith(" ago"), "the last heartbeat: " + cells);
         bed.browser.find(row).findElement(By.xpath(".//button[text()='Recycle']")).click();
         assertEquals("Recycle worker " + worker.id() + "? It finishes the jobs it holds and exits; its supervisor starts a fresh one.",
                 bed.browser.text("#confirm-text"));
@@ -215,6 +224,127 @@ class QueueActionsBrowserTest {
         all.addAll(second);
         assertEquals(jobs.stream().map(NewJob::id).collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new)), all,
                 "every pending job once over the two pages");
+    }
+
+    @Test
+    void jobsAreFoundByJobIdAndByRequestId() {
+        QueueVersion queue = bed.inspector.ensureQueue(TestRedis.uniqueQueue("search"));
+        QueueClient client = new QueueClient(bed.broker);
+        client.enqueue(queue, NewJob.of("{\"requestId\":\"req-a\",\"channel\":0}").withId("s-a0"));
+        client.enqueue(queue, NewJob.of("{\"requestId\":\"req-a\",\"channel\":1}").withId("s-a1"));
+        client.enqueue(queue, NewJob.of("{\"requestId\":\"req-b\",\"channel\":0}").withId("s-b0"));
+        client.enqueue(queue, NewJob.of("{\"requestId\":\"req-c\"}").withId("s-c0").withDelay(Duration.ofHours(1)));
+        bed.browser.signIn("otto", ConsoleTestBed.PASSWORD);
+        bed.browser.open("/queues/" + queue.name() + "/1?state=pending");
+        assertEquals(List.of("s-a0", "s-a1", "s-b0"), sorted(shownJobs()));
+
+        search("s-a1");
+        assertEquals(List.of("s-a1"), shownJobs(), "the job of that id");
+        search("req-a");
+        assertEquals(List.of("s-a0", "s-a1"), sorted(shownJobs()), "the jobs whose payload names that request");
+        search("s-c0");
+        assertEquals(List.of("s-c0"), shownJobs(), "a job id is found whatever state the list shows");
+        search("req-nobody");
+        assertEquals(List.of(), shownJobs());
+        assertTrue(bed.browser.text("#jobs").contains("No pending jobs match."), bed.browser.text("#jobs"));
+    }
+
+    private static void search(String text) {
+        org.openqa.selenium.WebElement field = bed.browser.find("#search");
+        field.clear();
+        field.sendKeys(text);
+        field.submit();
+        bed.browser.await("the search for " + text, org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(field));
+    }
+
+    private static List<String> sorted(List<String> ids) {
+        return ids.stream().sorted().toList();
+    }
+
+    @Test
+    void adminCancelsARunningJobThatItsWorkerThenStops() throws Exception {
+        QueueVersion queue = bed.inspector.ensureQueue(TestRedis.uniqueQueue("running"));
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        bed.worker(queue, job -> {
+            started.countDown();
+            Thread.sleep(120_000); // until the worker stops it
+        });
+        new QueueClient(bed.broker).enqueue(queue, NewJob.of("{\"n\":1}").withId("run-1"));
+        assertTrue(started.await(30, java.util.concurrent.TimeUnit.SECONDS), "the job is running");
+        bed.browser.signIn("ada", ConsoleTestBed.PASSWORD);
+        bed.browser.open("/queues/" + queue.name() + "/1?state=active");
+        assertEquals(0, bed.browser.count("#delete-selected"), "a running job cannot be deleted");
+        tick("run-1");
+        bed.browser.find("#cancel-selected").click();
+        confirm("running ones are stopped by their worker");
+        assertEquals("1 of 1 jobs cancelled in " + queue.label(), bed.browser.text("#note"));
+        ConsoleTestBed.awaitTrue("the worker stops the job and it ends cancelled", () -> state(queue, "run-1") == JobState.CANCELLED);
+        assertEquals(0, bed.inspector.counts(queue).active());
+    }
+
+    @Test
+    void aJobPageShowsItsPayloadAttemptsAndErrorHistory() throws Exception {
+        QueueVersion queue = bed.inspector.ensureQueue(TestRedis.uniqueQueue("history"));
+        new QueueClient(bed.broker).enqueue(queue, NewJob.of("{\"requestId\":\"req-h\",\"channel\":\"oppo\"}").withId("h-1").withMaxAttempts(3));
+        Worker failing = bed.worker(queue, job -> {
+            throw new IllegalStateException("attempt " + job.attempt() + " failed: the store timed out");
+        });
+        ConsoleTestBed.awaitTrue("h-1 is dead after 3 attempts", () -> bed.inspector.job(queue, "h-1").map(j -> j.state() == JobState.DEAD).orElse(false));
+        failing.close();
+
+        bed.browser.signIn("otto", ConsoleTestBed.PASSWORD);
+        bed.browser.open("/queues/" + queue.name() + "/1/jobs/h-1");
+        assertEquals("dead", bed.browser.text("#job-state"));
+        assertEquals("3", bed.browser.find("#job").findElement(By.xpath(".//tr[th[text()='Attempts']]/td")).getText());
+        List<org.openqa.selenium.WebElement> rows = bed.browser.driver().findElements(By.cssSelector("#errors tbody tr"));
+        assertEquals(3, rows.size(), bed.browser.text("main"));
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            String row = rows.get(attempt - 1).getText();
+            assertTrue(row.startsWith(attempt + " ") && row.contains("attempt " + attempt + " failed: the store timed out"), row);
+        }
+        String payload = bed.browser.text("#payload");
+        assertTrue(payload.contains("\"requestId\" : \"req-h\"") && payload.contains("\"channel\" : \"oppo\""), payload);
+    }
+
+    @Test
+    void deadLettersAreRequeuedOneFromItsPageSeveralTickedAndAGroupFromTheDeadLettersPage() throws Exception {
+        QueueVersion queue = bed.inspector.ensureQueue(TestRedis.uniqueQueue("requeue"));
+        QueueClient client = new QueueClient(bed.broker);
+        List<String> ids = List.of("one", "tick-1", "tick-2", "left", "grp-1", "grp-2");
+        for (String id : ids) {
+            client.enqueue(queue, NewJob.of("{\"id\":\"" + id + "\"}").withId(id).withMaxAttempts(1));
+        }
+        Worker failing = bed.worker(queue, job -> {
+            throw new RejectJobException(job.id().startsWith("grp") ? "the signing key is missing" : "upstream store answered 503");
+        });
+        ConsoleTestBed.awaitTrue("six dead letters", () -> bed.inspector.counts(queue).dead() == ids.size());
+        failing.close();
+        bed.browser.signIn("otto", ConsoleTestBed.PASSWORD);
+
+        bed.browser.open("/queues/" + queue.name() + "/1/jobs/one");
+        bed.browser.driver().findElement(By.xpath("//button[text()='Requeue']")).click();
+        bed.browser.await("the requeue's note", d -> bed.browser.count("#note") == 1);
+        assertEquals(JobState.PENDING, state(queue, "one"));
+
+        bed.browser.open("/queues/" + queue.name() + "/1?state=dead");
+        tick("tick-1");
+        tick("tick-2");
+        bed.browser.find("#requeue-selected").click();
+        bed.browser.await("the requeue's note", d -> bed.browser.count("#note") == 1);
+        assertEquals("2 of 2 jobs requeued in " + queue.label(), bed.browser.text("#note"));
+        assertEquals(JobState.PENDING, state(queue, "tick-1"));
+        assertEquals(JobState.PENDING, state(queue, "tick-2"));
+        assertEquals(JobState.DEAD, state(queue, "left"), "an unticked dead letter stays");
+
+        bed.browser.open("/dead-letters");
+        String group = "//tr[td/a[text()='" + queue.label() + "'] and td[contains(text(), 'the signing key is missing')]]";
+        bed.browser.driver().findElement(By.xpath(group + "//button[text()='Requeue all 2']")).click();
+        confirm("Requeue 2 dead letters of " + queue.label() + " that failed with: ");
+        assertEquals("2 dead letters of " + queue.label() + " requeued", bed.browser.text("#note"));
+        assertEquals(JobState.PENDING, state(queue, "grp-1"));
+        assertEquals(JobState.PENDING, state(queue, "grp-2"));
+        assertEquals(JobState.DEAD, state(queue, "left"), "the other group stays");
+        assertEquals(0, bed.browser.driver().findElements(By.xpath(group)).size(), bed.browser.text("main"));
     }
 
     private static List<String> shownJobs() {

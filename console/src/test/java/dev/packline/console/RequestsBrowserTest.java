@@ -132,15 +132,28 @@ class RequestsBrowserTest {
         String requestId = unique("req-x");
         create(requestId, "pub-a", "app-x", 3);
         bed.requests.progress(requestId, 0, Stage.UPLOAD, RequestStore.Outcome.DONE, Map.of("url", "https://cdn.example.com/x/0.apk"), true);
+        bed.requests.progress(requestId, 1, Stage.PACKAGE, RequestStore.Outcome.DEAD, Map.of("error", "not an APK: no ZIP end record"), true);
 
         bed.browser.signIn("bob", ConsoleTestBed.PASSWORD);
         bed.browser.open("/requests/" + requestId);
-        assertEquals("Not found", bed.browser.text("h1"), "another publisher cannot open it, so cannot cancel it");
+        assertEquals("Not found", bed.browser.text("h1"), "another publisher cannot open it");
+        String csrf = bed.browser.find("input[name=csrf]").getAttribute("value");
+        bed.submitForm("/requests/" + requestId + "/cancel", Map.of("csrf", csrf, "confirmed", "yes"));
+        bed.browser.await("the refusal of a hand-made cancel", d -> d.getCurrentUrl().endsWith("/cancel") && bed.browser.count("#error") == 1);
+        assertEquals("Not found", bed.browser.text("h1"), "nor cancel it with a hand-made form");
+        assertEquals("no request '" + requestId + "'", bed.browser.text("#error"));
+        assertTrue(!bed.requests.status(requestId).orElseThrow().cancelRequested(), "nothing was cancelled");
 
         bed.browser.signIn("alice", ConsoleTestBed.PASSWORD);
         bed.browser.open("/requests/" + requestId);
+        assertEquals("https://cdn.example.com/x/0.apk", bed.browser.find("#channels a").getAttribute("href"), "the finished channel links to its output");
+        assertEquals(1, bed.browser.count("#channels a"), "only the finished channel has an output");
+        assertTrue(bed.browser.text("#channels").contains("not an APK: no ZIP end record"), "the failed channel's error: " + bed.browser.text("#channels"));
+        assertEquals("package 0 1 0", bed.browser.driver().findElement(By.xpath("//table[@id='stages']//tr[td[text()='package']]")).getText(),
+                "per stage: done, dead, cancelled");
+        assertEquals("upload 1 0 0", bed.browser.driver().findElement(By.xpath("//table[@id='stages']//tr[td[text()='upload']]")).getText());
         bed.browser.driver().findElement(By.xpath("//button[text()='Cancel this request']")).click();
-        assertEquals("Cancel request " + requestId + " of app app-x? Its 2 unfinished channels are not made; what is done stays.",
+        assertEquals("Cancel request " + requestId + " of app app-x? Its 1 unfinished channels are not made; what is done stays.",
                 bed.browser.text("#confirm-text"));
         bed.browser.find("#confirm").click();
         bed.browser.await("the cancel's note", d -> bed.browser.count("#note") == 1);

@@ -3,11 +3,15 @@ package dev.packline.pipeline;
 import dev.packline.redis.LuaScript;
 import dev.packline.redis.RedisErrors;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.params.ZAddParams;
+import redis.clients.jedis.resps.ScanResult;
 import redis.clients.jedis.resps.Tuple;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -17,7 +21,8 @@ import java.util.function.Supplier;
  * {@code GET /v1/jobs}). One sorted set ({@link Keys#requestIndex()}) of {@code ID|PUBLISHER|APP}
  * scored by creation time, added to by {@link RequestStore#create} once the request exists, trimmed
  * on every add to the request retention and to {@code MAX_ENTRIES}. The request's own hash stays the
- * truth: readers skip entries whose request has expired.
+ * truth: readers skip entries whose request has expired. Requests created before the index existed
+ * (or whose listing failed after their create) are listed by {@link #backfill}.
  */
 public final class RequestIndex {
     /** The most entries kept: the index of a busy deployment stays a few megabytes. */
@@ -93,6 +98,50 @@ public final class RequestIndex {
             }
         }
         return new Page(out, null, false);
+    }
+
+    /** What a backfill did: request records looked at, and those the index missed, now listed. */
+    public record Backfill(long examined, long added) {
+    }
+
+    /**
+     * Lists every kept request the index misses, at the time it was created: the requests created
+     * before the index existed, and any whose listing failed after its create. It scans the keyspace
+     * (SCAN, a page of keys at a time, so Redis is never blocked), so it runs on a standalone Redis,
+     * not through a Redis Cluster client (Jedis refuses a cluster-wide SCAN with a pattern outside
+     * one slot: the caller's warning then says those requests are found by id only). Stops between
+     * pages when the thread is interrupted.
+     */
+    public Backfill backfill() {
+        long examined = 0;
+        long added = 0;
+        String cursor = ScanParams.SCAN_POINTER_START;
+        ScanParams params = new ScanParams().match(Keys.REQUEST_PATTERN).count(500);
+        do {
+            if (Thread.currentThread().isInterrupted()) {
+                break;
+            }
+            String at = cursor;
+            ScanResult<String> page = call("scan request records", () -> redis.scan(at, params));
+            for (String key : page.getResult()) {
+                String id = Keys.requestIdOf(key);
+                if (id == null) {
+                    continue;
+                }
+                examined++;
+                List<String> fields = call("read request " + id, () -> redis.hmget(key, "spec", "createdAt"));
+                if (fields.get(0) == null || fields.get(1) == null) {
+                    continue; // expired meanwhile
+                }
+                PackagingRequest request = PackagingRequest.fromJson(fields.get(0));
+                String member = request.id() + "|" + request.publisher() + "|" + request.appId();
+                // ZADD NX, no trim: the backfilling process may not know the retention the producers trim with (their next add trims)
+                long createdAt = Long.parseLong(fields.get(1));
+                added += call("index request " + id, () -> redis.zadd(Keys.requestIndex(), Map.of(member, (double) createdAt), ZAddParams.zAddParams().nx()));
+            }
+            cursor = page.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        return new Backfill(examined, added);
     }
 
     /** Forgets an entry whose request no longer exists. */

@@ -122,4 +122,23 @@ class RequestIndexTest {
         }
         assertEquals(List.of(), readAll(10), "it is only missing from the list");
     }
+
+    @Test
+    void backfillListsTheRequestsTheIndexMissesAtTheTimeTheyWereCreated() {
+        String listed = create("listed");
+        clock.advance(Duration.ofMillis(5));
+        String before = create("before-the-index");
+        long createdAt = clock.millis();
+        redis.zrem(Keys.requestIndex(), before + "|publisher-a|" + app); // what a request created before the index existed looks like
+        clock.advance(Duration.ofMillis(5));
+        assertEquals(List.of(listed), readAll(50), "the list misses it");
+
+        RequestIndex.Backfill first = index.backfill();
+        assertTrue(first.examined() >= 2, first.toString());
+        assertTrue(first.added() >= 1, first.toString());
+        assertEquals(List.of(before, listed), readAll(50), "listed again, in its place by creation time");
+        assertEquals((double) createdAt, redis.zscore(Keys.requestIndex(), before + "|publisher-a|" + app));
+        index.backfill(); // the index is shared with other tests' requests: what a second one adds is theirs, not a second entry of these
+        assertEquals(List.of(before, listed), readAll(50), "a second backfill changes nothing of these");
+    }
 }

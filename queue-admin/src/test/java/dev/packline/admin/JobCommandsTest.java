@@ -200,6 +200,10 @@ class JobCommandsTest {
         String slow = client.enqueue(queue, NewJob.of("{\"slow\":true}")).id();
         assertTrue(started.await(10, TimeUnit.SECONDS));
 
+        JsonNode running = admin("--json", "jobs", "list", "--queue", name, "--state", "running").json();
+        assertEquals(1, running.get("jobs").size(), running.toString());
+        assertEquals(slow, running.get("jobs").get(0).get("id").asText(), "--state running lists the running job");
+
         Run cancel = admin("job", "cancel", slow, "--queue", name);
         assertEquals(0, cancel.exit(), cancel.err());
         assertTrue(cancel.out().contains("its worker stops it at its next heartbeat"), cancel.out());
@@ -214,6 +218,14 @@ class JobCommandsTest {
             assertTrue(System.nanoTime() < deadline, "dead within 20 s");
             Thread.sleep(20);
         }
+        String delayed = client.enqueue(queue, NewJob.of("{}").withDelay(Duration.ofHours(1))).id();
+        for (String[] state : new String[][] {{"dead", failing}, {"delayed", delayed}}) {
+            JsonNode listed = admin("--json", "jobs", "list", "--queue", name, "--state", state[0]).json();
+            assertEquals(List.of(state[1]), ids(listed), "--state " + state[0]);
+        }
+        assertEquals(List.of(failing), ids(admin("--json", "jobs", "list", "--queue", name, "--state", "dead", "--error", "upload refused").json()),
+                "--error filters by the error's text");
+        assertEquals(List.of(), ids(admin("--json", "jobs", "list", "--queue", name, "--state", "dead", "--error", "no such error").json()));
         Run shown = admin("job", failing, "--queue", name);
         assertEquals(0, shown.exit(), shown.err());
         assertTrue(shown.out().contains("error history (3):"), shown.out());
@@ -233,5 +245,11 @@ class JobCommandsTest {
         assertTrue(cancelledShown.out().contains("state: cancelled"), cancelledShown.out());
         assertTrue(cancelledShown.out().contains("cancelled by an admin"), cancelledShown.out());
         assertEquals(0, broker.counts(queue).retry(), "the cancelled job is never retried");
+    }
+
+    private static List<String> ids(JsonNode page) {
+        List<String> ids = new ArrayList<>();
+        page.get("jobs").forEach(j -> ids.add(j.get("id").asText()));
+        return ids;
     }
 }

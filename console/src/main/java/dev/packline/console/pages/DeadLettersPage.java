@@ -50,18 +50,19 @@ public final class DeadLettersPage {
         StringBuilder body = new StringBuilder();
         body.append(Page.note(req));
         List<Group> groups = groups();
-        body.append("<table id=\"dead-groups\"><thead><tr><th>Queue version</th><th>Error</th><th>Dead letters</th><th></th></tr></thead><tbody>");
+        // the actions come first: on a phone the wide table scrolls inside itself and a last column would be out of sight
+        body.append("<table id=\"dead-groups\"><thead><tr><th></th><th>Queue version</th><th>Dead letters</th><th>Error</th></tr></thead><tbody>");
         for (Group g : groups) {
             Map<String, String> hidden = Map.of("queue", g.version().label(), "error", g.error());
-            body.append("<tr><td><a href=\"").append(QueuePaths.href(g.version())).append("?state=dead\">").append(g.version().label())
-                    .append("</a></td><td class=\"error-text\">").append(Html.text(Html.cut(g.error(), 200))).append("</td><td>").append(g.ids().size())
-                    .append("</td><td class=\"actions\">");
+            body.append("<tr><td class=\"actions\">");
             if (viewer.may(Permission.RETRY_JOBS)) {
                 body.append(Page.button("/dead-letters/actions/requeue", viewer, "Requeue all " + g.ids().size(), hidden, null));
             }
             if (viewer.may(Permission.DELETE_JOBS)) {
                 body.append(Page.button("/dead-letters/actions/delete", viewer, "Delete all " + g.ids().size(), hidden, "danger"));
             }
+            body.append("</td><td><a href=\"").append(QueuePaths.href(g.version())).append("?state=dead\">").append(g.version().label())
+                    .append("</a></td><td>").append(g.ids().size()).append("</td><td class=\"error-text\">").append(Html.text(Html.cut(g.error(), 200)));
             body.append("</td></tr>");
         }
         if (groups.isEmpty()) {

@@ -58,12 +58,12 @@ public final class OverviewPage {
                 long oldest = c.oldestPendingSinceMillis() < 0 ? -1 : now - c.oldestPendingSinceMillis();
                 rows.append("<tr data-queue=\"").append(Html.text(label)).append("\"><td><a href=\"/queues/").append(Html.url(queue))
                         .append('/').append(c.queue().version()).append("\">").append(Html.text(label)).append("</a></td>")
-                        .append("<td>").append(c.state().wireName()).append(c.paused() ? ", paused" : "").append("</td>")
-                        .append("<td>").append(v.current() ? "current" : "").append("</td>")
+                        .append("<td class=\"state\">").append(c.state().wireName()).append(c.paused() ? ", paused" : "").append("</td>")
+                        .append("<td class=\"current\">").append(v.current() ? "current" : "").append("</td>")
                         .append(cell("pending", c.pending())).append(cell("delayed", c.delayed())).append(cell("retry", c.retry()))
                         .append(cell("active", c.active())).append(cell("dead", c.dead())).append(cell("done", c.done()))
-                        .append("<td>").append(String.format(java.util.Locale.ROOT, "%.1f", c.completedPerMinute(now, 5))).append("</td>")
-                        .append("<td>").append(oldest < 0 ? "" : Html.age(oldest)).append("</td>")
+                        .append("<td class=\"rate\">").append(String.format(java.util.Locale.ROOT, "%.1f", c.completedPerMinute(now, 5))).append("</td>")
+                        .append("<td class=\"oldest\">").append(oldest < 0 ? "" : Html.age(oldest)).append("</td>")
                         .append(cell("workers", c.liveWorkers())).append("</tr>");
                 if (c.dead() > 0) {
                     alarms.add(label + ": " + c.dead() + " dead letters");

@@ -210,12 +210,15 @@ public final class QueueVersionPage {
             }
         }
         body.append("</table><h2>Error history</h2>");
-        if (j.record().get("errors") instanceof List<?> errors && !errors.isEmpty()) {
-            body.append("<table id=\"errors\"><tr><th>#</th><th>Error</th></tr>");
-            for (int i = 0; i < errors.size(); i++) {
-                body.append("<tr><td>").append(i + 1).append("</td><td class=\"error-text\">").append(Html.text(String.valueOf(errors.get(i)))).append("</td></tr>");
+        List<dev.packline.queue.JobError> errors = j.errorHistory();
+        if (!errors.isEmpty()) {
+            body.append("<table id=\"errors\"><thead><tr><th>Attempt</th><th>At</th><th>Worker</th><th>Error</th></tr></thead><tbody>");
+            for (dev.packline.queue.JobError e : errors) {
+                body.append("<tr><td>").append(e.attempt()).append("</td><td>").append(Html.time(e.atMillis()))
+                        .append("</td><td>").append(Html.text(e.worker())).append("</td><td class=\"error-text\">").append(Html.text(e.error()))
+                        .append("</td></tr>");
             }
-            body.append("</table>");
+            body.append("</tbody></table>");
         } else {
             body.append("<p>").append(j.lastError() == null ? "No errors." : Html.text(j.lastError())).append("</p>");
         }

@@ -134,14 +134,16 @@ public final class ReleasesPage {
     }
 
     private static String labels(Release r, String base, Viewer viewer, boolean manage) {
-        StringBuilder html = new StringBuilder("<h2>Labels</h2><table id=\"labels\"><tr><th>Key</th><th>Type</th><th>Value</th><th>Enabled</th><th>Changed</th><th></th></tr>");
+        StringBuilder html = new StringBuilder("<h2>Labels</h2><table id=\"labels\"><tr><th></th><th>Key</th><th>Type</th><th>Value</th><th>Enabled</th><th>Changed</th></tr>");
         for (Label l : r.labels()) {
-            html.append("<tr><td>").append(Html.text(l.key())).append("</td><td>").append(Names.of(l.type())).append("</td><td>").append(Html.text(l.value()))
-                    .append("</td><td>").append(l.enabled() ? "yes" : "no").append("</td><td>").append(Html.time(l.changedAt())).append(" by ")
-                    .append(Html.text(l.changedBy())).append("</td><td>");
+            // the button comes first: on a phone the wide table scrolls inside itself and a last column would be out of sight
+            html.append("<tr><td class=\"actions\">");
             if (manage && l.enabled() && r.state() != ReleaseState.ROLLED_BACK) {
                 html.append(Page.button(base + "disable-label", viewer, "Disable", Map.of("key", l.key()), null));
             }
+            html.append("</td><td>").append(Html.text(l.key())).append("</td><td>").append(Names.of(l.type())).append("</td><td>").append(Html.text(l.value()))
+                    .append("</td><td>").append(l.enabled() ? "yes" : "no").append("</td><td>").append(Html.time(l.changedAt())).append(" by ")
+                    .append(Html.text(l.changedBy()));
             html.append("</td></tr>");
         }
         html.append("</table>");

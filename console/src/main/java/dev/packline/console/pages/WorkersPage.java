@@ -40,18 +40,20 @@ public final class WorkersPage {
         StringBuilder body = new StringBuilder();
         body.append(Page.note(req));
         List<WorkerInfo> live = directory.live();
-        body.append("<table id=\"workers\"><thead><tr><th>Worker</th><th>Host</th><th>Pid</th><th>Versions served</th><th>Jobs done</th>")
-                .append("<th>Running</th><th>Left before recycle</th><th>Last heartbeat</th><th>Uptime</th><th></th></tr></thead><tbody>");
+        // the actions come first: on a phone the wide table scrolls inside itself and a last column would be out of sight
+        body.append("<table id=\"workers\"><thead><tr><th></th><th>Worker</th><th>Host</th><th>Pid</th><th>Versions served</th><th>Jobs done</th>")
+                .append("<th>Running</th><th>Left before recycle</th><th>Last heartbeat</th><th>Uptime</th></tr></thead><tbody>");
         for (WorkerInfo w : live) {
             String base = "/workers/" + Html.url(w.id()) + "/";
-            body.append("<tr data-worker=\"").append(Html.text(w.id())).append("\"><td>").append(Html.text(w.id())).append("</td><td>")
-                    .append(Html.text(w.host())).append("</td><td>").append(w.pid()).append("</td><td>").append(Html.text(String.join(", ", w.versions())))
-                    .append("</td><td>").append(w.jobsDone()).append("</td><td>").append(w.running()).append("</td><td>")
-                    .append(w.jobsLeftBeforeRecycle().isPresent() ? Long.toString(w.jobsLeftBeforeRecycle().getAsLong()) : "no limit").append("</td><td>")
-                    .append(Html.age(now - w.lastHeartbeatMillis())).append(" ago</td><td>").append(Html.age(now - w.startedAtMillis())).append("</td><td>");
+            body.append("<tr data-worker=\"").append(Html.text(w.id())).append("\"><td class=\"actions\">");
             if (viewer.may(Permission.WORKER_CONTROL)) {
                 body.append(Page.button(base + "recycle", viewer, "Recycle", Map.of(), null)).append(Page.button(base + "stop", viewer, "Stop", Map.of(), "danger"));
             }
+            body.append("</td><td>").append(Html.text(w.id())).append("</td><td>")
+                    .append(Html.text(w.host())).append("</td><td>").append(w.pid()).append("</td><td>").append(Html.text(String.join(", ", w.versions())))
+                    .append("</td><td>").append(w.jobsDone()).append("</td><td>").append(w.running()).append("</td><td>")
+                    .append(w.jobsLeftBeforeRecycle().isPresent() ? Long.toString(w.jobsLeftBeforeRecycle().getAsLong()) : "no limit").append("</td><td>")
+                    .append(Html.age(now - w.lastHeartbeatMillis())).append(" ago</td><td>").append(Html.age(now - w.startedAtMillis()));
             body.append("</td></tr>");
         }
         if (live.isEmpty()) {
