@@ -129,6 +129,11 @@ class ReleaseActionsBrowserTest {
 
         bed.browser.open("/releases/" + r.app() + "/" + r.id());
         bed.browser.driver().findElement(By.xpath("//table[@id='labels']//tr[td[text()='banner']]//button[text()='Disable']")).click();
+        bed.browser.await("the confirmation", d -> bed.browser.count("#confirm-text") == 1);
+        assertTrue(bed.browser.text("#confirm-text").startsWith("Disable label 'banner' of "), bed.browser.text("#confirm-text"));
+        assertTrue(stored(r).labels().stream().filter(l -> l.key().equals("banner")).findFirst().orElseThrow().enabled(),
+                "nothing changes before the confirmation");
+        bed.browser.find("#confirm").click();
         bed.browser.await("the label is disabled", d -> bed.browser.count("#note") == 1);
         Label banner = stored(r).labels().stream().filter(l -> l.key().equals("banner")).findFirst().orElseThrow();
         assertFalse(banner.enabled());

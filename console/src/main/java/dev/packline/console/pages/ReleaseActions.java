@@ -32,12 +32,12 @@ import java.util.Set;
  * The release actions ({@code POST /releases/{app}/{id}/actions/{action}}, the producer API's action
  * names) and creating a release from a finished request ({@code POST /releases/{app}}), through the
  * releases library like the producer API: the same state machine, the catalogue's own audit list
- * (the actor is {@code console:<account>}), plus the console's audit log. Starting, going full and
- * rolling back ask for a confirmation that says who will be offered what.
+ * (the actor is {@code console:<account>}), plus the console's audit log. Starting, going full,
+ * rolling back and disabling a label ask for a confirmation that says who will be offered what.
  */
 public final class ReleaseActions {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> CONFIRMED = Set.of("start", "full", "rollback");
+    private static final Set<String> CONFIRMED = Set.of("start", "full", "rollback", "disable-label");
 
     private final RedisReleaseStore store;
     private final RequestStore requests;
@@ -61,7 +61,7 @@ public final class ReleaseActions {
             throw ConsoleRefusal.notFound("no release action '" + action + "'");
         }
         if (CONFIRMED.contains(action) && !"yes".equals(form.text(Page.CONFIRM_FIELD))) {
-            Page.confirm(res, viewer, ReleasePaths.href(r) + "/actions/" + action, confirmation(r, action), form.toResend(), ReleasePaths.href(r));
+            Page.confirm(res, viewer, ReleasePaths.href(r) + "/actions/" + action, confirmation(r, action, form), form.toResend(), ReleasePaths.href(r));
             return;
         }
         ReleaseAction change = toAction(action, form);
@@ -71,7 +71,7 @@ public final class ReleaseActions {
         Page.seeOther(res, ReleasePaths.href(r) + "?note=" + Html.url(note));
     }
 
-    private static String confirmation(Release r, String action) {
+    private static String confirmation(Release r, String action, FormFields form) {
         String what = r.app() + " " + r.version() + " (release #" + r.id() + ", " + r.deployment() + ")";
         return switch (action) {
             case "start" -> "Start offering " + what + " to its " + r.rollout().whitelist().size() + " whitelisted clients and "
@@ -79,6 +79,8 @@ public final class ReleaseActions {
                     + (r.rollout().brands().isEmpty() ? "every brand" : "brands " + String.join(", ", r.rollout().brands())) + "?";
             case "full" -> "Offer " + what + " to every client of " + r.deployment() + " running " + r.clientVersions().text()
                     + "? This publishes it to everyone.";
+            case "disable-label" -> "Disable label '" + form.name("key") + "' of " + what + "? Clients stop receiving it at their next check;"
+                    + " a disabled label is kept in the release's history and is never enabled again (add a new label with the same key instead).";
             default -> "Roll back " + what + " for good? Its clients are offered the previous release; a rolled-back release cannot be offered again.";
         };
     }
