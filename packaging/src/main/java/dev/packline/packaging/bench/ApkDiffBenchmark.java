@@ -86,7 +86,10 @@ public final class ApkDiffBenchmark {
                 Files.deleteIfExists(pair.oldApk());
                 Files.deleteIfExists(pair.newApk());
             }
-            out.println(JSON.writeValueAsString(BenchSummary.of(real, generated)));
+            Map<String, Object> summary = BenchSummary.of(real, generated);
+            // whether the maker and applier JVMs ran with the launcher's AOT class cache (bin/packline aot)
+            summary.put("diffCommandAotCache", DiffCommandJvm.aotCache(Path.of(System.getProperty("packline.home", "."))) != null);
+            out.println(JSON.writeValueAsString(summary));
         } finally {
             if (temporary) {
                 try (Stream<Path> files = Files.walk(dir)) {

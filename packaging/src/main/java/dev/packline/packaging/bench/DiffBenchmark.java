@@ -103,7 +103,10 @@ public final class DiffBenchmark {
                             oldZip, newZip)));
                 }
             }
-            print(out, totals.summary());
+            Map<String, Object> summary = totals.summary();
+            // whether the command-line maker ran with the launcher's AOT class cache (bin/packline aot)
+            summary.put("diffCommandAotCache", DiffCommandJvm.aotCache(home) != null);
+            print(out, summary);
         } finally {
             if (temporary) {
                 NpmCorpus.deleteTree(dir);

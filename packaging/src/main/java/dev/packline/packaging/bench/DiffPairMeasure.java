@@ -38,15 +38,15 @@ final class DiffPairMeasure {
     private final int rounds;
     private final int warmups;
     private final String bsdiff;
-    private final Path cliJvmOptions;
+    private final List<String> cliJvmOptions;
 
-    /** {@code home}: the checkout or release whose config/diff-cli.jvm-options the launcher gives {@code diff make}. */
-    DiffPairMeasure(Path work, int rounds, int warmups, String bsdiff, Path home) {
+    /** {@code home}: the checkout or release whose JVM options the launcher gives {@code diff make} ({@link DiffCommandJvm}). */
+    DiffPairMeasure(Path work, int rounds, int warmups, String bsdiff, Path home) throws IOException {
         this.work = work;
         this.rounds = rounds;
         this.warmups = warmups;
         this.bsdiff = bsdiff;
-        this.cliJvmOptions = home.resolve("config/diff-cli.jvm-options");
+        this.cliJvmOptions = DiffCommandJvm.options(home);
     }
 
     /**
@@ -109,7 +109,7 @@ final class DiffPairMeasure {
         requireSame(newFile, work.resolve("bsdiff-gz-applied"), "bsdiff-gz");
         json.put("bsdiffGzBytes", Files.size(bsdiffGz));
         json.put("bsdiffGzMillis", bsdiffGzMillis);
-        json.put("bsdiffGzCommandLineMillis", commandLineMillis(List.of("@" + cliJvmOptions), oldFile, newFile, bsdiffGz));
+        json.put("bsdiffGzCommandLineMillis", commandLineMillis(cliJvmOptions, oldFile, newFile, bsdiffGz));
         json.put("bsdiffGzCommandLineTieredMillis", commandLineMillis(List.of(), oldFile, newFile, bsdiffGz));
 
         putCBsdiff(json, oldFile, newFile);

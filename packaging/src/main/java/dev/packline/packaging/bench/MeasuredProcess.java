@@ -55,16 +55,14 @@ final class MeasuredProcess {
 
     /**
      * A command running {@code mainClass} in a fresh JVM like this one, with {@code heapMb} of heap at
-     * most and the JVM options the launcher gives {@code bin/packline diff} (config/diff-cli.jvm-options
-     * under {@code packline.home}, which the launcher sets), so the maker and applier run as the command line runs them.
+     * most and the JVM options the launcher gives {@code bin/packline diff} ({@link DiffCommandJvm}: the
+     * options file and the AOT cache under {@code packline.home}, which the launcher sets), so the maker
+     * and applier run as the command line runs them.
      */
     static List<String> java(int heapMb, Class<?> mainClass, String... args) throws IOException {
-        Path options = Path.of(System.getProperty("packline.home", ".")).resolve("config/diff-cli.jvm-options");
-        if (!Files.isReadable(options)) {
-            throw new IOException(options + " is missing: run the benchmark through bin/packline, which sets packline.home");
-        }
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "@" + options, "-Xmx" + heapMb + "m", "-cp", System.getProperty("java.class.path"), mainClass.getName()));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(DiffCommandJvm.options(Path.of(System.getProperty("packline.home", "."))));
+        command.addAll(List.of("-Xmx" + heapMb + "m", "-cp", System.getProperty("java.class.path"), mainClass.getName()));
         command.addAll(List.of(args));
         return command;
     }
