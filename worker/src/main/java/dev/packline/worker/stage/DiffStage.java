@@ -6,6 +6,8 @@ import dev.packline.pipeline.artifact.Increment;
 import dev.packline.pipeline.artifact.PatchFormat;
 import dev.packline.pipeline.job.DiffJob;
 import dev.packline.queue.Job;
+import dev.packline.queue.upgrade.ShadowRun;
+import dev.packline.queue.upgrade.ShadowRuns;
 import dev.packline.queue.worker.JobHandler;
 import dev.packline.queue.worker.RejectJobException;
 import dev.packline.storage.ObjectStore;
@@ -38,16 +40,25 @@ public final class DiffStage implements JobHandler {
     private final StageContext ctx;
     private final IncrementPublisher increments;
     private final boolean zipAware;
+    private final ShadowRuns shadows;
 
-    /** @param formats what to make besides bsdiff (always made): zip-aware when listed ({@code pipeline.apkPatchFormats}) */
-    public DiffStage(StageContext ctx, IncrementPublisher increments, Set<PatchFormat> formats) {
+    /**
+     * @param formats what to make besides bsdiff (always made): zip-aware when listed ({@code pipeline.apkPatchFormats})
+     * @param shadows where the patch's facts go when a shadow run copied this job ({@link DiffShadow} makes the copy's)
+     */
+    public DiffStage(StageContext ctx, IncrementPublisher increments, Set<PatchFormat> formats, ShadowRuns shadows) {
         this.ctx = ctx;
         this.increments = increments;
         this.zipAware = formats.contains(PatchFormat.ZIP_AWARE);
+        this.shadows = shadows;
     }
 
     @Override
     public void handle(Job job) throws Exception {
+        if (ShadowRun.isShadowJob(job.id())) {
+            // a wiring mistake, never a shadow: running it here would upload and record a real patch
+            throw new RejectJobException("shadow job " + job.id() + " reached the real diff stage; only a ShadowTap may run it");
+        }
         DiffJob p = Payload.read(job, DiffJob.class);
         Optional<Map<String, RequestStore.Progress>> recorded = ctx.requests().endRecordedDiff(p.oldSha256(), p.newSha256());
         if (recorded.isPresent()) {
@@ -91,6 +102,8 @@ public final class DiffStage implements JobHandler {
                 ctx.networkSlots().release();
             }
             StoredObject stored = report.stored();
+            // before the records: a redelivery after them skips everything and would leave the comparison waiting
+            shadows.recordReal(job, DiffShadow.facts(patch));
             PipelineMetrics.bytesUploaded(ctx.metrics(), store.name()).increment(stored.size() + metadataReport.stored().size());
             // by pair first: the request record below is what a redelivery checks before skipping everything
             increments.increments().record(new Increment(PatchFormat.BSDIFF, oldMother.sha256(), newMother.sha256(), store.name(), stored.key(),

@@ -5,6 +5,8 @@ import dev.packline.pipeline.Stage;
 import dev.packline.pipeline.job.UploadJob;
 import dev.packline.worker.metrics.PipelineMetrics;
 import dev.packline.queue.Job;
+import dev.packline.queue.upgrade.ShadowRun;
+import dev.packline.queue.upgrade.ShadowRuns;
 import dev.packline.queue.worker.JobHandler;
 import dev.packline.queue.worker.ProgressReporter;
 import dev.packline.queue.worker.RejectJobException;
@@ -42,21 +44,30 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class UploadStage implements JobHandler.Reporting {
     /** Where mothers are staged in each store; a bucket lifecycle rule may expire them (docs/storage.md). */
     public static final String STAGING = "_packline/staging/";
-    private static final long MIN_COPY_PREFIX = 5L * 1024 * 1024;
+    static final long MIN_COPY_PREFIX = 5L * 1024 * 1024;
 
     private final StageContext ctx;
     private final StagedObjects stagedUse;
+    private final ShadowRuns shadows;
     private final Set<String> staged = ConcurrentHashMap.newKeySet();
     private final Map<String, ReentrantLock> stagingLocks = new ConcurrentHashMap<>();
 
-    /** @param stagedUse where the use of each staged mother is recorded, so idle ones can be expired */
-    public UploadStage(StageContext ctx, StagedObjects stagedUse) {
+    /**
+     * @param stagedUse where the use of each staged mother is recorded, so idle ones can be expired
+     * @param shadows   where the stored object's facts go when a shadow run copied this job ({@link UploadShadow} uploads the copy's elsewhere)
+     */
+    public UploadStage(StageContext ctx, StagedObjects stagedUse, ShadowRuns shadows) {
         this.ctx = ctx;
         this.stagedUse = stagedUse;
+        this.shadows = shadows;
     }
 
     @Override
     public void handle(Job job, ProgressReporter progress) throws Exception {
+        if (ShadowRun.isShadowJob(job.id())) {
+            // a wiring mistake, never a shadow: running it here would write over the real object
+            throw new RejectJobException("shadow job " + job.id() + " reached the real upload stage; only a ShadowTap may run it");
+        }
         UploadJob p = Payload.read(job, UploadJob.class);
         String requestId = p.requestId();
         int index = p.index();
@@ -80,6 +91,7 @@ public final class UploadStage implements JobHandler.Reporting {
                     + " under " + stored.key() + ", expected SHA-256 " + expectedSha);
         }
         PipelineMetrics.bytesUploaded(ctx.metrics(), store.name()).increment(stored.size());
+        shadows.recordReal(job, UploadShadow.facts(stored));
         Notify.ifFinished(ctx, requestId, ctx.progress(requestId, index, Stage.UPLOAD, Outcome.DONE,
                 Map.of("objectKey", stored.key(), "url", store.url(stored.key()), "bytes", stored.size(), "sha256", stored.sha256(),
                         "store", store.name(), "bytesSent", report.bytesSent(), "uploadMode", report.mode().label()), true));
