@@ -1,5 +1,6 @@
 package dev.packline.worker.e2e;
 
+import dev.packline.admin.AdminMain;
 import dev.packline.notify.Alert;
 import dev.packline.pipeline.ChannelSpec;
 import dev.packline.pipeline.PackagingRequest;
@@ -36,7 +37,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.UnifiedJedis;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -56,7 +61,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Shadow runs of the diff and upload stages in one worker app on a real redis-server and the
  * local directory store: version 2 of both queues runs handler 2, whose channel writer and patch
  * maker are deliberately one byte off, on copies of every version 1 job. Each comparison comes out
- * a mismatch with both sides' SHA-256 and size (what {@code admin shadow report} prints), while
+ * a mismatch with both sides' SHA-256 and size, as {@code admin shadow report} prints it, while
  * the request, its stored channels and patch, and its one notification are what they are without
  * the runs, and no shadow object is left in the store (none was ever written under a real key).
  * Its own redis-server: the test adds versions to the stage queues.
@@ -176,6 +181,17 @@ class ShadowDiffAndUploadEndToEndTest {
                 assertEquals(Long.toString(Files.size(storedPatch)), patch.real().output().get("size"));
                 assertNotEquals(patch.real().output().get("sha256"), patch.shadow().output().get("sha256"));
                 assertEquals(patch.real().output().get("size"), patch.shadow().output().get("size"));
+
+                // what the operator reads: bin/packline admin shadow report
+                String uploadReport = admin(redis.url(), "shadow", "report", "--queue", "upload", "--from", "1");
+                assertTrue(uploadReport.contains("compared " + CHANNELS + ": 0 match, " + CHANNELS + " mismatch, 0 failure; mismatch rate 100.0%"), uploadReport);
+                // the table shortens long cells: the SHA-256s' first 20 digits are enough to tell them
+                assertTrue(uploadReport.contains("sha256=" + two.real().output().get("sha256").substring(0, 20))
+                        && uploadReport.contains("sha256=" + two.shadow().output().get("sha256").substring(0, 20)), "both sides of a mismatch are shown: " + uploadReport);
+                String diffReport = admin(redis.url(), "shadow", "report", "--queue", "diff", "--from", "1");
+                assertTrue(diffReport.contains("compared 1: 0 match, 1 mismatch, 0 failure"), diffReport);
+                assertTrue(diffReport.contains("sha256=" + patch.real().output().get("sha256").substring(0, 20))
+                        && diffReport.contains("sha256=" + patch.shadow().output().get("sha256").substring(0, 20)), diffReport);
             }
             List<Alert> summaries = alerts.alerts().stream().filter(a -> a.key().startsWith("request:")).toList();
             assertEquals(1, summaries.size(), "exactly one notification, the real request's: " + summaries);
@@ -188,6 +204,18 @@ class ShadowDiffAndUploadEndToEndTest {
             assertTrue(staged.idle("local", Duration.ZERO.minusDays(1), 100).stream().noneMatch(k -> k.startsWith(UploadShadow.PREFIX)),
                     "deleted shadow objects are no longer waiting to expire");
         }
+    }
+
+    /** Runs {@code bin/packline admin ARGS} against the Redis and returns what it printed; fails on a non-zero exit. */
+    private static String admin(String redisUrl, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        List<String> argv = new java.util.ArrayList<>(List.of("--redis", redisUrl));
+        argv.addAll(List.of(args));
+        int exit = AdminMain.run(argv, new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), null, false, Clock.systemUTC());
+        assertEquals(0, exit, err.toString(StandardCharsets.UTF_8));
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     private static String sha256(byte[] bytes) {
