@@ -43,8 +43,9 @@ public final class StageHandlers {
             StageContext own = ctx.withTools(t.channels(), t.patches());
             JobHandler realPackage = new ChannelProgress(Stage.PACKAGE, new PackageStage(own, shared.shadows(), version), shared.running(), shared.clock());
             packages.put(version, tapped(realPackage, new PackageShadow(own), shared, own));
-            JobHandler realUpload = new ChannelProgress(Stage.UPLOAD, new UploadStage(own, shared.staged(), shared.shadows()), shared.running(), shared.clock());
-            uploads.put(version, new ByJobKind(tapped(realUpload, new UploadShadow(own, shared.staged()), shared, own), shared.otherUploads()));
+            UploadStage uploadStage = new UploadStage(own, shared.staged(), shared.shadows());
+            JobHandler realUpload = new ChannelProgress(Stage.UPLOAD, uploadStage, shared.running(), shared.clock());
+            uploads.put(version, new ByJobKind(tapped(realUpload, new UploadShadow(own, shared.staged(), uploadStage), shared, own), shared.otherUploads()));
             JobHandler realDiff = new DiffStage(own, shared.increments(), shared.patchFormats(), shared.shadows());
             diffs.put(version, new ByJobKind(tapped(realDiff, new DiffShadow(own), shared, own), shared.otherDiffs()));
         });

@@ -5,6 +5,7 @@ import dev.packline.queue.Job;
 import dev.packline.queue.upgrade.ShadowHandler;
 import dev.packline.queue.upgrade.ShadowResult;
 import dev.packline.queue.upgrade.ShadowRun;
+import dev.packline.queue.worker.ProgressReporter;
 import dev.packline.queue.worker.RejectJobException;
 import dev.packline.storage.ObjectStore;
 import dev.packline.storage.PrefixSource;
@@ -32,7 +33,8 @@ import java.util.Optional;
  * never under the real key, measures what the store holds (size and SHA-256) and deletes it. The
  * shadow object is recorded as staged before it is written, so one a crash left behind is deleted
  * by the {@code expire-staged} housekeeping task like an idle staged mother (or by a bucket
- * lifecycle rule on {@code _packline/}). No request state, no notification, no staging of mothers.
+ * lifecycle rule on {@code _packline/}). No request state, no notification. The mother is staged
+ * for part copies through the real stage (content-addressed, shared with the real uploads).
  */
 public final class UploadShadow implements ShadowHandler {
     /** Where shadow uploads go in each store: {@code _packline/shadow/QUEUE/vFROM-vTO/REAL_KEY}. */
@@ -41,10 +43,13 @@ public final class UploadShadow implements ShadowHandler {
 
     private final StageContext ctx;
     private final StagedObjects staged;
+    private final UploadStage real;
 
-    public UploadShadow(StageContext ctx, StagedObjects staged) {
+    /** @param real the real upload stage of the same handler version: the shadow stages mothers through it */
+    public UploadShadow(StageContext ctx, StagedObjects staged, UploadStage real) {
         this.ctx = ctx;
         this.staged = staged;
+        this.real = real;
     }
 
     /** What a shadow run compares of a stored object. */
@@ -91,9 +96,11 @@ public final class UploadShadow implements ShadowHandler {
         ctx.networkSlots().acquire();
         try {
             if (tail.isPresent()) {
+                // staged as the real stage does (the mother, content-addressed: never a request's object), once per worker and store
+                real.stageFor(store, mother, tail.get(), (fraction, message) -> ProgressReporter.Outcome.SKIPPED);
                 // the SHA-256 this handler's tail makes after the mother's prefix: the store checks what it holds against it
                 String sha256 = sha256(mother.file(), tail.get().prefixLength(), tail.get().bytes());
-                PrefixSource prefix = new PrefixSource(UploadStage.STAGING + mother.sha256() + ".mother", mother.file(), tail.get().prefixLength());
+                PrefixSource prefix = new PrefixSource(UploadStage.stagingKey(mother), mother.file(), tail.get().prefixLength());
                 return store.uploadWithPrefix(key, prefix, tail.get().bytes(), sha256).stored();
             }
             Path dir = Files.createDirectories(ctx.workDir().resolve("shadow-upload"));

@@ -44,7 +44,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class UploadStage implements JobHandler.Reporting {
     /** Where mothers are staged in each store; a bucket lifecycle rule may expire them (docs/storage.md). */
     public static final String STAGING = "_packline/staging/";
-    static final long MIN_COPY_PREFIX = 5L * 1024 * 1024;
+    private static final long MIN_COPY_PREFIX = 5L * 1024 * 1024;
 
     private final StageContext ctx;
     private final StagedObjects stagedUse;
@@ -110,13 +110,10 @@ public final class UploadStage implements JobHandler.Reporting {
         if (tail.isEmpty()) {
             return Optional.empty();
         }
-        String stagingKey = STAGING + mother.sha256() + ".mother";
+        String stagingKey = stagingKey(mother);
         ctx.networkSlots().acquire();
         try {
-            if (tail.get().prefixLength() >= MIN_COPY_PREFIX) {
-                stage(store, mother, stagingKey, progress);
-                stagedUse.used(store.name(), stagingKey); // every use: the expire-staged task deletes only idle ones
-            }
+            stageFor(store, mother, tail.get(), progress);
             progress.report(0.5, "uploading " + p.packaged().bytes() + " bytes to " + store.name() + ": " + tail.get().prefixLength()
                     + " copied from the staged mother, " + tail.get().bytes().length + " sent");
             // below the minimum part size the store uploads prefix plus tail whole, from the cached mother
@@ -128,6 +125,25 @@ public final class UploadStage implements JobHandler.Reporting {
             return Optional.of(report);
         } finally {
             ctx.networkSlots().release();
+        }
+    }
+
+    /** Where a mother is staged in each store. */
+    static String stagingKey(Mother mother) {
+        return STAGING + mother.sha256() + ".mother";
+    }
+
+    /**
+     * Stages the mother when this tail's prefix is long enough for part copies, and records the use.
+     * The shadow side of this stage ({@link UploadShadow}) calls it too, so a shadow upload copies
+     * from the staged mother like the real one instead of sending the whole APK, and a worker
+     * running both stages the mother once.
+     */
+    void stageFor(ObjectStore store, Mother mother, ChannelBuilder.Tail tail, ProgressReporter progress) throws IOException {
+        if (tail.prefixLength() >= MIN_COPY_PREFIX) {
+            String stagingKey = stagingKey(mother);
+            stage(store, mother, stagingKey, progress);
+            stagedUse.used(store.name(), stagingKey); // every use: the expire-staged task deletes only idle ones
         }
     }
 

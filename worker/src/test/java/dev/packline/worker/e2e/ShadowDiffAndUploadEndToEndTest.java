@@ -20,10 +20,14 @@ import dev.packline.queue.upgrade.ShadowStore;
 import dev.packline.queue.upgrade.ShadowVerdict;
 import dev.packline.queue.worker.RejectJobException;
 import dev.packline.queue.worker.WorkerTest;
+import dev.packline.packaging.sample.SampleApkBuilder;
 import dev.packline.redis.EmbeddedRedis;
 import dev.packline.redis.RedisConnector;
 import dev.packline.settings.Settings;
 import dev.packline.storage.StagedObjects;
+import dev.packline.storage.s3proxy.CloudFixture;
+import dev.packline.storage.s3proxy.DialectAdapter;
+import dev.packline.storage.s3proxy.DialectAdapter.Dialect;
 import dev.packline.worker.WorkerApp;
 import dev.packline.worker.WorkerConfig;
 import dev.packline.worker.alarm.RecordingAlertChannel;
@@ -203,6 +207,71 @@ class ShadowDiffAndUploadEndToEndTest {
             StagedObjects staged = new StagedObjects(jedis, Clock.systemUTC());
             assertTrue(staged.idle("local", Duration.ZERO.minusDays(1), 100).stream().noneMatch(k -> k.startsWith(UploadShadow.PREFIX)),
                     "deleted shadow objects are no longer waiting to expire");
+        }
+    }
+
+    /**
+     * The upload shadow on OSS (the real SDK against S3Proxy) with a mother above the 5 MiB part
+     * minimum: handler 2 is the shipped code, so every pair must match. The shadow objects were
+     * built server-side like the real ones (part copies of the staged mother, only tails sent),
+     * under the shadow prefix, and deleted once measured.
+     */
+    @Test
+    void anUnchangedCandidateMatchesOnACloudStoreWithPartCopiesUnderTheShadowPrefixOnly() throws Exception {
+        Path apks = Files.createDirectories(temp.resolve("apks"));
+        Path mother = new SampleApkBuilder().seed(41).payloadBytes(6L * 1024 * 1024).build(apks.resolve("game-3.0.apk"));
+        String bucket = CloudFixture.newBucket();
+        Path keyId = Files.writeString(temp.resolve("key-id"), "shadow-key-id\n");
+        Path secret = Files.writeString(temp.resolve("key-secret"), "shadow-key-secret\n");
+        String store = """
+                  oss-shadow: {kind: oss, endpoint: "%s", bucket: %s, accessKeyId: "file:%s", accessKeySecret: "file:%s",
+                            pathStyle: true, partSize: 5MiB, multipartThreshold: 5MiB, copyPartSize: 5MiB, concurrency: 4, requestTimeout: 20s}
+                """.formatted(CloudFixture.adapter(Dialect.OSS).endpoint(), bucket, keyId, secret);
+        int channels = 3;
+        try (EmbeddedRedis redis = EmbeddedRedis.start();
+             RedisQueueBroker broker = new RedisQueueBroker(RedisConnector.open(redis.url(), 4), redis.url(), Clock.systemUTC(), Retention.DEFAULT, true);
+             UnifiedJedis jedis = RedisConnector.open(redis.url(), 4)) {
+            PipelineFixture.ensureStageQueues(broker);
+            new QueueInspector(broker, Clock.systemUTC()).newVersion(Stage.UPLOAD.queueName());
+            ShadowStore shadows = new ShadowStore(jedis, Clock.systemUTC());
+            shadows.start(new ShadowRun(Stage.UPLOAD.queueName(), 1, 2, 10_000, ShadowRun.DEFAULT_MAX_BACKLOG, ShadowRun.DEFAULT_ATTEMPTS,
+                    System.currentTimeMillis()));
+            RequestStore requests = new RequestStore(jedis, Clock.systemUTC(), Duration.ofDays(1));
+            WorkerConfig config = WorkerConfig.read(Settings.parse("shadow-cloud.yml", PipelineFixture.yaml(redis.url(), apks, temp, "")
+                    .replace("queues:\n  package: {concurrency: 4}\n  upload: {concurrency: 4}\n  diff: {concurrency: 1}\n  notify: {concurrency: 2}\n",
+                            CANDIDATE_ON_TWO).replace("stores:\n", "stores:\n" + store), Map.of()));
+            List<ChannelSpec> specs = new java.util.ArrayList<>();
+            for (int i = 0; i < channels; i++) {
+                specs.add(new ChannelSpec("cloud-" + i, Map.of()));
+            }
+            PackagingRequest request = new PackagingRequest("shadow-cloud-" + java.util.UUID.randomUUID().toString().substring(0, 8), "publisher-a",
+                    "dev.packline.sample", mother.toUri().toString(), specs, "walle", "oss-shadow", "game/3.0/", null, List.of(), List.of("log"), "all");
+
+            Map<String, HandlerTools> tools = new LinkedHashMap<>();
+            tools.put("1", new HandlerTools(PackagingTools.channelBuilder(), PackagingTools.patchMaker()));
+            tools.put("2", new HandlerTools(PackagingTools.channelBuilder(), PackagingTools.patchMaker()));
+            try (WorkerApp app = new WorkerApp(config, tools, new RecordingAlertChannel(), Clock.systemUTC()).start()) {
+                new Submitter(requests, new QueueClient(broker), 5, Duration.ofMinutes(2)).submit(request);
+                RequestStatus status = PipelineEndToEndTest.awaitFinished(requests, request.id(), 180);
+                assertEquals("done", status.state(), status.toString());
+                WorkerTest.await("every upload pair compared", () -> shadows.report(Stage.UPLOAD.queueName(), 1, 2).compared() == channels);
+                ShadowReport report = shadows.report(Stage.UPLOAD.queueName(), 1, 2);
+                assertEquals(List.of((long) channels, 0L, 0L, 0L), List.of(report.matches(), report.mismatches(), report.failures(), report.waiting()),
+                        report.examples().toString());
+                for (Map<String, Object> channel : status.channels()) {
+                    assertEquals("part_copy", channel.get("uploadMode"), channel.toString());
+                }
+            }
+            List<DialectAdapter.Received> shadowRequests = CloudFixture.adapter(Dialect.OSS).received().stream()
+                    .filter(r -> r.path().contains("/" + bucket + "/") && r.path().contains(UploadShadow.PREFIX)).toList();
+            assertEquals(channels, shadowRequests.stream().filter(DialectAdapter.Received::isComplete).count(),
+                    "one multipart upload per shadow object: " + shadowRequests);
+            assertTrue(shadowRequests.stream().anyMatch(DialectAdapter.Received::isCopy), "the shadow objects copy the staged mother's prefix: " + shadowRequests);
+            assertTrue(shadowRequests.stream().allMatch(r -> r.bodyBytes() < 64 * 1024), "a shadow object costs its tail: " + shadowRequests);
+            assertEquals(channels, shadowRequests.stream().filter(r -> r.method().equals("DELETE")).count(), "each shadow object deleted once measured");
+            assertTrue(CloudFixture.adapter(Dialect.OSS).received().stream().filter(r -> r.path().contains("/" + bucket + "/"))
+                    .filter(r -> !r.path().contains(UploadShadow.PREFIX) && r.method().equals("DELETE")).findAny().isEmpty(),
+                    "nothing but shadow objects was deleted");
         }
     }
 
