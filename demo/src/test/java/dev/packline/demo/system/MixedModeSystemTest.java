@@ -15,6 +15,9 @@ import dev.packline.queue.QueueInspector;
 import dev.packline.queue.QueueVersion;
 import dev.packline.queue.redis.RedisQueueBroker;
 import dev.packline.queue.redis.Retention;
+import dev.packline.queue.upgrade.ShadowReport;
+import dev.packline.queue.upgrade.ShadowRun;
+import dev.packline.queue.upgrade.ShadowStore;
 import dev.packline.redis.EmbeddedRedis;
 import dev.packline.redis.RedisConnector;
 import org.junit.jupiter.api.Test;
@@ -41,7 +44,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * code under a second name, WorkerMain) serves the package queue's versions 1 and 2, each job on
  * the handler its version names, which each channel records as {@code handler}. Version 3, which
  * no handler serves, keeps its jobs: the process never takes one, while it finishes the other two
- * requests around them.
+ * requests around them. A shadow run from version 1 to 2 between these two handlers compares every
+ * channel of version 1's request and finds only matches.
  */
 class MixedModeSystemTest {
     private static final int CHANNELS = 4;
@@ -76,6 +80,11 @@ class MixedModeSystemTest {
                 assertEquals(CHANNELS, broker.counts(QueueVersion.of(Stage.PACKAGE.queueName(), version)).pending());
             }
 
+            // and a shadow run from 1 to 2: handler 2 is the shipped code, so every pair must match
+            ShadowStore shadows = new ShadowStore(jedis, Clock.systemUTC());
+            shadows.start(new ShadowRun(Stage.PACKAGE.queueName(), 1, 2, 10_000, ShadowRun.DEFAULT_MAX_BACKLOG, ShadowRun.DEFAULT_ATTEMPTS,
+                    System.currentTimeMillis()));
+
             Path config = new Configs.WorkerFile(EmbeddedRedis.freePort(), "http://127.0.0.1:9/unused", "whsec_dW51c2VkLXNlY3JldC0xMjM0NTY3ODkw", """
                       local:
                         kind: local
@@ -94,6 +103,13 @@ class MixedModeSystemTest {
                 Set<Object> handlers = status.channels().stream().map(c -> c.get("handler")).collect(Collectors.toSet());
                 assertEquals(Set.of(Integer.toString(version)), handlers, "version " + version + "'s jobs ran on handler " + version);
             }
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (shadows.report(Stage.PACKAGE.queueName(), 1, 2).compared() < CHANNELS && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            ShadowReport report = shadows.report(Stage.PACKAGE.queueName(), 1, 2);
+            assertEquals(List.of((long) CHANNELS, (long) CHANNELS, 0L, 0L), List.of(report.copied(), report.matches(), report.mismatches(), report.failures()),
+                    "the shipped handlers 1 and 2 write the same channels: " + report.examples());
             QueueCounts three = broker.counts(QueueVersion.of(Stage.PACKAGE.queueName(), 3));
             assertEquals(List.of((long) CHANNELS, 0L, 0L, 0L), List.of(three.pending(), three.active(), three.done(), three.dead()),
                     "no handler serves version 3: the worker never took its jobs");
