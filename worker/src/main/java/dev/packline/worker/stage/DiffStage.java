@@ -6,6 +6,7 @@ import dev.packline.pipeline.artifact.Increment;
 import dev.packline.pipeline.artifact.PatchFormat;
 import dev.packline.pipeline.job.DiffJob;
 import dev.packline.queue.Job;
+import dev.packline.queue.upgrade.ShadowResult;
 import dev.packline.queue.upgrade.ShadowRun;
 import dev.packline.queue.upgrade.ShadowRuns;
 import dev.packline.queue.worker.JobHandler;
@@ -16,6 +17,8 @@ import dev.packline.worker.metrics.PipelineMetrics;
 import dev.packline.storage.StoredObject;
 import dev.packline.storage.UploadReport;
 import dev.packline.worker.mother.Mother;
+
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,6 +66,7 @@ public final class DiffStage implements JobHandler {
         Optional<Map<String, RequestStore.Progress>> recorded = ctx.requests().endRecordedDiff(p.oldSha256(), p.newSha256());
         if (recorded.isPresent()) {
             Notify.ifFinished(ctx, recorded.get()); // made before: its waiters are told, and no bsdiff runs twice
+            recordMadeBefore(job, p);
             return;
         }
         ObjectStore store = ctx.store(p.outputStore());
@@ -119,6 +123,21 @@ public final class DiffStage implements JobHandler {
         } finally {
             Files.deleteIfExists(patch.file());
             Files.deleteIfExists(metadata);
+        }
+    }
+
+    /**
+     * A job whose patch was made before (a redelivery after the record) still gives a shadow run
+     * copying it its real side: the patch as recorded by pair, or the comparison would wait until it
+     * expires. Shadow bookkeeping never fails the job.
+     */
+    private void recordMadeBefore(Job job, DiffJob p) {
+        try {
+            increments.increments().find(PatchFormat.BSDIFF, p.oldSha256(), p.newSha256()).ifPresent(made ->
+                    shadows.recordReal(job, ShadowResult.produced(Map.of("sha256", made.sha256(), "size", Long.toString(made.bytes())))));
+        } catch (RuntimeException e) {
+            LoggerFactory.getLogger(DiffStage.class).warn("diff {}: the patch made before could not be read for a shadow comparison: {}",
+                    job.id(), e.toString());
         }
     }
 
