@@ -8,6 +8,8 @@ import dev.packline.pipeline.RequestStatus;
 import dev.packline.pipeline.RequestStore;
 import dev.packline.pipeline.Stage;
 import dev.packline.pipeline.Submitter;
+import dev.packline.pipeline.job.DiffJob;
+import dev.packline.pipeline.job.StageJobs;
 import dev.packline.queue.JobState;
 import dev.packline.queue.QueueClient;
 import dev.packline.queue.QueueInspector;
@@ -186,6 +188,18 @@ class ShadowDiffAndUploadEndToEndTest {
                 assertNotEquals(patch.real().output().get("sha256"), patch.shadow().output().get("sha256"));
                 assertEquals(patch.real().output().get("size"), patch.shadow().output().get("size"));
 
+                // the same diff job delivered again after its patch was recorded (as a redelivery would):
+                // the real side is the patch recorded by pair, so this pair is compared too, not left waiting
+                QueueVersion diff1 = QueueVersion.of(Stage.DIFF.queueName(), 1);
+                String payload = StageJobs.write(DiffJob.of(request.id(), request.diffAgainst().get(0), request.mother(), PipelineFixture.sha256(oldMother),
+                        PipelineFixture.sha256(newMother), "local", storeRoot.relativize(storedPatch).toString()));
+                new QueueClient(broker).enqueue(diff1, dev.packline.queue.NewJob.of(payload).withId("diff-again"));
+                WorkerTest.await("the repeated diff compared", () -> shadows.report(Stage.DIFF.queueName(), 1, 2).compared() == 2);
+                ShadowReport.Example again = shadows.report(Stage.DIFF.queueName(), 1, 2).examples().stream()
+                        .filter(e -> e.job().equals("diff-again")).findFirst().orElseThrow();
+                assertEquals(patch.real().output(), again.real().output(), "the patch made before is the real side");
+                assertEquals(ShadowVerdict.MISMATCH, again.verdict());
+
                 // what the operator reads: bin/packline admin shadow report
                 String uploadReport = admin(redis.url(), "shadow", "report", "--queue", "upload", "--from", "1");
                 assertTrue(uploadReport.contains("compared " + CHANNELS + ": 0 match, " + CHANNELS + " mismatch, 0 failure; mismatch rate 100.0%"), uploadReport);
@@ -193,7 +207,7 @@ class ShadowDiffAndUploadEndToEndTest {
                 assertTrue(uploadReport.contains("sha256=" + two.real().output().get("sha256").substring(0, 20))
                         && uploadReport.contains("sha256=" + two.shadow().output().get("sha256").substring(0, 20)), "both sides of a mismatch are shown: " + uploadReport);
                 String diffReport = admin(redis.url(), "shadow", "report", "--queue", "diff", "--from", "1");
-                assertTrue(diffReport.contains("compared 1: 0 match, 1 mismatch, 0 failure"), diffReport);
+                assertTrue(diffReport.contains("compared 2: 0 match, 2 mismatch, 0 failure"), diffReport);
                 assertTrue(diffReport.contains("sha256=" + patch.real().output().get("sha256").substring(0, 20))
                         && diffReport.contains("sha256=" + patch.shadow().output().get("sha256").substring(0, 20)), diffReport);
             }
