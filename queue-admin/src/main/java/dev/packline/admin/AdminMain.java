@@ -90,7 +90,11 @@ public final class AdminMain {
         System.exit(run(Arrays.asList(argv), System.in, System.out, System.err, System.getenv("PACKLINE_REDIS_URL"), terminal, Clock.systemUTC()));
     }
 
-    static int run(List<String> argv, InputStream stdin, PrintStream out, PrintStream err, String envRedis, boolean terminal, Clock clock) {
+    /**
+     * One admin command, as {@code bin/packline admin} runs it but without exiting: the exit code is
+     * returned (other modules' tests run the command an operator would type, against their Redis).
+     */
+    public static int run(List<String> argv, InputStream stdin, PrintStream out, PrintStream err, String envRedis, boolean terminal, Clock clock) {
         Args args;
         try {
             args = Args.parse(argv);

@@ -62,8 +62,8 @@ final class ShadowCommands {
         ShadowRun run = new ShadowRun(queue, from, to, share, maxBacklog, attempts, clock.millis());
         shadows.start(run);
         out.result(UpgradeCommands.doc("queue", queue, "from", from, "to", to, "share", share / 100.0, "maxBacklog", maxBacklog, "attempts", attempts),
-                "shadow run started: " + run.describe() + "; workers pick it up within seconds (the package stage compares its"
-                        + " channel APKs; see admin shadow report)");
+                "shadow run started: " + run.describe() + "; workers pick it up within seconds (package compares channel APKs, diff patches,"
+                        + " upload stored objects; see admin shadow report)");
         return AdminMain.OK;
     }
 

@@ -5,6 +5,7 @@ import dev.packline.queue.QueueVersion;
 import dev.packline.queue.upgrade.CleanupSchedule;
 import dev.packline.queue.upgrade.RouteRule;
 import dev.packline.queue.upgrade.RouteStore;
+import dev.packline.queue.upgrade.ShadowRun;
 import dev.packline.queue.upgrade.ShadowStore;
 import dev.packline.queue.upgrade.VersionRollback;
 import dev.packline.redis.RedisErrors;
@@ -20,7 +21,7 @@ import java.util.Set;
 /**
  * The admin commands of safer upgrades: {@code version rollback}, {@code version keep|unkeep}
  * (the automatic clean-up), {@code route add|list|remove} and {@code shadow ...} ({@link ShadowCommands}); and the upgrade columns of
- * {@code admin queues} (the version's routes, when the clean-up removes it).
+ * {@code admin queues} (the version's routes, the shadow run it is a side of, when the clean-up removes it).
  */
 final class UpgradeCommands {
     static final String USAGE = """
@@ -35,7 +36,7 @@ final class UpgradeCommands {
               route remove --queue Q (--name R | --all)""" + "\n" + ShadowCommands.USAGE;
 
     /** The columns {@code admin queues} adds per version. */
-    static final List<String> COLUMNS = List.of("routes", "cleanup");
+    static final List<String> COLUMNS = List.of("routes", "shadow", "cleanup");
 
     private final UnifiedJedis redis;
     private final QueueBroker broker;
@@ -43,6 +44,7 @@ final class UpgradeCommands {
     private final Output out;
     private final RouteStore routes;
     private final ShadowCommands shadows;
+    private final ShadowStore shadowStore;
 
     UpgradeCommands(UnifiedJedis redis, QueueBroker broker, Clock clock, Output out) {
         this.redis = redis;
@@ -50,7 +52,8 @@ final class UpgradeCommands {
         this.clock = clock;
         this.out = out;
         this.routes = new RouteStore(redis);
-        this.shadows = new ShadowCommands(new ShadowStore(redis, clock), broker, clock, out);
+        this.shadowStore = new ShadowStore(redis, clock);
+        this.shadows = new ShadowCommands(shadowStore, broker, clock, out);
     }
 
     /** Whether the command is one of these (the dispatch hook in Commands). */
@@ -153,6 +156,14 @@ final class UpgradeCommands {
         }
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("routes", out.json ? names : names.isEmpty() ? "-" : String.join(",", names));
+        // both sides of a run show it: the source (copies go out) and the candidate (copies come in)
+        List<String> runs = new ArrayList<>();
+        for (ShadowRun run : RedisErrors.call("read the shadow runs of " + version.name(), () -> shadowStore.runs(version.name()))) {
+            if (run.from() == version.version() || run.to() == version.version()) {
+                runs.add("v" + run.from() + "->v" + run.to() + " " + run.share() / 100.0 + "%");
+            }
+        }
+        row.put("shadow", out.json ? runs : runs.isEmpty() ? "-" : String.join(",", runs));
         row.put("cleanup", RedisErrors.call("plan the clean-up of " + version, () -> schedule.plan(version)).describe());
         return row;
     }

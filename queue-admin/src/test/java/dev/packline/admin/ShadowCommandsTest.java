@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.UnifiedJedis;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -58,6 +60,10 @@ class ShadowCommandsTest {
         assertEquals(1, list.size());
         assertEquals("10.0%", list.get(0).get("share").asText());
 
+        assertEquals(List.of("[\"v1->v2 10.0%\"]", "[\"v1->v2 10.0%\"]"), shadowColumn(), "admin queues shows the run on both its versions");
+        AdminRun queues = AdminRun.admin("queues");
+        assertTrue(queues.out().lines().anyMatch(l -> l.contains(name) && l.contains("v1->v2 10.0%")), queues.out());
+
         // two workers' records: one pair matches, one differs in its SHA-256
         ShadowStore store = new ShadowStore(redis, Clock.systemUTC());
         ShadowResult real = ShadowResult.produced(Map.of("sha256", "aa11", "size", "100", "verified", "true"));
@@ -84,12 +90,24 @@ class ShadowCommandsTest {
         AdminRun stopped = AdminRun.admin("shadow", "stop", "--queue", name, "--from", "1");
         assertEquals(AdminMain.OK, stopped.exit(), stopped.err());
         assertEquals(0, AdminRun.admin("--json", "shadow", "list", "--queue", name).json().size());
+        assertEquals(List.of("[]", "[]"), shadowColumn(), "a stopped run leaves admin queues");
         assertEquals(AdminMain.NOT_FOUND, AdminRun.admin("shadow", "report", "--queue", name, "--from", "1").exit(),
                 "a stopped run's report needs its --to");
         JsonNode kept = AdminRun.admin("--json", "shadow", "report", "--queue", name, "--from", "1", "--to", "2").json();
         assertFalse(kept.get("running").asBoolean());
         assertEquals(1, kept.get("mismatches").asInt(), "the counts outlive the run until they expire");
         assertEquals(AdminMain.NOT_FOUND, AdminRun.admin("shadow", "stop", "--queue", name, "--from", "1").exit());
+    }
+
+    /** The shadow column of this test's queue's versions in {@code admin --json queues}, version 1 first. */
+    private List<String> shadowColumn() throws Exception {
+        List<String> cells = new ArrayList<>();
+        for (JsonNode row : AdminRun.admin("--json", "queues").json()) {
+            if (row.get("queue").asText().equals(name)) {
+                cells.add(row.get("shadow").toString());
+            }
+        }
+        return cells;
     }
 
     @Test

@@ -63,19 +63,16 @@ import dev.packline.pipeline.job.ArtifactJob;
 import dev.packline.pipeline.job.IncrementJob;
 import dev.packline.worker.stage.ArtifactDeadLetters;
 import dev.packline.worker.stage.ArtifactStage;
-import dev.packline.worker.stage.ByJobKind;
 import dev.packline.worker.stage.ChannelBuilder;
-import dev.packline.worker.stage.ChannelProgress;
 import dev.packline.worker.stage.IncrementPublisher;
 import dev.packline.worker.stage.IncrementStage;
-import dev.packline.worker.stage.DiffStage;
 import dev.packline.worker.stage.HousekeepingStage;
 import dev.packline.worker.stage.NotifyStage;
-import dev.packline.worker.stage.PackageHandlers;
+import dev.packline.worker.stage.HandlerTools;
+import dev.packline.worker.stage.StageHandlers;
 import dev.packline.worker.stage.PatchMaker;
 import dev.packline.worker.stage.StageContext;
 import dev.packline.worker.stage.StageDeadLetters;
-import dev.packline.worker.stage.UploadStage;
 
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -118,6 +115,8 @@ public final class WorkerApp implements AutoCloseable {
     private static final Duration SCHEDULER_INTERVAL = Duration.ofSeconds(1);
     /** The handler version of the stages this build ships, as worker configs name it in queues.NAME.handlers (mixed mode). */
     static final String STAGE_HANDLER_VERSION = "1";
+    /** The stages whose handlers have shadow runs around them (their outputs can be compared). */
+    private static final Set<String> SHADOWED_STAGES = Set.of(Stage.PACKAGE.queueName(), Stage.UPLOAD.queueName(), Stage.DIFF.queueName());
 
     private final WorkerConfig config;
     private final RedisQueueBroker broker;
@@ -143,21 +142,31 @@ public final class WorkerApp implements AutoCloseable {
      * @param patches  makes patches (the packaging library)
      */
     public WorkerApp(WorkerConfig config, ChannelBuilder channels, PatchMaker patches, AlertChannel alerts, Clock clock) throws IOException {
-        this(config, Map.of(STAGE_HANDLER_VERSION, channels), patches, alerts, clock);
+        this(config, Map.of(STAGE_HANDLER_VERSION, new HandlerTools(channels, patches)), alerts, clock);
     }
 
     /**
-     * @param packageWriters the package stage's channel writers by handler version (mixed mode and
-     *                       shadow runs: {@code queues.package.handlers} says which serves which
-     *                       queue versions); "1" is this build's, and the other stages run it too
+     * @param packageWriters the channel writers by handler version, each with the same patch maker
+     *                       (mixed mode and shadow runs of the package stage)
      */
     public WorkerApp(WorkerConfig config, Map<String, ChannelBuilder> packageWriters, PatchMaker patches, AlertChannel alerts, Clock clock)
             throws IOException {
-        ChannelBuilder channels = packageWriters.get(STAGE_HANDLER_VERSION);
-        if (channels == null) {
-            throw new IllegalArgumentException("the package stage needs its handler version " + STAGE_HANDLER_VERSION
-                    + " (the other stages rebuild channels with it); got " + packageWriters.keySet());
+        this(config, withPatches(packageWriters, patches), alerts, clock);
+    }
+
+    /**
+     * @param tools the stages' tools by handler version (mixed mode and shadow runs:
+     *              {@code queues.NAME.handlers} says which serves which queue versions); "1" is this
+     *              build's, and the stages that have one handler only (notify, housekeeping) run it
+     */
+    public WorkerApp(WorkerConfig config, Map<String, HandlerTools> tools, AlertChannel alerts, Clock clock) throws IOException {
+        HandlerTools shipped = tools.get(STAGE_HANDLER_VERSION);
+        if (shipped == null) {
+            throw new IllegalArgumentException("the stages need their handler version " + STAGE_HANDLER_VERSION
+                    + " (the stages with one handler run it); got " + tools.keySet());
         }
+        ChannelBuilder channels = shipped.channels();
+        PatchMaker patches = shipped.patches();
         // what is open so far, closed newest first if a later step throws (a queue with no current
         // version, a store that refuses its credentials...): a failed start leaks no client or pool
         Deque<AutoCloseable> opened = new ArrayDeque<>();
@@ -193,37 +202,34 @@ public final class WorkerApp implements AutoCloseable {
             IncrementPublisher increments = new IncrementPublisher(ctx, new IncrementStore(requestRedis, IncrementStore.DEFAULT_FAILURE_MEMORY));
             ShadowRuns shadows = new ShadowRuns(new ShadowStore(requestRedis, clock), broker, clock, ShadowRuns.DEFAULT_REFRESH,
                     UpgradeMetrics.shadows(metrics.registry(), config.queues().stream().map(WorkerConfig.QueueConfig::name)
-                            .filter(Stage.PACKAGE.queueName()::equals).toList()));
-            Map<String, JobHandler> packageHandlers = PackageHandlers.byVersion(ctx, packageWriters, running, shadows, clock);
-            Map<String, JobHandler> handlers = Map.of(Stage.PACKAGE.queueName(), packageHandlers.get(STAGE_HANDLER_VERSION),
-                    Stage.UPLOAD.queueName(), new ByJobKind(new ChannelProgress(Stage.UPLOAD, new UploadStage(ctx, stagedObjects), running, clock),
-                            Map.of(ArtifactJob.JOB, new ArtifactStage(ctx, artifacts, clock))),
-                    Stage.DIFF.queueName(), new ByJobKind(new DiffStage(ctx, increments, p.apkPatchFormats()),
-                            Map.of(IncrementJob.JOB, new IncrementStage(ctx, increments))),
-                    Stage.NOTIFY.queueName(), new NotifyStage(ctx),
-                    HOUSEKEEPING_QUEUE, new HousekeepingStage(new StaleRequests(requestRedis, clock),
-                            new Submitter(ctx.requests(), ctx.queues(), p.jobMaxAttempts(), p.jobTimeout()),
-                            new PublisherRequestIndex(requestRedis, clock, p.requestRetention(), PublisherRequestIndex.DEFAULT_MAX_ENTRIES), stores, stagedObjects));
+                            .filter(SHADOWED_STAGES::contains).toList()));
+            // by stage queue, the handlers by handler version (mixed mode); the stages without shadow runs have handler 1 only
+            Map<String, Map<String, JobHandler>> byVersion = new LinkedHashMap<>(StageHandlers.byVersion(ctx, new LinkedHashMap<>(tools),
+                    new StageHandlers.Shared(running, shadows, stagedObjects, increments, p.apkPatchFormats(),
+                            Map.of(ArtifactJob.JOB, new ArtifactStage(ctx, artifacts, clock)), Map.of(IncrementJob.JOB, new IncrementStage(ctx, increments)), clock)));
+            byVersion.put(Stage.NOTIFY.queueName(), Map.of(STAGE_HANDLER_VERSION, new NotifyStage(ctx)));
+            byVersion.put(HOUSEKEEPING_QUEUE, Map.of(STAGE_HANDLER_VERSION, new HousekeepingStage(new StaleRequests(requestRedis, clock),
+                    new Submitter(ctx.requests(), ctx.queues(), p.jobMaxAttempts(), p.jobTimeout()),
+                    new PublisherRequestIndex(requestRedis, clock, p.requestRetention(), PublisherRequestIndex.DEFAULT_MAX_ENTRIES), stores, stagedObjects)));
             List<Subscription> subscriptions = new ArrayList<>();
             PriorityJobMetrics byPriority = new PriorityJobMetrics(metrics.registry(), clock);
             for (WorkerConfig.QueueConfig q : config.queues()) {
-                JobHandler handler = handlers.get(q.name());
-                if (handler == null) {
-                    throw new IllegalArgumentException("no stage handles queue '" + q.name() + "'; known stages: " + handlers.keySet());
+                Map<String, JobHandler> offered = byVersion.get(q.name());
+                if (offered == null) {
+                    throw new IllegalArgumentException("no stage handles queue '" + q.name() + "'; known stages: " + byVersion.keySet());
                 }
                 byPriority.preRegister(q.name());
                 List<QueueVersion> versions = queues.stream().filter(v -> v.name().equals(q.name())).toList();
                 if (q.handlers().isEmpty()) {
+                    JobHandler handler = withLogContext(byPriority.measured(offered.get(STAGE_HANDLER_VERSION)));
                     for (QueueVersion v : versions) {
-                        subscriptions.add(new Subscription(v, withLogContext(byPriority.measured(handler)), q.concurrency(), q.backoff()));
+                        subscriptions.add(new Subscription(v, handler, q.concurrency(), q.backoff()));
                     }
                 } else {
-                    // mixed mode: the package stage offers a handler per writer given, the others handler version 1;
-                    // versions no handler is given are not taken
-                    Map<String, JobHandler> offered = new LinkedHashMap<>();
-                    (q.name().equals(Stage.PACKAGE.queueName()) ? packageHandlers : Map.of(STAGE_HANDLER_VERSION, handler))
-                            .forEach((version, h) -> offered.put(version, withLogContext(byPriority.measured(h))));
-                    subscriptions.addAll(new HandlerVersions(q.name(), offered, q.handlers()).subscriptions(versions, q.concurrency(), q.backoff()));
+                    // mixed mode: each queue version runs the handler version the configuration gives it; versions no handler is given are not taken
+                    Map<String, JobHandler> measured = new LinkedHashMap<>();
+                    offered.forEach((version, h) -> measured.put(version, withLogContext(byPriority.measured(h))));
+                    subscriptions.addAll(new HandlerVersions(q.name(), measured, q.handlers()).subscriptions(versions, q.concurrency(), q.backoff()));
                 }
             }
             Worker.Params params = new Worker.Params(broker, Worker.newWorkerId(), subscriptions, clock, config.timings(), events,
@@ -252,6 +258,12 @@ public final class WorkerApp implements AutoCloseable {
             closeAll(opened, e);
             throw e;
         }
+    }
+
+    private static Map<String, HandlerTools> withPatches(Map<String, ChannelBuilder> writers, PatchMaker patches) {
+        Map<String, HandlerTools> tools = new LinkedHashMap<>();
+        new java.util.TreeMap<>(writers).forEach((version, writer) -> tools.put(version, new HandlerTools(writer, patches)));
+        return tools;
     }
 
     private static <T extends AutoCloseable> T opened(Deque<AutoCloseable> opened, T resource) {

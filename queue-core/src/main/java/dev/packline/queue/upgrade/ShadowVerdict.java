@@ -9,5 +9,7 @@ public enum ShadowVerdict {
     /** both produced outputs whose facts differ: recorded with both results */
     MISMATCH,
     /** either side failed for good: recorded with both results */
-    FAILURE
+    FAILURE,
+    /** a side recorded again after its pair was compared (a redelivery): nothing counted, not a verdict */
+    REPEATED
 }

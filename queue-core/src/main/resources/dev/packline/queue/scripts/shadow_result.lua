@@ -1,7 +1,10 @@
 -- shadow_result.lua: record how one side (the real job or its shadow copy) of a shadow comparison
 -- ended; whichever side ends second compares the two, counts the verdict, and keeps a mismatch or
 -- failure with both results as an example. Results and examples expire a retention after the last write.
--- KEYS[1] results    hash  pl:{name}:shadow:FROM:TO (counters matches, mismatches, failures, waiting; r:JOB, s:JOB)
+-- A compared pair leaves c:JOB (its verdict): a side recorded again afterwards (a redelivered job, a
+-- shadow job whose lease was lost after it recorded) counts nothing and returns 'repeated', instead of
+-- opening a new pair that would wait for ever or be counted twice.
+-- KEYS[1] results    hash  pl:{name}:shadow:FROM:TO (counters matches, mismatches, failures, waiting; r:JOB, s:JOB; c:JOB)
 -- KEYS[2] examples   list  pl:{name}:shadow-examples:FROM:TO
 -- ARGV[1] real job id
 -- ARGV[2] side: 'r' (real) or 's' (shadow)
@@ -10,7 +13,11 @@
 -- ARGV[5] retention (ms)
 -- ARGV[6] most examples kept
 -- ARGV[7] now (ms)
--- Returns the verdict: 'waiting', 'match', 'mismatch' or 'failure'
+-- Returns the verdict: 'waiting', 'match', 'mismatch', 'failure' or 'repeated'
+if redis.call('HEXISTS', KEYS[1], 'c:' .. ARGV[1]) == 1 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[5])
+  return 'repeated'
+end
 local other_side = ARGV[2] == 'r' and 's' or 'r'
 local other = redis.call('HGET', KEYS[1], other_side .. ':' .. ARGV[1])
 local verdict
@@ -32,6 +39,7 @@ else
   else
     verdict = 'mismatch'
   end
+  redis.call('HSET', KEYS[1], 'c:' .. ARGV[1], verdict)
   redis.call('HINCRBY', KEYS[1], verdict == 'match' and 'matches' or (verdict == 'mismatch' and 'mismatches' or 'failures'), 1)
   if verdict ~= 'match' then
     local real_json = ARGV[2] == 'r' and ARGV[4] or other_json

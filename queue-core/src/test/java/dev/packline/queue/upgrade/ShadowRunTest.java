@@ -244,7 +244,7 @@ class ShadowRunTest {
     }
 
     @Test
-    void eachPairIsComparedOnceWhicheverSideEndsFirstOrTwice() {
+    void eachPairIsComparedOnceWhicheverSideEndsFirstAndHowEverOftenEitherIsRecorded() {
         store.start(new ShadowRun(name, 1, 2, 1000, 10, 1, 0));
         ShadowResult a = ShadowResult.produced(Map.of("sha256", "aa", "size", "10", "verified", "true"));
         ShadowResult aReordered = ShadowResult.produced(new java.util.TreeMap<>(Map.of("verified", "true", "size", "10", "sha256", "aa")));
@@ -263,6 +263,9 @@ class ShadowRunTest {
             assertEquals(ShadowVerdict.WAITING, store.record(v1, v2, c.job(), c.first(), c.firstResult()));
             assertEquals(ShadowVerdict.WAITING, store.record(v1, v2, c.job(), c.first(), c.firstResult()), "a side recorded twice still waits once");
             assertEquals(c.verdict(), store.record(v1, v2, c.job(), second, c.secondResult()), c.toString());
+            // a redelivered job (a lease lost after it recorded) records its side again: counted nothing, no new pair
+            assertEquals(ShadowVerdict.REPEATED, store.record(v1, v2, c.job(), second, c.secondResult()), "after the comparison: " + c);
+            assertEquals(ShadowVerdict.REPEATED, store.record(v1, v2, c.job(), c.first(), c.firstResult()), "after the comparison: " + c);
         }
         ShadowReport report = store.report(name, 1, 2);
         assertEquals(List.of(2L, 2L, 2L, 0L), List.of(report.matches(), report.mismatches(), report.failures(), report.waiting()));

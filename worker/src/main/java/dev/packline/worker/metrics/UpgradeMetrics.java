@@ -36,7 +36,7 @@ public final class UpgradeMetrics {
 
     /**
      * The shadow runs' listener: counts copies and verdicts by queue (the waiting half of a pair is
-     * not a verdict yet; the versions of a run are in {@code admin shadow report}, which keeps the
+     * not a verdict yet, a side repeated after its pair was compared is none; the versions of a run are in {@code admin shadow report}, which keeps the
      * label set small). The served queues' series are created at once at 0.
      */
     public static ShadowRuns.Listener shadows(MeterRegistry registry, java.util.Collection<String> queues) {
@@ -45,7 +45,7 @@ public final class UpgradeMetrics {
                 shadowJobs(registry, queue, copy);
             }
             for (ShadowVerdict verdict : ShadowVerdict.values()) {
-                if (verdict != ShadowVerdict.WAITING) {
+                if (verdict != ShadowVerdict.WAITING && verdict != ShadowVerdict.REPEATED) {
                     comparisons(registry, queue, verdict);
                 }
             }
@@ -58,7 +58,7 @@ public final class UpgradeMetrics {
 
             @Override
             public void compared(QueueVersion source, QueueVersion candidate, ShadowVerdict verdict) {
-                if (verdict != ShadowVerdict.WAITING) {
+                if (verdict != ShadowVerdict.WAITING && verdict != ShadowVerdict.REPEATED) {
                     comparisons(registry, source.name(), verdict).increment();
                 }
             }

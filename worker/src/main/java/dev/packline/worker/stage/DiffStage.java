@@ -6,6 +6,9 @@ import dev.packline.pipeline.artifact.Increment;
 import dev.packline.pipeline.artifact.PatchFormat;
 import dev.packline.pipeline.job.DiffJob;
 import dev.packline.queue.Job;
+import dev.packline.queue.upgrade.ShadowResult;
+import dev.packline.queue.upgrade.ShadowRun;
+import dev.packline.queue.upgrade.ShadowRuns;
 import dev.packline.queue.worker.JobHandler;
 import dev.packline.queue.worker.RejectJobException;
 import dev.packline.storage.ObjectStore;
@@ -14,6 +17,8 @@ import dev.packline.worker.metrics.PipelineMetrics;
 import dev.packline.storage.StoredObject;
 import dev.packline.storage.UploadReport;
 import dev.packline.worker.mother.Mother;
+
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,20 +43,30 @@ public final class DiffStage implements JobHandler {
     private final StageContext ctx;
     private final IncrementPublisher increments;
     private final boolean zipAware;
+    private final ShadowRuns shadows;
 
-    /** @param formats what to make besides bsdiff (always made): zip-aware when listed ({@code pipeline.apkPatchFormats}) */
-    public DiffStage(StageContext ctx, IncrementPublisher increments, Set<PatchFormat> formats) {
+    /**
+     * @param formats what to make besides bsdiff (always made): zip-aware when listed ({@code pipeline.apkPatchFormats})
+     * @param shadows where the patch's facts go when a shadow run copied this job ({@link DiffShadow} makes the copy's)
+     */
+    public DiffStage(StageContext ctx, IncrementPublisher increments, Set<PatchFormat> formats, ShadowRuns shadows) {
         this.ctx = ctx;
         this.increments = increments;
         this.zipAware = formats.contains(PatchFormat.ZIP_AWARE);
+        this.shadows = shadows;
     }
 
     @Override
     public void handle(Job job) throws Exception {
+        if (ShadowRun.isShadowJob(job.id())) {
+            // a wiring mistake, never a shadow: running it here would upload and record a real patch
+            throw new RejectJobException("shadow job " + job.id() + " reached the real diff stage; only a ShadowTap may run it");
+        }
         DiffJob p = Payload.read(job, DiffJob.class);
         Optional<Map<String, RequestStore.Progress>> recorded = ctx.requests().endRecordedDiff(p.oldSha256(), p.newSha256());
         if (recorded.isPresent()) {
             Notify.ifFinished(ctx, recorded.get()); // made before: its waiters are told, and no bsdiff runs twice
+            recordMadeBefore(job, p);
             return;
         }
         ObjectStore store = ctx.store(p.outputStore());
@@ -91,6 +106,8 @@ public final class DiffStage implements JobHandler {
                 ctx.networkSlots().release();
             }
             StoredObject stored = report.stored();
+            // before the records: a redelivery after them skips everything and would leave the comparison waiting
+            shadows.recordReal(job, DiffShadow.facts(patch));
             PipelineMetrics.bytesUploaded(ctx.metrics(), store.name()).increment(stored.size() + metadataReport.stored().size());
             // by pair first: the request record below is what a redelivery checks before skipping everything
             increments.increments().record(new Increment(PatchFormat.BSDIFF, oldMother.sha256(), newMother.sha256(), store.name(), stored.key(),
@@ -106,6 +123,21 @@ public final class DiffStage implements JobHandler {
         } finally {
             Files.deleteIfExists(patch.file());
             Files.deleteIfExists(metadata);
+        }
+    }
+
+    /**
+     * A job whose patch was made before (a redelivery after the record) still gives a shadow run
+     * copying it its real side: the patch as recorded by pair, or the comparison would wait until it
+     * expires. Shadow bookkeeping never fails the job.
+     */
+    private void recordMadeBefore(Job job, DiffJob p) {
+        try {
+            increments.increments().find(PatchFormat.BSDIFF, p.oldSha256(), p.newSha256()).ifPresent(made ->
+                    shadows.recordReal(job, ShadowResult.produced(Map.of("sha256", made.sha256(), "size", Long.toString(made.bytes())))));
+        } catch (RuntimeException e) {
+            LoggerFactory.getLogger(DiffStage.class).warn("diff {}: the patch made before could not be read for a shadow comparison: {}",
+                    job.id(), e.toString());
         }
     }
 

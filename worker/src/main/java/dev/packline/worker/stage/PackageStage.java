@@ -33,11 +33,16 @@ import java.util.Map;
 public final class PackageStage implements JobHandler.Reporting {
     private final StageContext ctx;
     private final ShadowRuns shadows;
+    private final String handlerVersion;
 
-    /** @param shadows where the channel's facts go when a shadow run copied this job ({@link PackageShadow} builds the copy) */
-    public PackageStage(StageContext ctx, ShadowRuns shadows) {
+    /**
+     * @param shadows        where the channel's facts go when a shadow run copied this job ({@link PackageShadow} builds the copy)
+     * @param handlerVersion the handler version this is (mixed mode), recorded with each channel as {@code handler}
+     */
+    public PackageStage(StageContext ctx, ShadowRuns shadows, String handlerVersion) {
         this.ctx = ctx;
         this.shadows = shadows;
+        this.handlerVersion = handlerVersion;
     }
 
     @Override
@@ -78,7 +83,7 @@ public final class PackageStage implements JobHandler.Reporting {
         progress.report(0.9, "recording " + built.fileName() + " (" + built.bytes() + " bytes) and enqueueing its upload");
         String objectKey = p.outputPrefix() + built.fileName();
         ctx.progress(requestId, index, Stage.PACKAGE, Outcome.DONE, Map.of("channel", channel.name(), "fileName", built.fileName(),
-                "bytes", built.bytes(), "sha256", built.sha256(), "motherSha256", mother.sha256()), false);
+                "bytes", built.bytes(), "sha256", built.sha256(), "motherSha256", mother.sha256(), "handler", handlerVersion), false);
 
         if (!ctx.requests().diffsPlanned(requestId)) {
             // before this channel's upload is enqueued: the request must know the patches it waits for

@@ -79,9 +79,9 @@ public record StageContext(RequestStore requests, QueueClient queues, MotherCach
         }
     }
 
-    /** The same context with another channel writer: a second handler version of the package stage (mixed mode, shadow runs). */
-    public StageContext withChannels(ChannelBuilder otherChannels) {
-        return new StageContext(requests, queues, mothers, stores, otherChannels, patches, notifications, workDir, diskSlots, networkSlots,
+    /** The same context with another channel writer and patch maker: another handler version of the stages (mixed mode, shadow runs). */
+    public StageContext withTools(ChannelBuilder otherChannels, PatchMaker otherPatches) {
+        return new StageContext(requests, queues, mothers, stores, otherChannels, otherPatches, notifications, workDir, diskSlots, networkSlots,
                 maxAttempts, jobTimeout, metrics, zeroCopy);
     }
 }

@@ -5,6 +5,8 @@ import dev.packline.pipeline.Stage;
 import dev.packline.pipeline.job.UploadJob;
 import dev.packline.worker.metrics.PipelineMetrics;
 import dev.packline.queue.Job;
+import dev.packline.queue.upgrade.ShadowRun;
+import dev.packline.queue.upgrade.ShadowRuns;
 import dev.packline.queue.worker.JobHandler;
 import dev.packline.queue.worker.ProgressReporter;
 import dev.packline.queue.worker.RejectJobException;
@@ -46,17 +48,26 @@ public final class UploadStage implements JobHandler.Reporting {
 
     private final StageContext ctx;
     private final StagedObjects stagedUse;
+    private final ShadowRuns shadows;
     private final Set<String> staged = ConcurrentHashMap.newKeySet();
     private final Map<String, ReentrantLock> stagingLocks = new ConcurrentHashMap<>();
 
-    /** @param stagedUse where the use of each staged mother is recorded, so idle ones can be expired */
-    public UploadStage(StageContext ctx, StagedObjects stagedUse) {
+    /**
+     * @param stagedUse where the use of each staged mother is recorded, so idle ones can be expired
+     * @param shadows   where the stored object's facts go when a shadow run copied this job ({@link UploadShadow} uploads the copy's elsewhere)
+     */
+    public UploadStage(StageContext ctx, StagedObjects stagedUse, ShadowRuns shadows) {
         this.ctx = ctx;
         this.stagedUse = stagedUse;
+        this.shadows = shadows;
     }
 
     @Override
     public void handle(Job job, ProgressReporter progress) throws Exception {
+        if (ShadowRun.isShadowJob(job.id())) {
+            // a wiring mistake, never a shadow: running it here would write over the real object
+            throw new RejectJobException("shadow job " + job.id() + " reached the real upload stage; only a ShadowTap may run it");
+        }
         UploadJob p = Payload.read(job, UploadJob.class);
         String requestId = p.requestId();
         int index = p.index();
@@ -80,6 +91,7 @@ public final class UploadStage implements JobHandler.Reporting {
                     + " under " + stored.key() + ", expected SHA-256 " + expectedSha);
         }
         PipelineMetrics.bytesUploaded(ctx.metrics(), store.name()).increment(stored.size());
+        shadows.recordReal(job, UploadShadow.facts(stored));
         Notify.ifFinished(ctx, requestId, ctx.progress(requestId, index, Stage.UPLOAD, Outcome.DONE,
                 Map.of("objectKey", stored.key(), "url", store.url(stored.key()), "bytes", stored.size(), "sha256", stored.sha256(),
                         "store", store.name(), "bytesSent", report.bytesSent(), "uploadMode", report.mode().label()), true));
@@ -98,13 +110,10 @@ public final class UploadStage implements JobHandler.Reporting {
         if (tail.isEmpty()) {
             return Optional.empty();
         }
-        String stagingKey = STAGING + mother.sha256() + ".mother";
+        String stagingKey = stagingKey(mother);
         ctx.networkSlots().acquire();
         try {
-            if (tail.get().prefixLength() >= MIN_COPY_PREFIX) {
-                stage(store, mother, stagingKey, progress);
-                stagedUse.used(store.name(), stagingKey); // every use: the expire-staged task deletes only idle ones
-            }
+            stageFor(store, mother, tail.get(), progress);
             progress.report(0.5, "uploading " + p.packaged().bytes() + " bytes to " + store.name() + ": " + tail.get().prefixLength()
                     + " copied from the staged mother, " + tail.get().bytes().length + " sent");
             // below the minimum part size the store uploads prefix plus tail whole, from the cached mother
@@ -116,6 +125,25 @@ public final class UploadStage implements JobHandler.Reporting {
             return Optional.of(report);
         } finally {
             ctx.networkSlots().release();
+        }
+    }
+
+    /** Where a mother is staged in each store. */
+    static String stagingKey(Mother mother) {
+        return STAGING + mother.sha256() + ".mother";
+    }
+
+    /**
+     * Stages the mother when this tail's prefix is long enough for part copies, and records the use.
+     * The shadow side of this stage ({@link UploadShadow}) calls it too, so a shadow upload copies
+     * from the staged mother like the real one instead of sending the whole APK, and a worker
+     * running both stages the mother once.
+     */
+    void stageFor(ObjectStore store, Mother mother, ChannelBuilder.Tail tail, ProgressReporter progress) throws IOException {
+        if (tail.prefixLength() >= MIN_COPY_PREFIX) {
+            String stagingKey = stagingKey(mother);
+            stage(store, mother, stagingKey, progress);
+            stagedUse.used(store.name(), stagingKey); // every use: the expire-staged task deletes only idle ones
         }
     }
 
