@@ -5,7 +5,6 @@ import dev.packline.notify.LogAlertChannel;
 import dev.packline.worker.metrics.MetricsEndpoint;
 import dev.packline.notify.NotificationChannels;
 import dev.packline.worker.stage.HandlerTools;
-import dev.packline.worker.stage.PackagingTools;
 import dev.packline.worker.supervisor.Supervisor;
 
 import java.lang.management.ManagementFactory;
@@ -14,7 +13,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -117,25 +115,19 @@ public final class WorkerMain {
             loaded = loaded.withMetricsPort(metricsPort);
         }
         System.setProperty("packline.log.format", loaded.logFormat().name());
-        return supervise ? supervise(loaded, config, redis, processes) : work(loaded);
+        Map<String, HandlerTools> handlers;
+        try {
+            // checked here, before anything connects, so a supervisor refuses too instead of restarting children that would
+            handlers = OfferedHandlers.load(WorkerMain.class.getClassLoader());
+            OfferedHandlers.requireServed(loaded, handlers);
+        } catch (OfferedHandlers.Problem e) {
+            System.err.println("worker: " + e.getMessage());
+            return ExitCode.BAD_CONFIG.status();
+        }
+        return supervise ? supervise(loaded, config, redis, processes) : work(loaded, handlers);
     }
 
-    /**
-     * The handler versions this build offers to {@code queues.NAME.handlers} (mixed mode, shadow
-     * runs). Handler 2 is this build's code under a second name: it lets an operator rehearse mixed
-     * mode and a shadow run whose two sides must match before a build with a changed handler
-     * arrives, and every channel records which handler version wrote it ({@code handler} in the
-     * request's status). A build with a changed stage adds it here under the next number.
-     */
-    static Map<String, HandlerTools> shippedHandlers() {
-        HandlerTools shipped = new HandlerTools(PackagingTools.channelBuilder(), PackagingTools.patchMaker());
-        Map<String, HandlerTools> versions = new LinkedHashMap<>();
-        versions.put(WorkerApp.STAGE_HANDLER_VERSION, shipped);
-        versions.put("2", shipped);
-        return versions;
-    }
-
-    private static int work(WorkerConfig config) {
+    private static int work(WorkerConfig config, Map<String, HandlerTools> handlers) {
         org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(WorkerMain.class);
         WorkerApp app;
         NotificationChannels notifications;
@@ -147,7 +139,7 @@ public final class WorkerMain {
             return ExitCode.BAD_CONFIG.status();
         }
         try {
-            app = new WorkerApp(config, shippedHandlers(), notifications.all(), Clock.systemUTC());
+            app = new WorkerApp(config, handlers, notifications.all(), Clock.systemUTC());
             app.start();
         } catch (Exception e) {
             log.error("worker could not start: {}", e.getMessage(), e);
