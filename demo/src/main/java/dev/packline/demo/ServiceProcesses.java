@@ -46,8 +46,51 @@ public final class ServiceProcesses implements AutoCloseable {
     }
 
     /** As {@link #start(String, String, String, List)}, with extra environment variables (e.g. {@code PACKLINE_*} overrides). */
-    public synchronized Process start(String name, String module, String mainClass, List<String> args, Map<String, String> env)
+    public Process start(String name, String module, String mainClass, List<String> args, Map<String, String> env)
             throws IOException {
+        return start(name, module, mainClass, args, env, List.of());
+    }
+
+    /**
+     * As above, with {@code extraClasspath} after the module's jar and libraries: what an operator
+     * adds to a deployment (a worker's handler version provider jar, docs/operations.md).
+     */
+    public synchronized Process start(String name, String module, String mainClass, List<String> args, Map<String, String> env,
+                                      List<Path> extraClasspath) throws IOException {
+        Process process = builder(name, module, mainClass, args, env, extraClasspath).start();
+        processes.add(process);
+        return process;
+    }
+
+    /** What a one-shot command printed and its exit status. */
+    public record Completed(int status, String stdout, String stderr) {
+    }
+
+    /**
+     * Runs {@code mainClass} from {@code module}'s jar to its end, as an operator runs a command
+     * ({@code bin/packline admin ...}); it is not one of the services {@link #checkAlive()} watches.
+     * Its output is also appended to {@code logs/NAME.log} and {@code NAME.err}.
+     */
+    public Completed run(String name, String module, String mainClass, List<String> args, Duration timeout)
+            throws IOException, InterruptedException {
+        Path out = Files.createTempFile(logs, name, ".out");
+        Path err = Files.createTempFile(logs, name, ".err");
+        Process process = builder(name, module, mainClass, args, Map.of(), List.of())
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new IOException(name + " did not end within " + timeout.toSeconds() + " s: " + String.join(" ", args));
+        }
+        Completed completed = new Completed(process.exitValue(), Files.readString(out), Files.readString(err));
+        Files.writeString(logs.resolve(name + ".log"), completed.stdout(), java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(logs.resolve(name + ".err"), completed.stderr(), java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        Files.delete(out);
+        Files.delete(err);
+        return completed;
+    }
+
+    private ProcessBuilder builder(String name, String module, String mainClass, List<String> args, Map<String, String> env,
+                                   List<Path> extraClasspath) throws IOException {
         Path target = home.resolve(module).resolve("target");
         Path jar;
         try (Stream<Path> files = Files.list(target)) {
@@ -61,15 +104,15 @@ public final class ServiceProcesses implements AutoCloseable {
         if (Runtime.version().feature() >= 24) {
             command.add("--sun-misc-unsafe-memory-access=allow"); // as bin/packline does: Netty's use of it is not the services' log
         }
-        command.addAll(List.of("-cp", jar + File.pathSeparator + target.resolve("lib") + File.separator + "*", mainClass));
+        StringBuilder classpath = new StringBuilder(jar + File.pathSeparator + target.resolve("lib") + File.separator + "*");
+        extraClasspath.forEach(entry -> classpath.append(File.pathSeparator).append(entry));
+        command.addAll(List.of("-cp", classpath.toString(), mainClass));
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(name + ".log").toFile()))
                 .redirectError(ProcessBuilder.Redirect.appendTo(logs.resolve(name + ".err").toFile()));
         builder.environment().putAll(env);
-        Process process = builder.start();
-        processes.add(process);
-        return process;
+        return builder;
     }
 
     /** Waits until {@code url} answers 200, failing at once when a process exits meanwhile. */

@@ -13,6 +13,7 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -30,6 +31,8 @@ public final class WebhookReceiver implements AutoCloseable {
     private final HttpServer server;
     private final byte[] key;
     private final Map<String, Delivery> summaries = new ConcurrentHashMap<>();
+    /** By request, the distinct {@code webhook-id}s of its summaries: a redelivery keeps its id, a second notification has its own. */
+    private final Map<String, Set<String>> summaryIds = new ConcurrentHashMap<>();
 
     private WebhookReceiver(HttpServer server, byte[] key) {
         this.server = server;
@@ -60,6 +63,7 @@ public final class WebhookReceiver implements AutoCloseable {
             if (alertKey.startsWith("request:")) {
                 summaries.merge(alertKey.substring("request:".length()), new Delivery(valid, alert.path("title").asText()),
                         (old, now) -> old.signatureValid() ? old : now);
+                summaryIds.computeIfAbsent(alertKey.substring("request:".length()), k -> ConcurrentHashMap.newKeySet()).add(String.valueOf(id));
             }
             exchange.sendResponseHeaders(valid ? 204 : 401, -1);
         }
@@ -84,6 +88,11 @@ public final class WebhookReceiver implements AutoCloseable {
 
     public boolean received(String requestId) {
         return summaries.containsKey(requestId);
+    }
+
+    /** How many notifications (distinct webhook ids) the request's summary came in: one, when nothing sends it twice. */
+    public int notifications(String requestId) {
+        return summaryIds.getOrDefault(requestId, Set.of()).size();
     }
 
     public boolean verifiedFor(String requestId) {
