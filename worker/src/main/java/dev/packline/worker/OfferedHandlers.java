@@ -28,6 +28,16 @@ final class OfferedHandlers {
         }
     }
 
+    /** The tools by handler version, and who offers each ("this build" or a provider's class name), in the same order. */
+    record Offered(Map<String, HandlerTools> tools, Map<String, String> offeredBy) {
+        /** For the start-up log line: {@code 1 (this build), 2 (this build), 3 (com.example.Candidate)}. */
+        String describe() {
+            List<String> parts = new ArrayList<>();
+            offeredBy.forEach((version, by) -> parts.add(version + " (" + by + ")"));
+            return String.join(", ", parts);
+        }
+    }
+
     private OfferedHandlers() {
     }
 
@@ -46,7 +56,7 @@ final class OfferedHandlers {
     }
 
     /** The shipped versions and those of the providers on this class loader's classpath. */
-    static Map<String, HandlerTools> load(ClassLoader loader) {
+    static Offered load(ClassLoader loader) {
         List<HandlerToolsProvider> providers = new ArrayList<>();
         try {
             ServiceLoader.load(HandlerToolsProvider.class, loader).forEach(providers::add);
@@ -58,7 +68,7 @@ final class OfferedHandlers {
     }
 
     /** The shipped versions plus the providers' ones, in that order; every clash listed in one {@link Problem}. */
-    static Map<String, HandlerTools> combine(Map<String, HandlerTools> shipped, List<HandlerToolsProvider> providers) {
+    static Offered combine(Map<String, HandlerTools> shipped, List<HandlerToolsProvider> providers) {
         Map<String, HandlerTools> offered = new LinkedHashMap<>(shipped);
         Map<String, String> offeredBy = new LinkedHashMap<>();
         shipped.keySet().forEach(v -> offeredBy.put(v, "this build"));
@@ -87,7 +97,7 @@ final class OfferedHandlers {
         if (!problems.isEmpty()) {
             throw new Problem(String.join("; ", problems));
         }
-        return Collections.unmodifiableMap(offered);
+        return new Offered(Collections.unmodifiableMap(offered), Collections.unmodifiableMap(offeredBy));
     }
 
     /** Refuses a configuration whose {@code queues.NAME.handlers} names a version that is not offered. */

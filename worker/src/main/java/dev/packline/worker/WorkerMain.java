@@ -4,7 +4,6 @@ import dev.packline.settings.SettingsException;
 import dev.packline.notify.LogAlertChannel;
 import dev.packline.worker.metrics.MetricsEndpoint;
 import dev.packline.notify.NotificationChannels;
-import dev.packline.worker.stage.HandlerTools;
 import dev.packline.worker.supervisor.Supervisor;
 
 import java.lang.management.ManagementFactory;
@@ -115,11 +114,11 @@ public final class WorkerMain {
             loaded = loaded.withMetricsPort(metricsPort);
         }
         System.setProperty("packline.log.format", loaded.logFormat().name());
-        Map<String, HandlerTools> handlers;
+        OfferedHandlers.Offered handlers;
         try {
             // checked here, before anything connects, so a supervisor refuses too instead of restarting children that would
             handlers = OfferedHandlers.load(WorkerMain.class.getClassLoader());
-            OfferedHandlers.requireServed(loaded, handlers);
+            OfferedHandlers.requireServed(loaded, handlers.tools());
         } catch (OfferedHandlers.Problem e) {
             System.err.println("worker: " + e.getMessage());
             return ExitCode.BAD_CONFIG.status();
@@ -127,7 +126,7 @@ public final class WorkerMain {
         return supervise ? supervise(loaded, config, redis, processes) : work(loaded, handlers);
     }
 
-    private static int work(WorkerConfig config, Map<String, HandlerTools> handlers) {
+    private static int work(WorkerConfig config, OfferedHandlers.Offered handlers) {
         org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(WorkerMain.class);
         WorkerApp app;
         NotificationChannels notifications;
@@ -139,7 +138,8 @@ public final class WorkerMain {
             return ExitCode.BAD_CONFIG.status();
         }
         try {
-            app = new WorkerApp(config, handlers, notifications.all(), Clock.systemUTC());
+            log.info("handler versions offered: {}", handlers.describe());
+            app = new WorkerApp(config, handlers.tools(), notifications.all(), Clock.systemUTC());
             app.start();
         } catch (Exception e) {
             log.error("worker could not start: {}", e.getMessage(), e);

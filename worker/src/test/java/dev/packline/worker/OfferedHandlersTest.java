@@ -78,15 +78,16 @@ class OfferedHandlersTest {
 
     @Test
     void withoutProvidersTheBuildOffersOneAndTwo() {
-        assertEquals(List.of("1", "2"), List.copyOf(OfferedHandlers.load(OfferedHandlersTest.class.getClassLoader()).keySet()));
+        assertEquals("1 (this build), 2 (this build)", OfferedHandlers.load(OfferedHandlersTest.class.getClassLoader()).describe());
     }
 
     @Test
     void aProviderJarOnTheClasspathAddsItsVersion(@TempDir Path dir) throws Exception {
         try (URLClassLoader loader = withServicesFile(dir, VersionThree.class)) {
-            Map<String, HandlerTools> offered = OfferedHandlers.load(loader);
-            assertEquals(List.of("1", "2", "3"), List.copyOf(offered.keySet()));
-            assertSame(CANDIDATE, offered.get("3"));
+            OfferedHandlers.Offered offered = OfferedHandlers.load(loader);
+            assertEquals(List.of("1", "2", "3"), List.copyOf(offered.tools().keySet()));
+            assertSame(CANDIDATE, offered.tools().get("3"));
+            assertEquals("1 (this build), 2 (this build), 3 (" + VersionThree.class.getName() + ")", offered.describe());
         }
     }
 
