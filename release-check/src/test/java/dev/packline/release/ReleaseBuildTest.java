@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * from the modules' jars (once), it is unpacked into an empty directory, and its {@code bin/packline}
  * runs with a {@code PATH} holding only bash and the few tools the launcher uses (no java, javac or
  * mvn; no locale either, as under systemd). The demo runs in full beside the rest; the worker and the
- * API start as processes on a real, empty redis-server, come up (their probes answer 200, first start
+ * API start as processes on a real, empty redis-server (worker, API and admin on the AOT caches the
+ * release ships, which must load though the tree moved since they were trained), come up (their probes answer 200, first start
  * creates the queues), log nothing but JSON lines, and exit 0 on SIGTERM; admin answers on the same
  * Redis. What runs independently runs in parallel: the demo is the long pole.
  */
@@ -40,6 +41,9 @@ class ReleaseBuildTest {
     private static final List<String> HOST_TOOLS = List.of("bash", "dirname", "sed", "head", "ls", "grep", "cat");
     private static final Duration START = Duration.ofSeconds(150);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The release's AOT caches; with -XX:AOTMode=on a JVM that cannot use its cache (moved, stale) fails to start. */
+    private static final List<String> CACHES = List.of("ApiMain", "WorkerMain", "AdminMain", "ChannelCommand", "DiffCommand");
+    private static final Map<String, String> CACHE_REQUIRED = Map.of("PACKLINE_JAVA_OPTS", "-XX:AOTMode=on");
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -59,16 +63,21 @@ class ReleaseBuildTest {
                     absent + " must not be on the test's PATH");
         }
 
+        for (String cache : CACHES) {
+            assertTrue(Files.isRegularFile(home.resolve("aot/" + cache + ".aot")), "the release ships aot/" + cache + ".aot");
+        }
+
         Process demo = release.start("demo", List.of(home + "/bin/packline", "demo", "--channels", "6"));
         try (EmbeddedRedis redis = EmbeddedRedis.start()) {
             int metricsPort = EmbeddedRedis.freePort();
             int apiPort = EmbeddedRedis.freePort();
             Process worker = release.start("worker", List.of(home + "/bin/packline", "worker", "--config", home + "/config/worker.yml",
-                    "--redis", redis.url(), "--metrics-port", Integer.toString(metricsPort)));
+                    "--redis", redis.url(), "--metrics-port", Integer.toString(metricsPort)), CACHE_REQUIRED);
             Process api = release.start("api", List.of(home + "/bin/packline", "api", "--config", home + "/config/api.yml",
-                    "--redis", redis.url(), "--port", Integer.toString(apiPort)));
+                    "--redis", redis.url(), "--port", Integer.toString(apiPort)), CACHE_REQUIRED);
             try {
-                assertEquals(0, release.run("admin-help", List.of(home + "/bin/packline", "admin", "--help")));
+                assertEquals(0, release.run("admin-help", List.of(home + "/bin/packline", "admin", "--help"), CACHE_REQUIRED),
+                        "admin --help on its AOT cache, moved with the tree to another directory than it was trained in");
                 assertTrue(Files.readString(logs.resolve("admin-help.log")).contains("Usage"), "admin --help prints its usage");
 
                 awaitOk(URI.create("http://127.0.0.1:" + metricsPort + "/healthz"), worker, logs);
@@ -112,6 +121,10 @@ class ReleaseBuildTest {
     /** The unpacked release, run with nothing of the host's environment but {@code PATH=tools} and a home. */
     private record Release(Path home, Path tools, Path workDir, Path logs) {
         Process start(String name, List<String> command) throws IOException {
+            return start(name, command, Map.of());
+        }
+
+        Process start(String name, List<String> command, Map<String, String> extraEnv) throws IOException {
             ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
                     .redirectOutput(logs.resolve(name + ".log").toFile())
                     .redirectError(logs.resolve(name + ".err").toFile());
@@ -119,11 +132,16 @@ class ReleaseBuildTest {
             env.clear(); // no JAVA_HOME, no LANG, no PACKLINE_*: only what the release brings
             env.put("PATH", tools.toString());
             env.put("HOME", workDir.toString());
+            env.putAll(extraEnv);
             return builder.start();
         }
 
         int run(String name, List<String> command) throws IOException, InterruptedException {
-            Process process = start(name, command);
+            return run(name, command, Map.of());
+        }
+
+        int run(String name, List<String> command, Map<String, String> extraEnv) throws IOException, InterruptedException {
+            Process process = start(name, command, extraEnv);
             if (!process.waitFor(2, TimeUnit.MINUTES)) {
                 process.destroyForcibly();
                 throw new AssertionError(name + " did not end within 2 minutes");
