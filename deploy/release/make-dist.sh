@@ -9,7 +9,9 @@
 #   MODULE/target/MODULE.jar   each app's jar, and MODULE/target/lib/ its dependencies (identical
 #                              jars hard-linked, so the tarball holds each once)
 #   config/ grafana/ deploy/ docs/ README.md ARCHITECTURE.md
-#   (no AOT caches yet: bin/packline uses aot/MAIN.aot when present, but no training step ships)
+#   aot/MAIN.aot               JDK 25 AOT class caches of api, worker, admin, channel and diff, made by
+#                              training runs of this very tree on its runtime (deploy/release/aot-train.sh);
+#                              PACKLINE_DIST_AOT=0 leaves them out (a JDK before 25 cannot make them)
 # Needs JAVA_HOME (a JDK 21+ with jlink and jdeps), tar and gzip.
 set -euo pipefail
 
@@ -60,6 +62,13 @@ cp -r "$ROOT/config" "$ROOT/grafana" "$ROOT/deploy" "$ROOT/docs" "$DIST/"
 cp "$ROOT/README.md" "$ROOT/ARCHITECTURE.md" "$DIST/"
 printf 'packline %s\nbuilt %s from %s\n' "$VERSION" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
   "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo 'a checkout without git')" > "$DIST/RELEASE"
+
+# the caches are trained on the staged tree itself, a release build by now (RELEASE, runtime/): the
+# runtime and jars they record are the ones shipped. The JVM accepts a cache when the classpath has
+# moved with the jars (the tree unpacked elsewhere), as long as the jars are the same files.
+if [[ "${PACKLINE_DIST_AOT:-1}" != 0 ]] && (( $(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$DIST/runtime/release") >= 25 )); then
+  "$ROOT/deploy/release/aot-train.sh" "$DIST" "$ROOT/packaging/src/fixtures/sample-app/base-min21-target29.apk"
+fi
 
 tar -C "$STAGE" -czf "$OUT/$NAME-linux-x64.tar.gz" "$NAME"
 echo "$OUT/$NAME-linux-x64.tar.gz"

@@ -2,6 +2,7 @@ package dev.packline.demo;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code bin/packline demo}: the whole platform on embedded defaults, in well under a minute.
@@ -72,8 +73,10 @@ public final class DemoMain {
             return 1;
         }
         // Ctrl-C: stop the services and Redis, and say so instead of reporting what the stop broke
+        AtomicBoolean stoppedByUser = new AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (!demo.isClosed()) {
+                stoppedByUser.set(true);
                 out.println();
                 out.println("demo: stopping the services and Redis...");
                 demo.close();
@@ -93,8 +96,9 @@ public final class DemoMain {
         } catch (InterruptedException e) {
             return 1;
         } catch (Exception e) {
-            if (!demo.isClosed()) {
-                err.println("demo failed: " + e.getMessage());
+            // try-with-resources has closed the demo by now: only a Ctrl-C stop is left unreported
+            if (!stoppedByUser.get()) {
+                err.println("demo failed: " + e);
             }
             return 1;
         }

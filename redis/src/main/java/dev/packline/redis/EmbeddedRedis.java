@@ -52,19 +52,14 @@ public final class EmbeddedRedis implements AutoCloseable {
     public static EmbeddedRedis start(int port, List<String> settings, Path dataDir) {
         try {
             Path dir = dataDir != null ? dataDir : Files.createTempDirectory("packline-redis-");
-            var builder = RedisServer.newRedisServer()
-                    .executableProvider(executable())
-                    .port(port)
-                    .bind("127.0.0.1")
-                    .setting("dir " + dir.toAbsolutePath())
-                    .setting("save \"\"")
-                    .setting("protected-mode no")
-                    .onShutdownForceStop(true);
-            List<String> all = new ArrayList<>(settings);
-            for (String setting : all) {
-                builder.setting(setting);
-            }
-            RedisServer server = builder.build();
+            // the server is made from its command line, not RedisServer's builder: the builder looks
+            // up the jar's binary by running uname even when it is handed another executable
+            List<String> conf = new ArrayList<>(List.of("bind 127.0.0.1", "dir " + dir.toAbsolutePath(), "save \"\"", "protected-mode no"));
+            conf.addAll(settings);
+            Path confFile = dir.resolve("embedded-redis-" + port + ".conf");
+            Files.write(confFile, conf);
+            RedisServer server = new RedisServer(port,
+                    List.of(executable().get().getAbsolutePath(), confFile.toAbsolutePath().toString(), "--port", Integer.toString(port)), true);
             server.start();
             return new EmbeddedRedis(server, port, dataDir != null ? null : dir, serverProcess(port, settings));
         } catch (IOException e) {
@@ -78,8 +73,43 @@ public final class EmbeddedRedis implements AutoCloseable {
             log.debug("using redis-server from PATH");
             return onPath;
         } catch (IOException | RuntimeException notOnPath) {
+            String bundled = BUNDLED.get(System.getProperty("os.arch"));
+            if (bundled != null && System.getProperty("os.name", "").equals("Linux")) {
+                return () -> extracted(bundled);
+            }
             return ExecutableProvider.newJarResourceProvider();
         }
+    }
+
+    /**
+     * The Linux binaries inside the embedded-redis jar, by the JVM's os.arch. The library's own
+     * lookup runs {@code uname -m} to choose one, which fails on a host without coreutils on PATH
+     * (a container, a stripped release-build check); the JVM knows the architecture already.
+     */
+    private static final java.util.Map<String, String> BUNDLED = java.util.Map.of(
+            "amd64", "redis-server-6.2.6-v5-linux-amd64",
+            "aarch64", "redis-server-6.2.7-linux-arm64");
+
+    private static java.io.File extractedBinary;
+
+    /** The bundled binary copied once per JVM to a temporary executable file (deleted at exit). */
+    private static synchronized java.io.File extracted(String resource) throws IOException {
+        if (extractedBinary != null && extractedBinary.canExecute()) {
+            return extractedBinary;
+        }
+        Path file = Files.createTempFile("packline-redis-server-", "");
+        try (var in = RedisServer.class.getResourceAsStream("/" + resource)) {
+            if (in == null) {
+                throw new IOException("the embedded-redis jar holds no " + resource);
+            }
+            Files.copy(in, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        if (!file.toFile().setExecutable(true, true)) {
+            throw new IOException("cannot make " + file + " executable");
+        }
+        file.toFile().deleteOnExit();
+        extractedBinary = file.toFile();
+        return extractedBinary;
     }
 
     /**

@@ -17,7 +17,8 @@ import java.util.function.Consumer;
  * {@code --port}, set up the JSON logging before the first line ({@link ServerLogging}), start an
  * embedded Redis when no URL is configured (local use), start the server (exit 1 when it cannot,
  * after closing the embedded Redis), then run until SIGTERM/SIGINT. Shutdown is the reverse: the
- * hook closes the server, then the embedded Redis it used.
+ * hook closes the server, then the embedded Redis it used, and ends the process with status 0 (1
+ * when the server did not close cleanly).
  */
 public final class ServerLauncher<C extends ServerSettings<C>> {
 
@@ -117,15 +118,22 @@ public final class ServerLauncher<C extends ServerSettings<C>> {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("stopping {}", p.serverName());
+            int status = 0;
             try {
                 server.close();
             } catch (Exception e) {
                 log.error("{} did not stop cleanly: {}", p.serverName(), e.getMessage(), e);
+                status = 1;
             }
             if (embedded != null) {
                 embedded.close();
             }
+            log.info("{} stopped", p.serverName());
             stopped.countDown();
+            // the stop was clean (or not): say so in the exit status. Without the halt the JVM ends
+            // with a signal's status (143 after SIGTERM), which systemd and Kubernetes count as a
+            // failure; main's own System.exit would block behind this very hook.
+            Runtime.getRuntime().halt(status);
         }, "shutdown"));
         try {
             stopped.await();

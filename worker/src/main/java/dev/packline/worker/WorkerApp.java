@@ -235,6 +235,7 @@ public final class WorkerApp implements AutoCloseable {
             Worker.Params params = new Worker.Params(broker, Worker.newWorkerId(), subscriptions, clock, config.timings(), events,
                     config.maxJobsPerWorker());
             this.worker = new Worker(params);
+            metrics.liveness(worker::stoppedFetchLoops);
             events.preRegister(queues);
             events.inFlight(worker, subscriptions);
             PipelineMetrics.preRegister(metrics.registry(), stores.keySet());

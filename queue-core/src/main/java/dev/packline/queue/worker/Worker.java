@@ -152,6 +152,27 @@ public final class Worker implements AutoCloseable {
         return processors.stream().filter(p -> p.queue().equals(queue)).mapToInt(Processor::inFlight).sum();
     }
 
+    /**
+     * The fetch loops that should run and do not: a loop whose thread ended, or one silent for more
+     * than twice {@code stallAfter} while not waiting for a job slot (the watchdog restarts a loop
+     * after one stallAfter, so a loop still silent after two is one the watchdog could not revive).
+     * Empty while every loop works, and once the loops stopped on purpose (close, recycle,
+     * retirement: the process is on its way out). The worker's liveness probe ({@code /healthz}).
+     */
+    public List<String> stoppedFetchLoops() {
+        long now = params.clock().millis();
+        long limit = 2 * params.timings().stallAfter().toMillis();
+        List<String> stopped = new ArrayList<>();
+        for (Fetcher f : fetchers) {
+            if (f.isDead()) {
+                stopped.add(f.queue() + ": its thread has ended");
+            } else if (f.isRunning() && !f.waitingForSlot() && now - f.lastAnswerMillis() > limit) {
+                stopped.add(f.queue() + ": no answer from Redis for " + (now - f.lastAnswerMillis()) + " ms");
+            }
+        }
+        return stopped;
+    }
+
     /** Why every fetch loop of a worker stopped on its own. */
     public enum StopReason {
         /** every subscribed version was retired or removed */

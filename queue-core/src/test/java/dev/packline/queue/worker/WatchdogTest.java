@@ -1,15 +1,19 @@
 package dev.packline.queue.worker;
 
 import dev.packline.queue.NewJob;
+import dev.packline.queue.QueueBroker;
 import dev.packline.queue.QueueClient;
 import dev.packline.queue.QueueInspector;
 import dev.packline.queue.QueueVersion;
 import dev.packline.queue.TestRedis;
 import dev.packline.queue.redis.RedisQueueBroker;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -18,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The watchdog restarts fetch loops that hear nothing from Redis; a loop whose running jobs fill its
@@ -63,12 +68,38 @@ class WatchdogTest {
                 stalls.add(silentFor);
             }
         };
+        List<String> reportedStopped = new CopyOnWriteArrayList<>();
         worker = new Worker(Worker.Params.of(broker, List.of(new Subscription(queue, job -> {
             Thread.sleep(1500); // five times stallAfter
+            reportedStopped.addAll(worker.stoppedFetchLoops());
             done.add(job.id());
         }, 1, WorkerTest.QUICK_RETRY))).withTimings(SHORT_STALL).withEvents(events)).start();
 
         WorkerTest.await("both jobs ran, one after the other", () -> done.size() == 2);
         assertEquals(List.of(), stalls, "the loop waited for its slot, never for Redis");
+        assertEquals(List.of(), reportedStopped, "the liveness probe did not call a loop waiting for its slot stopped");
+    }
+
+    @Test
+    void aLoopThatRedisNeverAnswersIsReportedStoppedForTheLivenessProbe() throws Exception {
+        // the real broker, except that every fetch hangs: a half-open connection the watchdog's restarts cannot cure
+        QueueBroker silent = (QueueBroker) Proxy.newProxyInstance(QueueBroker.class.getClassLoader(), new Class<?>[]{QueueBroker.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("fetch")) {
+                        Thread.sleep(Long.MAX_VALUE);
+                    }
+                    try {
+                        return method.invoke(broker, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        worker = new Worker(Worker.Params.of(silent, List.of(new Subscription(queue, job -> { }, 1, WorkerTest.QUICK_RETRY)))
+                .withTimings(SHORT_STALL)).start();
+        assertEquals(List.of(), worker.stoppedFetchLoops(), "live at start");
+
+        WorkerTest.await("the loop is reported stopped", () -> !worker.stoppedFetchLoops().isEmpty());
+        String reported = worker.stoppedFetchLoops().get(0);
+        assertTrue(reported.startsWith(queue + ": "), reported);
     }
 }

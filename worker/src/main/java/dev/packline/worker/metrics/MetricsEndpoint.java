@@ -15,13 +15,21 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 
-/** Serves the registry at {@code GET /metrics} in Prometheus text format, with JVM metrics bound. */
+/**
+ * Serves the registry at {@code GET /metrics} in Prometheus text format, with JVM metrics bound, and
+ * the process's liveness at {@code GET /healthz}: 200 {@code ok}, or 503 naming what stopped (a
+ * worker's fetch loops, {@link #liveness}); a supervisor, which has no loops of its own, is live
+ * while it answers.
+ */
 public final class MetricsEndpoint implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final JvmGcMetrics gcMetrics;
     private HttpServer server;
+    private volatile Supplier<List<String>> problems = List::of;
 
     public MetricsEndpoint() {
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -38,6 +46,12 @@ public final class MetricsEndpoint implements AutoCloseable {
         return registry;
     }
 
+    /** What makes the process not live (e.g. {@code Worker::stoppedFetchLoops}); none by default. */
+    public MetricsEndpoint liveness(Supplier<List<String>> whatStopped) {
+        this.problems = whatStopped;
+        return this;
+    }
+
     /** Starts serving; port 0 picks a free one (see {@link #port()}). */
     public MetricsEndpoint start(String bind, int port) {
         try {
@@ -49,6 +63,15 @@ public final class MetricsEndpoint implements AutoCloseable {
             byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
             exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        server.createContext("/healthz", exchange -> {
+            List<String> stopped = problems.get();
+            byte[] body = (stopped.isEmpty() ? "ok\n" : "not live: " + String.join("; ", stopped) + "\n").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+            exchange.sendResponseHeaders(stopped.isEmpty() ? 200 : 503, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);
             }
