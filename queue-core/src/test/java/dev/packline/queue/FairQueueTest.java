@@ -219,42 +219,6 @@ class FairQueueTest {
     }
 
     @Test
-    void capsHoldWhateverCapsOtherGroupsGainedAndLost() {
-        // fetch and ack skip reading caps while the settings count no capped group: the count must
-        // follow caps set, changed and removed on several groups
-        broker.setGroupSettings(queue, "pubA", new GroupSettings(1, OptionalInt.of(1)));
-        broker.setGroupSettings(queue, "pubB", new GroupSettings(1, OptionalInt.of(1)));
-        broker.setGroupSettings(queue, "pubB", new GroupSettings(1, OptionalInt.of(2)));
-        broker.setGroupSettings(queue, "pubA", GroupSettings.DEFAULT);
-        broker.setGroupSettings(queue, "pubC", new GroupSettings(2, OptionalInt.empty()));
-        enqueue("pubA", Priority.NORMAL, 3);
-        enqueue("pubB", Priority.NORMAL, 5);
-        assertEquals(Map.of("pubA/normal", 3, "pubB/normal", 2), tally(broker.fetch(queue, "w1", 10, null, LEASE).jobs()),
-                "B's cap of 2 holds after A's cap was removed; A runs uncapped");
-
-        broker.setGroupSettings(queue, "pubB", GroupSettings.DEFAULT);
-        List<Job> rest = broker.fetch(queue, "w1", 10, null, LEASE).jobs();
-        assertEquals(Map.of("pubB/normal", 3), tally(rest), "no cap left: B's parked jobs run");
-        List<Ack> acks = rest.stream().map(j -> new Ack(j.id(), j.token())).toList();
-        assertEquals(List.of(true, true, true), broker.complete(queue, "w1", acks));
-        assertEquals(2, broker.groups(queue).stream().filter(g -> g.group().equals("pubB")).findFirst().orElseThrow().running(),
-                "running counts are kept for uncapped groups too");
-    }
-
-    @Test
-    void aCapWrittenBeforeTheCountOfCappedGroupsStillHolds() {
-        // a settings hash from before group_settings.lua counted capped groups has caps but no count
-        redis.hset(keys.groupSettings, "cap:pubA", "1");
-        enqueue("pubA", Priority.NORMAL, 3);
-        assertEquals(1, broker.fetch(queue, "w1", 3, null, LEASE).jobs().size());
-        assertEquals(2, broker.setGroupSettings(queue, "pubA", new GroupSettings(1, OptionalInt.of(3))),
-                "a change counts the caps already there");
-        assertEquals(2, broker.fetch(queue, "w1", 3, null, LEASE).jobs().size());
-        enqueue("pubA", Priority.NORMAL, 2);
-        assertEquals(List.of(), broker.fetch(queue, "w1", 3, null, LEASE).jobs(), "the new cap of 3 holds");
-    }
-
-    @Test
     void raisingACapPutsParkedJobsBack() {
         broker.setGroupSettings(queue, "pubA", new GroupSettings(1, OptionalInt.of(1)));
         enqueue("pubA", Priority.BULK, 5);

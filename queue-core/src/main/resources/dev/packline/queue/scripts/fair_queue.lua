@@ -103,24 +103,8 @@ function Fair:prefetch(fields)
   for i = 1, n do self.cache[wanted[i]] = tonumber(values[i]) or false end
 end
 
--- whether any group may have a cap, asked once per script call: group_settings.lua keeps the number
--- of capped groups in the settings field 'capped', so the fetches and acks of a queue without caps
--- skip reading a cap per group. A settings hash without that field (written before it) may have caps.
-function Fair:caps_possible()
-  if self.any_caps == nil then
-    local capped = redis.call('HGET', self.k.settings, 'capped')
-    if capped then
-      self.any_caps = tonumber(capped) > 0
-    else
-      self.any_caps = redis.call('EXISTS', self.k.settings) == 1
-    end
-  end
-  return self.any_caps
-end
-
 -- reads the caps of the groups (names, the default group included or not) not known yet with one HMGET
 function Fair:prefetch_caps(groups)
-  if not self:caps_possible() then return end
   local wanted, fields, n = {}, {}, 0
   for _, group in ipairs(groups) do
     if group ~= '' and self.caps[group] == nil then
@@ -135,22 +119,15 @@ function Fair:prefetch_caps(groups)
   for i = 1, n do self.caps[wanted[i]] = tonumber(values[i]) or false end
 end
 
--- reads what releasing a running job of each group needs (its count, its parked count, its cap) in
--- at most two calls; with nothing parked (the parked zset empty) no group's parked count is read
+-- reads what releasing a running job of each group needs (its count, its parked count, its cap) in two calls
 function Fair:prefetch_release(groups)
-  local none_parked = redis.call('ZCARD', self.k.parked) == 0
   local fields, n = {}, 0
   for _, group in ipairs(groups) do
     if group ~= '' then
       local names = self:names(group)
-      n = n + 1
-      fields[n] = names.run
-      if not none_parked then
-        n = n + 1
-        fields[n] = names.parked
-      elseif self.cache[names.parked] == nil then
-        self.cache[names.parked] = false
-      end
+      fields[n + 1] = names.run
+      fields[n + 2] = names.parked
+      n = n + 2
     end
   end
   self:prefetch(fields)
@@ -170,7 +147,7 @@ end
 function Fair:cap(group)
   local cap = self.caps[group]
   if cap == nil then
-    cap = group ~= '' and self:caps_possible() and tonumber(redis.call('HGET', self.k.settings, self:names(group).cap)) or false
+    cap = group ~= '' and tonumber(redis.call('HGET', self.k.settings, self:names(group).cap)) or false
     self.caps[group] = cap
   end
   return cap or nil

@@ -1,7 +1,6 @@
 -- group_settings.lua: set one group's weight and cap of running jobs on one queue version. When the
 -- cap is raised or removed, jobs it parked go back where fetch finds them, as many as the new cap
--- has room for (at most 1000 per call; the rest follow as the group's jobs end). Keeps the number
--- of capped groups in the settings field 'capped' (fetch and ack read no caps while it is 0).
+-- has room for (at most 1000 per call; the rest follow as the group's jobs end).
 -- KEYS[1] pending, KEYS[2] urgent, KEYS[3] normal, KEYS[4] bulk, KEYS[5] groups, KEYS[6] settings,
 -- KEYS[7] parked: where ready jobs wait (fair_queue.lua)
 -- ARGV[1] group (not the default group)
@@ -12,21 +11,6 @@
 local fair = fair_open({pending = KEYS[1], urgent = KEYS[2], normal = KEYS[3], bulk = KEYS[4], groups = KEYS[5],
   settings = KEYS[6], parked = KEYS[7]})
 local group = ARGV[1]
--- the number of capped groups (fair_queue.lua's caps_possible): counted once when the field is missing
-local capped = tonumber(redis.call('HGET', KEYS[6], 'capped'))
-if not capped then
-  capped = 0
-  for _, field in ipairs(redis.call('HKEYS', KEYS[6])) do
-    if string.sub(field, 1, 4) == 'cap:' then capped = capped + 1 end
-  end
-end
-local had_cap = redis.call('HEXISTS', KEYS[6], 'cap:' .. group) == 1
-if ARGV[3] == '' then
-  if had_cap then capped = capped - 1 end
-elseif not had_cap then
-  capped = capped + 1
-end
-redis.call('HSET', KEYS[6], 'capped', capped)
 if ARGV[2] == '' then redis.call('HDEL', KEYS[6], 'weight:' .. group) else redis.call('HSET', KEYS[6], 'weight:' .. group, ARGV[2]) end
 local room = 1000
 if ARGV[3] == '' then
