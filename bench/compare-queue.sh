@@ -80,9 +80,9 @@ log "checking the Packline build..."
 
 if [[ ! -d "$BULLMQ_DIR/node_modules" ]]; then
   log "installing BullMQ's side (npm ci in bench/bullmq)..."
-  # npm ci refuses a lock file that lacks the other platforms' optional msgpackr-extract builds,
-  # which a registry mirror without them cannot put there; npm install --no-save then installs
-  # the same locked versions and leaves the lock file alone.
+  # The lock file lists every platform's optional msgpackr-extract build, so npm ci accepts it;
+  # should a registry mirror lack them, npm install --no-save installs the same locked versions
+  # and leaves the lock file alone.
   if ! (cd "$BULLMQ_DIR" && npm ci --no-audit --no-fund >&2); then
     log "npm ci failed; installing the locked versions with npm install --no-save"
     (cd "$BULLMQ_DIR" && npm install --no-save --no-audit --no-fund >&2)

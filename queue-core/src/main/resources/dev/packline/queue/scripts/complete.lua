@@ -37,12 +37,15 @@ end
 local raws = n > 0 and redis.call('HMGET', KEYS[3], unpack(ids)) or {}
 -- the groups' running and parked counts and caps for the whole batch in two calls (a superset: every
 -- record's group, whether or not its ack turns out to be this worker's)
-local groups, group_of = {}, {}
+local groups, group_of, n_groups = {}, {}, 0
 for i = 1, n do
   if raws[i] then
     local _, group = job_place(raws[i])
     group_of[i] = group or ''
-    if group then groups[#groups + 1] = group end
+    if group then
+      n_groups = n_groups + 1
+      groups[n_groups] = group
+    end
   end
 end
 fair:prefetch_release(groups)
@@ -77,16 +80,16 @@ for i = 1, n do
       seen[id] = true
       fair:release(group_of[i])
       redis.call('LREM', KEYS[1], -1, id)
-      records[#records + 1] = id
-      records[#records + 1] = done
-      finished[#finished + 1] = ARGV[1]
-      finished[#finished + 1] = id
-      gone[#gone + 1] = id
+      records[completed * 2 + 1] = id
+      records[completed * 2 + 2] = done
+      finished[completed * 2 + 1] = ARGV[1]
+      finished[completed * 2 + 2] = id
       completed = completed + 1
+      gone[completed] = id
       ok = 1
     end
   end
-  results[#results + 1] = ok
+  results[i] = ok
 end
 if completed > 0 then
   redis.call('ZREM', KEYS[2], unpack(gone))

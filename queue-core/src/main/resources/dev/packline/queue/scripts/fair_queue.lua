@@ -43,7 +43,32 @@ local Fair = {}
 Fair.__index = Fair
 
 local function fair_open(fq)
-  return setmetatable({k = fq, cache = {}, dirty = {}, weights = {}, caps = {}, adds = {}, wake = 0}, Fair)
+  return setmetatable({k = fq, cache = {}, dirty = {}, weights = {}, caps = {}, adds = {}, wake = 0, field_names = {}, tag_fields = {}}, Fair)
+end
+
+local VIRTUAL_TIME = {urgent = 'vt:urgent', normal = 'vt:normal', bulk = 'vt:bulk'}
+
+-- a group's field names (run, parked, cap), built once per script call: building them again for
+-- every job of a batch (string concatenation and interning) was a measurable part of each fetch and ack
+function Fair:names(group)
+  local names = self.field_names[group]
+  if not names then
+    names = {run = 'run:' .. group, parked = 'parked:' .. group, cap = 'cap:' .. group}
+    self.field_names[group] = names
+  end
+  return names
+end
+
+-- the groups hash field holding the last tag given to a group at a level, built once per script call
+function Fair:tag_field(level, group)
+  local of_level = self.tag_fields[level]
+  if not of_level then of_level = {}; self.tag_fields[level] = of_level end
+  local field = of_level[group]
+  if not field then
+    field = 'f:' .. level .. ':' .. group
+    of_level[group] = field
+  end
+  return field
 end
 
 -- a number from the groups hash, read once per script call; nil when absent
@@ -65,37 +90,44 @@ end
 
 -- reads the fields not read yet with one HMGET, so a batch costs one call, not one HGET per job
 function Fair:prefetch(fields)
-  local wanted = {}
+  local wanted, n, asked = {}, 0, {}
   for _, field in ipairs(fields) do
-    if self.cache[field] == nil then wanted[#wanted + 1] = field end
+    if self.cache[field] == nil and not asked[field] then
+      n = n + 1
+      wanted[n] = field
+      asked[field] = true
+    end
   end
-  if #wanted == 0 then return end
+  if n == 0 then return end
   local values = redis.call('HMGET', self.k.groups, unpack(wanted))
-  for i, field in ipairs(wanted) do
-    if self.cache[field] == nil then self.cache[field] = tonumber(values[i]) or false end
-  end
+  for i = 1, n do self.cache[wanted[i]] = tonumber(values[i]) or false end
 end
 
 -- reads the caps of the groups (names, the default group included or not) not known yet with one HMGET
 function Fair:prefetch_caps(groups)
-  local wanted = {}
+  local wanted, fields, n = {}, {}, 0
   for _, group in ipairs(groups) do
-    if group ~= '' and self.caps[group] == nil then wanted[#wanted + 1] = group end
+    if group ~= '' and self.caps[group] == nil then
+      n = n + 1
+      wanted[n] = group
+      fields[n] = self:names(group).cap
+      self.caps[group] = false -- listed once however often the batch names it
+    end
   end
-  if #wanted == 0 then return end
-  local fields = {}
-  for i, group in ipairs(wanted) do fields[i] = 'cap:' .. group end
+  if n == 0 then return end
   local values = redis.call('HMGET', self.k.settings, unpack(fields))
-  for i, group in ipairs(wanted) do self.caps[group] = tonumber(values[i]) or false end
+  for i = 1, n do self.caps[wanted[i]] = tonumber(values[i]) or false end
 end
 
 -- reads what releasing a running job of each group needs (its count, its parked count, its cap) in two calls
 function Fair:prefetch_release(groups)
-  local fields = {}
+  local fields, n = {}, 0
   for _, group in ipairs(groups) do
     if group ~= '' then
-      fields[#fields + 1] = 'run:' .. group
-      fields[#fields + 1] = 'parked:' .. group
+      local names = self:names(group)
+      fields[n + 1] = names.run
+      fields[n + 2] = names.parked
+      n = n + 2
     end
   end
   self:prefetch(fields)
@@ -115,7 +147,7 @@ end
 function Fair:cap(group)
   local cap = self.caps[group]
   if cap == nil then
-    cap = group ~= '' and tonumber(redis.call('HGET', self.k.settings, 'cap:' .. group)) or false
+    cap = group ~= '' and tonumber(redis.call('HGET', self.k.settings, self:names(group).cap)) or false
     self.caps[group] = cap
   end
   return cap or nil
@@ -135,8 +167,8 @@ function Fair:queue(id, level, group)
     redis.call('LPUSH', self.k.pending, id)
     return
   end
-  local last_field = 'f:' .. level .. ':' .. group
-  local tag = math.max(self:get('vt:' .. level) or 0, self:get(last_field) or 0) + math.floor(TAG_UNIT / self:weight(group))
+  local last_field = self:tag_field(level, group)
+  local tag = math.max(self:get(VIRTUAL_TIME[level] or 'vt:' .. level) or 0, self:get(last_field) or 0) + math.floor(TAG_UNIT / self:weight(group))
   self:set(last_field, tag)
   self:add(level, tag, id)
 end
@@ -152,39 +184,45 @@ end
 
 -- fetch took a job with this tag: the level's virtual time moves on (never back: front jobs have tag 0)
 function Fair:served(level, tag)
-  local field = 'vt:' .. level
+  local field = VIRTUAL_TIME[level] or 'vt:' .. level
   if tag > (self:get(field) or 0) then self:set(field, tag) end
 end
 
 -- parks a job whose group holds its cap; it keeps its tag
 function Fair:park(id, level, group, tag)
   redis.call('ZADD', self.k.parked, 0, group .. '\n' .. level .. '\n' .. string.format('%016d', tag) .. '\n' .. id)
-  self:set('parked:' .. group, (self:get('parked:' .. group) or 0) + 1)
+  local parked = self:names(group).parked
+  self:set(parked, (self:get(parked) or 0) + 1)
 end
 
 -- puts up to n of a group's parked jobs back where fetch finds them, oldest tag first per level
 function Fair:unpark(group, n)
-  if n < 1 or not self:get('parked:' .. group) then return 0 end
+  local parked = self:names(group).parked
+  if n < 1 or not self:get(parked) then return 0 end
   local members = redis.call('ZRANGEBYLEX', self.k.parked, '[' .. group .. '\n', '(' .. group .. '\v', 'LIMIT', 0, n)
   for _, member in ipairs(members) do
     local level, tag, id = string.match(member, '\n(%a+)\n(%d+)\n(.*)$')
     self:add(level, tonumber(tag), id)
   end
   if #members > 0 then redis.call('ZREM', self.k.parked, unpack(members)) end
-  self:set('parked:' .. group, (self:get('parked:' .. group) or 0) - #members)
+  self:set(parked, (self:get(parked) or 0) - #members)
   return #members
 end
 
 -- a job of the group started running
 function Fair:occupy(group)
-  if group ~= '' then self:set('run:' .. group, (self:get('run:' .. group) or 0) + 1) end
+  if group ~= '' then
+    local run = self:names(group).run
+    self:set(run, (self:get(run) or 0) + 1)
+  end
 end
 
 -- a running job of the group ended (done, failed, recovered, released): its slot goes to a parked job
 function Fair:release(group)
   if not group or group == '' then return end
-  local running = (self:get('run:' .. group) or 1) - 1
-  self:set('run:' .. group, running)
+  local run = self:names(group).run
+  local running = (self:get(run) or 1) - 1
+  self:set(run, running)
   local cap = self:cap(group)
   if not cap or running < cap then self:unpark(group, 1) end
 end
@@ -196,18 +234,20 @@ function Fair:flush()
     local adds = self.adds[level]
     if adds then redis.call('ZADD', self.k[level], unpack(adds)) end
   end
-  local set, gone = {}, {}
+  local set, gone, n_set, n_gone = {}, {}, 0, 0
   for field in pairs(self.dirty) do
     local value = self.cache[field]
     if value then
-      set[#set + 1] = field
-      set[#set + 1] = string.format('%d', value)
+      set[n_set + 1] = field
+      set[n_set + 2] = string.format('%d', value)
+      n_set = n_set + 2
     else
-      gone[#gone + 1] = field
+      n_gone = n_gone + 1
+      gone[n_gone] = field
     end
   end
-  if #set > 0 then redis.call('HSET', self.k.groups, unpack(set)) end
-  if #gone > 0 then redis.call('HDEL', self.k.groups, unpack(gone)) end
+  if n_set > 0 then redis.call('HSET', self.k.groups, unpack(set)) end
+  if n_gone > 0 then redis.call('HDEL', self.k.groups, unpack(gone)) end
   if self.wake > 0 and redis.call('LLEN', self.k.pending) == 0 then
     local markers = {}
     for i = 1, math.min(self.wake, MAX_WAKE_MARKERS) do markers[i] = WAKE_MARKER end

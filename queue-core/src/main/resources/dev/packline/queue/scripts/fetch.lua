@@ -91,6 +91,7 @@ end
 -- (measured: about a fifth less Redis time per job). The ids come off the right of pending in order
 -- (as LMOVE one by one would take them) and go onto the left of the active list in the same order.
 local ids = {}
+local known = {} -- records the fair path already read, by id: the batch's final step does not read them again
 if first ~= '' then
   ids[1] = first
   max = max - 1
@@ -156,10 +157,11 @@ elseif max > 0 then
       _, group = job_place(raw)
       group = group or ''
     end
-    local last_field = 'f:' .. level .. ':' .. group
+    known[id] = raw
+    local last_field = fair:tag_field(level, group)
     if fair:get(last_field) == tag then fair:set(last_field, nil) end -- the group has nothing more waiting here
     local cap = fair:cap(group)
-    if cap and (fair:get('run:' .. group) or 0) >= cap then
+    if cap and (fair:get(fair:names(group).run) or 0) >= cap then
       fair:park(id, level, group, tag)
       parks_left = parks_left - 1
     else
@@ -199,7 +201,7 @@ elseif max > 0 then
         end
       end
       local raws = #popped_ids > 0 and redis.call('HMGET', KEYS[7], unpack(popped_ids)) or {}
-      local raw_of, group_of, groups, fields = {}, {}, {}, {}
+      local raw_of, group_of, groups, fields, n_groups, n_fields = {}, {}, {}, {}, 0, 0
       for i, id in ipairs(popped_ids) do
         local raw = raws[i]
         if raw then
@@ -207,9 +209,14 @@ elseif max > 0 then
           local level, group = job_place(raw)
           group = group or ''
           group_of[id] = group
-          groups[#groups + 1] = group
-          fields[#fields + 1] = 'f:' .. (level or 'normal') .. ':' .. group
-          if group ~= '' then fields[#fields + 1] = 'run:' .. group end
+          n_groups = n_groups + 1
+          groups[n_groups] = group
+          n_fields = n_fields + 1
+          fields[n_fields] = fair:tag_field(level or 'normal', group)
+          if group ~= '' then
+            n_fields = n_fields + 1
+            fields[n_fields] = fair:names(group).run
+          end
         end
       end
       fair:prefetch(fields)
@@ -268,9 +275,25 @@ end
 
 if #ids > 0 then
   local worker_json = cjson.encode(worker)
-  local raws = redis.call('HMGET', KEYS[7], unpack(ids))
+  -- the records the fair path read above are still current (nothing in this script wrote them since)
+  local raws, unknown, n_unknown = {}, {}, 0
+  for i, id in ipairs(ids) do
+    local raw = known[id]
+    if raw then
+      raws[i] = raw
+    else
+      n_unknown = n_unknown + 1
+      unknown[n_unknown] = i
+    end
+  end
+  if n_unknown > 0 then
+    local asked = {}
+    for j = 1, n_unknown do asked[j] = ids[unknown[j]] end
+    local got = redis.call('HMGET', KEYS[7], unpack(asked))
+    for j = 1, n_unknown do raws[unknown[j]] = got[j] end
+  end
   local payloads = redis.call('HMGET', KEYS[8], unpack(ids))
-  local records, deadlines = {}, {}
+  local records, deadlines, n_records, n_out = {}, {}, 0, #out
   for i, id in ipairs(ids) do
     local raw = raws[i]
     if not raw then
@@ -294,21 +317,23 @@ if #ids > 0 then
         maxAttempts, timeoutMs, availableAt = int(job.maxAttempts), int(job.timeoutMs), int(job.availableAt)
         raw = encode_job(job)
       end
-      records[#records + 1] = id
-      records[#records + 1] = raw
-      deadlines[#deadlines + 1] = int(now + tonumber(timeoutMs))
-      deadlines[#deadlines + 1] = id
-      out[#out + 1] = id
-      out[#out + 1] = payloads[i] or ''
-      out[#out + 1] = attempts
-      out[#out + 1] = maxAttempts
-      out[#out + 1] = timeoutMs
-      out[#out + 1] = deliveries
-      out[#out + 1] = availableAt
+      records[n_records + 1] = id
+      records[n_records + 2] = raw
+      deadlines[n_records + 1] = int(now + tonumber(timeoutMs))
+      deadlines[n_records + 2] = id
+      n_records = n_records + 2
+      out[n_out + 1] = id
+      out[n_out + 2] = payloads[i] or ''
+      out[n_out + 3] = attempts
+      out[n_out + 4] = maxAttempts
+      out[n_out + 5] = timeoutMs
+      out[n_out + 6] = deliveries
+      out[n_out + 7] = availableAt
+      n_out = n_out + 7
       out[3] = out[3] + 1
     end
   end
-  if #records > 0 then
+  if n_records > 0 then
     redis.call('HSET', KEYS[7], unpack(records))
     redis.call('ZADD', KEYS[6], unpack(deadlines))
   end
