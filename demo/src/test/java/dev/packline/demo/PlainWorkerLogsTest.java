@@ -32,7 +32,7 @@ class PlainWorkerLogsTest {
     void aWorkerWithoutSupervisorStartsOnAnEmptyRedisWritesOnlyJsonLinesAndExitsZeroOnSigterm() throws Exception {
         Path home = Path.of("").toAbsolutePath().getParent();
         try (EmbeddedRedis redis = EmbeddedRedis.start()) {
-            Path config = Configs.writeWorker(dir, EmbeddedRedis.freePort(), "http://127.0.0.1:9/unused", "whsec_dW51c2VkLXNlY3JldA==");
+            Path config = Configs.writeWorker(dir, EmbeddedRedis.freePortBlock(1 + 3), "http://127.0.0.1:9/unused", "whsec_dW51c2VkLXNlY3JldA==");
             Process worker;
             try (ServiceProcesses services = new ServiceProcesses(home, dir, dir.resolve("logs"))) {
                 worker = services.start("worker", "worker", "dev.packline.worker.WorkerMain",

@@ -176,6 +176,44 @@ public final class EmbeddedRedis implements AutoCloseable {
         }
     }
 
+    /**
+     * The first of {@code count} consecutive free loopback ports, all below the kernel's ephemeral
+     * range (net.ipv4.ip_local_port_range), so no outgoing connection can take one of them after
+     * they are picked: a worker supervisor serves its metrics on a base port and gives slot N's
+     * worker base + 1 + N, and with a base from {@link #freePort()} an outgoing connection held
+     * base + 1 in a CI run, so that slot's worker crashed at every start.
+     */
+    public static int freePortBlock(int count) {
+        int ephemeralLow = 32768;
+        try {
+            String range = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+            ephemeralLow = Integer.parseInt(range.split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            // not Linux: keep the IANA dynamic range's usual start
+        }
+        int low = 10_000;
+        int high = Math.max(low + 1_000, ephemeralLow) - count;
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int base = random.nextInt(low, high);
+            if (allFree(base, count)) {
+                return base;
+            }
+        }
+        throw new IllegalStateException("no " + count + " consecutive free loopback ports between " + low + " and " + high);
+    }
+
+    private static boolean allFree(int base, int count) {
+        for (int port = base; port < base + count; port++) {
+            try (ServerSocket bound = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                // it could be bound, so it is free; closing frees it again
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             socket.setReuseAddress(true);

@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * once and verifies, the counts agree with the store, and no job is left anywhere.
  */
 class FairnessSystemTest {
-    private static final int BULK = 800;
+    private static final int BULK = 1600;
     private static final int HOTFIX = 10;
     private static final Map<String, String> OPERATOR_SETTINGS = Map.of(
             "PACKLINE_WORKER_HEARTBEAT_INTERVAL", "500ms",
@@ -52,15 +52,20 @@ class FairnessSystemTest {
             hotfixNames.add(String.format("hotfix-%02d", i));
         }
         try (EmbeddedRedis redis = EmbeddedRedis.start();
-             Platform platform = Platform.start(home, dir, redis.url(), Dialect.OSS, OPERATOR_SETTINGS)) {
+             Platform platform = Platform.start(home, dir, redis.url(), Dialect.OSS, OPERATOR_SETTINGS);
+             ReadyWorkers ready = new ReadyWorkers(platform, redis.url())) {
             String bulk = platform.submit("bulk-" + dir.getFileName(), bulkNames);
             platform.awaitChannelsEnded(bulk, 20, Duration.ofMinutes(3)); // the fleet is busy with the bulk request
+            // both worker processes up before one is killed: in a CI run one had crashed at start (its
+            // metrics port taken) and was still restarting when the test killed the other, so for
+            // seconds no worker ran the hotfix while the bulk request's cheap channels kept ending after
+            ready.await(2, Duration.ofMinutes(3));
 
             long submittedAt = System.nanoTime();
             String hotfix = platform.submitUrgentHotfix("hotfix-" + dir.getFileName(), hotfixNames);
-            List<ProcessHandle> workers = platform.workerProcesses();
+            List<ReadyWorkers.Ready> workers = ready.now(p -> true);
             assertTrue(!workers.isEmpty(), "worker processes run");
-            assertTrue(workers.getFirst().destroyForcibly(), "SIGKILL one worker while the hotfix runs");
+            assertTrue(workers.getFirst().process().destroyForcibly(), "SIGKILL one worker while the hotfix runs");
 
             JsonNode hot = platform.awaitEnded(hotfix, Duration.ofMinutes(4));
             long hotfixMillis = (System.nanoTime() - submittedAt) / 1_000_000;

@@ -116,7 +116,7 @@ final class Platform implements AutoCloseable {
                     concurrency: 8
                     requestTimeout: 20s
                 """.formatted(STORE, dialect.name().toLowerCase(java.util.Locale.ROOT), CloudFixture.adapter(dialect).endpoint(), bucket, keyId, keySecret);
-        Path workerConfig = new Configs.WorkerFile(EmbeddedRedis.freePort(), webhook.url(), secret, stores).write(dir);
+        Path workerConfig = new Configs.WorkerFile(EmbeddedRedis.freePortBlock(1 + 3), webhook.url(), secret, stores).write(dir);
         apiPort = EmbeddedRedis.freePort();
         Path apiConfig = Configs.writeApi(dir, apiPort, Configs.sharedFile(dir), sha256(token));
         Files.writeString(apiConfig, """
