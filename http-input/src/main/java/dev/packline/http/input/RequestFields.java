@@ -1,5 +1,6 @@
 package dev.packline.http.input;
 
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 
@@ -31,6 +32,11 @@ public final class RequestFields {
      * refused (the refusal noted under {@code queryName}).
      */
     public String value(String queryName, String headerName) {
+        return value(queryName, headerName == null ? null : HeaderNames.create(headerName));
+    }
+
+    /** {@link #value(String, String)} with the header's name made once, for a field read on every call of a busy route. */
+    public String value(String queryName, HeaderName headerName) {
         String text;
         if (req.query().contains(queryName)) {
             List<String> raw = req.query().getAllRaw(queryName);
@@ -40,7 +46,7 @@ public final class RequestFields {
             }
             text = percentDecoded(queryName, raw.getFirst());
         } else if (headerName != null) {
-            Optional<String> header = req.headers().first(HeaderNames.create(headerName));
+            Optional<String> header = req.headers().first(headerName);
             text = header.isEmpty() ? null : headerText(queryName, header.get());
         } else {
             text = null;
