@@ -5,7 +5,10 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -20,6 +23,9 @@ import java.util.Optional;
 public final class RequestFields {
     private final ServerRequest req;
     private final List<InputProblem> problems;
+    /** The query's parameters by raw name, split once (see {@link #rawQuery()}); null until a field is read. */
+    private Map<String, List<String>> raw;
+    private boolean escapedNames;
 
     public RequestFields(ServerRequest req, List<InputProblem> problems) {
         this.req = req;
@@ -38,8 +44,8 @@ public final class RequestFields {
     /** {@link #value(String, String)} with the header's name made once, for a field read on every call of a busy route. */
     public String value(String queryName, HeaderName headerName) {
         String text;
-        if (req.query().contains(queryName)) {
-            List<String> raw = req.query().getAllRaw(queryName);
+        List<String> raw = rawValues(queryName);
+        if (raw != null) {
             if (raw.size() > 1) {
                 problems.add(InputProblem.invalid(queryName, "given " + raw.size() + " times; give it once"));
                 return null;
@@ -56,6 +62,53 @@ public final class RequestFields {
         }
         text = text.strip();
         return text.isEmpty() ? null : text;
+    }
+
+    /**
+     * The raw values of the query parameter whose decoded name is {@code queryName}, or null when the
+     * query has none: what the web server's {@code query().contains(name)} and {@code getAllRaw(name)}
+     * answer, without the two maps (every name and value decoded, then every one raw) the server
+     * builds for them on every request. A name written with an escape or a {@code +} is rare: then
+     * the server's own lookups answer, as before.
+     */
+    private List<String> rawValues(String queryName) {
+        if (raw == null) {
+            raw = rawQuery(req.query().rawValue());
+            for (String name : raw.keySet()) {
+                escapedNames |= name.indexOf('%') >= 0 || name.indexOf('+') >= 0;
+            }
+        }
+        List<String> values = raw.get(queryName);
+        if (values != null || !escapedNames) {
+            return values;
+        }
+        return req.query().contains(queryName) ? req.query().getAllRaw(queryName) : null;
+    }
+
+    /**
+     * The query split as the web server splits it for {@code getAllRaw}: at each {@code &}, then at
+     * the first {@code =}; a part without one is a name with no value (an empty list).
+     */
+    static Map<String, List<String>> rawQuery(String query) {
+        Map<String, List<String>> params = new HashMap<>();
+        if (query == null) {
+            return params;
+        }
+        int start = 0;
+        while (true) {
+            int end = query.indexOf('&', start);
+            String part = end < 0 ? query.substring(start) : query.substring(start, end);
+            int equals = part.indexOf('=');
+            if (equals < 0) {
+                params.putIfAbsent(part, new ArrayList<>(1));
+            } else {
+                params.computeIfAbsent(part.substring(0, equals), name -> new ArrayList<>(1)).add(part.substring(equals + 1));
+            }
+            if (end < 0) {
+                return params;
+            }
+            start = end + 1;
+        }
     }
 
     public List<InputProblem> problems() {

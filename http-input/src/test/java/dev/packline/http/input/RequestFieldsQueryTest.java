@@ -1,0 +1,36 @@
+package dev.packline.http.input;
+
+import io.helidon.common.uri.UriQuery;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * {@link RequestFields} splits the raw query itself, once, instead of asking the web server, which
+ * builds a decoded and a raw map of every parameter per request: its split must be the server's.
+ */
+class RequestFieldsQueryTest {
+
+    @Test
+    void theQueryIsSplitAsTheWebServerSplitsIt() {
+        for (String query : List.of("", "a=1", "a=1&b=2", "a=1&a=2&a=3", "a", "a&b=", "a=&b", "a=1&&b=2", "&", "a=1&", "=x", "a==b&c=d=e",
+                "deploymentKey=dk_1&platform=android&clientVersion=100&clientId=c42&brand=huawei&channel=%E5%8D%8E%E4%B8%BA",
+                "name=a+b&x=%20", "a%3D=1&a=2")) {
+            Map<String, List<String>> ours = RequestFields.rawQuery(query);
+            UriQuery server = UriQuery.create(query);
+            java.util.Set<String> names = new java.util.HashSet<>(ours.keySet());
+            names.addAll(server.names());
+            names.add("absent");
+            for (String name : names) {
+                if (name.isEmpty() || name.indexOf('%') >= 0 || name.indexOf('+') >= 0 || name.indexOf(' ') >= 0 || name.indexOf('=') >= 0) {
+                    continue; // no field has such a name; a name written with an escape is left to the server (RequestFields)
+                }
+                List<String> serverAnswer = server.contains(name) ? server.getAllRaw(name) : null;
+                assertEquals(serverAnswer, ours.get(name), "'" + query + "', parameter '" + name + "'");
+            }
+        }
+    }
+}
