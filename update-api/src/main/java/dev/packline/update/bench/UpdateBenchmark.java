@@ -57,7 +57,9 @@ public final class UpdateBenchmark {
                   --rounds N       rollout changes timed across three instances (default 100)
                 Load: wrk (Debian package, installed by bin/packline when missing).
                 Prints one JSON line: checksPerSec, ceilingPerSec, ratio, p50Ms, p90Ms, p99Ms, maxMs, ceilingP99Ms,
-                errors, heapMb, propagationP99Ms, and goals: each goal of issue 17 with its figure and outcome
+                errors, checkCpuUs and ceilingCpuUs (this JVM's CPU time per call, wrk excluded) and cpuRatio (ceiling's
+                over the check's: what ratio approaches when the server, not the load, is short of CPU), heapMb,
+                propagationP99Ms, and goals: each goal of issue 17 with its figure and outcome
                 (met, not met, or not judged when the run's load or catalogue is not the goal's).""";
     }
 
@@ -125,13 +127,19 @@ public final class UpdateBenchmark {
                 long heapMb = (usedHeapAfterGc() - baseline) / (1024 * 1024);
                 WrkLoad.Result checks;
                 WrkLoad.Result constant;
+                double checkCpuUs;
+                double ceilingCpuUs;
                 try (CeilingServer ceiling = CeilingServer.start(config)) {
                     System.err.println("bench update: wrk on the check route and on the constant-JSON ceiling, " + o.connections() + " connections...");
                     // an uncounted run of each side first, so neither is measured while the JIT still compiles the shared stack
                     load.drive(instances.get(0).port(), o.connections(), o.warmup());
                     load.drive(ceiling.port(), o.connections(), o.warmup());
+                    long cpuBefore = processCpuNanos();
                     constant = load.drive(ceiling.port(), o.connections(), o.duration());
+                    long cpuBetween = processCpuNanos();
                     checks = load.drive(instances.get(0).port(), o.connections(), o.duration());
+                    ceilingCpuUs = (cpuBetween - cpuBefore) / 1000.0 / Math.max(1, constant.checks() + constant.errors());
+                    checkCpuUs = (processCpuNanos() - cpuBetween) / 1000.0 / Math.max(1, checks.checks() + checks.errors());
                 }
                 instances.add(UpdateServer.start(config));
                 instances.add(UpdateServer.start(config));
@@ -152,6 +160,11 @@ public final class UpdateBenchmark {
                 line.put("maxMs", checks.maxMs());
                 line.put("ceilingP99Ms", constant.p99Ms());
                 line.put("errors", checks.errors() + constant.errors());
+                // this JVM's CPU time per answered call (wrk excluded): unlike the rates, it barely moves when
+                // other processes share the cores, so runs on a busy machine can still be compared
+                line.put("checkCpuUs", Math.round(checkCpuUs * 10) / 10.0);
+                line.put("ceilingCpuUs", Math.round(ceilingCpuUs * 10) / 10.0);
+                line.put("cpuRatio", Math.round(ceilingCpuUs / checkCpuUs * 1000) / 1000.0);
                 line.put("heapMb", heapMb);
                 line.put("propagationP99Ms", propagationP99);
                 line.set("goals", goals(line));
@@ -207,6 +220,11 @@ public final class UpdateBenchmark {
         }
         millis.sort(null);
         return millis.get(Math.min(millis.size() - 1, (int) Math.ceil(millis.size() * 0.99) - 1));
+    }
+
+    /** CPU time this JVM used so far, every thread (the servers, their GC, the JIT). */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static long usedHeapAfterGc() {
