@@ -6,9 +6,7 @@ import io.helidon.webserver.http.ServerRequest;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -23,8 +21,8 @@ import java.util.Optional;
 public final class RequestFields {
     private final ServerRequest req;
     private final List<InputProblem> problems;
-    /** The query's parameters by raw name, split once (see {@link #rawQuery()}); null until a field is read. */
-    private Map<String, List<String>> raw;
+    /** The raw query, read when a field is first read, and whether any of its names is written with an escape. */
+    private String query;
     private boolean escapedNames;
 
     public RequestFields(ServerRequest req, List<InputProblem> problems) {
@@ -72,13 +70,11 @@ public final class RequestFields {
      * the server's own lookups answer, as before.
      */
     private List<String> rawValues(String queryName) {
-        if (raw == null) {
-            raw = rawQuery(req.query().rawValue());
-            for (String name : raw.keySet()) {
-                escapedNames |= name.indexOf('%') >= 0 || name.indexOf('+') >= 0;
-            }
+        if (query == null) {
+            query = req.query().rawValue();
+            escapedNames = hasEscapedName(query);
         }
-        List<String> values = raw.get(queryName);
+        List<String> values = rawValues(query, queryName);
         if (values != null || !escapedNames) {
             return values;
         }
@@ -86,29 +82,57 @@ public final class RequestFields {
     }
 
     /**
-     * The query split as the web server splits it for {@code getAllRaw}: at each {@code &}, then at
-     * the first {@code =}; a part without one is a name with no value (an empty list).
+     * Whether the query parameter (by its decoded name) or the header is there at all, even empty.
      */
-    static Map<String, List<String>> rawQuery(String query) {
-        Map<String, List<String>> params = new HashMap<>();
-        if (query == null) {
-            return params;
-        }
+    public boolean given(String queryName, HeaderName headerName) {
+        return rawValues(queryName) != null || req.headers().contains(headerName);
+    }
+
+    /**
+     * The raw values of the parts of {@code query} named {@code name}, split as the web server splits
+     * it for {@code getAllRaw}: at each {@code &}, then at the first {@code =}; a part without one is
+     * the name with no value (an empty list). Null when no part has that name.
+     */
+    static List<String> rawValues(String query, String name) {
+        List<String> values = null;
         int start = 0;
+        int length = query.length();
         while (true) {
             int end = query.indexOf('&', start);
-            String part = end < 0 ? query.substring(start) : query.substring(start, end);
-            int equals = part.indexOf('=');
-            if (equals < 0) {
-                params.putIfAbsent(part, new ArrayList<>(1));
-            } else {
-                params.computeIfAbsent(part.substring(0, equals), name -> new ArrayList<>(1)).add(part.substring(equals + 1));
-            }
             if (end < 0) {
-                return params;
+                end = length;
+            }
+            int equals = query.indexOf('=', start);
+            int nameEnd = equals < 0 || equals > end ? end : equals;
+            if (nameEnd - start == name.length() && query.startsWith(name, start)) {
+                if (values == null) {
+                    values = new ArrayList<>(1);
+                }
+                if (nameEnd < end) {
+                    values.add(query.substring(nameEnd + 1, end));
+                }
+            }
+            if (end == length) {
+                return values;
             }
             start = end + 1;
         }
+    }
+
+    /** Whether a part's name in {@code query} holds an escape or a {@code +}, so its decoded name differs. */
+    static boolean hasEscapedName(String query) {
+        boolean inName = true;
+        for (int i = 0; i < query.length(); i++) {
+            char c = query.charAt(i);
+            if (c == '&') {
+                inName = true;
+            } else if (c == '=') {
+                inName = false;
+            } else if (inName && (c == '%' || c == '+')) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public List<InputProblem> problems() {

@@ -33,13 +33,14 @@ public final class AcceptedFormats {
 
     public static Set<PatchFormat> read(ServerRequest req) {
         List<InputProblem> problems = new ArrayList<>();
-        String text = new RequestFields(req, problems).value(QUERY, HEADER); // strict decoding, once only
+        RequestFields fields = new RequestFields(req, problems);
+        String text = fields.value(QUERY, HEADER); // strict decoding, once only
         if (!problems.isEmpty()) {
             throw new InputRefusedException(400, problems, false);
         }
         if (text == null) {
             // given but empty ("formats="): the client applies no patch; not given: bsdiff
-            boolean given = req.query().contains(QUERY) || req.headers().contains(HEADER);
+            boolean given = fields.given(QUERY, HEADER);
             return given ? EnumSet.noneOf(PatchFormat.class) : EnumSet.of(PatchFormat.BSDIFF);
         }
         String[] names = text.split(",", -1);
