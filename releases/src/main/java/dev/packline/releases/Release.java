@@ -36,12 +36,23 @@ public record Release(long id, String app, String deployment, String platform, R
     }
 
     public Optional<Patch> patchFrom(String sign) {
-        return patches.stream().filter(p -> p.appliesTo(sign)).findFirst();
+        // a loop, not a stream: every update check asks, and most releases have no patch at all
+        for (Patch p : patches) {
+            if (p.appliesTo(sign)) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
     }
 
     /** The enabled labels, the ones clients are sent. */
     public List<Label> enabledLabels() {
-        return labels.stream().filter(Label::enabled).toList();
+        for (Label l : labels) {
+            if (!l.enabled()) {
+                return labels.stream().filter(Label::enabled).toList();
+            }
+        }
+        return labels; // the common case, every label enabled: the immutable list itself, no copy per check
     }
 
     Release next(ReleaseState newState, Rollout newRollout, List<Label> newLabels, long now) {

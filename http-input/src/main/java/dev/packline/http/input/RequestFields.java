@@ -1,9 +1,11 @@
 package dev.packline.http.input;
 
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -19,6 +21,9 @@ import java.util.Optional;
 public final class RequestFields {
     private final ServerRequest req;
     private final List<InputProblem> problems;
+    /** The raw query, read when a field is first read, and whether any of its names is written with an escape. */
+    private String query;
+    private boolean escapedNames;
 
     public RequestFields(ServerRequest req, List<InputProblem> problems) {
         this.req = req;
@@ -31,16 +36,21 @@ public final class RequestFields {
      * refused (the refusal noted under {@code queryName}).
      */
     public String value(String queryName, String headerName) {
+        return value(queryName, headerName == null ? null : HeaderNames.create(headerName));
+    }
+
+    /** {@link #value(String, String)} with the header's name made once, for a field read on every call of a busy route. */
+    public String value(String queryName, HeaderName headerName) {
         String text;
-        if (req.query().contains(queryName)) {
-            List<String> raw = req.query().getAllRaw(queryName);
+        List<String> raw = rawValues(queryName);
+        if (raw != null) {
             if (raw.size() > 1) {
                 problems.add(InputProblem.invalid(queryName, "given " + raw.size() + " times; give it once"));
                 return null;
             }
             text = percentDecoded(queryName, raw.getFirst());
         } else if (headerName != null) {
-            Optional<String> header = req.headers().first(HeaderNames.create(headerName));
+            Optional<String> header = req.headers().first(headerName);
             text = header.isEmpty() ? null : headerText(queryName, header.get());
         } else {
             text = null;
@@ -50,6 +60,79 @@ public final class RequestFields {
         }
         text = text.strip();
         return text.isEmpty() ? null : text;
+    }
+
+    /**
+     * The raw values of the query parameter whose decoded name is {@code queryName}, or null when the
+     * query has none: what the web server's {@code query().contains(name)} and {@code getAllRaw(name)}
+     * answer, without the two maps (every name and value decoded, then every one raw) the server
+     * builds for them on every request. A name written with an escape or a {@code +} is rare: then
+     * the server's own lookups answer, as before.
+     */
+    private List<String> rawValues(String queryName) {
+        if (query == null) {
+            query = req.query().rawValue();
+            escapedNames = hasEscapedName(query);
+        }
+        List<String> values = rawValues(query, queryName);
+        if (values != null || !escapedNames) {
+            return values;
+        }
+        return req.query().contains(queryName) ? req.query().getAllRaw(queryName) : null;
+    }
+
+    /**
+     * Whether the query parameter (by its decoded name) or the header is there at all, even empty.
+     */
+    public boolean given(String queryName, HeaderName headerName) {
+        return rawValues(queryName) != null || req.headers().contains(headerName);
+    }
+
+    /**
+     * The raw values of the parts of {@code query} named {@code name}, split as the web server splits
+     * it for {@code getAllRaw}: at each {@code &}, then at the first {@code =}; a part without one is
+     * the name with no value (an empty list). Null when no part has that name.
+     */
+    static List<String> rawValues(String query, String name) {
+        List<String> values = null;
+        int start = 0;
+        int length = query.length();
+        while (true) {
+            int end = query.indexOf('&', start);
+            if (end < 0) {
+                end = length;
+            }
+            int equals = query.indexOf('=', start);
+            int nameEnd = equals < 0 || equals > end ? end : equals;
+            if (nameEnd - start == name.length() && query.startsWith(name, start)) {
+                if (values == null) {
+                    values = new ArrayList<>(1);
+                }
+                if (nameEnd < end) {
+                    values.add(query.substring(nameEnd + 1, end));
+                }
+            }
+            if (end == length) {
+                return values;
+            }
+            start = end + 1;
+        }
+    }
+
+    /** Whether a part's name in {@code query} holds an escape or a {@code +}, so its decoded name differs. */
+    static boolean hasEscapedName(String query) {
+        boolean inName = true;
+        for (int i = 0; i < query.length(); i++) {
+            char c = query.charAt(i);
+            if (c == '&') {
+                inName = true;
+            } else if (c == '=') {
+                inName = false;
+            } else if (inName && (c == '%' || c == '+')) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public List<InputProblem> problems() {

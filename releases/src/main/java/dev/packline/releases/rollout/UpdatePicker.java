@@ -27,7 +27,10 @@ public final class UpdatePicker {
         ServedRelease full = null;
         for (ServedRelease s : releases.newestFirst()) {
             Release r = s.release();
-            if (!r.state().offered() || !r.clientVersions().contains(client.version()) || r.artifactFor(client.channel()).isEmpty()) {
+            if (!r.state().offered() || (full != null && r.state() == ReleaseState.FULL)) {
+                continue; // an older full release can no longer be chosen: skip it before the costlier tests below
+            }
+            if (!r.clientVersions().contains(client.version()) || r.artifactFor(client.channel()).isEmpty()) {
                 continue;
             }
             if (r.state() == ReleaseState.FULL) {

@@ -57,7 +57,10 @@ public final class UpdateBenchmark {
                   --rounds N       rollout changes timed across three instances (default 100)
                 Load: wrk (Debian package, installed by bin/packline when missing).
                 Prints one JSON line: checksPerSec, ceilingPerSec, ratio, p50Ms, p90Ms, p99Ms, maxMs, ceilingP99Ms,
-                errors, heapMb, propagationP99Ms, and goals: each goal of issue 17 with its figure and outcome
+                errors, checkCpuUs and ceilingCpuUs (this JVM's CPU time per call, wrk excluded) and cpuRatio (ceiling's
+                over the check's: what ratio approaches when the server, not the load, is short of CPU),
+                checkAllocBytes and ceilingAllocBytes (heap allocated per call), heapMb,
+                propagationP99Ms, and goals: each goal of issue 17 with its figure and outcome
                 (met, not met, or not judged when the run's load or catalogue is not the goal's).""";
     }
 
@@ -125,13 +128,27 @@ public final class UpdateBenchmark {
                 long heapMb = (usedHeapAfterGc() - baseline) / (1024 * 1024);
                 WrkLoad.Result checks;
                 WrkLoad.Result constant;
+                double checkCpuUs;
+                double ceilingCpuUs;
+                long checkAllocatedBytes;
+                long ceilingAllocatedBytes;
                 try (CeilingServer ceiling = CeilingServer.start(config)) {
                     System.err.println("bench update: wrk on the check route and on the constant-JSON ceiling, " + o.connections() + " connections...");
                     // an uncounted run of each side first, so neither is measured while the JIT still compiles the shared stack
                     load.drive(instances.get(0).port(), o.connections(), o.warmup());
                     load.drive(ceiling.port(), o.connections(), o.warmup());
+                    long cpuBefore = processCpuNanos();
+                    long allocatedBefore = allocatedBytes();
                     constant = load.drive(ceiling.port(), o.connections(), o.duration());
+                    long cpuBetween = processCpuNanos();
+                    long allocatedBetween = allocatedBytes();
                     checks = load.drive(instances.get(0).port(), o.connections(), o.duration());
+                    long ceilingCalls = Math.max(1, constant.checks() + constant.errors());
+                    long checkCalls = Math.max(1, checks.checks() + checks.errors());
+                    ceilingCpuUs = (cpuBetween - cpuBefore) / 1000.0 / ceilingCalls;
+                    checkCpuUs = (processCpuNanos() - cpuBetween) / 1000.0 / checkCalls;
+                    ceilingAllocatedBytes = (allocatedBetween - allocatedBefore) / ceilingCalls;
+                    checkAllocatedBytes = (allocatedBytes() - allocatedBetween) / checkCalls;
                 }
                 instances.add(UpdateServer.start(config));
                 instances.add(UpdateServer.start(config));
@@ -152,6 +169,14 @@ public final class UpdateBenchmark {
                 line.put("maxMs", checks.maxMs());
                 line.put("ceilingP99Ms", constant.p99Ms());
                 line.put("errors", checks.errors() + constant.errors());
+                // this JVM's CPU time per answered call (wrk excluded): unlike the rates, it barely moves when
+                // other processes share the cores, so runs on a busy machine can still be compared
+                line.put("checkCpuUs", Math.round(checkCpuUs * 10) / 10.0);
+                line.put("ceilingCpuUs", Math.round(ceilingCpuUs * 10) / 10.0);
+                line.put("cpuRatio", Math.round(ceilingCpuUs / checkCpuUs * 1000) / 1000.0);
+                // heap bytes allocated per call (what drives young collections, hence pauses in the tail)
+                line.put("checkAllocBytes", checkAllocatedBytes);
+                line.put("ceilingAllocBytes", ceilingAllocatedBytes);
                 line.put("heapMb", heapMb);
                 line.put("propagationP99Ms", propagationP99);
                 line.set("goals", goals(line));
@@ -207,6 +232,16 @@ public final class UpdateBenchmark {
         }
         millis.sort(null);
         return millis.get(Math.min(millis.size() - 1, (int) Math.ceil(millis.size() * 0.99) - 1));
+    }
+
+    /** Heap bytes every thread of this JVM allocated so far (virtual threads count on their carriers). */
+    private static long allocatedBytes() {
+        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getTotalThreadAllocatedBytes();
+    }
+
+    /** CPU time this JVM used so far, every thread (the servers, their GC, the JIT). */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static long usedHeapAfterGc() {

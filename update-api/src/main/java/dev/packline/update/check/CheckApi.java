@@ -29,6 +29,7 @@ public final class CheckApi {
     private final UpdateMetrics metrics;
     private final ClientRateLimit rateLimit;
     private final IncrementOffers increments;
+    private final NativeAnswers answers = new NativeAnswers();
 
     public CheckApi(CatalogCache cache, UpdateMetrics metrics, ClientRateLimit rateLimit, IncrementOffers increments) {
         this.cache = cache;
@@ -37,12 +38,16 @@ public final class CheckApi {
         this.increments = increments;
     }
 
-    /** {@code GET /v1/check}: the decision, with the patches and increments in the formats the client declared. */
+    /**
+     * {@code GET /v1/check}: the decision, with the patches and increments in the formats the client
+     * declared. The decision's part of the answer is made once per release and file ({@link NativeAnswers}).
+     */
     public void check(ServerRequest req, ServerResponse res) {
         Decided d = decide(req);
-        Map<String, Object> body = CheckAnswer.nativeBody(d.decision());
-        increments.addTo(body, d.decision(), d.check().client(), d.releases(), AcceptedFormats.read(req));
-        Json.send(res, 200, body);
+        NativeAnswers.Answer answer = answers.of(cache.current(), d.decision());
+        Map<String, Object> offers = new LinkedHashMap<>(); // empty unless the client can apply a patch or increment
+        increments.addTo(offers, d.decision(), d.check().client(), d.releases(), AcceptedFormats.read(req));
+        Json.sendJson(res, 200, answer.with(offers));
     }
 
     /** {@code GET /v1/compat/check}: the same choice and offers in the common self-built design's shape. */

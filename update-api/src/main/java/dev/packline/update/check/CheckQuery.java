@@ -11,6 +11,8 @@ import dev.packline.releases.ClientVersion;
 import dev.packline.releases.Names;
 import dev.packline.releases.ReleaseKind;
 import dev.packline.releases.rollout.ClientInfo;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 
 import java.util.ArrayList;
@@ -37,10 +39,12 @@ public final class CheckQuery {
 
         final String query;
         final String header;
+        final HeaderName headerName;
 
         Field(String query, String header) {
             this.query = query;
             this.header = header;
+            this.headerName = HeaderNames.create(header);
         }
     }
 
@@ -97,7 +101,7 @@ public final class CheckQuery {
     }
 
     private static <T> T optional(RequestFields fields, Field field, Function<String, T> rule) {
-        String text = fields.value(field.query, field.header);
+        String text = fields.value(field.query, field.headerName);
         if (text == null) {
             return null;
         }

@@ -4,6 +4,7 @@ import dev.packline.pipeline.artifact.PatchFormat;
 import dev.packline.http.input.InputProblem;
 import dev.packline.http.input.InputRefusedException;
 import dev.packline.http.input.RequestFields;
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 
@@ -25,20 +26,21 @@ public final class AcceptedFormats {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
     private static final int MAX_NAMES = 16;
     private static final String QUERY = "formats";
-    private static final String HEADER = "X-Patch-Formats";
+    private static final HeaderName HEADER = HeaderNames.create("X-Patch-Formats");
 
     private AcceptedFormats() {
     }
 
     public static Set<PatchFormat> read(ServerRequest req) {
         List<InputProblem> problems = new ArrayList<>();
-        String text = new RequestFields(req, problems).value(QUERY, HEADER); // strict decoding, once only
+        RequestFields fields = new RequestFields(req, problems);
+        String text = fields.value(QUERY, HEADER); // strict decoding, once only
         if (!problems.isEmpty()) {
             throw new InputRefusedException(400, problems, false);
         }
         if (text == null) {
             // given but empty ("formats="): the client applies no patch; not given: bsdiff
-            boolean given = req.query().contains(QUERY) || req.headers().contains(HeaderNames.create(HEADER));
+            boolean given = fields.given(QUERY, HEADER);
             return given ? EnumSet.noneOf(PatchFormat.class) : EnumSet.of(PatchFormat.BSDIFF);
         }
         String[] names = text.split(",", -1);

@@ -17,10 +17,15 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
+import dev.packline.releases.rollout.CheckOutcome;
+
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Every metric the update API publishes (docs/metrics.md, "Update API"), on one Prometheus
@@ -33,6 +38,13 @@ public final class UpdateMetrics implements AutoCloseable {
     private final Timer checkLatency;
     private final Counter patchesOffered;
     private final Map<String, AtomicLong> releaseSeries = new ConcurrentHashMap<>();
+    /**
+     * The per-call meters, resolved once: looking a tagged meter up through its builder on every call
+     * built its id and tags and searched the registry, a cost the check route paid twice per request.
+     */
+    private final Map<CheckOutcome, Counter> checksByOutcome = new EnumMap<>(CheckOutcome.class);
+    private final Map<String, AtomicReferenceArray<Timer>> requestTimers = new ConcurrentHashMap<>();
+    private static final int STATUSES = 600;
 
     public UpdateMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -45,6 +57,10 @@ public final class UpdateMetrics implements AutoCloseable {
                 .register(registry);
         patchesOffered = Counter.builder("packline.update.patches.offered").description("checks answered with a patch from the installed file")
                 .register(registry);
+        for (CheckOutcome outcome : CheckOutcome.values()) {
+            checksByOutcome.put(outcome, Counter.builder("packline.update.checks").description("checks answered, by outcome")
+                    .tags("outcome", Names.of(outcome)).register(registry));
+        }
     }
 
     /** The snapshot's gauges: its catalogue version and how long since Redis last confirmed it. */
@@ -59,17 +75,30 @@ public final class UpdateMetrics implements AutoCloseable {
 
     /** One answered check: its outcome, whether a patch was offered, and the time to decide. */
     public void check(Decision d, long nanos) {
-        Counter.builder("packline.update.checks").description("checks answered, by outcome")
-                .tags("outcome", Names.of(d.outcome())).register(registry).increment();
+        checksByOutcome.get(d.outcome()).increment();
         if (d.patch() != null) {
             patchesOffered.increment();
         }
-        checkLatency.record(Duration.ofNanos(nanos));
+        checkLatency.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     public void request(String route, int status, long nanos) {
-        Timer.builder("packline.update.requests").description("HTTP calls by route template and status")
-                .tags("route", route, "status", Integer.toString(status)).register(registry).record(Duration.ofNanos(nanos));
+        if (status < 0 || status >= STATUSES) {
+            requestTimer(route, status).record(nanos, TimeUnit.NANOSECONDS);
+            return;
+        }
+        AtomicReferenceArray<Timer> byStatus = requestTimers.computeIfAbsent(route, r -> new AtomicReferenceArray<>(STATUSES));
+        Timer timer = byStatus.get(status);
+        if (timer == null) {
+            timer = requestTimer(route, status); // the registry returns the one meter however many calls race here
+            byStatus.set(status, timer);
+        }
+        timer.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private Timer requestTimer(String route, int status) {
+        return Timer.builder("packline.update.requests").description("HTTP calls by route template and status")
+                .tags("route", route, "status", Integer.toString(status)).register(registry);
     }
 
     public void refused(String route, String reason) {

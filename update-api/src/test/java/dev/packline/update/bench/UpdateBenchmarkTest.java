@@ -27,6 +27,9 @@ class UpdateBenchmarkTest {
         assertEquals(run.get("checksPerSec").asDouble() / run.get("ceilingPerSec").asDouble(), run.get("ratio").asDouble(), 0.01, run.toString());
         assertTrue(run.get("p50Ms").asDouble() <= run.get("p99Ms").asDouble() && run.get("p99Ms").asDouble() <= run.get("maxMs").asDouble(), run.toString());
         assertTrue(run.get("propagationP99Ms").asDouble() >= 0, run.toString());
+        assertTrue(run.get("checkCpuUs").asDouble() > 0 && run.get("ceilingCpuUs").asDouble() > 0, "each side used CPU: " + run);
+        assertEquals(run.get("ceilingCpuUs").asDouble() / run.get("checkCpuUs").asDouble(), run.get("cpuRatio").asDouble(), 0.01, run.toString());
+        assertTrue(run.get("checkAllocBytes").asLong() > 0 && run.get("ceilingAllocBytes").asLong() > 0, "each side allocated: " + run);
 
         JsonNode goals = run.get("goals");
         List<String> figures = new ArrayList<>();

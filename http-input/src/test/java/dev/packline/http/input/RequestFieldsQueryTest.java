@@ -1,0 +1,43 @@
+package dev.packline.http.input;
+
+import io.helidon.common.uri.UriQuery;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * {@link RequestFields} splits the raw query itself, once, instead of asking the web server, which
+ * builds a decoded and a raw map of every parameter per request: its split must be the server's.
+ */
+class RequestFieldsQueryTest {
+
+    @Test
+    void theQueryIsSplitAsTheWebServerSplitsIt() {
+        for (String query : List.of("", "a=1", "a=1&b=2", "a=1&a=2&a=3", "a", "a&b=", "a=&b", "a=1&&b=2", "&", "a=1&", "=x", "a==b&c=d=e",
+                "deploymentKey=dk_1&platform=android&clientVersion=100&clientId=c42&brand=huawei&channel=%E5%8D%8E%E4%B8%BA",
+                "name=a+b&x=%20", "a%3D=1&a=2")) {
+            UriQuery server = UriQuery.create(query);
+            java.util.Set<String> names = new java.util.HashSet<>(server.names());
+            names.addAll(List.of("absent", "a", "b", "c", "x", "name", "channel", "a%3D"));
+            for (String name : names) {
+                if (name.isEmpty() || name.indexOf('%') >= 0 || name.indexOf('+') >= 0 || name.indexOf(' ') >= 0 || name.indexOf('=') >= 0) {
+                    continue; // no field has such a name; a name written with an escape is left to the server (RequestFields)
+                }
+                List<String> serverAnswer = server.contains(name) ? server.getAllRaw(name) : null;
+                assertEquals(serverAnswer, RequestFields.rawValues(query, name), "'" + query + "', parameter '" + name + "'");
+            }
+        }
+    }
+
+    @Test
+    void namesWrittenWithAnEscapeAreLeftToTheServer() {
+        record Case(String query, boolean escaped) {
+        }
+        for (Case c : List.of(new Case("", false), new Case("a=1&b=%20+x", false), new Case("name=a+b&x=%20", false),
+                new Case("a%3D=1&a=2", true), new Case("a=1&client+id=2", true), new Case("x=1&%61", true), new Case("a=b=%41&c=+", false))) {
+            assertEquals(c.escaped(), RequestFields.hasEscapedName(c.query()), c.query());
+        }
+    }
+}
