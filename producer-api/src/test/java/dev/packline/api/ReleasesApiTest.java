@@ -111,6 +111,11 @@ class ReleasesApiTest {
         assertEquals(id, promoted.json().get("promotedFrom").asLong());
         Response audit = send(api.acmeToken, "GET", "/v1/apps/" + app + "/audit?limit=3", null);
         assertEquals(3, audit.json().get("audit").size());
+        for (String limit : List.of("abc", "0", "1001", "%2B5", "%D9%A5", "")) {
+            Response refused = send(api.acmeToken, "GET", "/v1/apps/" + app + "/audit?limit=" + limit, null);
+            assertEquals(400, refused.status(), "limit=" + limit + ": " + refused.text());
+            assertTrue(refused.text().contains("limit"), refused.text());
+        }
         assertEquals("promote", audit.json().get("audit").get(0).get("action").asText());
         assertTrue(audit.json().get("audit").get(1).get("actor").asText().startsWith(api.acme + "/ci"));
         Response list = send(api.acmeToken, "GET", "/v1/apps/" + app + "/releases", null);

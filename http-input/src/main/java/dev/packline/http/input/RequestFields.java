@@ -66,19 +66,16 @@ public final class RequestFields {
      * The raw values of the query parameter whose decoded name is {@code queryName}, or null when the
      * query has none: what the web server's {@code query().contains(name)} and {@code getAllRaw(name)}
      * answer, without the two maps (every name and value decoded, then every one raw) the server
-     * builds for them on every request. A name written with an escape or a {@code +} is rare: then
-     * the server's own lookups answer, as before.
+     * builds for them on every request. A name written with an escape or a {@code +} is matched by
+     * its decoded name (the server's {@code contains} does so too, but its {@code getAllRaw} then
+     * threw, which answered {@code clientI%64=x} with a 500).
      */
     private List<String> rawValues(String queryName) {
         if (query == null) {
             query = req.query().rawValue();
             escapedNames = hasEscapedName(query);
         }
-        List<String> values = rawValues(query, queryName);
-        if (values != null || !escapedNames) {
-            return values;
-        }
-        return req.query().contains(queryName) ? req.query().getAllRaw(queryName) : null;
+        return rawValues(query, queryName, escapedNames);
     }
 
     /**
@@ -94,6 +91,11 @@ public final class RequestFields {
      * the name with no value (an empty list). Null when no part has that name.
      */
     static List<String> rawValues(String query, String name) {
+        return rawValues(query, name, hasEscapedName(query));
+    }
+
+    /** {@link #rawValues(String, String)}, decoding names only when {@code escapedNames} (the query has such a name). */
+    private static List<String> rawValues(String query, String name, boolean escapedNames) {
         List<String> values = null;
         int start = 0;
         int length = query.length();
@@ -104,7 +106,8 @@ public final class RequestFields {
             }
             int equals = query.indexOf('=', start);
             int nameEnd = equals < 0 || equals > end ? end : equals;
-            if (nameEnd - start == name.length() && query.startsWith(name, start)) {
+            if (nameEnd - start == name.length() && query.startsWith(name, start)
+                    || escapedNames && decodedNameIs(query.substring(start, nameEnd), name)) {
                 if (values == null) {
                     values = new ArrayList<>(1);
                 }
@@ -116,6 +119,18 @@ public final class RequestFields {
                 return values;
             }
             start = end + 1;
+        }
+    }
+
+    /** Whether {@code rawName}, percent-decoded, is {@code name}; a name with a malformed escape is no field's. */
+    private static boolean decodedNameIs(String rawName, String name) {
+        if (rawName.indexOf('%') < 0 && rawName.indexOf('+') < 0) {
+            return false; // compared as written already
+        }
+        try {
+            return new String(PercentDecoding.decode(rawName, name, PercentDecoding.Unescaped.BYTES), StandardCharsets.UTF_8).equals(name);
+        } catch (InputRefusedException e) {
+            return false;
         }
     }
 

@@ -23,7 +23,7 @@ class RequestFieldsQueryTest {
             names.addAll(List.of("absent", "a", "b", "c", "x", "name", "channel", "a%3D"));
             for (String name : names) {
                 if (name.isEmpty() || name.indexOf('%') >= 0 || name.indexOf('+') >= 0 || name.indexOf(' ') >= 0 || name.indexOf('=') >= 0) {
-                    continue; // no field has such a name; a name written with an escape is left to the server (RequestFields)
+                    continue; // no field has such a name
                 }
                 List<String> serverAnswer = server.contains(name) ? server.getAllRaw(name) : null;
                 assertEquals(serverAnswer, RequestFields.rawValues(query, name), "'" + query + "', parameter '" + name + "'");
@@ -32,7 +32,17 @@ class RequestFieldsQueryTest {
     }
 
     @Test
-    void namesWrittenWithAnEscapeAreLeftToTheServer() {
+    void namesWrittenWithAnEscapeAreFoundByTheirDecodedName() {
+        assertEquals(List.of("x"), RequestFields.rawValues("clientI%64=x", "clientId"));
+        assertEquals(List.of("1", "%41"), RequestFields.rawValues("%63hannel=1&channel=%41", "channel"), "written both ways: given twice");
+        assertEquals(List.of("2"), RequestFields.rawValues("a%3D=1&a=2", "a"), "'a%3D' is 'a=', not 'a'");
+        assertEquals(List.of(), RequestFields.rawValues("x=1&%61", "a"), "a name without a value");
+        assertEquals(null, RequestFields.rawValues("clientI%6=x&%zz=1", "clientId"), "a malformed escape names no field");
+        assertEquals(List.of("y"), RequestFields.rawValues("client+id=y", "client id"));
+    }
+
+    @Test
+    void namesWrittenWithAnEscapeAreSeen() {
         record Case(String query, boolean escaped) {
         }
         for (Case c : List.of(new Case("", false), new Case("a=1&b=%20+x", false), new Case("name=a+b&x=%20", false),

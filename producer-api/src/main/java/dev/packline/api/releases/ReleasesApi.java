@@ -1,5 +1,6 @@
 package dev.packline.api.releases;
 
+import dev.packline.http.input.AsciiParsers;
 import dev.packline.http.input.RequestBody;
 import dev.packline.api.auth.Authenticator;
 import dev.packline.api.auth.Publishers.Caller;
@@ -174,10 +175,8 @@ public final class ReleasesApi {
 
     public void audit(ServerRequest req, ServerResponse res) {
         App app = owned(req);
-        int limit = req.query().first("limit").map(Integer::parseInt).orElse(50);
-        if (limit < 1 || limit > 1000) {
-            throw ApiError.field(400, Reason.INVALID_REQUEST, "limit", "1 to 1000");
-        }
+        // ASCII digits only: Integer.parseInt answered limit=abc with a 500 and took +5 and other scripts' digits
+        int limit = req.query().first("limit").map(v -> (int) AsciiParsers.wholeNumber("limit", v, 1, 1000)).orElse(50);
         Json.send(res, 200, Map.of("audit", ReleaseView.audit(p.store().audit(app.id(), limit))));
     }
 

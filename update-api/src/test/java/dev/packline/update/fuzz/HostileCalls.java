@@ -64,12 +64,22 @@ public final class HostileCalls {
     private Call query() {
         String field = pick(FIELDS);
         String value = random.nextInt(8) == 0 ? "x".repeat(100 + random.nextInt(6000)) : pick(VALUES);
-        String query = validQuery.replaceFirst(field + "=[^&]*", java.util.regex.Matcher.quoteReplacement(field + "=" + value));
-        if (!query.contains(field + "=")) {
-            query += "&" + field + "=" + value;
+        // a name written with an escape (clientI%64): the server's own lookup threw on one, a 500
+        String name = random.nextInt(4) == 0 ? escaped(field) : field;
+        String query = validQuery.replaceFirst(field + "=[^&]*", java.util.regex.Matcher.quoteReplacement(name + "=" + value));
+        if (!query.contains(name + "=")) {
+            query += "&" + name + "=" + value;
         }
         String route = random.nextBoolean() ? "/v1/check" : "/v1/compat/check";
-        return new Call(0, route + " " + field + "=" + value.substring(0, Math.min(20, value.length())), head("GET " + route + "?" + query), false);
+        return new Call(0, route + " " + name + "=" + value.substring(0, Math.min(20, value.length())), head("GET " + route + "?" + query), false);
+    }
+
+    /** {@code name} with one character written as a percent-escape, now and then a malformed one. */
+    private String escaped(String name) {
+        int at = random.nextInt(name.length());
+        String escape = random.nextInt(5) == 0 ? pick(new String[]{"%", "%6", "%zz", "%+"}) : String.format(random.nextBoolean() ? "%%%02x" : "%%%02X",
+                (int) name.charAt(at));
+        return name.substring(0, at) + escape + name.substring(at + 1);
     }
 
     private Call header() {
