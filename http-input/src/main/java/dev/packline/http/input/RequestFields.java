@@ -150,11 +150,25 @@ public final class RequestFields {
         return false;
     }
 
+    /** Whether {@code raw} is printable ASCII with no escape and no {@code +}: then it stands for itself. */
+    static boolean plainAscii(String raw) {
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c < 0x20 || c > 0x7e || c == '%' || c == '+') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public List<InputProblem> problems() {
         return problems;
     }
 
     private String percentDecoded(String field, String raw) {
+        if (plainAscii(raw)) {
+            return raw; // what decoding and strict UTF-8 make of it, without their buffers and decoder: most values of a busy route
+        }
         try {
             return strict(field, PercentDecoding.decode(raw, field, PercentDecoding.Unescaped.BYTES));
         } catch (InputRefusedException e) {

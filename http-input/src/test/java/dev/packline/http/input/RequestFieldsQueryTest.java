@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@link RequestFields} splits the raw query itself, once, instead of asking the web server, which
@@ -39,6 +40,17 @@ class RequestFieldsQueryTest {
         assertEquals(List.of(), RequestFields.rawValues("x=1&%61", "a"), "a name without a value");
         assertEquals(null, RequestFields.rawValues("clientI%6=x&%zz=1", "clientId"), "a malformed escape names no field");
         assertEquals(List.of("y"), RequestFields.rawValues("client+id=y", "client id"));
+    }
+
+    @Test
+    void plainAsciiValuesAreTheTextDecodingGives() {
+        for (String raw : List.of("huawei", "android", "2.4.1", "a b", "~!*()'._-", "x".repeat(300), "")) {
+            assertTrue(RequestFields.plainAscii(raw), raw);
+            assertEquals(StrictUtf8.decode(PercentDecoding.decode(raw, "f", PercentDecoding.Unescaped.BYTES), "f"), raw);
+        }
+        for (String raw : List.of("a+b", "%41", "a\u0007b", "caf\u00e9", "\u4e2d", "tab\tx", "a\u007f")) {
+            assertTrue(!RequestFields.plainAscii(raw), raw);
+        }
     }
 
     @Test
