@@ -47,7 +47,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * channels run, and the test waits for conditions, never for a fixed time.
  */
 class RollbackSystemTest {
-    private static final int CHANNELS = 40;
+    private static final int CHANNELS = 200; // the request size
     private static final String PUBLISHER = "demo";
     private static final Map<String, String> OPERATOR_SETTINGS = Map.of(
             "PACKLINE_WORKER_VERSION_CHECK_INTERVAL", "1s",
