@@ -98,7 +98,7 @@ class MixedModeSystemTest {
                     Map.of("PACKLINE_WORKER_MAX_JOBS_PER_WORKER", "0"));
 
             for (int version = 1; version <= 2; version++) {
-                RequestStatus status = awaitFinished(requests, services, byVersion.get(version - 1).id(), Duration.ofSeconds(120));
+                RequestStatus status = FinishedRequests.await(requests, services, byVersion.get(version - 1).id(), Duration.ofSeconds(120));
                 assertEquals("done", status.state(), status.toString());
                 Set<Object> handlers = status.channels().stream().map(c -> c.get("handler")).collect(Collectors.toSet());
                 assertEquals(Set.of(Integer.toString(version)), handlers, "version " + version + "'s jobs ran on handler " + version);
@@ -124,18 +124,5 @@ class MixedModeSystemTest {
         }
         return new PackagingRequest("mixed-" + tag + "-" + UUID.randomUUID().toString().substring(0, 8), "demo", "dev.packline.mixed",
                 mother.toUri().toString(), channels, "walle", "local", tag + "/", null, List.of(), List.of("log"), "all");
-    }
-
-    private static RequestStatus awaitFinished(RequestStore requests, ServiceProcesses services, String id, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            RequestStatus status = requests.status(id).orElse(null);
-            if (status != null && status.finished()) {
-                return status;
-            }
-            services.checkAlive();
-            Thread.sleep(100);
-        }
-        throw new AssertionError("request " + id + " did not finish within " + timeout + ": " + requests.status(id).orElse(null));
     }
 }

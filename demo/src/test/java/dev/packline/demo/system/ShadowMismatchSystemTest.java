@@ -127,7 +127,7 @@ class ShadowMismatchSystemTest {
             }
             List<RequestStatus> statuses = new ArrayList<>();
             for (PackagingRequest request : submitted) {
-                RequestStatus status = awaitFinished(requests, services, request.id(), Duration.ofSeconds(120));
+                RequestStatus status = FinishedRequests.await(requests, services, request.id(), Duration.ofSeconds(120));
                 assertEquals("done", status.state(), status.toString());
                 statuses.add(status);
             }
@@ -266,19 +266,6 @@ class ShadowMismatchSystemTest {
         }
         return new PackagingRequest("shadow-" + tag + "-" + UUID.randomUUID().toString().substring(0, 8), "demo", "dev.packline.shadow",
                 mother.toUri().toString(), channels, "walle", "local", tag + "/", null, List.of(), List.of("demo-webhook"), "all");
-    }
-
-    private static RequestStatus awaitFinished(RequestStore requests, ServiceProcesses services, String id, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            RequestStatus status = requests.status(id).orElse(null);
-            if (status != null && status.finished()) {
-                return status;
-            }
-            services.checkAlive();
-            Thread.sleep(100);
-        }
-        throw new AssertionError("request " + id + " did not finish within " + timeout + ": " + requests.status(id).orElse(null));
     }
 
     private static String sha256(Path file) throws Exception {
