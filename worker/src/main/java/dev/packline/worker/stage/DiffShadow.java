@@ -27,7 +27,12 @@ public final class DiffShadow implements ShadowHandler {
 
     /** What a shadow run compares of a patch. */
     static ShadowResult facts(PatchMaker.Patch patch) {
-        return ShadowResult.produced(Map.of("sha256", patch.sha256(), "size", Long.toString(patch.bytes())));
+        return facts(patch.sha256(), patch.bytes());
+    }
+
+    /** What a shadow run compares of a patch, from its SHA-256 and size (a patch made before, as recorded by pair). */
+    static ShadowResult facts(String sha256, long bytes) {
+        return ShadowResult.produced(Map.of("sha256", sha256, "size", Long.toString(bytes)));
     }
 
     @Override

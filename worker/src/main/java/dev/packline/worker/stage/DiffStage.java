@@ -6,7 +6,6 @@ import dev.packline.pipeline.artifact.Increment;
 import dev.packline.pipeline.artifact.PatchFormat;
 import dev.packline.pipeline.job.DiffJob;
 import dev.packline.queue.Job;
-import dev.packline.queue.upgrade.ShadowResult;
 import dev.packline.queue.upgrade.ShadowRun;
 import dev.packline.queue.upgrade.ShadowRuns;
 import dev.packline.queue.worker.JobHandler;
@@ -134,7 +133,7 @@ public final class DiffStage implements JobHandler {
     private void recordMadeBefore(Job job, DiffJob p) {
         try {
             increments.increments().find(PatchFormat.BSDIFF, p.oldSha256(), p.newSha256()).ifPresent(made ->
-                    shadows.recordReal(job, ShadowResult.produced(Map.of("sha256", made.sha256(), "size", Long.toString(made.bytes())))));
+                    shadows.recordReal(job, DiffShadow.facts(made.sha256(), made.bytes())));
         } catch (RuntimeException e) {
             LoggerFactory.getLogger(DiffStage.class).warn("diff {}: the patch made before could not be read for a shadow comparison: {}",
                     job.id(), e.toString());
