@@ -7,15 +7,19 @@ import redis.clients.jedis.exceptions.JedisException;
 import redis.embedded.RedisServer;
 import redis.embedded.core.ExecutableProvider;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -86,14 +90,14 @@ public final class EmbeddedRedis implements AutoCloseable {
      * lookup runs {@code uname -m} to choose one, which fails on a host without coreutils on PATH
      * (a container, a stripped release-build check); the JVM knows the architecture already.
      */
-    private static final java.util.Map<String, String> BUNDLED = java.util.Map.of(
+    private static final Map<String, String> BUNDLED = Map.of(
             "amd64", "redis-server-6.2.6-v5-linux-amd64",
             "aarch64", "redis-server-6.2.7-linux-arm64");
 
-    private static java.io.File extractedBinary;
+    private static File extractedBinary;
 
     /** The bundled binary copied once per JVM to a temporary executable file (deleted at exit). */
-    private static synchronized java.io.File extracted(String resource) throws IOException {
+    private static synchronized File extracted(String resource) throws IOException {
         if (extractedBinary != null && extractedBinary.canExecute()) {
             return extractedBinary;
         }
@@ -102,7 +106,7 @@ public final class EmbeddedRedis implements AutoCloseable {
             if (in == null) {
                 throw new IOException("the embedded-redis jar holds no " + resource);
             }
-            Files.copy(in, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
         }
         if (!file.toFile().setExecutable(true, true)) {
             throw new IOException("cannot make " + file + " executable");
@@ -186,14 +190,14 @@ public final class EmbeddedRedis implements AutoCloseable {
     public static int freePortBlock(int count) {
         int ephemeralLow = 32768;
         try {
-            String range = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
             ephemeralLow = Integer.parseInt(range.split("\\s+")[0]);
         } catch (IOException | RuntimeException e) {
             // not Linux: keep the IANA dynamic range's usual start
         }
         int low = 10_000;
         int high = Math.max(low + 1_000, ephemeralLow) - count;
-        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        ThreadLocalRandom random = ThreadLocalRandom.current();
         for (int attempt = 0; attempt < 200; attempt++) {
             int base = random.nextInt(low, high);
             if (allFree(base, count)) {
