@@ -10,6 +10,9 @@
 # characters instead of gN. It FLUSHES the Redis at REDIS_PORT (127.0.0.1): start one of its own,
 # e.g. the 6.2 binary compare-queue.sh unpacks, and `chrt -f -p 10 PID` it so other load does not
 # preempt it. Used for docs/benchmarks.md (queue section, 2026-12-06).
+# CALLGRIND=PID (a redis-server run under valgrind --tool=callgrind): zero its counters before the
+# fetch-and-ack loop and dump them after, then print the loop's instructions per job (Ir), a count
+# that other load on the machine does not move.
 import socket, sys, re, os, time
 port = int(os.environ['REDIS_PORT'])
 d, label = sys.argv[1], sys.argv[2]
@@ -62,6 +65,10 @@ for start in range(0, jobs, 1000):
     cmd('EVALSHA', sha['enqueue'], 12, K['info'], K['pending'], K['delayed'], K['meta'], K['payload'], K['stats'], K['urgent'], K['normal'], K['bulk'], K['groups'], K['settings'], K['parked'], *args)
 c1 = cpu()
 cmd('CONFIG', 'RESETSTAT')
+callgrind = os.environ.get('CALLGRIND')
+if callgrind:
+    import subprocess, glob
+    subprocess.run(['callgrind_control', '--zero', callgrind], check=True, capture_output=True)
 active = b + 'active:w1'
 done = 0; tf = tc = 0.0; nf = 0
 while True:
@@ -79,6 +86,12 @@ while True:
     assert all(x == '1' or x == 1 for x in res), res[:5]
     done += n
 c2 = cpu()
+ir = None
+if callgrind:
+    before = set(glob.glob('callgrind.out.%s*' % callgrind))
+    subprocess.run(['callgrind_control', '--dump', callgrind], check=True, capture_output=True)
+    dumps = sorted(set(glob.glob('callgrind.out.%s*' % callgrind)) - before, key=os.path.getmtime)
+    ir = int(next(l for l in open(dumps[-1]) if l.startswith('summary:')).split()[1])
 stats = cmd('INFO', 'commandstats')
 calls = {}
 for l in stats.split('\r\n'):
@@ -86,4 +99,5 @@ for l in stats.split('\r\n'):
         name, rest = l[8:].split(':', 1)
         calls[name] = int(rest.split(',')[0].split('=')[1])
 inner = sum(v for k, v in calls.items() if k not in ('evalsha', 'info', 'config'))
-print(f'{label}: enqueue {1e6*(c1-c0)/jobs:.1f} us/job, process {1e6*(c2-c1)/done:.1f} us/job CPU; wall fetch {1e6*tf/done:.1f} complete {1e6*tc/done:.1f} us/job; {done} done in {nf} fetches; Redis commands inside the scripts {inner/done:.2f} per job')
+print(f'{label}: enqueue {1e6*(c1-c0)/jobs:.1f} us/job, process {1e6*(c2-c1)/done:.1f} us/job CPU; wall fetch {1e6*tf/done:.1f} complete {1e6*tc/done:.1f} us/job; {done} done in {nf} fetches; Redis commands inside the scripts {inner/done:.2f} per job'
+      + (f'; {ir/done:,.0f} instructions per job (callgrind)' if ir else ''))
