@@ -219,6 +219,39 @@ class FairQueueTest {
     }
 
     @Test
+    void aCapSetWhileTheGroupRunsCountsTheJobsAlreadyRunning() {
+        enqueue("pubA", Priority.NORMAL, 6);
+        enqueue("pubB", Priority.NORMAL, 2);
+        List<Job> first = broker.fetch(queue, "w1", 4, null, LEASE).jobs();
+        assertEquals(Map.of("pubA/normal", 2, "pubB/normal", 2), tally(first));
+
+        broker.setGroupSettings(queue, "pubA", new GroupSettings(1, OptionalInt.of(2)));
+        assertEquals(List.of(), broker.fetch(queue, "w2", 4, null, LEASE).jobs(), "A already runs its new cap of 2");
+        // one ack batch ends both of A's jobs and one of B's: each freed slot of A puts one parked job back
+        List<Ack> acks = first.stream().filter(j -> !j.id().equals(first.get(3).id())).map(j -> new Ack(j.id(), j.token())).toList();
+        assertEquals(List.of(true, true, true), broker.complete(queue, "w1", acks));
+        assertEquals(List.of(new GroupStatus("pubA", new GroupSettings(1, OptionalInt.of(2)), 0, 2),
+                new GroupStatus("pubB", GroupSettings.DEFAULT, 1, 0)), broker.groups(queue));
+        assertEquals(Map.of("pubA/normal", 2), tally(broker.fetch(queue, "w2", 4, null, LEASE).jobs()), "the two put back run, the cap holds the rest");
+    }
+
+    @Test
+    void capsHoldWhenManyGroupsHaveSettings() {
+        // more settings than fetch reads at once (fair_queue.lua's SMALL_SETTINGS): caps are then read per group
+        for (int i = 0; i < 70; i++) {
+            broker.setGroupSettings(queue, "weighted" + i, new GroupSettings(2, OptionalInt.empty()));
+        }
+        broker.setGroupSettings(queue, "pubA", new GroupSettings(1, OptionalInt.of(1)));
+        enqueue("pubA", Priority.NORMAL, 3);
+        enqueue("pubB", Priority.NORMAL, 3);
+        List<Job> jobs = broker.fetch(queue, "w1", 6, null, LEASE).jobs();
+        assertEquals(Map.of("pubA/normal", 1, "pubB/normal", 3), tally(jobs));
+        Job a = jobs.stream().filter(j -> from(j).equals("pubA/normal")).findFirst().orElseThrow();
+        assertEquals(List.of(true), broker.complete(queue, "w1", List.of(new Ack(a.id(), a.token()))));
+        assertEquals(Map.of("pubA/normal", 1), tally(broker.fetch(queue, "w1", 6, null, LEASE).jobs()));
+    }
+
+    @Test
     void raisingACapPutsParkedJobsBack() {
         broker.setGroupSettings(queue, "pubA", new GroupSettings(1, OptionalInt.of(1)));
         enqueue("pubA", Priority.BULK, 5);

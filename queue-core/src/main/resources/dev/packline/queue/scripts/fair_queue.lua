@@ -28,22 +28,26 @@ local WAKE_MARKER = ' '
 local MAX_WAKE_MARKERS = 16
 
 -- the level and group of a job record, or nil for the default group at normal priority. A plain find
--- and matches anchored where enqueue.lua writes the fields (group right after level): an unanchored
+-- and one match anchored where enqueue.lua writes the fields (group right after level): an unanchored
 -- pattern scan of every record was the largest single cost of the fair path in Redis (measured with perf).
--- A bare ',"level":"' can only be that key: inside a JSON string its quotes are escaped.
+-- A bare ',"level":"' can only be that key: inside a JSON string its quotes are escaped. A record
+-- rewritten by cjson (encode_job) may hold the fields in another order: then a second look finds the group.
 local function job_place(raw)
   local at = string.find(raw, ',"level":"', 1, true)
   if not at then return nil, nil end
-  local level, after = string.match(raw, '^(%a+)"()', at + 10)
+  local level, group = string.match(raw, '^(%a+)","group":"([^"]*)"', at + 10)
+  if level then return level, group end
+  level = string.match(raw, '^(%a+)"', at + 10)
   if not level then return nil, nil end
-  return level, string.match(raw, '^,"group":"([^"]*)"', after) or string.match(raw, '"group":"([^"]*)"') or ''
+  return level, string.match(raw, '"group":"([^"]*)"') or ''
 end
 
 local Fair = {}
 Fair.__index = Fair
 
 local function fair_open(fq)
-  return setmetatable({k = fq, cache = {}, dirty = {}, weights = {}, caps = {}, adds = {}, wake = 0, field_names = {}, tag_fields = {}}, Fair)
+  return setmetatable({k = fq, cache = {}, dirty = {}, weights = {}, caps = {}, adds = {}, wake = 0, field_names = {}, tag_fields = {},
+    run_names = {}}, Fair)
 end
 
 local VIRTUAL_TIME = {urgent = 'vt:urgent', normal = 'vt:normal', bulk = 'vt:bulk'}
@@ -57,6 +61,16 @@ function Fair:names(group)
     self.field_names[group] = names
   end
   return names
+end
+
+-- a group's running count field alone (fetch and ack need no other name of an uncapped group)
+function Fair:run_name(group)
+  local name = self.run_names[group]
+  if not name then
+    name = 'run:' .. group
+    self.run_names[group] = name
+  end
+  return name
 end
 
 -- the groups hash field holding the last tag given to a group at a level, built once per script call
@@ -103,8 +117,35 @@ function Fair:prefetch(fields)
   for i = 1, n do self.cache[wanted[i]] = tonumber(values[i]) or false end
 end
 
+-- The caps of every group at once when the settings hash is small (HLEN, then HGETALL of at most
+-- SMALL_SETTINGS fields; none at all when it is empty, the usual case), so a batch reads no cap field per
+-- group; false when it is larger (then caps are read per group). Read once per script call, so a cap an
+-- admin set with any build is seen by the next call.
+local SMALL_SETTINGS = 64
+function Fair:all_caps()
+  local all = self.caps_all
+  if all == nil then
+    local size = redis.call('HLEN', self.k.settings)
+    if size == 0 then
+      all = {}
+    elseif size <= SMALL_SETTINGS then
+      all = {}
+      local pairs_list = redis.call('HGETALL', self.k.settings)
+      for i = 1, #pairs_list, 2 do
+        local group = string.match(pairs_list[i], '^cap:(.*)$')
+        if group then all[group] = tonumber(pairs_list[i + 1]) end
+      end
+    else
+      all = false
+    end
+    self.caps_all = all
+  end
+  return all
+end
+
 -- reads the caps of the groups (names, the default group included or not) not known yet with one HMGET
 function Fair:prefetch_caps(groups)
+  if self:all_caps() then return end
   local wanted, fields, n = {}, {}, 0
   for _, group in ipairs(groups) do
     if group ~= '' and self.caps[group] == nil then
@@ -119,19 +160,35 @@ function Fair:prefetch_caps(groups)
   for i = 1, n do self.caps[wanted[i]] = tonumber(values[i]) or false end
 end
 
--- reads what releasing a running job of each group needs (its count, its parked count, its cap) in two calls
+-- whether any job is parked (one ZCARD per script call): while none is, ending a running job frees
+-- no parked one, so the group's cap and parked count need not be read
+function Fair:any_parked()
+  local any = self.parked_any
+  if any == nil then
+    any = redis.call('ZCARD', self.k.parked) > 0
+    self.parked_any = any
+  end
+  return any
+end
+
+-- reads what releasing a running job of each group needs (its count; while jobs are parked its parked
+-- count and cap too) in one or two calls
 function Fair:prefetch_release(groups)
   local fields, n = {}, 0
+  local parked = self:any_parked()
   for _, group in ipairs(groups) do
     if group ~= '' then
       local names = self:names(group)
-      fields[n + 1] = names.run
-      fields[n + 2] = names.parked
-      n = n + 2
+      n = n + 1
+      fields[n] = names.run
+      if parked then
+        n = n + 1
+        fields[n] = names.parked
+      end
     end
   end
   self:prefetch(fields)
-  self:prefetch_caps(groups)
+  if parked then self:prefetch_caps(groups) end
 end
 
 function Fair:weight(group)
@@ -145,6 +202,8 @@ end
 
 -- the group's cap of running jobs, or nil
 function Fair:cap(group)
+  local all = self:all_caps()
+  if all then return all[group] end
   local cap = self.caps[group]
   if cap == nil then
     cap = group ~= '' and tonumber(redis.call('HGET', self.k.settings, self:names(group).cap)) or false
@@ -193,6 +252,7 @@ function Fair:park(id, level, group, tag)
   redis.call('ZADD', self.k.parked, 0, group .. '\n' .. level .. '\n' .. string.format('%016d', tag) .. '\n' .. id)
   local parked = self:names(group).parked
   self:set(parked, (self:get(parked) or 0) + 1)
+  self.parked_any = true
 end
 
 -- puts up to n of a group's parked jobs back where fetch finds them, oldest tag first per level
@@ -212,7 +272,7 @@ end
 -- a job of the group started running
 function Fair:occupy(group)
   if group ~= '' then
-    local run = self:names(group).run
+    local run = self:run_name(group)
     self:set(run, (self:get(run) or 0) + 1)
   end
 end
@@ -220,11 +280,49 @@ end
 -- a running job of the group ended (done, failed, recovered, released): its slot goes to a parked job
 function Fair:release(group)
   if not group or group == '' then return end
-  local run = self:names(group).run
+  local run = self:run_name(group)
   local running = (self:get(run) or 1) - 1
   self:set(run, running)
+  if not self:any_parked() then return end
   local cap = self:cap(group)
   if not cap or running < cap then self:unpark(group, 1) end
+end
+
+-- running jobs of these groups ended (one entry per job, '' for the default group), as release does for
+-- each: while no job is parked that is one read and one write of each group's running count for the
+-- whole batch (an ack's usual case), with no cap or parked count read
+function Fair:release_all(groups)
+  local ends, distinct, n = {}, {}, 0
+  for i = 1, #groups do
+    local group = groups[i]
+    if group ~= '' then
+      local count = ends[group]
+      if count then
+        ends[group] = count + 1
+      else
+        ends[group] = 1
+        n = n + 1
+        distinct[n] = group
+      end
+    end
+  end
+  if n == 0 then return end
+  if self:any_parked() then
+    self:prefetch_release(distinct)
+    for i = 1, #groups do self:release(groups[i]) end
+    return
+  end
+  local fields = {}
+  for i = 1, n do fields[i] = self:run_name(distinct[i]) end
+  self:prefetch(fields)
+  local cache, dirty = self.cache, self.dirty
+  for i = 1, n do
+    local field = fields[i]
+    local running, ended = cache[field], ends[distinct[i]]
+    -- as release does job by job: a count never goes below 0, and 0 deletes the field
+    cache[field] = running and running > ended and running - ended or false
+    dirty[field] = true
+  end
 end
 
 -- writes what the call changed so far (it may be called again): tags into the zsets, the groups hash, and wake markers for workers

@@ -181,30 +181,52 @@ elseif max > 0 then
     -- ZPOPMIN and every record, group field and cap with one call each, then serve the plan in
     -- order (the same jobs in the same order as slot by slot; measured: about half the Redis time
     -- per job of one ZPOPMIN, HGET and group lookups per slot). Parked jobs leave slots free: plan again.
+    -- Most of a grouped job's cost here is Lua itself (measured with callgrind: interpreting, table
+    -- lookups and inserts), so this loop keeps to locals and plain tables: no table per slot, no method
+    -- call per job where a table lookup does.
+    local cache, dirty = fair.cache, fair.dirty
     while max > 0 and parks_left > 0 do
-      local plan, share, left = {}, {urgent = 0, normal = 0, bulk = 0}, {urgent = ready.urgent, normal = ready.normal, bulk = ready.bulk}
-      while #plan < math.min(max, parks_left) do
-        local levels = levels_with_work(left)
-        if #levels == 0 then break end
-        local level = rotate(levels)
-        left[level] = left[level] - 1
-        share[level] = share[level] + 1
-        plan[#plan + 1] = level
+      local plan, n_plan = {}, 0
+      local left_urgent, left_normal, left_bulk = ready.urgent, ready.normal, ready.bulk
+      local slots = math.min(max, parks_left)
+      while n_plan < slots do
+        -- the levels with work left, highest first, then the rotation (as rotate(levels_with_work(...)))
+        local first, second, third
+        if left_urgent > 0 then first = 'urgent' end
+        if left_normal > 0 then if first then second = 'normal' else first = 'normal' end end
+        if left_bulk > 0 then
+          if second then third = 'bulk' elseif first then second = 'bulk' else first = 'bulk' end
+        end
+        if not first then break end
+        turn = (turn + 1) % (SHARE_EVERY * SHARE_EVERY)
+        local level = first
+        if second and turn % SHARE_EVERY == 0 then level = (third and turn == 0) and third or second end
+        if level == 'urgent' then left_urgent = left_urgent - 1
+        elseif level == 'normal' then left_normal = left_normal - 1
+        else left_bulk = left_bulk - 1 end
+        n_plan = n_plan + 1
+        plan[n_plan] = level
       end
-      if #plan == 0 then break end
-      local popped, popped_ids, next_of = {}, {}, {}
+      if n_plan == 0 then break end
+      local share = {urgent = ready.urgent - left_urgent, normal = ready.normal - left_normal, bulk = ready.bulk - left_bulk}
+      local popped, popped_ids, next_of, n_popped = {}, {}, {}, 0
       for _, level in ipairs(LEVELS) do
         if share[level] > 0 then
-          popped[level] = redis.call('ZPOPMIN', level_key(level), share[level])
+          local head = redis.call('ZPOPMIN', level_key(level), share[level])
+          popped[level] = head
           next_of[level] = 1
-          for i = 1, #popped[level], 2 do popped_ids[#popped_ids + 1] = popped[level][i] end
+          for i = 1, #head, 2 do
+            n_popped = n_popped + 1
+            popped_ids[n_popped] = head[i]
+          end
         end
       end
-      local raws = #popped_ids > 0 and redis.call('HMGET', KEYS[7], unpack(popped_ids)) or {}
+      local raws = n_popped > 0 and redis.call('HMGET', KEYS[7], unpack(popped_ids)) or {}
       local raw_of, group_of, groups, fields, n_groups, n_fields = {}, {}, {}, {}, 0, 0
-      for i, id in ipairs(popped_ids) do
+      for i = 1, n_popped do
         local raw = raws[i]
         if raw then
+          local id = popped_ids[i]
           raw_of[id] = raw
           local level, group = job_place(raw)
           group = group or ''
@@ -215,23 +237,67 @@ elseif max > 0 then
           fields[n_fields] = fair:tag_field(level or 'normal', group)
           if group ~= '' then
             n_fields = n_fields + 1
-            fields[n_fields] = fair:names(group).run
+            fields[n_fields] = fair:run_name(group)
           end
         end
       end
       fair:prefetch(fields)
-      fair:prefetch_caps(groups)
-      for _, level in ipairs(plan) do
+      local all_caps = fair:all_caps()
+      if not all_caps then fair:prefetch_caps(groups) end
+      local n_ids, n_moved = #ids, #moved
+      local top = {} -- the highest tag served per level: the level's virtual time moves to it
+      for i = 1, n_plan do
+        local level = plan[i]
         local head = popped[level]
         local at = next_of[level]
-        if head[at] then
+        local id = head[at]
+        if id then
           next_of[level] = at + 2
           ready[level] = ready[level] - 1
-          take(level, head[at], tonumber(head[at + 1]), raw_of[head[at]], group_of[head[at]])
+          local tag = tonumber(head[at + 1])
+          if tag > (top[level] or 0) then top[level] = tag end
+          local raw = raw_of[id]
+          if raw then
+            -- served: it runs, or waits parked when its group holds its cap (then it does not use the slot)
+            known[id] = raw
+            local group = group_of[id]
+            local last_field = fair:tag_field(level, group)
+            local last = cache[last_field]
+            if last == nil then last = fair:get(last_field) end
+            if last == tag then -- the group has nothing more waiting here
+              cache[last_field] = false
+              dirty[last_field] = true
+            end
+            local runs = true
+            if group ~= '' then
+              local cap
+              if all_caps then cap = all_caps[group] else cap = fair:cap(group) end
+              local run_field = fair:run_name(group)
+              local running = cache[run_field]
+              if running == nil then running = fair:get(run_field) end
+              running = running or 0
+              if cap and running >= cap then
+                fair:park(id, level, group, tag)
+                parks_left = parks_left - 1
+                runs = false
+              else
+                cache[run_field] = running + 1
+                dirty[run_field] = true
+              end
+            end
+            if runs then
+              n_moved = n_moved + 1
+              moved[n_moved] = id
+              n_ids = n_ids + 1
+              ids[n_ids] = id
+              max = max - 1
+            end
+          end
         else
           ready[level] = 0 -- fewer than counted (nothing else changes the zset inside this script)
         end
       end
+      for level, tag in pairs(top) do fair:served(level, tag) end
     end
   else
     -- the pending list (the default group of the normal level) has jobs too: slot by slot, merging it by its tag
