@@ -172,6 +172,27 @@ class JobLifecycleTest {
     }
 
     @Test
+    void acksInAnyOrderTakeExactlyTheirJobsOutOfTheActiveList() {
+        List<NewJob> jobs = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            jobs.add(NewJob.of("{\"n\":" + i + "}"));
+        }
+        client.enqueueBatch(queue.name(), jobs);
+        List<Job> held = broker.fetch(queue, "w1", 8, null, LEASE).jobs(); // active list: 7 6 5 4 3 2 1 0
+        List<String> ids = held.stream().map(Job::id).toList();
+        redis.lpush(keys.active("w1"), ids.get(0)); // a second entry of the oldest: the right-most one goes, as LREM -1 takes it
+
+        // the oldest but one, two in the middle and the newest: the right end holds only some of them
+        List<Ack> acks = List.of(new Ack(ids.get(1), held.get(1).token()), new Ack(ids.get(4), held.get(4).token()),
+                new Ack(ids.get(7), held.get(7).token()), new Ack(ids.get(3), held.get(3).token()));
+        assertEquals(List.of(true, true, true, true), broker.complete(queue, "w1", acks));
+        assertEquals(List.of(ids.get(0), ids.get(6), ids.get(5), ids.get(2), ids.get(0)), redis.lrange(keys.active("w1"), 0, -1));
+
+        assertEquals(List.of(true), broker.complete(queue, "w1", List.of(new Ack(ids.get(0), held.get(0).token()))));
+        assertEquals(List.of(ids.get(0), ids.get(6), ids.get(5), ids.get(2)), redis.lrange(keys.active("w1"), 0, -1));
+    }
+
+    @Test
     void oneCompleteCallAcksMoreJobsThanOneScriptTakesAndAnAckRepeatedInTheBatchCountsOnce() {
         int count = 2_500; // three script calls of at most 1000 acks
         List<NewJob> jobs = new ArrayList<>();

@@ -35,6 +35,40 @@ end
 -- one call per kind of change for the whole batch, not one per job (measured: about a fifth less
 -- Redis time per job than a HGET, LREM, ZREM, HDEL, HSET and ZADD for each)
 local raws = n > 0 and redis.call('HMGET', KEYS[3], unpack(ids)) or {}
+
+-- The done jobs leave the worker's active list. They are usually its oldest, at its right end (fetch
+-- pushes on the left), so that end is read and written back once instead of one LREM per job, each a
+-- scan of the list (measured with callgrind: about 7,000 instructions per job). The right-most
+-- occurrence goes, as LREM -1 would take it; a job not found there is taken with LREM.
+local function leave_active(active, gone, count)
+  local tail = redis.call('LRANGE', active, -count, -1)
+  local leaving = {}
+  for i = 1, count do leaving[gone[i]] = true end
+  local kept, n_kept, found = {}, 0, 0
+  for i = #tail, 1, -1 do
+    local id = tail[i]
+    if leaving[id] then
+      leaving[id] = nil
+      found = found + 1
+    else
+      n_kept = n_kept + 1
+      kept[n_kept] = id
+    end
+  end
+  if found > 0 then
+    redis.call('LTRIM', active, 0, -#tail - 1)
+    if n_kept > 0 then
+      local back = {}
+      for i = 1, n_kept do back[i] = kept[n_kept + 1 - i] end
+      redis.call('RPUSH', active, unpack(back))
+    end
+  end
+  if found < count then
+    for i = 1, count do
+      if leaving[gone[i]] then redis.call('LREM', active, -1, gone[i]) end
+    end
+  end
+end
 local results = {}
 local completed = 0
 local records, finished, gone, seen = {}, {}, {}, {}
@@ -67,7 +101,6 @@ for i = 1, n do
       seen[id] = true
       local _, group = job_place(raw)
       ended_groups[completed + 1] = group or ''
-      redis.call('LREM', KEYS[1], -1, id)
       records[completed * 2 + 1] = id
       records[completed * 2 + 2] = done
       finished[completed * 2 + 1] = ARGV[1]
@@ -80,6 +113,7 @@ for i = 1, n do
   results[i] = ok
 end
 if completed > 0 then
+  leave_active(KEYS[1], gone, completed)
   redis.call('ZREM', KEYS[2], unpack(gone))
   redis.call('HDEL', KEYS[4], unpack(gone))
   redis.call('HDEL', KEYS[14], unpack(gone))
