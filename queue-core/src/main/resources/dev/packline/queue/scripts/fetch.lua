@@ -222,6 +222,7 @@ elseif max > 0 then
         end
       end
       local raws = n_popped > 0 and redis.call('HMGET', KEYS[7], unpack(popped_ids)) or {}
+      local all_caps = fair:all_caps()
       local raw_of, group_of, groups, fields, n_groups, n_fields = {}, {}, {}, {}, 0, 0
       for i = 1, n_popped do
         local raw = raws[i]
@@ -235,15 +236,15 @@ elseif max > 0 then
           groups[n_groups] = group
           n_fields = n_fields + 1
           fields[n_fields] = fair:tag_field(level or 'normal', group)
-          if group ~= '' then
+          if group ~= '' and (not all_caps or all_caps[group]) then
             n_fields = n_fields + 1
-            fields[n_fields] = fair:run_name(group)
+            fields[n_fields] = fair:run_name(group) -- a capped group's count decides whether its job runs
           end
         end
       end
       fair:prefetch(fields)
-      local all_caps = fair:all_caps()
       if not all_caps then fair:prefetch_caps(groups) end
+      local started, started_groups, n_started = {}, {}, 0 -- jobs started per uncapped group: one HINCRBY each
       local n_ids, n_moved = #ids, #moved
       local top = {} -- the highest tag served per level: the level's virtual time moves to it
       for i = 1, n_plan do
@@ -269,14 +270,28 @@ elseif max > 0 then
               dirty[last_field] = true
             end
             local runs = true
-            if group ~= '' then
-              local cap
-              if all_caps then cap = all_caps[group] else cap = fair:cap(group) end
+            local cap
+            if group == '' then
+              cap = nil
+            elseif all_caps then
+              cap = all_caps[group]
+            else
+              cap = fair:cap(group)
+            end
+            if group ~= '' and not cap then
+              local count = started[group]
+              if not count then
+                count = 0
+                n_started = n_started + 1
+                started_groups[n_started] = group
+              end
+              started[group] = count + 1
+            elseif cap then
               local run_field = fair:run_name(group)
               local running = cache[run_field]
               if running == nil then running = fair:get(run_field) end
               running = running or 0
-              if cap and running >= cap then
+              if running >= cap then
                 fair:park(id, level, group, tag)
                 parks_left = parks_left - 1
                 runs = false
@@ -298,6 +313,10 @@ elseif max > 0 then
         end
       end
       for level, tag in pairs(top) do fair:served(level, tag) end
+      for i = 1, n_started do
+        local group = started_groups[i]
+        redis.call('HINCRBY', KEYS[13], fair:run_name(group), started[group])
+      end
     end
   else
     -- the pending list (the default group of the normal level) has jobs too: slot by slot, merging it by its tag
