@@ -317,7 +317,8 @@ function Fair:release_all(groups)
   local emptied, n_emptied = {}, 0
   for i = 1, n do
     local field = self:run_name(distinct[i])
-    if redis.call('HINCRBY', self.k.groups, field, -ends[distinct[i]]) <= 0 then
+    -- the count as digits: a Lua number argument would be formatted with '%.14g', measurably dearer
+    if redis.call('HINCRBY', self.k.groups, field, string.format('%d', -ends[distinct[i]])) <= 0 then
       -- as release does job by job: a count never goes below 0, and 0 deletes the field
       n_emptied = n_emptied + 1
       emptied[n_emptied] = field

@@ -315,7 +315,7 @@ elseif max > 0 then
       for level, tag in pairs(top) do fair:served(level, tag) end
       for i = 1, n_started do
         local group = started_groups[i]
-        redis.call('HINCRBY', KEYS[13], fair:run_name(group), started[group])
+        redis.call('HINCRBY', KEYS[13], fair:run_name(group), string.format('%d', started[group]))
       end
     end
   else
