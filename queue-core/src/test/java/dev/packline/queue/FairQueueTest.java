@@ -228,7 +228,8 @@ class FairQueueTest {
         broker.setGroupSettings(queue, "pubA", new GroupSettings(1, OptionalInt.of(2)));
         assertEquals(List.of(), broker.fetch(queue, "w2", 4, null, LEASE).jobs(), "A already runs its new cap of 2");
         // one ack batch ends both of A's jobs and one of B's: each freed slot of A puts one parked job back
-        List<Ack> acks = first.stream().filter(j -> !j.id().equals(first.get(3).id())).map(j -> new Ack(j.id(), j.token())).toList();
+        Job keptB = first.stream().filter(j -> from(j).equals("pubB/normal")).findFirst().orElseThrow();
+        List<Ack> acks = first.stream().filter(j -> j != keptB).map(j -> new Ack(j.id(), j.token())).toList();
         assertEquals(List.of(true, true, true), broker.complete(queue, "w1", acks));
         assertEquals(List.of(new GroupStatus("pubA", new GroupSettings(1, OptionalInt.of(2)), 0, 2),
                 new GroupStatus("pubB", GroupSettings.DEFAULT, 1, 0)), broker.groups(queue));
@@ -249,6 +250,23 @@ class FairQueueTest {
         Job a = jobs.stream().filter(j -> from(j).equals("pubA/normal")).findFirst().orElseThrow();
         assertEquals(List.of(true), broker.complete(queue, "w1", List.of(new Ack(a.id(), a.token()))));
         assertEquals(Map.of("pubA/normal", 1), tally(broker.fetch(queue, "w1", 6, null, LEASE).jobs()));
+    }
+
+    @Test
+    void trimForgetsLastTagsTheVirtualTimeHasPassedAndKeepsTheOthers() {
+        enqueue("pubA", Priority.NORMAL, 1);
+        enqueue("pubB", Priority.NORMAL, 3);
+        assertEquals(Map.of("pubA/normal", 1, "pubB/normal", 1), tally(broker.fetch(queue, "w1", 2, null, LEASE).jobs()));
+        assertTrue(redis.hexists(keys.groups, "f:normal:pubA"), "fetch leaves the served group's last tag to the janitor");
+
+        broker.trim(queue);
+
+        assertEquals(false, redis.hexists(keys.groups, "f:normal:pubA"), "A has nothing waiting: its tag is forgotten");
+        assertTrue(redis.hexists(keys.groups, "f:normal:pubB"), "B still has jobs waiting behind its last tag");
+        assertEquals(false, redis.hexists(keys.groups, "trim-cursor"), "one pass covered the hash");
+        // A comes back after its tag was forgotten and still alternates with B's backlog, starting at the current turn
+        enqueue("pubA", Priority.NORMAL, 2);
+        assertEquals(Map.of("pubA/normal", 2, "pubB/normal", 2), fetchOneByOne("w1", 4));
     }
 
     @Test

@@ -18,7 +18,8 @@ import java.util.List;
  * pl:{name:v}:pending            list   ready jobs of the default group at normal priority (LPUSH in, taken from the right)
  * pl:{name:v}:ready:LEVEL        zset   ready jobs of level urgent, normal or bulk -> fair tag (fair_queue.lua)
  * pl:{name:v}:parked             zset   jobs of groups at their cap, by lex: GROUP \n LEVEL \n TAG \n ID
- * pl:{name:v}:groups             hash   fair queueing state: vt:LEVEL, f:LEVEL:GROUP, run:GROUP, parked:GROUP, turn
+ * pl:{name:v}:groups             hash   fair queueing state: vt:LEVEL, f:LEVEL:GROUP, run:GROUP, parked:GROUP, turn,
+ *                                      trim-cursor (trim.lua's pass over the f: fields)
  * pl:{name:v}:group-settings     hash   weight:GROUP, cap:GROUP
  * pl:{name:v}:progress           hash   id -> JSON progress of the running delivery
  * pl:{name:v}:delayed            zset   id -> due ms

@@ -373,7 +373,7 @@ public final class RedisQueueBroker implements QueueBroker {
     @Override
     public void trim(QueueVersion queue) {
         Keys keys = new Keys(queue);
-        call("trim " + queue, () -> TRIM.run(redis, List.of(keys.meta, keys.payload, keys.done, keys.dead),
+        call("trim " + queue, () -> TRIM.run(redis, List.of(keys.meta, keys.payload, keys.done, keys.dead, keys.groups),
                 List.of(Long.toString(clock.millis()), Long.toString(retention.doneMaxAge().toMillis()),
                         Long.toString(retention.deadMaxAge().toMillis()))));
     }

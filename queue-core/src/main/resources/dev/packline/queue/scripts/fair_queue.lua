@@ -14,7 +14,8 @@
 -- is parked (zset parked, by lex: GROUP \n LEVEL \n TAG \n ID) and goes back with its tag when one of
 -- the group's jobs ends.
 --
--- groups hash: vt:LEVEL virtual time, f:LEVEL:GROUP last tag given (dropped once served), run:GROUP
+-- groups hash: vt:LEVEL virtual time, f:LEVEL:GROUP last tag given (forgotten by trim.lua once the
+-- level's virtual time has reached it: from then on it no longer changes a tag), run:GROUP
 -- running jobs, parked:GROUP parked jobs, turn (the priority rotation). settings hash: weight:GROUP,
 -- cap:GROUP. The default group (empty name) has weight 1 and no cap.
 --

@@ -158,8 +158,6 @@ elseif max > 0 then
       group = group or ''
     end
     known[id] = raw
-    local last_field = fair:tag_field(level, group)
-    if fair:get(last_field) == tag then fair:set(last_field, nil) end -- the group has nothing more waiting here
     local cap = fair:cap(group)
     if cap and (fair:get(fair:names(group).run) or 0) >= cap then
       fair:park(id, level, group, tag)
@@ -178,7 +176,7 @@ elseif max > 0 then
 
   if listed == 0 then
     -- Only the zsets have work: plan the slots by the rotation, take each level's share with one
-    -- ZPOPMIN and every record, group field and cap with one call each, then serve the plan in
+    -- ZPOPMIN and every record, capped group's count and cap with one call each, then serve the plan in
     -- order (the same jobs in the same order as slot by slot; measured: about half the Redis time
     -- per job of one ZPOPMIN, HGET and group lookups per slot). Parked jobs leave slots free: plan again.
     -- Most of a grouped job's cost here is Lua itself (measured with callgrind: interpreting, table
@@ -229,13 +227,11 @@ elseif max > 0 then
         if raw then
           local id = popped_ids[i]
           raw_of[id] = raw
-          local level, group = job_place(raw)
+          local _, group = job_place(raw)
           group = group or ''
           group_of[id] = group
           n_groups = n_groups + 1
           groups[n_groups] = group
-          n_fields = n_fields + 1
-          fields[n_fields] = fair:tag_field(level or 'normal', group)
           if group ~= '' and (not all_caps or all_caps[group]) then
             n_fields = n_fields + 1
             fields[n_fields] = fair:run_name(group) -- a capped group's count decides whether its job runs
@@ -262,13 +258,6 @@ elseif max > 0 then
             -- served: it runs, or waits parked when its group holds its cap (then it does not use the slot)
             known[id] = raw
             local group = group_of[id]
-            local last_field = fair:tag_field(level, group)
-            local last = cache[last_field]
-            if last == nil then last = fair:get(last_field) end
-            if last == tag then -- the group has nothing more waiting here
-              cache[last_field] = false
-              dirty[last_field] = true
-            end
             local runs = true
             local cap
             if group == '' then
