@@ -242,7 +242,12 @@ elseif max > 0 then
       if not all_caps then fair:prefetch_caps(groups) end
       local started, started_groups, n_started = {}, {}, 0 -- jobs started per uncapped group: one HINCRBY each
       local n_ids, n_moved = #ids, #moved
-      local top = {} -- the highest tag served per level: the level's virtual time moves to it
+      -- every popped job is served (runs or is parked): the level's virtual time moves to the last
+      -- one's tag, the highest (a job's own tag is read only to park it: turning each score into a
+      -- number was a measurable cost)
+      for level, head in pairs(popped) do
+        if #head > 0 then fair:served(level, tonumber(head[#head])) end
+      end
       for i = 1, n_plan do
         local level = plan[i]
         local head = popped[level]
@@ -251,8 +256,6 @@ elseif max > 0 then
         if id then
           next_of[level] = at + 2
           ready[level] = ready[level] - 1
-          local tag = tonumber(head[at + 1])
-          if tag > (top[level] or 0) then top[level] = tag end
           local raw = raw_of[id]
           if raw then
             -- served: it runs, or waits parked when its group holds its cap (then it does not use the slot)
@@ -281,7 +284,7 @@ elseif max > 0 then
               if running == nil then running = fair:get(run_field) end
               running = running or 0
               if running >= cap then
-                fair:park(id, level, group, tag)
+                fair:park(id, level, group, tonumber(head[at + 1]))
                 parks_left = parks_left - 1
                 runs = false
               else
@@ -301,7 +304,6 @@ elseif max > 0 then
           ready[level] = 0 -- fewer than counted (nothing else changes the zset inside this script)
         end
       end
-      for level, tag in pairs(top) do fair:served(level, tag) end
       for i = 1, n_started do
         local group = started_groups[i]
         redis.call('HINCRBY', KEYS[13], fair:run_name(group), string.format('%d', started[group]))
