@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+# bench/fair-scripts-mixed.py: two builds' fair-path scripts on ONE queue version, as during a rolling
+# upgrade: enqueue, fetch, complete, trim and group_settings each run at random from one folder or the
+# other, three workers, random fetch sizes, acks in random subsets and orders, 1 job in 7 plain, 20
+# groups of which g1 (cap 2, set by the old build) and g2 (cap 3, set by the new one). Checks that the
+# caps hold at every step, every ack is accepted, and that nothing is left (no running or parked count,
+# no active job, nothing ready) at the end; prints what the groups hash holds after a last trim.
+#   REDIS_PORT=PORT python3 bench/fair-scripts-mixed.py OLD_SCRIPTS_DIR NEW_SCRIPTS_DIR
+# It FLUSHES the Redis at REDIS_PORT (127.0.0.1). Used for docs/benchmarks.md (queue section, 2026-12-06).
+import socket, re, os, sys, random
+port=int(os.environ['REDIS_PORT'])
+def assemble(d, name):
+    text=open(os.path.join(d,name)).read()
+    return re.sub(r'(?m)^--!include (\S+)$', lambda m: assemble(d, m.group(1)), text)
+s=socket.create_connection(('127.0.0.1',port)); f=s.makefile('rb')
+def enc(a):
+    out=[b'*%d\r\n'%len(a)]
+    for x in a:
+        x=x if isinstance(x,bytes) else str(x).encode(); out.append(b'$%d\r\n%s\r\n'%(len(x),x))
+    return b''.join(out)
+def read():
+    line=f.readline().rstrip(b'\r\n'); t,rest=line[:1],line[1:]
+    if t in (b'+',b':'): return rest.decode()
+    if t==b'-': raise Exception(rest.decode())
+    if t==b'$':
+        n=int(rest); return None if n<0 else f.read(n+2)[:-2].decode()
+    if t==b'*':
+        n=int(rest); return None if n<0 else [read() for _ in range(n)]
+def cmd(*a): s.sendall(enc(a)); return read()
+cmd('FLUSHALL')
+sha={}
+for tag,d in (('old',sys.argv[1]),('new',sys.argv[2])):
+    for n in ('enqueue','fetch','complete','trim','group_settings'):
+        sha[tag,n]=cmd('SCRIPT','LOAD',assemble(d,n+'.lua'))
+b='pl:{mix:1}:'
+K={k:b+k for k in 'info pending delayed retry deadlines meta payload workers done stats progress parked groups dead'.split()}
+K['urgent'],K['normal'],K['bulk'],K['settings']=b+'ready:urgent',b+'ready:normal',b+'ready:bulk',b+'group-settings'
+cmd('HSET',K['info'],'state','active')
+now=1796524291574; levels=['urgent','normal','bulk']; rnd=random.Random(1)
+total=3000; G=20
+# caps on two groups, set by both builds' group_settings
+cmd('EVALSHA',sha['old','group_settings'],7,K['pending'],K['urgent'],K['normal'],K['bulk'],K['groups'],K['settings'],K['parked'],'g1','','2')
+cmd('EVALSHA',sha['new','group_settings'],7,K['pending'],K['urgent'],K['normal'],K['bulk'],K['groups'],K['settings'],K['parked'],'g2','','3')
+for start in range(0,total,500):
+    tag=rnd.choice(['old','new'])
+    args=[now,500]
+    for i in range(start,start+500):
+        plain = i % 7 == 0
+        args+=['job-%06d'%i,'{}',3,60000,0,'' if plain else levels[i%3],'' if plain else 'g%d'%(i%G)]
+    cmd('EVALSHA',sha[tag,'enqueue'],12,K['info'],K['pending'],K['delayed'],K['meta'],K['payload'],K['stats'],K['urgent'],K['normal'],K['bulk'],K['groups'],K['settings'],K['parked'],*args)
+held={}  # worker -> list of (id, token)
+done=0; rounds=0; maxrun={}; maxparked=0
+while done<total:
+    rounds+=1; assert rounds<10000
+    w=rnd.choice(['w1','w2','w3'])
+    tag=rnd.choice(['old','new'])
+    r=cmd('EVALSHA',sha[tag,'fetch'],15,K['info'],K['pending'],b+'active:'+w,K['delayed'],K['retry'],K['deadlines'],K['meta'],K['payload'],K['workers'],K['urgent'],K['normal'],K['bulk'],K['groups'],K['settings'],K['parked'],now,w,rnd.randint(1,40),'',1000,now+15000)
+    n=int(r[2])
+    for j in range(n): held.setdefault(w,[]).append((r[3+j*7],r[3+j*7+5]))
+    # running per capped group must hold the caps
+    for g,cap in (('g1',2),('g2',3)):
+        running=int(cmd('HGET',K['groups'],'run:'+g) or 0)
+        maxrun[g]=max(maxrun.get(g,0),running); assert running<=cap,(g,running)
+    maxparked=max(maxparked,int(cmd('ZCARD',K['parked'])))
+    w2=rnd.choice(['w1','w2','w3']); lst=held.get(w2,[])
+    if lst:
+        rnd.shuffle(lst); k=rnd.randint(1,len(lst)); acks,held[w2]=lst[:k],lst[k:]
+        tag=rnd.choice(['old','new']); args=[]
+        for a in acks: args+=list(a)
+        res=cmd('EVALSHA',sha[tag,'complete'],14,b+'active:'+w2,K['deadlines'],K['meta'],K['payload'],K['done'],K['stats'],K['pending'],K['urgent'],K['normal'],K['bulk'],K['groups'],K['settings'],K['parked'],K['progress'],now,w2,100000,3600000,len(acks),*args)
+        assert all(x in ('1',1) for x in res),res
+        done+=len(acks)
+    if rounds%7==0: # an old trim.lua declares 4 keys and ignores the fifth
+        cmd('EVALSHA',sha[rnd.choice(['old','new']),'trim'],5,K['meta'],K['payload'],K['done'],K['dead'],K['groups'],now,3600000,3600000)
+left=cmd('HGETALL',K['groups'])
+fields=dict(zip(left[::2],left[1::2]))
+bad={k:v for k,v in fields.items() if k.startswith(('run:','parked:'))}
+print('done',done,'rounds',rounds,'max running',maxrun,'max parked',maxparked,'active lists',[cmd('LLEN',b+'active:'+w) for w in ('w1','w2','w3')],'deadlines',cmd('ZCARD',K['deadlines']),'parked',cmd('ZCARD',K['parked']),'ready',[cmd('ZCARD',K[l]) for l in levels],cmd('LLEN',K['pending']),'leftover counts',bad)
+cmd('EVALSHA',sha['new','trim'],5,K['meta'],K['payload'],K['done'],K['dead'],K['groups'],now,3600000,3600000)
+left=cmd('HGETALL',K['groups']); print('groups hash after a new trim:',sorted(k for k in left[::2]))
+assert not bad, bad
