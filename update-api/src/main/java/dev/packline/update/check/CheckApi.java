@@ -50,6 +50,9 @@ public final class CheckApi {
         NativeAnswers.Answer answer = answers.of(cache.current(), d.decision());
         Map<String, Object> offers = new LinkedHashMap<>(); // empty unless the client can apply a patch or increment
         increments.addTo(offers, d.decision(), d.check().client(), d.releases(), AcceptedFormats.read(fields));
+        if (offers.containsKey("patch")) {
+            metrics.patchOffered();
+        }
         Json.sendJson(res, 200, answer.with(offers));
     }
 
@@ -59,6 +62,9 @@ public final class CheckApi {
         Decided d = decide(req, fields);
         Map<String, Object> data = CheckAnswer.compatibleData(d.decision(), d.check().client().sign());
         increments.addToCompatible(data, d.decision(), d.check().client(), d.releases(), AcceptedFormats.read(fields));
+        if (data.containsKey("patchUrl")) {
+            metrics.patchOffered();
+        }
         Json.send(res, 200, CheckAnswer.compatibleBody(data));
     }
 
