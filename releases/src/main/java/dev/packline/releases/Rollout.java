@@ -44,7 +44,17 @@ public record Rollout(List<String> whitelist, List<String> brands, int basisPoin
 
     /** Whether the brand is among the chosen ones (an empty list chooses every brand). */
     public boolean brandChosen(String brand) {
-        return brands.isEmpty() || (brand != null && brands.contains(brand.toLowerCase(Locale.ROOT)));
+        return brandKeyChosen(brand == null ? null : brandKey(brand));
+    }
+
+    /** {@link #brandChosen} for a brand already made a key by {@link #brandKey} (once per check, not once per release). */
+    public boolean brandKeyChosen(String key) {
+        return brands.isEmpty() || (key != null && brands.contains(key));
+    }
+
+    /** How a brand is compared: lower case, as the chosen brands are kept. */
+    public static String brandKey(String brand) {
+        return brand.toLowerCase(Locale.ROOT);
     }
 
     /** A percentage such as "12.5" as basis points, or an {@link IllegalArgumentException} naming the problem. */

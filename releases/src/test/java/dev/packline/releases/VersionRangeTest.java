@@ -38,6 +38,46 @@ class VersionRangeTest {
     }
 
     @Test
+    void versionsAreReadAsTheirDocumentedShapeSays() {
+        // the shape the parser reads by hand, as a regular expression: the specification it must agree with
+        java.util.regex.Pattern shape = java.util.regex.Pattern.compile("\\d{1,12}(\\.\\d{1,12}){0,5}");
+        java.util.Random random = new java.util.Random(17);
+        String alphabet = "0123456789..x-\u0661 ";
+        int valid = 0;
+        for (int i = 0; i < 50_000; i++) {
+            StringBuilder text = new StringBuilder();
+            int length = random.nextInt(30);
+            for (int j = 0; j < length; j++) {
+                text.append(alphabet.charAt(random.nextInt(random.nextInt(10) == 0 ? alphabet.length() : 11)));
+            }
+            String t = text.toString();
+            boolean expected = shape.matcher(t).matches();
+            assertEquals(expected, ClientVersion.valid(t), "'" + t + "'");
+            if (expected) {
+                valid++;
+                ClientVersion v = ClientVersion.parse(t);
+                long[] parts = java.util.Arrays.stream(t.split("\\.")).mapToLong(Long::parseLong).toArray();
+                assertTrue(java.util.Arrays.equals(parts, v.parts()), t);
+            }
+        }
+        assertTrue(valid > 5_000, "the generator made too few valid versions to say anything: " + valid);
+        assertEquals(ClientVersion.parse("999999999999.0"), ClientVersion.parse("999999999999"));
+        assertThrows(IllegalArgumentException.class, () -> ClientVersion.parse("1234567890123"));
+    }
+
+    @Test
+    void equalVersionsHaveEqualHashCodes() {
+        for (List<String> same : List.of(List.of("2.4", "2.4.0", "02.4.0.0"), List.of("105", "105.0"), List.of("0", "0.0.0"))) {
+            for (String a : same) {
+                for (String b : same) {
+                    assertEquals(ClientVersion.parse(a), ClientVersion.parse(b), a + " and " + b);
+                    assertEquals(ClientVersion.parse(a).hashCode(), ClientVersion.parse(b).hashCode(), a + " and " + b);
+                }
+            }
+        }
+    }
+
+    @Test
     void percentagesAreReadInHundredths() {
         assertEquals(3000, Rollout.basisPoints("30"));
         assertEquals(1, Rollout.basisPoints("0.01"));

@@ -84,9 +84,21 @@ class CheckAnswerCacheTest {
             assertFalse(plainAnswer.body().has("patch"), plainAnswer.text());
             assertTrue(patched.text().startsWith(plainAnswer.text().substring(0, plainAnswer.text().length() - 1) + ",\"patch\":{"),
                     "the patch follows the release's fields: " + patched.text() + " / " + plainAnswer.text());
+            double offeredBefore = patchesOffered(api);
             Answer noFormats = get(api, check + "&sign=" + mother + "&formats=");
             assertEquals(plainAnswer.text(), noFormats.text(), "a client that applies no patch gets the plain answer");
+            get(api, check + "&sign=" + mother + "&formats=chunk");
+            assertEquals(offeredBefore, patchesOffered(api), "answers without a patch are not counted as offering one");
+            get(api, check + "&sign=" + mother);
+            get(api, check.replace("/v1/check", "/v1/compat/check") + "&sign=" + mother);
+            assertEquals(offeredBefore + 2, patchesOffered(api), "each answer that holds a patch is counted");
         }
+    }
+
+    /** packline_update_patches_offered_total as the instance's /metrics says it. */
+    private static double patchesOffered(UpdateServer api) throws Exception {
+        return get(api, "/metrics").text().lines().filter(l -> l.startsWith("packline_update_patches_offered_total"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     private static List<String> names(JsonNode body) {

@@ -152,6 +152,13 @@ class CheckRouteTest {
                 new Case(base + key + "&channel=%C0%AFhuawei", 400, List.of("channel")),
                 new Case(base + key + "&clientId=caf%C3%A9", 400, List.of("clientId")),
                 new Case(base + key + "&channel=a&channel=b", 400, List.of("channel")),
+                // a name without '=' is the field given with no value: missing, not a 500 (it was one)
+                new Case("/v1/check?platform=android&clientVersion=150&deploymentKey", 400, List.of("deploymentKey")),
+                new Case(base + key + "&channel&channel=a&channel=b", 400, List.of("channel")),
+                new Case("/v1/check?platform=android&deploymentKey=" + key + "&clientVersion=1.2.3.4.5.6.7", 400, List.of("clientVersion")),
+                new Case("/v1/check?platform=android&deploymentKey=" + key + "&clientVersion=1234567890123", 400, List.of("clientVersion")),
+                new Case("/v1/check?platform=android&deploymentKey=" + key + "&clientVersion=%D9%A1", 400, List.of("clientVersion")),
+                new Case(base + key + "&brand=a%09b", 400, List.of("brand")),
                 new Case(base + key + "&clientId=" + "y".repeat(5000), 414, List.of()),
                 new Case("/v1/nothing", 404, List.of())));
         for (Case c : cases) {

@@ -33,6 +33,18 @@ public final class NameRule {
         if (raw == null) {
             return null;
         }
+        if (printableAscii(raw)) {
+            // the usual name: no refused character, already NFC, one code point per char
+            if (raw.startsWith(" ") || raw.endsWith(" ")) {
+                problems.add(InputProblem.invalid(field, "starts or ends with a space"));
+                return null;
+            }
+            if (raw.length() > maxCodePoints) {
+                problems.add(InputProblem.invalid(field, "longer than " + maxCodePoints + " characters (" + raw.length() + " after NFC normalisation)"));
+                return null;
+            }
+            return raw;
+        }
         String problem = problem(raw);
         if (problem != null) {
             problems.add(InputProblem.invalid(field, problem));
@@ -45,6 +57,20 @@ public final class NameRule {
             return null;
         }
         return name;
+    }
+
+    /** Whether the name is non-empty and only U+0020 to U+007E (none of them refused, and each its own NFC form). */
+    private static boolean printableAscii(String name) {
+        if (name.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c < 0x20 || c > 0x7e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Why the name is refused, before normalisation (normalisation neither adds nor removes these characters), or null. */

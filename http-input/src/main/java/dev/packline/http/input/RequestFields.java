@@ -21,9 +21,8 @@ import java.util.Optional;
 public final class RequestFields {
     private final ServerRequest req;
     private final List<InputProblem> problems;
-    /** The raw query, read when a field is first read, and whether any of its names is written with an escape. */
-    private String query;
-    private boolean escapedNames;
+    /** The raw query split into its parts, when a field is first read. */
+    private QueryParts query;
 
     public RequestFields(ServerRequest req, List<InputProblem> problems) {
         this.req = req;
@@ -42,13 +41,23 @@ public final class RequestFields {
     /** {@link #value(String, String)} with the header's name made once, for a field read on every call of a busy route. */
     public String value(String queryName, HeaderName headerName) {
         String text;
-        List<String> raw = rawValues(queryName);
-        if (raw != null) {
-            if (raw.size() > 1) {
-                problems.add(InputProblem.invalid(queryName, "given " + raw.size() + " times; give it once"));
+        QueryParts parts = parts();
+        int part = parts.find(queryName, 0);
+        if (part >= 0) {
+            // the values of every part with this name; a part written without '=' names the field with no value
+            String raw = null;
+            int values = 0;
+            for (; part >= 0; part = parts.find(queryName, part + 1)) {
+                if (parts.hasValue(part)) {
+                    values++;
+                    raw = raw == null ? parts.value(part) : raw;
+                }
+            }
+            if (values > 1) {
+                problems.add(InputProblem.invalid(queryName, "given " + values + " times; give it once"));
                 return null;
             }
-            text = percentDecoded(queryName, raw.getFirst());
+            text = raw == null ? null : percentDecoded(queryName, raw);
         } else if (headerName != null) {
             Optional<String> header = req.headers().first(headerName);
             text = header.isEmpty() ? null : headerText(queryName, header.get());
@@ -63,91 +72,130 @@ public final class RequestFields {
     }
 
     /**
-     * The raw values of the query parameter whose decoded name is {@code queryName}, or null when the
-     * query has none: what the web server's {@code query().contains(name)} and {@code getAllRaw(name)}
-     * answer, without the two maps (every name and value decoded, then every one raw) the server
-     * builds for them on every request. A name written with an escape or a {@code +} is matched by
-     * its decoded name (the server's {@code contains} does so too, but its {@code getAllRaw} then
-     * threw, which answered {@code clientI%64=x} with a 500).
-     */
-    private List<String> rawValues(String queryName) {
-        if (query == null) {
-            query = req.query().rawValue();
-            escapedNames = hasEscapedName(query);
-        }
-        return rawValues(query, queryName, escapedNames);
-    }
-
-    /**
      * Whether the query parameter (by its decoded name) or the header is there at all, even empty.
      */
     public boolean given(String queryName, HeaderName headerName) {
-        return rawValues(queryName) != null || req.headers().contains(headerName);
+        return parts().find(queryName, 0) >= 0 || req.headers().contains(headerName);
+    }
+
+    private QueryParts parts() {
+        if (query == null) {
+            query = new QueryParts(req.query().rawValue());
+        }
+        return query;
     }
 
     /**
-     * The raw values of the parts of {@code query} named {@code name}, split as the web server splits
-     * it for {@code getAllRaw}: at each {@code &}, then at the first {@code =}; a part without one is
-     * the name with no value (an empty list). Null when no part has that name.
+     * The raw values of the parameter whose decoded name is {@code name}, or null when the query
+     * has none: what the web server's {@code query().contains(name)} and {@code getAllRaw(name)}
+     * answer (a part without {@code =} is the name with no value), without the two maps (every name
+     * and value decoded, then every one raw) the server builds for them on every request.
      */
     static List<String> rawValues(String query, String name) {
-        return rawValues(query, name, hasEscapedName(query));
-    }
-
-    /** {@link #rawValues(String, String)}, decoding names only when {@code escapedNames} (the query has such a name). */
-    private static List<String> rawValues(String query, String name, boolean escapedNames) {
+        QueryParts parts = new QueryParts(query);
         List<String> values = null;
-        int start = 0;
-        int length = query.length();
-        while (true) {
-            int end = query.indexOf('&', start);
-            if (end < 0) {
-                end = length;
+        for (int part = parts.find(name, 0); part >= 0; part = parts.find(name, part + 1)) {
+            if (values == null) {
+                values = new ArrayList<>(1);
             }
-            int equals = query.indexOf('=', start);
-            int nameEnd = equals < 0 || equals > end ? end : equals;
-            if (nameEnd - start == name.length() && query.startsWith(name, start)
-                    || escapedNames && decodedNameIs(query.substring(start, nameEnd), name)) {
-                if (values == null) {
-                    values = new ArrayList<>(1);
-                }
-                if (nameEnd < end) {
-                    values.add(query.substring(nameEnd + 1, end));
-                }
+            if (parts.hasValue(part)) {
+                values.add(parts.value(part));
             }
-            if (end == length) {
-                return values;
-            }
-            start = end + 1;
         }
+        return values;
     }
 
-    /** Whether {@code rawName}, percent-decoded, is {@code name}; a name with a malformed escape is no field's. */
-    private static boolean decodedNameIs(String rawName, String name) {
-        if (rawName.indexOf('%') < 0 && rawName.indexOf('+') < 0) {
-            return false; // compared as written already
+    /**
+     * A raw query split once as the web server splits it for {@code getAllRaw}: at each {@code &},
+     * then at the first {@code =}. Only offsets are kept; a name is compared in place, and only a
+     * name written with an escape or a {@code +} is decoded (then once), since its decoded name
+     * differs: the server's {@code contains} matches decoded names, so {@code clientI%64=x} is
+     * {@code clientId}.
+     */
+    static final class QueryParts {
+        private final String query;
+        /** Per part: where its name starts, where it ends (at '=' or the part's end), where the part ends. */
+        private final int[] at;
+        private final int count;
+        /** Per part, its decoded name when written with an escape; null when no name of the query is. */
+        private final String[] decodedNames;
+
+        QueryParts(String query) {
+            this.query = query;
+            int parts = 1;
+            for (int i = query.indexOf('&'); i >= 0; i = query.indexOf('&', i + 1)) {
+                parts++;
+            }
+            int[] at = new int[parts * 3];
+            int start = 0;
+            int length = query.length();
+            boolean escapes = query.indexOf('%') >= 0 || query.indexOf('+') >= 0;
+            String[] decoded = null;
+            for (int p = 0; p < parts; p++) {
+                int end = query.indexOf('&', start);
+                if (end < 0) {
+                    end = length;
+                }
+                int equals = query.indexOf('=', start);
+                int nameEnd = equals < 0 || equals > end ? end : equals;
+                at[p * 3] = start;
+                at[p * 3 + 1] = nameEnd;
+                at[p * 3 + 2] = end;
+                if (escapes && escaped(query, start, nameEnd)) {
+                    if (decoded == null) {
+                        decoded = new String[parts];
+                    }
+                    decoded[p] = decodedName(query.substring(start, nameEnd));
+                }
+                start = end + 1;
+            }
+            this.at = at;
+            this.count = parts;
+            this.decodedNames = decoded;
         }
-        try {
-            return new String(PercentDecoding.decode(rawName, name, PercentDecoding.Unescaped.BYTES), StandardCharsets.UTF_8).equals(name);
-        } catch (InputRefusedException e) {
+
+        /** The first part at or after {@code from} whose name is {@code name}, or -1. */
+        int find(String name, int from) {
+            for (int p = from; p < count; p++) {
+                int start = at[p * 3];
+                int nameEnd = at[p * 3 + 1];
+                if (decodedNames != null && decodedNames[p] != null) {
+                    if (decodedNames[p].equals(name)) {
+                        return p;
+                    }
+                } else if (nameEnd - start == name.length() && query.startsWith(name, start)) {
+                    return p;
+                }
+            }
+            return -1;
+        }
+
+        boolean hasValue(int part) {
+            return at[part * 3 + 1] < at[part * 3 + 2];
+        }
+
+        String value(int part) {
+            return query.substring(at[part * 3 + 1] + 1, at[part * 3 + 2]);
+        }
+
+        private static boolean escaped(String query, int start, int end) {
+            for (int i = start; i < end; i++) {
+                char c = query.charAt(i);
+                if (c == '%' || c == '+') {
+                    return true;
+                }
+            }
             return false;
         }
-    }
 
-    /** Whether a part's name in {@code query} holds an escape or a {@code +}, so its decoded name differs. */
-    static boolean hasEscapedName(String query) {
-        boolean inName = true;
-        for (int i = 0; i < query.length(); i++) {
-            char c = query.charAt(i);
-            if (c == '&') {
-                inName = true;
-            } else if (c == '=') {
-                inName = false;
-            } else if (inName && (c == '%' || c == '+')) {
-                return true;
+        /** The name percent-decoded; a name with a malformed escape or invalid UTF-8 is no field's (an empty string never is one). */
+        private static String decodedName(String rawName) {
+            try {
+                return StrictUtf8.decode(PercentDecoding.decode(rawName, "a parameter name", PercentDecoding.Unescaped.BYTES), "a parameter name");
+            } catch (InputRefusedException e) {
+                return "";
             }
         }
-        return false;
     }
 
     /** Whether {@code raw} is printable ASCII with no escape and no {@code +}: then it stands for itself. */

@@ -20,6 +20,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class NameRuleTest {
     private final NameRule rule = new NameRule(100);
 
+    /** Printable ASCII takes a short path (no per-character category, no normaliser): its outcome is the rule's. */
+    @Property(seed = Fuzz.SEED, tries = Fuzz.TRIES)
+    void printableAsciiNamesFollowTheSameRule(@ForAll("printableAscii") String raw) {
+        List<InputProblem> problems = new ArrayList<>();
+        String name = new NameRule(20).normalise("n", raw, problems);
+        boolean refused = raw.isEmpty() || raw.startsWith(" ") || raw.endsWith(" ") || raw.length() > 20;
+        assertEquals(refused ? null : raw, name, "'" + raw + "'");
+        assertEquals(refused ? 1 : 0, problems.size());
+        if (refused) {
+            String why = problems.getFirst().message();
+            assertTrue(raw.isEmpty() ? why.contains("empty") : raw.startsWith(" ") || raw.endsWith(" ") ? why.contains("space") : why.contains("longer than 20"), why);
+        }
+    }
+
+    @Provide
+    Arbitrary<String> printableAscii() {
+        return Arbitraries.strings().withCharRange(' ', '~').ofMinLength(0).ofMaxLength(30);
+    }
+
     @Property(seed = Fuzz.SEED, tries = Fuzz.TRIES)
     void anAcceptedNameIsNfcAndHoldsNoHiddenOrReorderingCharacter(@ForAll String raw) {
         List<InputProblem> problems = new ArrayList<>();

@@ -52,14 +52,4 @@ class RequestFieldsQueryTest {
             assertTrue(!RequestFields.plainAscii(raw), raw);
         }
     }
-
-    @Test
-    void namesWrittenWithAnEscapeAreSeen() {
-        record Case(String query, boolean escaped) {
-        }
-        for (Case c : List.of(new Case("", false), new Case("a=1&b=%20+x", false), new Case("name=a+b&x=%20", false),
-                new Case("a%3D=1&a=2", true), new Case("a=1&client+id=2", true), new Case("x=1&%61", true), new Case("a=b=%41&c=+", false))) {
-            assertEquals(c.escaped(), RequestFields.hasEscapedName(c.query()), c.query());
-        }
-    }
 }

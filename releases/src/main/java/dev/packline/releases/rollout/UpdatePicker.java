@@ -3,6 +3,7 @@ package dev.packline.releases.rollout;
 import dev.packline.releases.Artifact;
 import dev.packline.releases.Release;
 import dev.packline.releases.ReleaseState;
+import dev.packline.releases.Rollout;
 
 
 /**
@@ -25,6 +26,7 @@ public final class UpdatePicker {
         Release installed = releases.installed(client.sign());
         ServedRelease gray = null;
         ServedRelease full = null;
+        String brandKey = client.brand() == null ? null : Rollout.brandKey(client.brand());
         for (ServedRelease s : releases.newestFirst()) {
             Release r = s.release();
             if (!r.state().offered() || (full != null && r.state() == ReleaseState.FULL)) {
@@ -42,7 +44,7 @@ public final class UpdatePicker {
             if (client.clientId() != null && s.whitelist().contains(client.clientId())) {
                 return decide(s, CheckOutcome.WHITELIST, installed, client);
             }
-            if (gray == null && r.rollout().basisPoints() > 0 && client.clientId() != null && r.rollout().brandChosen(client.brand())
+            if (gray == null && r.rollout().basisPoints() > 0 && client.clientId() != null && r.rollout().brandKeyChosen(brandKey)
                     && GrayBucket.of(r.rollout().salt(), client.clientId()) < r.rollout().basisPoints()) {
                 gray = s;
             }

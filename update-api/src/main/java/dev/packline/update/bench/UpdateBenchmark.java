@@ -37,7 +37,7 @@ import java.util.stream.Stream;
 public final class UpdateBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    record Options(int apps, int releasesPerApp, int connections, Duration duration, Duration warmup, int propagationRounds) {
+    record Options(int apps, int releasesPerApp, int connections, Duration duration, Duration warmup, int propagationRounds, boolean pin) {
     }
 
     /** Distinct simulated clients' check paths wrk draws from. */
@@ -55,6 +55,9 @@ public final class UpdateBenchmark {
                   --seconds N      measured seconds per side (default 15)
                   --warmup N       seconds of an uncounted run of each side before either is measured (default 5)
                   --rounds N       rollout changes timed across three instances (default 100)
+                  --pin            the server's threads on the first half of the cores, wrk on the other half (taskset),
+                                   so the load generator does not preempt the server: what the latency is when the
+                                   load comes from elsewhere (needs 2 cores or more)
                 Load: wrk (Debian package, installed by bin/packline when missing).
                 Prints one JSON line: checksPerSec, ceilingPerSec, ratio, p50Ms, p90Ms, p99Ms, maxMs, ceilingP99Ms,
                 errors, checkCpuUs and ceilingCpuUs (this JVM's CPU time per call, wrk excluded) and cpuRatio (ceiling's
@@ -65,11 +68,15 @@ public final class UpdateBenchmark {
     }
 
     static Options parse(String[] args) {
-        Options o = new Options(1000, 20, 256, Duration.ofSeconds(15), Duration.ofSeconds(5), 100);
+        Options o = new Options(1000, 20, 256, Duration.ofSeconds(15), Duration.ofSeconds(5), 100, false);
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
             if (option.equals("--help") || option.equals("-h")) {
                 return null;
+            }
+            if (option.equals("--pin")) {
+                o = new Options(o.apps(), o.releasesPerApp(), o.connections(), o.duration(), o.warmup(), o.propagationRounds(), true);
+                continue;
             }
             if (i + 1 >= args.length) {
                 throw new IllegalArgumentException(option + " lacks its value");
@@ -79,12 +86,12 @@ public final class UpdateBenchmark {
                 throw new IllegalArgumentException(option + " must be positive");
             }
             o = switch (option) {
-                case "--apps" -> new Options(n, o.releasesPerApp(), o.connections(), o.duration(), o.warmup(), o.propagationRounds());
-                case "--releases" -> new Options(o.apps(), n, o.connections(), o.duration(), o.warmup(), o.propagationRounds());
-                case "--connections" -> new Options(o.apps(), o.releasesPerApp(), n, o.duration(), o.warmup(), o.propagationRounds());
-                case "--seconds" -> new Options(o.apps(), o.releasesPerApp(), o.connections(), Duration.ofSeconds(n), o.warmup(), o.propagationRounds());
-                case "--warmup" -> new Options(o.apps(), o.releasesPerApp(), o.connections(), o.duration(), Duration.ofSeconds(n), o.propagationRounds());
-                case "--rounds" -> new Options(o.apps(), o.releasesPerApp(), o.connections(), o.duration(), o.warmup(), n);
+                case "--apps" -> new Options(n, o.releasesPerApp(), o.connections(), o.duration(), o.warmup(), o.propagationRounds(), o.pin());
+                case "--releases" -> new Options(o.apps(), n, o.connections(), o.duration(), o.warmup(), o.propagationRounds(), o.pin());
+                case "--connections" -> new Options(o.apps(), o.releasesPerApp(), n, o.duration(), o.warmup(), o.propagationRounds(), o.pin());
+                case "--seconds" -> new Options(o.apps(), o.releasesPerApp(), o.connections(), Duration.ofSeconds(n), o.warmup(), o.propagationRounds(), o.pin());
+                case "--warmup" -> new Options(o.apps(), o.releasesPerApp(), o.connections(), o.duration(), Duration.ofSeconds(n), o.propagationRounds(), o.pin());
+                case "--rounds" -> new Options(o.apps(), o.releasesPerApp(), o.connections(), o.duration(), o.warmup(), n, o.pin());
                 default -> throw new IllegalArgumentException("unknown option " + option);
             };
         }
@@ -116,6 +123,7 @@ public final class UpdateBenchmark {
             System.err.println("bench update: writing " + o.apps() + " apps x " + o.releasesPerApp() + " releases...");
             BenchCatalogue catalogue = BenchCatalogue.write(store, o.apps(), o.releasesPerApp());
             WrkLoad load = WrkLoad.prepare(catalogue, CHECK_PATHS, work);
+            String pinned = o.pin() ? load.pin() : null;
             long baseline = usedHeapAfterGc();
             UpdateConfig config = UpdateConfig.read(Settings.parse("bench", """
                     redis: {url: "%s"}
@@ -159,6 +167,9 @@ public final class UpdateBenchmark {
                 line.put("releases", o.apps() * o.releasesPerApp());
                 line.put("connections", o.connections());
                 line.put("seconds", o.duration().toSeconds());
+                if (pinned != null) {
+                    line.put("pinned", pinned);
+                }
                 line.put("checksPerSec", Math.round(checks.perSecond()));
                 line.put("ceilingPerSec", Math.round(constant.perSecond()));
                 // three decimals: a ratio of 0.799 must not be judged as meeting 0.8

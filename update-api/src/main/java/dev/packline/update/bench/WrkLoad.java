@@ -34,7 +34,9 @@ final class WrkLoad {
 
     private final Path script;
     private final Path paths;
-    private final int threads;
+    private int threads;
+    /** The CPUs wrk runs on ({@code taskset -c}), or null: wherever the scheduler puts it. */
+    private String wrkCpus;
 
     private WrkLoad(Path script, Path paths, int threads) {
         this.script = script;
@@ -59,10 +61,60 @@ final class WrkLoad {
         return new WrkLoad(script, paths, Math.max(1, Runtime.getRuntime().availableProcessors()));
     }
 
+    /**
+     * Puts this JVM's threads (and every thread they start) on the first half of the cores and wrk
+     * on the other half, so neither preempts the other; returns what was pinned where.
+     */
+    String pin() throws IOException, InterruptedException {
+        List<Integer> cpus = allowedCpus();
+        if (cpus.size() < 2) {
+            throw new IllegalStateException("--pin needs at least 2 CPUs; this process may use " + cpus);
+        }
+        int half = cpus.size() / 2;
+        String serverCpus = cpuList(cpus.subList(0, half));
+        wrkCpus = cpuList(cpus.subList(half, cpus.size()));
+        threads = cpus.size() - half;
+        Process taskset = new ProcessBuilder("taskset", "--all-tasks", "--pid", "--cpu-list", serverCpus, String.valueOf(ProcessHandle.current().pid()))
+                .redirectErrorStream(true).start();
+        String out = new String(taskset.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (taskset.waitFor() != 0) {
+            throw new IllegalStateException("taskset could not pin the benchmark's threads: " + out.strip());
+        }
+        return "server on CPUs " + serverCpus + ", wrk on CPUs " + wrkCpus;
+    }
+
+    /** The CPUs this process may run on (its {@code Cpus_allowed_list}: a container's cpuset is not always 0 to N-1). */
+    private static List<Integer> allowedCpus() throws IOException {
+        String list = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("Cpus_allowed_list:"))
+                .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst()
+                .orElseThrow(() -> new IllegalStateException("/proc/self/status has no Cpus_allowed_list"));
+        return cpus(list);
+    }
+
+    /** The CPUs of a list such as {@code 0-3,8,10-11}. */
+    static List<Integer> cpus(String list) {
+        List<Integer> cpus = new ArrayList<>();
+        for (String range : list.split(",")) {
+            String[] ends = range.split("-");
+            for (int cpu = Integer.parseInt(ends[0]); cpu <= Integer.parseInt(ends[ends.length - 1]); cpu++) {
+                cpus.add(cpu);
+            }
+        }
+        return cpus;
+    }
+
+    private static String cpuList(List<Integer> cpus) {
+        return String.join(",", cpus.stream().map(String::valueOf).toList());
+    }
+
     Result drive(int port, int connections, Duration duration) throws IOException, InterruptedException {
-        List<String> command = List.of("wrk", "--threads", String.valueOf(Math.min(threads, connections)),
+        List<String> command = new ArrayList<>();
+        if (wrkCpus != null) {
+            command.addAll(List.of("taskset", "--cpu-list", wrkCpus));
+        }
+        command.addAll(List.of("wrk", "--threads", String.valueOf(Math.min(threads, connections)),
                 "--connections", String.valueOf(connections), "--duration", duration.toSeconds() + "s", "--timeout", "10s",
-                "--script", script.toString(), "http://127.0.0.1:" + port + "/v1/check", "--", paths.toString());
+                "--script", script.toString(), "http://127.0.0.1:" + port + "/v1/check", "--", paths.toString()));
         Process wrk;
         try {
             wrk = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();

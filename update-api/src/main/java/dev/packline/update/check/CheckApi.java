@@ -1,5 +1,6 @@
 package dev.packline.update.check;
 
+import dev.packline.http.input.RequestFields;
 import dev.packline.releases.rollout.Decision;
 import dev.packline.releases.rollout.ReleaseList;
 import dev.packline.update.increment.AcceptedFormats;
@@ -16,6 +17,7 @@ import dev.packline.update.metrics.UpdateMetrics;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -43,18 +45,26 @@ public final class CheckApi {
      * declared. The decision's part of the answer is made once per release and file ({@link NativeAnswers}).
      */
     public void check(ServerRequest req, ServerResponse res) {
-        Decided d = decide(req);
+        RequestFields fields = new RequestFields(req, new ArrayList<>());
+        Decided d = decide(req, fields);
         NativeAnswers.Answer answer = answers.of(cache.current(), d.decision());
         Map<String, Object> offers = new LinkedHashMap<>(); // empty unless the client can apply a patch or increment
-        increments.addTo(offers, d.decision(), d.check().client(), d.releases(), AcceptedFormats.read(req));
+        increments.addTo(offers, d.decision(), d.check().client(), d.releases(), AcceptedFormats.read(fields));
+        if (offers.containsKey("patch")) {
+            metrics.patchOffered();
+        }
         Json.sendJson(res, 200, answer.with(offers));
     }
 
     /** {@code GET /v1/compat/check}: the same choice and offers in the common self-built design's shape. */
     public void compatible(ServerRequest req, ServerResponse res) {
-        Decided d = decide(req);
+        RequestFields fields = new RequestFields(req, new ArrayList<>());
+        Decided d = decide(req, fields);
         Map<String, Object> data = CheckAnswer.compatibleData(d.decision(), d.check().client().sign());
-        increments.addToCompatible(data, d.decision(), d.check().client(), d.releases(), AcceptedFormats.read(req));
+        increments.addToCompatible(data, d.decision(), d.check().client(), d.releases(), AcceptedFormats.read(fields));
+        if (data.containsKey("patchUrl")) {
+            metrics.patchOffered();
+        }
         Json.send(res, 200, CheckAnswer.compatibleBody(data));
     }
 
@@ -69,10 +79,10 @@ public final class CheckApi {
     private record Decided(CheckQuery.Check check, Decision decision, ReleaseList releases) {
     }
 
-    private Decided decide(ServerRequest req) {
+    private Decided decide(ServerRequest req, RequestFields fields) {
         rateLimit.admit(req);
         long start = System.nanoTime();
-        CheckQuery.Check check = CheckQuery.read(req);
+        CheckQuery.Check check = CheckQuery.read(fields);
         Found found = cache.lookup(check.deploymentKey());
         switch (found.outcome()) {
             case UNKNOWN -> throw CallRefused.of(404, Why.UNKNOWN_DEPLOYMENT, "no deployment has this deploymentKey");

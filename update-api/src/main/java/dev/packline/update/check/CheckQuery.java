@@ -57,8 +57,12 @@ public final class CheckQuery {
 
     /** The check, or {@link InputRefusedException} (400) naming every missing or malformed field. */
     public static Check read(ServerRequest req) {
-        List<InputProblem> problems = new ArrayList<>();
-        RequestFields fields = new RequestFields(req, problems);
+        return read(new RequestFields(req, new ArrayList<>()));
+    }
+
+    /** {@link #read(ServerRequest)} from fields the caller reads more of afterwards (the query is split once per call). */
+    public static Check read(RequestFields fields) {
+        List<InputProblem> problems = fields.problems();
         String key = required(fields, Field.DEPLOYMENT_KEY, text -> token(Field.DEPLOYMENT_KEY, text));
         String platform = required(fields, Field.PLATFORM, CheckQuery::platform);
         ClientVersion version = required(fields, Field.CLIENT_VERSION, text -> {

@@ -32,11 +32,15 @@ public final class AcceptedFormats {
     }
 
     public static Set<PatchFormat> read(ServerRequest req) {
-        List<InputProblem> problems = new ArrayList<>();
-        RequestFields fields = new RequestFields(req, problems);
+        return read(new RequestFields(req, new ArrayList<>()));
+    }
+
+    /** {@link #read(ServerRequest)} from the call's fields, already read for other fields (their problems answered). */
+    public static Set<PatchFormat> read(RequestFields fields) {
+        int before = fields.problems().size();
         String text = fields.value(QUERY, HEADER); // strict decoding, once only
-        if (!problems.isEmpty()) {
-            throw new InputRefusedException(400, problems, false);
+        if (fields.problems().size() > before) {
+            throw new InputRefusedException(400, List.copyOf(fields.problems().subList(before, fields.problems().size())), false);
         }
         if (text == null) {
             // given but empty ("formats="): the client applies no patch; not given: bsdiff

@@ -73,13 +73,18 @@ public final class UpdateMetrics implements AutoCloseable {
                 .description("releases in the snapshot").register(registry);
     }
 
-    /** One answered check: its outcome, whether a patch was offered, and the time to decide. */
+    /** One answered check: its outcome and the time to decide. */
     public void check(Decision d, long nanos) {
         checksByOutcome.get(d.outcome()).increment();
-        if (d.patch() != null) {
-            patchesOffered.increment();
-        }
         checkLatency.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * A check answered with a patch: counted once the answer holds one, not when the release merely
+     * has a patch from the client's file (a client that declares formats it can apply may get none).
+     */
+    public void patchOffered() {
+        patchesOffered.increment();
     }
 
     public void request(String route, int status, long nanos) {

@@ -20,7 +20,7 @@ class UpdateBenchmarkTest {
 
     @Test
     void aShortRunReportsEveryFigureWithTheGoalsBesideThem() throws Exception {
-        ObjectNode run = UpdateBenchmark.run(new UpdateBenchmark.Options(3, 2, 4, Duration.ofSeconds(1), Duration.ofSeconds(1), 3));
+        ObjectNode run = UpdateBenchmark.run(new UpdateBenchmark.Options(3, 2, 4, Duration.ofSeconds(1), Duration.ofSeconds(1), 3, false));
 
         assertEquals(0, run.get("errors").asLong(), "wrk saw failed checks: " + run);
         assertTrue(run.get("checksPerSec").asLong() > 0 && run.get("ceilingPerSec").asLong() > 0, run.toString());
@@ -58,5 +58,14 @@ class UpdateBenchmarkTest {
         assertEquals(1.23, r.p50Ms());
         assertEquals(5.68, r.p99Ms());
         assertEquals(9.0, r.maxMs());
+    }
+
+    @Test
+    void pinningSplitsTheAllowedCpusBetweenServerAndLoad() {
+        assertTrue(UpdateBenchmark.parse(new String[] {"--pin", "--seconds", "3"}).pin());
+        assertEquals(3, UpdateBenchmark.parse(new String[] {"--pin", "--seconds", "3"}).duration().toSeconds());
+        assertTrue(!UpdateBenchmark.parse(new String[] {"--seconds", "3"}).pin());
+        assertEquals(List.of(0, 1), WrkLoad.cpus("0-1"));
+        assertEquals(List.of(0, 2, 3, 8), WrkLoad.cpus("0,2-3,8"));
     }
 }

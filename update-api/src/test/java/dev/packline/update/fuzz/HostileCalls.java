@@ -66,12 +66,14 @@ public final class HostileCalls {
         String value = random.nextInt(8) == 0 ? "x".repeat(100 + random.nextInt(6000)) : pick(VALUES);
         // a name written with an escape (clientI%64): the server's own lookup threw on one, a 500
         String name = random.nextInt(4) == 0 ? escaped(field) : field;
-        String query = validQuery.replaceFirst(field + "=[^&]*", java.util.regex.Matcher.quoteReplacement(name + "=" + value));
-        if (!query.contains(name + "=")) {
-            query += "&" + name + "=" + value;
+        // now and then the name alone, without '=' (?deploymentKey): an empty value list that once made a 500
+        String part = random.nextInt(6) == 0 ? name : name + "=" + value;
+        String query = validQuery.replaceFirst(field + "=[^&]*", java.util.regex.Matcher.quoteReplacement(part));
+        if (!query.contains(part)) {
+            query += "&" + part;
         }
         String route = random.nextBoolean() ? "/v1/check" : "/v1/compat/check";
-        return new Call(0, route + " " + name + "=" + value.substring(0, Math.min(20, value.length())), head("GET " + route + "?" + query), false);
+        return new Call(0, route + " " + part.substring(0, Math.min(name.length() + 21, part.length())), head("GET " + route + "?" + query), false);
     }
 
     /** {@code name} with one character written as a percent-escape, now and then a malformed one. */
