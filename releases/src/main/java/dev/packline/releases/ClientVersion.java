@@ -26,7 +26,7 @@ public record ClientVersion(String text, long[] parts) implements Comparable<Cli
     }
 
     /**
-     * The numbers of a version written {@code \\d{1,12}(\\.\\d{1,12}){0,5}} (ASCII digits only), or null when
+     * The numbers of a version written {@code \d{1,12}(\.\d{1,12}){0,5}} (ASCII digits only), or null when
      * it is not one. Read by hand: a client's version is parsed on every check, and a regular
      * expression, a split and a stream per call were a measurable part of the check route.
      */
