@@ -7,26 +7,11 @@
 # no active job, nothing ready) at the end; prints what the groups hash holds after a last trim.
 #   REDIS_PORT=PORT python3 bench/fair-scripts-mixed.py OLD_SCRIPTS_DIR NEW_SCRIPTS_DIR
 # It FLUSHES the Redis at REDIS_PORT (127.0.0.1). Used for docs/benchmarks.md (queue section, 2026-12-06).
-import socket, re, os, sys, random
+import os, sys, random
 port=int(os.environ['REDIS_PORT'])
-def assemble(d, name):
-    text=open(os.path.join(d,name)).read()
-    return re.sub(r'(?m)^--!include (\S+)$', lambda m: assemble(d, m.group(1)), text)
-s=socket.create_connection(('127.0.0.1',port)); f=s.makefile('rb')
-def enc(a):
-    out=[b'*%d\r\n'%len(a)]
-    for x in a:
-        x=x if isinstance(x,bytes) else str(x).encode(); out.append(b'$%d\r\n%s\r\n'%(len(x),x))
-    return b''.join(out)
-def read():
-    line=f.readline().rstrip(b'\r\n'); t,rest=line[:1],line[1:]
-    if t in (b'+',b':'): return rest.decode()
-    if t==b'-': raise Exception(rest.decode())
-    if t==b'$':
-        n=int(rest); return None if n<0 else f.read(n+2)[:-2].decode()
-    if t==b'*':
-        n=int(rest); return None if n<0 else [read() for _ in range(n)]
-def cmd(*a): s.sendall(enc(a)); return read()
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from resp import Redis, assemble
+cmd = Redis(port).cmd
 cmd('FLUSHALL')
 sha={}
 for tag,d in (('old',sys.argv[1]),('new',sys.argv[2])):

@@ -13,33 +13,18 @@
 # CALLGRIND=PID (a redis-server run under valgrind --tool=callgrind): zero its counters before the
 # fetch-and-ack loop and dump them after, then print the loop's instructions per job (Ir), a count
 # that other load on the machine does not move.
-import socket, sys, re, os, time
+import sys, os, time
 port = int(os.environ['REDIS_PORT'])
 d, label = sys.argv[1], sys.argv[2]
 jobs = int(sys.argv[3]) if len(sys.argv) > 3 else 50000
 batch = int(sys.argv[4]) if len(sys.argv) > 4 else 50
 groups = int(sys.argv[5]) if len(sys.argv) > 5 else 1000
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from resp import Redis, assemble as assemble_in
 def assemble(name):
-    text = open(os.path.join(d, name)).read()
-    return re.sub(r'(?m)^--!include (\S+)$', lambda m: assemble(m.group(1)), text)
-s = socket.create_connection(('127.0.0.1', port)); f = s.makefile('rb')
-def enc(args):
-    out = [b'*%d\r\n' % len(args)]
-    for a in args:
-        a = a if isinstance(a, bytes) else str(a).encode()
-        out.append(b'$%d\r\n%s\r\n' % (len(a), a))
-    return b''.join(out)
-def read():
-    line = f.readline().rstrip(b'\r\n'); t, rest = line[:1], line[1:]
-    if t in (b'+', b':'): return rest.decode()
-    if t == b'-': raise Exception(rest.decode())
-    if t == b'$':
-        n = int(rest)
-        return None if n < 0 else f.read(n + 2)[:-2].decode()
-    if t == b'*':
-        n = int(rest); return None if n < 0 else [read() for _ in range(n)]
-def cmd(*a):
-    s.sendall(enc(a)); return read()
+    return assemble_in(d, name)
+redis = Redis(port)
+cmd = redis.cmd
 def cpu():
     info = cmd('INFO', 'cpu')
     v = dict(l.split(':') for l in info.split('\r\n') if ':' in l)
