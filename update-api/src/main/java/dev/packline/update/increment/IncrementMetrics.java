@@ -18,8 +18,12 @@ public final class IncrementMetrics {
     private final Map<PatchFormat, Counter> asked = new EnumMap<>(PatchFormat.class);
     private final Map<PatchFormat, Counter> offered = new EnumMap<>(PatchFormat.class);
     private final Map<PatchFormat, Counter> saved = new EnumMap<>(PatchFormat.class);
+    /** Answers that held a patch, whatever its format: counted where the offer is made, not where a release merely has a patch. */
+    private final Counter patchesOffered;
 
     public IncrementMetrics(MeterRegistry registry) {
+        patchesOffered = Counter.builder("packline.update.patches.offered")
+                .description("checks whose answer held a patch from the installed file, in a format the client can apply").register(registry);
         for (PatchFormat format : PatchFormat.values()) {
             asked.put(format, Counter.builder("packline.update.increments.asked")
                     .description("increments this instance asked the workers to make on demand (one diff job per pair)")
@@ -38,6 +42,7 @@ public final class IncrementMetrics {
     }
 
     void offered(PatchFormat format, long fullBytes, long patchBytes) {
+        patchesOffered.increment();
         offered.get(format).increment();
         saved.get(format).increment(Math.max(0, fullBytes - patchBytes));
     }

@@ -36,7 +36,6 @@ public final class UpdateMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private final Timer checkLatency;
-    private final Counter patchesOffered;
     private final Map<String, AtomicLong> releaseSeries = new ConcurrentHashMap<>();
     /**
      * The per-call meters, resolved once: looking a tagged meter up through its builder on every call
@@ -54,8 +53,6 @@ public final class UpdateMetrics implements AutoCloseable {
         gcMetrics.bindTo(registry);
         checkLatency = Timer.builder("packline.update.check.latency").description("time to choose a check's answer, from the snapshot")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(1_000)).maximumExpectedValue(Duration.ofSeconds(1))
-                .register(registry);
-        patchesOffered = Counter.builder("packline.update.patches.offered").description("checks answered with a patch from the installed file")
                 .register(registry);
         for (CheckOutcome outcome : CheckOutcome.values()) {
             checksByOutcome.put(outcome, Counter.builder("packline.update.checks").description("checks answered, by outcome")
@@ -77,14 +74,6 @@ public final class UpdateMetrics implements AutoCloseable {
     public void check(Decision d, long nanos) {
         checksByOutcome.get(d.outcome()).increment();
         checkLatency.record(nanos, TimeUnit.NANOSECONDS);
-    }
-
-    /**
-     * A check answered with a patch: counted once the answer holds one, not when the release merely
-     * has a patch from the client's file (a client that declares formats it can apply may get none).
-     */
-    public void patchOffered() {
-        patchesOffered.increment();
     }
 
     public void request(String route, int status, long nanos) {
