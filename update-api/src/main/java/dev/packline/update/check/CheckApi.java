@@ -45,26 +45,18 @@ public final class CheckApi {
      * declared. The decision's part of the answer is made once per release and file ({@link NativeAnswers}).
      */
     public void check(ServerRequest req, ServerResponse res) {
-        RequestFields fields = new RequestFields(req, new ArrayList<>());
-        Decided d = decide(req, fields);
+        Decided d = decide(req);
         NativeAnswers.Answer answer = answers.of(cache.current(), d.decision());
         Map<String, Object> offers = new LinkedHashMap<>(); // empty unless the client can apply a patch or increment
-        increments.addTo(offers, d.decision(), d.check().client(), d.releases(), AcceptedFormats.read(fields));
-        if (offers.containsKey("patch")) {
-            metrics.patchOffered();
-        }
+        increments.addTo(offers, d.decision(), d.check().client(), d.releases(), AcceptedFormats.read(d.fields()));
         Json.sendJson(res, 200, answer.with(offers));
     }
 
     /** {@code GET /v1/compat/check}: the same choice and offers in the common self-built design's shape. */
     public void compatible(ServerRequest req, ServerResponse res) {
-        RequestFields fields = new RequestFields(req, new ArrayList<>());
-        Decided d = decide(req, fields);
+        Decided d = decide(req);
         Map<String, Object> data = CheckAnswer.compatibleData(d.decision(), d.check().client().sign());
-        increments.addToCompatible(data, d.decision(), d.check().client(), d.releases(), AcceptedFormats.read(fields));
-        if (data.containsKey("patchUrl")) {
-            metrics.patchOffered();
-        }
+        increments.addToCompatible(data, d.decision(), d.check().client(), d.releases(), AcceptedFormats.read(d.fields()));
         Json.send(res, 200, CheckAnswer.compatibleBody(data));
     }
 
@@ -76,12 +68,14 @@ public final class CheckApi {
         return body;
     }
 
-    private record Decided(CheckQuery.Check check, Decision decision, ReleaseList releases) {
+    /** The choice for one call, with the call's fields (split once; the formats are read from them too). */
+    private record Decided(CheckQuery.Check check, Decision decision, ReleaseList releases, RequestFields fields) {
     }
 
-    private Decided decide(ServerRequest req, RequestFields fields) {
+    private Decided decide(ServerRequest req) {
         rateLimit.admit(req);
         long start = System.nanoTime();
+        RequestFields fields = new RequestFields(req, new ArrayList<>());
         CheckQuery.Check check = CheckQuery.read(fields);
         Found found = cache.lookup(check.deploymentKey());
         switch (found.outcome()) {
@@ -94,6 +88,6 @@ public final class CheckApi {
         ReleaseList releases = found.deployment().releases(new Target(check.client().platform(), check.client().kind()));
         Decision decision = UpdatePicker.pick(releases, check.client());
         metrics.check(decision, System.nanoTime() - start);
-        return new Decided(check, decision, releases);
+        return new Decided(check, decision, releases, fields);
     }
 }

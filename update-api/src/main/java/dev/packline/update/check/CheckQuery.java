@@ -13,7 +13,6 @@ import dev.packline.releases.ReleaseKind;
 import dev.packline.releases.rollout.ClientInfo;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
-import io.helidon.webserver.http.ServerRequest;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -55,12 +54,10 @@ public final class CheckQuery {
     private CheckQuery() {
     }
 
-    /** The check, or {@link InputRefusedException} (400) naming every missing or malformed field. */
-    public static Check read(ServerRequest req) {
-        return read(new RequestFields(req, new ArrayList<>()));
-    }
-
-    /** {@link #read(ServerRequest)} from fields the caller reads more of afterwards (the query is split once per call). */
+    /**
+     * The check, or {@link InputRefusedException} (400) naming every missing or malformed field; the
+     * caller may read more of {@code fields} afterwards (the query is split once per call).
+     */
     public static Check read(RequestFields fields) {
         List<InputProblem> problems = fields.problems();
         String key = required(fields, Field.DEPLOYMENT_KEY, text -> token(Field.DEPLOYMENT_KEY, text));

@@ -1,14 +1,11 @@
 package dev.packline.update.increment;
 
 import dev.packline.pipeline.artifact.PatchFormat;
-import dev.packline.http.input.InputProblem;
 import dev.packline.http.input.InputRefusedException;
 import dev.packline.http.input.RequestFields;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
-import io.helidon.webserver.http.ServerRequest;
 
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -31,11 +28,7 @@ public final class AcceptedFormats {
     private AcceptedFormats() {
     }
 
-    public static Set<PatchFormat> read(ServerRequest req) {
-        return read(new RequestFields(req, new ArrayList<>()));
-    }
-
-    /** {@link #read(ServerRequest)} from the call's fields, already read for other fields (their problems answered). */
+    /** The formats from the call's fields, which may have been read for other fields already (their problems answered). */
     public static Set<PatchFormat> read(RequestFields fields) {
         int before = fields.problems().size();
         String text = fields.value(QUERY, HEADER); // strict decoding, once only
