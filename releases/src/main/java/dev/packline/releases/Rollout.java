@@ -19,7 +19,7 @@ public record Rollout(List<String> whitelist, List<String> brands, int basisPoin
 
     public Rollout {
         whitelist = List.copyOf(new TreeSet<>(whitelist));
-        brands = List.copyOf(new TreeSet<>(brands.stream().map(b -> b.toLowerCase(Locale.ROOT)).toList()));
+        brands = List.copyOf(new TreeSet<>(brands.stream().map(Rollout::brandKey).toList()));
         Objects.requireNonNull(salt, "salt");
         if (basisPoints < 0 || basisPoints > ALL) {
             throw new IllegalArgumentException("a gray percentage is 0 to 100 in steps of 0.01, got " + basisPoints / 100.0);
@@ -42,12 +42,10 @@ public record Rollout(List<String> whitelist, List<String> brands, int basisPoin
         return new Rollout(whitelist, brands, points, salt);
     }
 
-    /** Whether the brand is among the chosen ones (an empty list chooses every brand). */
-    public boolean brandChosen(String brand) {
-        return brandKeyChosen(brand == null ? null : brandKey(brand));
-    }
-
-    /** {@link #brandChosen} for a brand already made a key by {@link #brandKey} (once per check, not once per release). */
+    /**
+     * Whether the brand, made a key by {@link #brandKey} (once per check, not once per release), is
+     * among the chosen ones; an empty list chooses every brand, a null key none of a non-empty list.
+     */
     public boolean brandKeyChosen(String key) {
         return brands.isEmpty() || (key != null && brands.contains(key));
     }

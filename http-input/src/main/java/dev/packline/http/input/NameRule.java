@@ -33,17 +33,8 @@ public final class NameRule {
         if (raw == null) {
             return null;
         }
-        if (printableAscii(raw)) {
-            // the usual name: no refused character, already NFC, one code point per char
-            if (raw.startsWith(" ") || raw.endsWith(" ")) {
-                problems.add(InputProblem.invalid(field, "starts or ends with a space"));
-                return null;
-            }
-            if (raw.length() > maxCodePoints) {
-                problems.add(InputProblem.invalid(field, "longer than " + maxCodePoints + " characters (" + raw.length() + " after NFC normalisation)"));
-                return null;
-            }
-            return raw;
+        if (printableAscii(raw) && !raw.startsWith(" ") && !raw.endsWith(" ") && raw.length() <= maxCodePoints) {
+            return raw; // the usual name: no refused character, already NFC, one code point per char; any problem is named below
         }
         String problem = problem(raw);
         if (problem != null) {
