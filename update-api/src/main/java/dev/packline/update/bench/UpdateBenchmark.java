@@ -68,14 +68,20 @@ public final class UpdateBenchmark {
     }
 
     static Options parse(String[] args) {
-        Options o = new Options(1000, 20, 256, Duration.ofSeconds(15), Duration.ofSeconds(5), 100, false);
+        int apps = 1000;
+        int releases = 20;
+        int connections = 256;
+        int seconds = 15;
+        int warmup = 5;
+        int rounds = 100;
+        boolean pin = false;
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
             if (option.equals("--help") || option.equals("-h")) {
                 return null;
             }
             if (option.equals("--pin")) {
-                o = new Options(o.apps(), o.releasesPerApp(), o.connections(), o.duration(), o.warmup(), o.propagationRounds(), true);
+                pin = true;
                 continue;
             }
             if (i + 1 >= args.length) {
@@ -85,17 +91,17 @@ public final class UpdateBenchmark {
             if (n < 1) {
                 throw new IllegalArgumentException(option + " must be positive");
             }
-            o = switch (option) {
-                case "--apps" -> new Options(n, o.releasesPerApp(), o.connections(), o.duration(), o.warmup(), o.propagationRounds(), o.pin());
-                case "--releases" -> new Options(o.apps(), n, o.connections(), o.duration(), o.warmup(), o.propagationRounds(), o.pin());
-                case "--connections" -> new Options(o.apps(), o.releasesPerApp(), n, o.duration(), o.warmup(), o.propagationRounds(), o.pin());
-                case "--seconds" -> new Options(o.apps(), o.releasesPerApp(), o.connections(), Duration.ofSeconds(n), o.warmup(), o.propagationRounds(), o.pin());
-                case "--warmup" -> new Options(o.apps(), o.releasesPerApp(), o.connections(), o.duration(), Duration.ofSeconds(n), o.propagationRounds(), o.pin());
-                case "--rounds" -> new Options(o.apps(), o.releasesPerApp(), o.connections(), o.duration(), o.warmup(), n, o.pin());
+            switch (option) {
+                case "--apps" -> apps = n;
+                case "--releases" -> releases = n;
+                case "--connections" -> connections = n;
+                case "--seconds" -> seconds = n;
+                case "--warmup" -> warmup = n;
+                case "--rounds" -> rounds = n;
                 default -> throw new IllegalArgumentException("unknown option " + option);
-            };
+            }
         }
-        return o;
+        return new Options(apps, releases, connections, Duration.ofSeconds(seconds), Duration.ofSeconds(warmup), rounds, pin);
     }
 
     public static void main(String[] args) throws Exception {
