@@ -24,9 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The full path under chaos: while a request of 400 channels with a patch runs (a KS3 object
  * server this time), a worker process is killed with SIGKILL at random every 2 to 4 seconds (the
- * supervisor starts a new one each time). The chaos begins once both first workers are ready
+ * supervisor starts a new one each time). The chaos begins once the three first workers are ready
  * (heartbeating in Redis: connected, fetch loops running; {@link ReadyWorkers}); a kill takes a ready
- * worker that has started jobs, and only while the other worker is ready too. So on a loaded machine,
+ * worker that has started jobs, and only while another worker is ready too. So on a loaded machine,
  * where a new worker's JVM can take longer to start than the 2 to 4 seconds between kills, every kill
  * still hits a worker at work rather than a JVM still starting, and the request keeps moving instead
  * of stalling with every worker restarting. Redis, running with its append-only file
@@ -89,7 +89,7 @@ class ChaosSystemTest {
             ready.await(WORKER_PROCESSES, Duration.ofMinutes(3)); // generous: JVMs start slowly on a loaded machine
             long submitted = System.nanoTime();
             String requestId = platform.submit("chaos-" + dir.getFileName(), names);
-            killer = new Killer(ready, new Random());
+            killer = new Killer(ready, new Random(), submitted);
             killer.start();
 
             // Redis restarts once, when the request is well under way
@@ -135,10 +135,12 @@ class ChaosSystemTest {
         private final AtomicInteger kills = new AtomicInteger();
         private final Set<Long> killed = new HashSet<>();
         private Thread thread;
-        private final long started = System.nanoTime();
+        /** When the request was submitted ({@link System#nanoTime}): kills are reported from then, as the test's other events are. */
+        private final long submitted;
 
-        Killer(ReadyWorkers ready, Random random) {
+        Killer(ReadyWorkers ready, Random random, long submitted) {
             this.ready = ready;
+            this.submitted = submitted;
             this.random = random;
         }
 
@@ -161,7 +163,7 @@ class ChaosSystemTest {
                         if (victim.destroyForcibly()) { // SIGKILL
                             killed.add(victim.pid());
                             System.out.printf("chaos: kill %d (pid %d) %d ms after the submit%n", kills.incrementAndGet(), victim.pid(),
-                                    (System.nanoTime() - started) / 1_000_000);
+                                    (System.nanoTime() - submitted) / 1_000_000);
                         }
                     }
                 }
