@@ -88,8 +88,11 @@ public interface QueueBroker extends AutoCloseable {
     /** Gives back, at once and without counting an attempt, every job this worker still holds (graceful stop). */
     Recovery release(QueueVersion queue, String workerId);
 
-    /** Drops done records and dead letters past their retention age. */
-    void trim(QueueVersion queue);
+    /**
+     * Drops done records and dead letters past their retention age, and counts the running jobs of
+     * every capped group again; returns the counts it corrected (usually none).
+     */
+    List<CountCorrection> trim(QueueVersion queue);
 
     // ---- inspection and control
 

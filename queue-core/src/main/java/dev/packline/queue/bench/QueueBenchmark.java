@@ -90,13 +90,21 @@ public final class QueueBenchmark {
         long cpuBeforeProcess = redisCpu.micros();
         CountDownLatch done = new CountDownLatch(options.jobs());
         long processStart = System.nanoTime();
+        long processEnd;
+        long cpuAfterProcess;
+        long closeStart;
+        // the phase ends at the last job's acknowledgement, as bench/bullmq/bench.mjs ends at its last
+        // 'completed' event; stopping the worker (its fetch loops leave their blocking wait) comes after
         try (Worker ignored = startWorker(broker, queue, options.concurrency(), done, null)) {
             if (!done.await(30, TimeUnit.MINUTES)) {
                 throw new IllegalStateException("benchmark jobs did not finish within 30 minutes");
             }
+            processEnd = System.nanoTime();
+            cpuAfterProcess = redisCpu.micros();
+            closeStart = System.nanoTime();
         }
-        double processSeconds = (System.nanoTime() - processStart) / 1e9;
-        long cpuAfterProcess = redisCpu.micros();
+        double processSeconds = (processEnd - processStart) / 1e9;
+        double closeMillis = (System.nanoTime() - closeStart) / 1e6;
 
         // phase 2: latency at a steady rate below capacity
         long[] latencies = new long[options.latencyJobs()];
@@ -142,6 +150,7 @@ public final class QueueBenchmark {
         out.put("processPerSec", Math.round(options.jobs() / processSeconds));
         out.put("redisCpuUsPerJobEnqueue", RedisCpu.perJob(cpuBeforeEnqueue, cpuBeforeProcess, options.jobs()));
         out.put("redisCpuUsPerJobProcess", RedisCpu.perJob(cpuBeforeProcess, cpuAfterProcess, options.jobs()));
+        out.put("workerCloseMs", round(closeMillis));
         out.put("latencyJobs", options.latencyJobs());
         out.put("latencyRatePerSec", options.latencyRate());
         out.put("p50Ms", round(latencies[(int) (latencies.length * 0.50)] / 1e6));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.packline.queue.Enqueued;
 import dev.packline.queue.GroupSettings;
+import dev.packline.queue.CountCorrection;
 import dev.packline.queue.GroupStatus;
 import dev.packline.queue.Job;
 import dev.packline.queue.JobAction;
@@ -77,6 +78,7 @@ public final class RedisQueueBroker implements QueueBroker {
     private static final LuaScript GROUP_SETTINGS = LuaScript.load(SCRIPTS, "group_settings.lua");
     private static final LuaScript PROGRESS = LuaScript.load(SCRIPTS, "progress.lua");
     private static final LuaScript LEVELS = LuaScript.load(SCRIPTS, "levels.lua");
+    private static final LuaScript RUNNING_GROUPS = LuaScript.load(SCRIPTS, "running_groups.lua");
 
     /** Jobs per enqueue script call: bigger batches would block Redis for other clients. */
     static final int ENQUEUE_CHUNK = 500;
@@ -371,11 +373,17 @@ public final class RedisQueueBroker implements QueueBroker {
     }
 
     @Override
-    public void trim(QueueVersion queue) {
+    public List<CountCorrection> trim(QueueVersion queue) {
         Keys keys = new Keys(queue);
-        call("trim " + queue, () -> TRIM.run(redis, List.of(keys.meta, keys.payload, keys.done, keys.dead, keys.groups),
+        List<Object> reply = list(call("trim " + queue, () -> TRIM.run(redis, List.of(keys.meta, keys.payload, keys.done, keys.dead,
+                        keys.groups, keys.groupSettings, keys.deadlines, keys.pending, keys.urgent, keys.normal, keys.bulk, keys.parked),
                 List.of(Long.toString(clock.millis()), Long.toString(retention.doneMaxAge().toMillis()),
-                        Long.toString(retention.deadMaxAge().toMillis()))));
+                        Long.toString(retention.deadMaxAge().toMillis())))));
+        List<CountCorrection> corrected = new ArrayList<>();
+        for (int i = 2; i + 2 < reply.size(); i += 3) {
+            corrected.add(new CountCorrection(text(reply.get(i)), number(reply.get(i + 1)), number(reply.get(i + 2))));
+        }
+        return corrected;
     }
 
     // ---- inspection and control
@@ -626,7 +634,7 @@ public final class RedisQueueBroker implements QueueBroker {
         }
         NewJob.requireGroupName(group);
         Keys keys = new Keys(queue);
-        return (int) number(call("set group " + group + " on " + queue, () -> GROUP_SETTINGS.run(redis, keys.readyPlaces(),
+        return (int) number(call("set group " + group + " on " + queue, () -> GROUP_SETTINGS.run(redis, with(keys.readyPlaces(), List.of(keys.deadlines, keys.meta)),
                 List.of(group, settings.weight() == GroupSettings.DEFAULT_WEIGHT ? "" : Integer.toString(settings.weight()),
                         settings.cap().isEmpty() ? "" : Integer.toString(settings.cap().getAsInt())))));
     }
@@ -649,6 +657,9 @@ public final class RedisQueueBroker implements QueueBroker {
         Keys keys = new Keys(queue);
         Map<String, String> configured = call("read group settings of " + queue, () -> redis.hgetAll(keys.groupSettings));
         Map<String, String> state = call("read group state of " + queue, () -> redis.hgetAll(keys.groups));
+        // only capped groups keep a running count: every group's is counted from the active jobs
+        List<Object> running = list(call("count running jobs by group of " + queue,
+                () -> RUNNING_GROUPS.run(redis, List.of(keys.deadlines, keys.meta), List.of())));
         java.util.TreeMap<String, long[]> byGroup = new java.util.TreeMap<>(); // weight, cap (-1 none), running, parked
         java.util.function.Function<String, long[]> entry = g -> byGroup.computeIfAbsent(g, k -> new long[]{GroupSettings.DEFAULT_WEIGHT, -1, 0, 0});
         configured.forEach((field, value) -> {
@@ -659,12 +670,13 @@ public final class RedisQueueBroker implements QueueBroker {
             }
         });
         state.forEach((field, value) -> {
-            if (field.startsWith("run:")) {
-                entry.apply(field.substring(4))[2] = Long.parseLong(value);
-            } else if (field.startsWith("parked:")) {
+            if (field.startsWith("parked:")) {
                 entry.apply(field.substring(7))[3] = Long.parseLong(value);
             }
         });
+        for (int i = 0; i + 1 < running.size(); i += 2) {
+            entry.apply(text(running.get(i)))[2] = number(running.get(i + 1));
+        }
         List<GroupStatus> out = new ArrayList<>(byGroup.size());
         byGroup.forEach((group, v) -> out.add(new GroupStatus(group,
                 new GroupSettings((int) v[0], v[1] < 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of((int) v[1])), v[2], v[3])));

@@ -1,12 +1,19 @@
 package dev.packline.queue.worker;
 
+import dev.packline.queue.CountCorrection;
 import dev.packline.queue.QueueBroker;
 import dev.packline.redis.PeriodicTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.List;
 
-/** Enforces retention ages on done records and dead letters (counts are enforced as they are added). */
+/**
+ * Enforces retention ages on done records and dead letters (counts are enforced as they are added),
+ * and keeps capped groups' running counts true.
+ */
 final class Janitor extends PeriodicTask {
+    private static final Logger log = LoggerFactory.getLogger(Janitor.class);
     private final QueueBroker broker;
     private final List<Subscription> subscriptions;
 
@@ -19,7 +26,10 @@ final class Janitor extends PeriodicTask {
     @Override
     protected void runOnce() {
         for (Subscription s : subscriptions) {
-            broker.trim(s.queue());
+            for (CountCorrection c : broker.trim(s.queue())) {
+                log.warn("running count of group {} on {} was {}, but {} of its jobs run: corrected (a cap set by an older build's admin counts nothing)",
+                        c.group(), s.queue(), c.found(), c.counted());
+            }
         }
     }
 }

@@ -73,6 +73,8 @@ local results = {}
 local completed = 0
 local records, finished, gone, seen = {}, {}, {}, {}
 local ended_groups = {} -- the group of each job done here ('' for the default group): their slots are freed together
+-- (read only when a cap or a parked job makes them matter: without, no group keeps a count)
+local groups_matter = fair:groups_matter()
 for i = 1, n do
   local id = ids[i]
   local token = ARGV[5 + i * 2]
@@ -99,8 +101,10 @@ for i = 1, n do
     if mine then
       -- a second ack of the same id in this batch finds the job done, as it would one call later
       seen[id] = true
-      local _, group = job_place(raw)
-      ended_groups[completed + 1] = group or ''
+      if groups_matter then
+        local _, group = job_place(raw)
+        ended_groups[completed + 1] = group or ''
+      end
       records[completed * 2 + 1] = id
       records[completed * 2 + 2] = done
       finished[completed * 2 + 1] = ARGV[1]

@@ -16,8 +16,17 @@
 --
 -- groups hash: vt:LEVEL virtual time, f:LEVEL:GROUP last tag given (forgotten by trim.lua once the
 -- level's virtual time has reached it: from then on it no longer changes a tag), run:GROUP
--- running jobs, parked:GROUP parked jobs, turn (the priority rotation). settings hash: weight:GROUP,
--- cap:GROUP. The default group (empty name) has weight 1 and no cap.
+-- running jobs of a capped group, parked:GROUP parked jobs, turn (the priority rotation). settings
+-- hash: weight:GROUP, cap:GROUP. The default group (empty name) has weight 1 and no cap.
+--
+-- Running counts are kept for capped groups only: fetch needs them to decide whether a job runs, and
+-- keeping one for every group (a count up at each fetch, down at each ack) was about an eighth of a
+-- grouped job's Redis instructions. So a group that gets a cap has its running jobs counted then
+-- (count_running: its jobs among the active ones, the deadlines zset), one that loses its cap loses
+-- its count, and trim.lua counts every capped group again at each pass and corrects a count that
+-- differs (a cap set by an older build's admin, which does not count; a count an older build's
+-- worker kept for an uncapped group is deleted there). Who wants the running jobs of every group
+-- (admin group list, the group gauges) counts them with running_groups.lua.
 --
 -- Workers blocked in BLMOVE wait on the pending list only, so making a zset job ready pushes a wake
 -- marker (a single space, never a job id) onto an empty pending list; fetch drops markers it meets.
@@ -270,28 +279,38 @@ function Fair:unpark(group, n)
   return #members
 end
 
--- a job of the group started running
+-- a job of a capped group started running
 function Fair:occupy(group)
-  if group ~= '' then
-    local run = self:run_name(group)
-    self:set(run, (self:get(run) or 0) + 1)
-  end
+  local run = self:run_name(group)
+  self:set(run, (self:get(run) or 0) + 1)
 end
 
--- a running job of the group ended (done, failed, recovered, released): its slot goes to a parked job
+-- a running job of the group ended (done, failed, recovered, released): a capped group's count goes
+-- down, and its slot goes to a parked job (of an uncapped group too: its cap was removed while more jobs
+-- were parked than group_settings.lua put back)
 function Fair:release(group)
   if not group or group == '' then return end
-  local run = self:run_name(group)
-  local running = (self:get(run) or 1) - 1
-  self:set(run, running)
-  if not self:any_parked() then return end
   local cap = self:cap(group)
+  local running
+  if cap then
+    local run = self:run_name(group)
+    running = (self:get(run) or 1) - 1
+    self:set(run, running)
+  end
+  if not self:any_parked() then return end
   if not cap or running < cap then self:unpark(group, 1) end
 end
 
+-- whether ending a running job can change anything of its group: false while no group has a cap and
+-- no job is parked (the usual case), when an ack need not even find its jobs' groups
+function Fair:groups_matter()
+  local all = self:all_caps()
+  return not all or next(all) ~= nil or self:any_parked()
+end
+
 -- running jobs of these groups ended (one entry per job, '' for the default group), as release does for
--- each: while no job is parked (an ack's usual case) that is one HINCRBY per group for the whole batch,
--- with no cap or parked count read. Call it after everything else the script reads from the groups hash
+-- each: while no job is parked (an ack's usual case) that is one HINCRBY per capped group for the whole
+-- batch, with no parked count read. Call it after everything else the script reads from the groups hash
 -- through the cache (it changes the counts behind the cache), before flush.
 function Fair:release_all(groups)
   local ends, distinct, n = {}, {}, 0
@@ -314,18 +333,48 @@ function Fair:release_all(groups)
     for i = 1, #groups do self:release(groups[i]) end
     return
   end
-  -- HINCRBY per group rather than a read and a write of its count: measured cheaper per job
+  self:prefetch_caps(distinct)
+  -- HINCRBY per capped group rather than a read and a write of its count: measured cheaper per job
   local emptied, n_emptied = {}, 0
   for i = 1, n do
-    local field = self:run_name(distinct[i])
-    -- the count as digits: a Lua number argument would be formatted with '%.14g', measurably dearer
-    if redis.call('HINCRBY', self.k.groups, field, string.format('%d', -ends[distinct[i]])) <= 0 then
-      -- as release does job by job: a count never goes below 0, and 0 deletes the field
-      n_emptied = n_emptied + 1
-      emptied[n_emptied] = field
+    local group = distinct[i]
+    if self:cap(group) then
+      local field = self:run_name(group)
+      -- the count as digits: a Lua number argument would be formatted with '%.14g', measurably dearer
+      if redis.call('HINCRBY', self.k.groups, field, string.format('%d', -ends[group])) <= 0 then
+        -- as release does job by job: a count never goes below 0, and 0 deletes the field
+        n_emptied = n_emptied + 1
+        emptied[n_emptied] = field
+      end
     end
   end
   if n_emptied > 0 then redis.call('HDEL', self.k.groups, unpack(emptied)) end
+end
+
+-- The running jobs of a version, counted by group from its active jobs (every id in the deadlines zset
+-- whose record is active; the default group is not counted): what run:GROUP holds for a capped group.
+-- only: a set of groups (group -> true) to count, or nil for all. Reads every active record, in
+-- HMGETs of 1000: a cost in proportion to the running jobs, for admin commands and the janitor.
+local function count_running(deadlines, meta, only)
+  local counts = {}
+  local ids = redis.call('ZRANGE', deadlines, 0, -1)
+  for from = 1, #ids, 1000 do
+    local chunk, n = {}, 0
+    for i = from, math.min(from + 999, #ids) do
+      n = n + 1
+      chunk[n] = ids[i]
+    end
+    local raws = redis.call('HMGET', meta, unpack(chunk))
+    for i = 1, n do
+      local raw = raws[i]
+      -- a bare '"state":"active"' can only be the record's own state (inside a JSON string quotes are escaped)
+      if raw and string.find(raw, '"state":"active"', 1, true) then
+        local _, group = job_place(raw)
+        if group and group ~= '' and (not only or only[group]) then counts[group] = (counts[group] or 0) + 1 end
+      end
+    end
+  end
+  return counts
 end
 
 -- writes what the call changed so far (it may be called again): tags into the zsets, the groups hash, and wake markers for workers

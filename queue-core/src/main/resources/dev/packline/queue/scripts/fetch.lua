@@ -158,12 +158,12 @@ elseif max > 0 then
       group = group or ''
     end
     known[id] = raw
-    local cap = fair:cap(group)
-    if cap and (fair:get(fair:names(group).run) or 0) >= cap then
+    local cap = group ~= '' and fair:cap(group)
+    if cap and (fair:get(fair:run_name(group)) or 0) >= cap then
       fair:park(id, level, group, tag)
       parks_left = parks_left - 1
     else
-      fair:occupy(group)
+      if cap then fair:occupy(group) end
       moved[#moved + 1] = id
       ids[#ids + 1] = id
       max = max - 1
@@ -221,26 +221,37 @@ elseif max > 0 then
       end
       local raws = n_popped > 0 and redis.call('HMGET', KEYS[7], unpack(popped_ids)) or {}
       local all_caps = fair:all_caps()
+      -- with no cap set anywhere (the settings hash holds none) a job's group changes nothing here: every
+      -- job runs, and only capped groups keep a running count, so the records are not even searched
+      local no_caps = all_caps and next(all_caps) == nil
       local raw_of, group_of, groups, fields, n_groups, n_fields = {}, {}, {}, {}, 0, 0
       for i = 1, n_popped do
         local raw = raws[i]
         if raw then
           local id = popped_ids[i]
           raw_of[id] = raw
-          local _, group = job_place(raw)
-          group = group or ''
-          group_of[id] = group
-          n_groups = n_groups + 1
-          groups[n_groups] = group
-          if group ~= '' and (not all_caps or all_caps[group]) then
+          if no_caps then
+            group_of[id] = ''
+          else
+            local _, group = job_place(raw)
+            group = group or ''
+            group_of[id] = group
+            n_groups = n_groups + 1
+            groups[n_groups] = group
+          end
+        end
+      end
+      if not no_caps then
+        if not all_caps then fair:prefetch_caps(groups) end
+        for i = 1, n_groups do
+          local group = groups[i]
+          if group ~= '' and fair:cap(group) then
             n_fields = n_fields + 1
             fields[n_fields] = fair:run_name(group) -- a capped group's count decides whether its job runs
           end
         end
+        fair:prefetch(fields)
       end
-      fair:prefetch(fields)
-      if not all_caps then fair:prefetch_caps(groups) end
-      local started, started_groups, n_started = {}, {}, 0 -- jobs started per uncapped group: one HINCRBY each
       local n_ids, n_moved = #ids, #moved
       -- every popped job is served (runs or is parked): the level's virtual time moves to the last
       -- one's tag, the highest (a job's own tag is read only to park it: turning each score into a
@@ -270,15 +281,7 @@ elseif max > 0 then
             else
               cap = fair:cap(group)
             end
-            if group ~= '' and not cap then
-              local count = started[group]
-              if not count then
-                count = 0
-                n_started = n_started + 1
-                started_groups[n_started] = group
-              end
-              started[group] = count + 1
-            elseif cap then
+            if cap then
               local run_field = fair:run_name(group)
               local running = cache[run_field]
               if running == nil then running = fair:get(run_field) end
@@ -303,10 +306,6 @@ elseif max > 0 then
         else
           ready[level] = 0 -- fewer than counted (nothing else changes the zset inside this script)
         end
-      end
-      for i = 1, n_started do
-        local group = started_groups[i]
-        redis.call('HINCRBY', KEYS[13], fair:run_name(group), string.format('%d', started[group]))
       end
     end
   else
