@@ -237,6 +237,49 @@ class FairQueueTest {
     }
 
     @Test
+    void onlyCappedGroupsKeepARunningCountYetEveryGroupsRunningJobsAreCounted() {
+        enqueue("pubA", Priority.NORMAL, 3);
+        enqueue("pubB", Priority.URGENT, 2);
+        List<Job> running = broker.fetch(queue, "w1", 4, null, LEASE).jobs();
+        assertEquals(List.of(), redis.hkeys(keys.groups).stream().filter(f -> f.startsWith("run:")).toList(),
+                "no cap, no count: fetch kept none");
+        assertEquals(List.of(new GroupStatus("pubA", GroupSettings.DEFAULT, 2, 0), new GroupStatus("pubB", GroupSettings.DEFAULT, 2, 0)),
+                broker.groups(queue), "counted from the active jobs");
+
+        broker.setGroupSettings(queue, "pubA", new GroupSettings(1, OptionalInt.of(5)));
+        assertEquals("2", redis.hget(keys.groups, "run:pubA"), "a cap counts the group's running jobs");
+        Job a = running.stream().filter(j -> from(j).equals("pubA/normal")).findFirst().orElseThrow();
+        Job b = running.stream().filter(j -> from(j).equals("pubB/urgent")).findFirst().orElseThrow();
+        assertEquals(List.of(true, true), broker.complete(queue, "w1", List.of(new Ack(a.id(), a.token()), new Ack(b.id(), b.token()))));
+        assertEquals("1", redis.hget(keys.groups, "run:pubA"), "an ack counts down a capped group only");
+        assertFalse(redis.hexists(keys.groups, "run:pubB"));
+
+        broker.setGroupSettings(queue, "pubA", GroupSettings.DEFAULT);
+        assertFalse(redis.hexists(keys.groups, "run:pubA"), "a cap removed takes its count along");
+        assertEquals(List.of(new GroupStatus("pubA", GroupSettings.DEFAULT, 1, 0), new GroupStatus("pubB", GroupSettings.DEFAULT, 1, 0)),
+                broker.groups(queue));
+
+        // an older build's worker counts every group: the janitor forgets what it left of uncapped ones
+        redis.hset(keys.groups, "run:pubB", "7");
+        assertEquals(List.of(), broker.trim(queue));
+        assertFalse(redis.hexists(keys.groups, "run:pubB"));
+    }
+
+    @Test
+    void aCapSetByAnOlderAdminThatCountsNothingIsCorrectedByTheJanitor() {
+        enqueue("pubA", Priority.NORMAL, 10);
+        assertEquals(4, broker.fetch(queue, "w1", 4, null, LEASE).jobs().size());
+        // what the previous build's group_settings.lua does: the cap alone, no count of the running jobs
+        redis.hset(keys.groupSettings, "cap:pubA", "3");
+        assertEquals(3, broker.fetch(queue, "w2", 3, null, LEASE).jobs().size(), "without a count the cap does not hold yet");
+
+        assertEquals(List.of(new CountCorrection("pubA", 3, 7)), broker.trim(queue));
+        assertEquals(List.of(), broker.fetch(queue, "w2", 3, null, LEASE).jobs(), "counted: 7 run, over the cap of 3");
+        assertEquals(List.of(new GroupStatus("pubA", new GroupSettings(1, OptionalInt.of(3)), 7, 3)), broker.groups(queue));
+        assertEquals(List.of(), broker.trim(queue), "a true count is left alone");
+    }
+
+    @Test
     void capsHoldWhenManyGroupsHaveSettings() {
         // more settings than fetch reads at once (fair_queue.lua's SMALL_SETTINGS): caps are then read per group
         for (int i = 0; i < 70; i++) {

@@ -88,10 +88,12 @@ public final class QueueBenchmark {
         }
         double enqueueSeconds = (System.nanoTime() - enqueueStart) / 1e9;
         long cpuBeforeProcess = redisCpu.micros();
+        long benchCpuBeforeProcess = benchCpuNanos();
         CountDownLatch done = new CountDownLatch(options.jobs());
         long processStart = System.nanoTime();
         long processEnd;
         long cpuAfterProcess;
+        long benchCpuAfterProcess;
         long closeStart;
         // the phase ends at the last job's acknowledgement, as bench/bullmq/bench.mjs ends at its last
         // 'completed' event; stopping the worker (its fetch loops leave their blocking wait) comes after
@@ -101,6 +103,7 @@ public final class QueueBenchmark {
             }
             processEnd = System.nanoTime();
             cpuAfterProcess = redisCpu.micros();
+            benchCpuAfterProcess = benchCpuNanos();
             closeStart = System.nanoTime();
         }
         double processSeconds = (processEnd - processStart) / 1e9;
@@ -150,6 +153,7 @@ public final class QueueBenchmark {
         out.put("processPerSec", Math.round(options.jobs() / processSeconds));
         out.put("redisCpuUsPerJobEnqueue", RedisCpu.perJob(cpuBeforeEnqueue, cpuBeforeProcess, options.jobs()));
         out.put("redisCpuUsPerJobProcess", RedisCpu.perJob(cpuBeforeProcess, cpuAfterProcess, options.jobs()));
+        out.put("benchCpuUsPerJobProcess", round((benchCpuAfterProcess - benchCpuBeforeProcess) / 1e3 / options.jobs()));
         out.put("workerCloseMs", round(closeMillis));
         out.put("latencyJobs", options.latencyJobs());
         out.put("latencyRatePerSec", options.latencyRate());
@@ -157,6 +161,11 @@ public final class QueueBenchmark {
         out.put("p99Ms", round(latencies[Math.min(latencies.length - 1, (int) (latencies.length * 0.99))] / 1e6));
         out.put("java", Runtime.version().toString());
         return out.toString();
+    }
+
+    /** CPU time of this JVM so far (every thread, the JIT compilers and the collector included). */
+    private static long benchCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** A plain job, or with groups: job i in group i/3 mod groups at level i mod 3, so every group has all three levels. */

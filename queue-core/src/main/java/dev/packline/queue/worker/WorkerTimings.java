@@ -11,7 +11,7 @@ import java.util.List;
  * @param lease              how long a lease lasts without a heartbeat; after that the worker's jobs are recovered
  * @param recoverInterval    how often this worker looks for jobs of dead workers and overdue jobs
  * @param overdueGrace       how long past its hard deadline a job may stay with a live worker before it is taken back
- * @param janitorInterval    how often retention ages are enforced
+ * @param janitorInterval    how often retention ages are enforced and capped groups' running counts checked
  * @param maxBlock           longest single blocking wait for a job (bounds how stale a paused or retired check may be)
  * @param stallAfter         a fetch loop without any answer from Redis for this long is restarted by the watchdog
  * @param shutdownTimeout    how long a stopping worker lets running jobs finish before giving them back
