@@ -112,7 +112,61 @@ public final class Keys {
     }
 
     public String active(String workerId) {
-        return base + "active:" + workerId;
+        return forWorker(workerId).active;
+    }
+
+    /**
+     * The keys one worker's fetch and ack scripts take, in their KEYS order, built once: a worker asks
+     * for the same lists on every call of its hot path (one entry kept: a process runs one worker).
+     */
+    public WorkerKeys forWorker(String workerId) {
+        WorkerKeys last = lastWorker;
+        if (last != null && last.workerId.equals(workerId)) {
+            return last;
+        }
+        WorkerKeys made = new WorkerKeys(this, workerId);
+        lastWorker = made;
+        return made;
+    }
+
+    private volatile WorkerKeys lastWorker;
+
+    /** See {@link #forWorker}. */
+    public static final class WorkerKeys {
+        final String workerId;
+        public final String active;
+        /** fetch.lua's KEYS */
+        public final List<String> fetch;
+        /** complete.lua's KEYS */
+        public final List<String> complete;
+
+        private WorkerKeys(Keys k, String workerId) {
+            this.workerId = workerId;
+            this.active = k.base + "active:" + workerId;
+            this.fetch = List.of(k.info, k.pending, active, k.delayed, k.retry, k.deadlines, k.meta, k.payload, k.workers,
+                    k.urgent, k.normal, k.bulk, k.groups, k.groupSettings, k.parked);
+            this.complete = List.of(active, k.deadlines, k.meta, k.payload, k.done, k.stats, k.pending, k.urgent, k.normal, k.bulk,
+                    k.groups, k.groupSettings, k.parked, k.progress);
+        }
+    }
+
+    private static final java.util.concurrent.ConcurrentHashMap<QueueVersion, Keys> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int CACHE_LIMIT = 1024;
+
+    /**
+     * The keys of a version, built once per version and process (about twenty strings, which every
+     * fetch and ack built again before). The cache forgets everything past {@value #CACHE_LIMIT}
+     * versions: an admin process walking through many versions keeps no more than that.
+     */
+    public static Keys of(QueueVersion queue) {
+        Keys keys = CACHE.get(queue);
+        if (keys == null) {
+            if (CACHE.size() >= CACHE_LIMIT) {
+                CACHE.clear();
+            }
+            keys = CACHE.computeIfAbsent(queue, Keys::new);
+        }
+        return keys;
     }
 
     /** The keys of the version that exist whatever workers there are (used by obliterate). */

@@ -165,7 +165,7 @@ public final class RedisQueueBroker implements QueueBroker {
 
     @Override
     public List<Enqueued> enqueue(QueueVersion queue, List<NewJob> jobs) {
-        Keys keys = new Keys(queue);
+        Keys keys = Keys.of(queue);
         List<Enqueued> results = new ArrayList<>(jobs.size());
         for (int start = 0; start < jobs.size(); start += ENQUEUE_CHUNK) {
             List<NewJob> chunk = jobs.subList(start, Math.min(jobs.size(), start + ENQUEUE_CHUNK));
@@ -202,12 +202,9 @@ public final class RedisQueueBroker implements QueueBroker {
 
     @Override
     public Fetch fetch(QueueVersion queue, String workerId, int max, String movedId, Duration workerLease) {
-        Keys keys = new Keys(queue);
+        Keys.WorkerKeys keys = Keys.of(queue).forWorker(workerId);
         long now = clock.millis();
-        List<Object> reply = list(call("fetch from " + queue, () -> FETCH.run(redis,
-                List.of(keys.info, keys.pending, keys.active(workerId), keys.delayed, keys.retry, keys.deadlines,
-                        keys.meta, keys.payload, keys.workers, keys.urgent, keys.normal, keys.bulk, keys.groups, keys.groupSettings,
-                        keys.parked),
+        List<Object> reply = list(call("fetch from " + queue, () -> FETCH.run(redis, keys.fetch,
                 List.of(Long.toString(now), workerId, Integer.toString(Math.min(max, SCRIPT_BATCH)), movedId == null ? "" : movedId,
                         Integer.toString(PROMOTE_LIMIT), Long.toString(now + workerLease.toMillis())))));
         Fetch.Status status = Fetch.Status.valueOf(text(reply.get(0)).toUpperCase());
@@ -225,7 +222,7 @@ public final class RedisQueueBroker implements QueueBroker {
 
     @Override
     public Optional<String> awaitJob(QueueVersion queue, String workerId, Duration timeout) {
-        Keys keys = new Keys(queue);
+        Keys keys = Keys.of(queue);
         double seconds = Math.max(0.01, timeout.toMillis() / 1000.0);
         return Optional.ofNullable(call("wait for a job on " + queue,
                 () -> redis.blmove(keys.pending, keys.active(workerId), ListDirection.RIGHT, ListDirection.LEFT, seconds)));
@@ -241,7 +238,7 @@ public final class RedisQueueBroker implements QueueBroker {
     }
 
     private List<Boolean> completeChunk(QueueVersion queue, String workerId, List<Ack> acks) {
-        Keys keys = new Keys(queue);
+        List<String> keys = Keys.of(queue).forWorker(workerId).complete;
         List<String> args = new ArrayList<>(5 + acks.size() * 2);
         args.add(Long.toString(clock.millis()));
         args.add(workerId);
@@ -252,9 +249,7 @@ public final class RedisQueueBroker implements QueueBroker {
             args.add(ack.jobId());
             args.add(ack.token());
         }
-        List<Object> reply = list(call("complete jobs on " + queue, () -> COMPLETE.run(redis,
-                with(List.of(keys.active(workerId), keys.deadlines, keys.meta, keys.payload, keys.done, keys.stats),
-                        with(keys.readyPlaces(), List.of(keys.progress))), args)));
+        List<Object> reply = list(call("complete jobs on " + queue, () -> COMPLETE.run(redis, keys, args)));
         List<Boolean> results = new ArrayList<>(reply.size());
         reply.forEach(r -> results.add(number(r) == 1));
         return results;
@@ -262,7 +257,7 @@ public final class RedisQueueBroker implements QueueBroker {
 
     @Override
     public FailOutcome fail(QueueVersion queue, String workerId, Failure failure) {
-        Keys keys = new Keys(queue);
+        Keys keys = Keys.of(queue);
         Object reply = call("fail job " + failure.job().id() + " on " + queue, () -> FAIL.run(redis,
                 with(List.of(keys.active(workerId), keys.deadlines, keys.meta, keys.payload, keys.retry, keys.dead, keys.events,
                         keys.stats), with(keys.readyPlaces(), List.of(keys.progress, keys.done, keys.cancels))),
@@ -279,7 +274,7 @@ public final class RedisQueueBroker implements QueueBroker {
 
     @Override
     public boolean reportProgress(QueueVersion queue, String workerId, Job job, JobProgress progress) {
-        Keys keys = new Keys(queue);
+        Keys keys = Keys.of(queue);
         String json;
         try {
             json = JSON.writeValueAsString(Map.of("fraction", progress.fraction(), "message", progress.message(), "at", progress.atMillis()));
@@ -292,7 +287,7 @@ public final class RedisQueueBroker implements QueueBroker {
 
     @Override
     public Optional<VersionState> heartbeat(QueueVersion queue, String workerId, Duration lease) {
-        Keys keys = new Keys(queue);
+        Keys keys = Keys.of(queue);
         Object reply = call("heartbeat on " + queue, () -> HEARTBEAT.run(redis, List.of(keys.info, keys.workers),
                 List.of(workerId, Long.toString(clock.millis() + lease.toMillis()))));
         return reply == null ? Optional.empty() : Optional.of(VersionState.parse(text(reply)));
@@ -324,7 +319,7 @@ public final class RedisQueueBroker implements QueueBroker {
 
     @Override
     public Recovery recover(QueueVersion queue, Duration overdueGrace) {
-        Keys keys = new Keys(queue);
+        Keys keys = Keys.of(queue);
         long now = clock.millis();
         Recovery total = Recovery.NONE;
         for (WorkerLease lease : workers(queue)) {
@@ -360,7 +355,7 @@ public final class RedisQueueBroker implements QueueBroker {
     }
 
     private Recovery recoverWorker(QueueVersion queue, String workerId, String mode, String error) {
-        Keys keys = new Keys(queue);
+        Keys keys = Keys.of(queue);
         List<Object> reply = list(call("recover jobs of worker " + workerId + " on " + queue, () -> RECOVER_WORKER.run(redis,
                 List.of(keys.workers, keys.active(workerId), keys.pending, keys.deadlines, keys.meta, keys.payload,
                         keys.dead, keys.events, keys.stats, keys.urgent, keys.normal, keys.bulk, keys.groups, keys.groupSettings,
@@ -374,7 +369,7 @@ public final class RedisQueueBroker implements QueueBroker {
 
     @Override
     public List<CountCorrection> trim(QueueVersion queue) {
-        Keys keys = new Keys(queue);
+        Keys keys = Keys.of(queue);
         List<Object> reply = list(call("trim " + queue, () -> TRIM.run(redis, List.of(keys.meta, keys.payload, keys.done, keys.dead,
                         keys.groups, keys.groupSettings, keys.deadlines, keys.pending, keys.urgent, keys.normal, keys.bulk, keys.parked),
                 List.of(Long.toString(clock.millis()), Long.toString(retention.doneMaxAge().toMillis()),
@@ -390,7 +385,7 @@ public final class RedisQueueBroker implements QueueBroker {
 
     @Override
     public QueueCounts counts(QueueVersion queue) {
-        Keys keys = new Keys(queue);
+        Keys keys = Keys.of(queue);
         List<Object> r = list(call("count jobs of " + queue, () -> COUNTS.run(redis,
                 List.of(keys.info, keys.pending, keys.delayed, keys.retry, keys.deadlines, keys.dead, keys.done, keys.stats,
                         keys.workers, keys.meta, keys.urgent, keys.normal, keys.bulk, keys.parked), List.of(Long.toString(clock.millis())))));
@@ -408,7 +403,7 @@ public final class RedisQueueBroker implements QueueBroker {
 
     @Override
     public List<String> jobIds(QueueVersion queue, JobState state, int offset, int limit) {
-        Keys keys = new Keys(queue);
+        Keys keys = Keys.of(queue);
         int end = offset + limit - 1;
         return call("list " + state.wireName() + " jobs of " + queue, () -> switch (state) {
             case PENDING -> pendingIds(keys, offset, end);
@@ -468,7 +463,7 @@ public final class RedisQueueBroker implements QueueBroker {
 
     @Override
     public List<WorkerLease> workers(QueueVersion queue) {
-        Keys keys = new Keys(queue);
+        Keys keys = Keys.of(queue);
         List<Tuple> tuples = call("list workers of " + queue, () -> redis.zrangeWithScores(keys.workers, 0, -1));
         return tuples.stream().map(t -> new WorkerLease(t.getElement(), (long) t.getScore())).toList();
     }
@@ -478,7 +473,7 @@ public final class RedisQueueBroker implements QueueBroker {
         if (ids.isEmpty()) {
             return 0;
         }
-        Keys keys = new Keys(queue);
+        Keys keys = Keys.of(queue);
         List<String> args = new ArrayList<>(ids.size() + 1);
         args.add(Long.toString(clock.millis()));
         args.addAll(ids);
@@ -496,14 +491,14 @@ public final class RedisQueueBroker implements QueueBroker {
         if (ids.isEmpty()) {
             return 0;
         }
-        Keys keys = new Keys(queue);
+        Keys keys = Keys.of(queue);
         return (int) number(call("delete dead letters of " + queue,
                 () -> DELETE_DEAD.run(redis, List.of(keys.dead, keys.meta, keys.payload), ids)));
     }
 
     @Override
     public List<DeadLetterEvent> deadLetterEvents(QueueVersion queue, String afterId, int max) {
-        Keys keys = new Keys(queue);
+        Keys keys = Keys.of(queue);
         String start = "0".equals(afterId) || afterId == null ? "-" : "(" + afterId;
         List<StreamEntry> entries = call("read dead-letter events of " + queue, () -> redis.xrange(keys.events, start, "+", max));
         return entries.stream().map(e -> event(queue, e)).toList();
@@ -511,7 +506,7 @@ public final class RedisQueueBroker implements QueueBroker {
 
     @Override
     public List<DeadLetterEvent> claimDeadLetterEvents(QueueVersion queue, String group, String consumer, int max) {
-        Keys keys = new Keys(queue);
+        Keys keys = Keys.of(queue);
         return call("read dead-letter events of " + queue + " for " + group, () -> {
             try {
                 redis.xgroupCreate(keys.events, group, new StreamEntryID(0, 0), true);
@@ -540,7 +535,7 @@ public final class RedisQueueBroker implements QueueBroker {
         if (streamIds.isEmpty()) {
             return;
         }
-        Keys keys = new Keys(queue);
+        Keys keys = Keys.of(queue);
         call("acknowledge dead-letter events of " + queue, () -> redis.xack(keys.events, group,
                 streamIds.stream().map(StreamEntryID::new).toArray(StreamEntryID[]::new)));
     }
@@ -604,7 +599,7 @@ public final class RedisQueueBroker implements QueueBroker {
 
     @Override
     public long obliterate(QueueVersion queue, boolean force) {
-        Keys keys = new Keys(queue);
+        Keys keys = Keys.of(queue);
         List<String> allKeys = new ArrayList<>(keys.fixed());
         workers(queue).forEach(w -> allKeys.add(keys.active(w.workerId())));
         List<Object> reply = list(call("obliterate " + queue, () -> OBLITERATE.run(redis, allKeys, List.of(force ? "1" : "0"))));
@@ -633,7 +628,7 @@ public final class RedisQueueBroker implements QueueBroker {
             throw new IllegalArgumentException("the default group has weight 1 and no cap; name a group to configure");
         }
         NewJob.requireGroupName(group);
-        Keys keys = new Keys(queue);
+        Keys keys = Keys.of(queue);
         return (int) number(call("set group " + group + " on " + queue, () -> GROUP_SETTINGS.run(redis, with(keys.readyPlaces(), List.of(keys.deadlines, keys.meta)),
                 List.of(group, settings.weight() == GroupSettings.DEFAULT_WEIGHT ? "" : Integer.toString(settings.weight()),
                         settings.cap().isEmpty() ? "" : Integer.toString(settings.cap().getAsInt())))));
@@ -641,7 +636,7 @@ public final class RedisQueueBroker implements QueueBroker {
 
     @Override
     public List<LevelStatus> levels(QueueVersion queue) {
-        Keys keys = new Keys(queue);
+        Keys keys = Keys.of(queue);
         List<Object> reply = list(call("read priority levels of " + queue, () -> LEVELS.run(redis,
                 List.of(keys.pending, keys.urgent, keys.normal, keys.bulk, keys.meta), List.of())));
         List<LevelStatus> out = new ArrayList<>(3);
@@ -654,7 +649,7 @@ public final class RedisQueueBroker implements QueueBroker {
 
     @Override
     public List<GroupStatus> groups(QueueVersion queue) {
-        Keys keys = new Keys(queue);
+        Keys keys = Keys.of(queue);
         Map<String, String> configured = call("read group settings of " + queue, () -> redis.hgetAll(keys.groupSettings));
         Map<String, String> state = call("read group state of " + queue, () -> redis.hgetAll(keys.groups));
         // only capped groups keep a running count: every group's is counted from the active jobs

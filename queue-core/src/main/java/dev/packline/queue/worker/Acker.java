@@ -111,7 +111,10 @@ final class Acker implements AutoCloseable {
         }
         for (Map.Entry<QueueVersion, List<Settlement>> entry : completions.entrySet()) {
             List<Settlement> done = entry.getValue();
-            List<Ack> acks = done.stream().map(s -> new Ack(s.job().id(), s.job().token())).toList();
+            List<Ack> acks = new ArrayList<>(done.size());
+            for (Settlement s : done) {
+                acks.add(new Ack(s.job().id(), s.job().token()));
+            }
             List<Boolean> accepted = broker.complete(entry.getKey(), workerId, acks);
             for (int i = 0; i < done.size(); i++) {
                 Settlement s = done.get(i);
@@ -121,9 +124,13 @@ final class Acker implements AutoCloseable {
                 }
                 events.jobFinished(s.job(), accepted.get(i) ? Outcome.COMPLETED : Outcome.LEASE_LOST, took(s));
             }
-            Set<Settlement> written = Collections.newSetFromMap(new IdentityHashMap<>());
-            written.addAll(done);
-            batch.removeIf(written::contains); // by identity: equals would compare whole jobs, for every pair
+            if (done.size() == batch.size()) {
+                batch.clear(); // the usual batch: completions of one version, all written
+            } else {
+                Set<Settlement> written = Collections.newSetFromMap(new IdentityHashMap<>());
+                written.addAll(done);
+                batch.removeIf(written::contains); // by identity: equals would compare whole jobs, for every pair
+            }
         }
         for (Settlement s : failures) {
             FailOutcome outcome = broker.fail(s.job().queue(), workerId, s.failure());
