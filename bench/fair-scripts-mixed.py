@@ -5,7 +5,8 @@
 # groups of which g1 (cap 2, set by the old build) and g2 (cap 3, set by the new one) before any job
 # runs, and g3 (cap 2) set by the old build while its jobs run. Checks at every step that each capped
 # group's count is its true number of running jobs and within its cap (g3: from the first trim of the
-# new build on, which counts it; until then no cap is promised, and after it no fetch starts a g3 job
+# new build that counts capped groups again (at most every 30 s; the script's clock moves a second
+# per round); until then no cap is promised, and after it no fetch starts a g3 job
 # while g3 holds its cap), every ack is accepted, and that nothing is left (no running or parked
 # count, no active job, nothing ready) at the end, after a last trim; prints what the groups hash holds.
 #   REDIS_PORT=PORT python3 bench/fair-scripts-mixed.py OLD_SCRIPTS_DIR NEW_SCRIPTS_DIR
@@ -46,6 +47,7 @@ held={}  # worker -> list of (id, token)
 done=0; rounds=0; maxrun={}; maxparked=0
 while done<total:
     rounds+=1; assert rounds<10000
+    now+=1000 # a second per round: the janitor's count of capped groups runs at most every 30 s
     w=rnd.choice(['w1','w2','w3'])
     tag=rnd.choice(['old','new'])
     r=cmd('EVALSHA',sha[tag,'fetch'],15,K['info'],K['pending'],b+'active:'+w,K['delayed'],K['retry'],K['deadlines'],K['meta'],K['payload'],K['workers'],K['urgent'],K['normal'],K['bulk'],K['groups'],K['settings'],K['parked'],now,w,rnd.randint(1,40),'',1000,now+15000)
@@ -65,7 +67,7 @@ while done<total:
         assert running<=cap or started.get(g,0)==0,(g,running,started)
     if rounds==60: # an old admin caps g3 while its jobs run: its group_settings.lua counts nothing
         cmd('EVALSHA',sha['old','group_settings'],7,K['pending'],K['urgent'],K['normal'],K['bulk'],K['groups'],K['settings'],K['parked'],'g3','','2')
-        g3_capped_at=truth.get('g3',0)
+        g3_capped_at=truth.get('g3',0); g3_capped_time=now
     maxparked=max(maxparked,int(cmd('ZCARD',K['parked'])))
     w2=rnd.choice(['w1','w2','w3']); lst=held.get(w2,[])
     if lst:
@@ -77,7 +79,9 @@ while done<total:
         done+=len(acks)
     if rounds%7==0:
         tag=rnd.choice(['old','new']); trim(tag)
-        if tag=='new' and rounds>60 and 'g3' not in caps: caps['g3']=2; print('g3 capped at round 60 with',g3_capped_at,'running; counted by a new trim at round',rounds)
+        counted=int(cmd('HGET',K['groups'],'counted-at') or 0)
+        if tag=='new' and rounds>60 and 'g3' not in caps and counted>=g3_capped_time:
+            caps['g3']=2; print('g3 capped at round 60 with',g3_capped_at,'running; counted by a new trim at round',rounds)
 trim('new')
 left=cmd('HGETALL',K['groups'])
 fields=dict(zip(left[::2],left[1::2]))

@@ -276,6 +276,13 @@ class FairQueueTest {
         assertEquals(List.of(new CountCorrection("pubA", 3, 7)), broker.trim(queue));
         assertEquals(List.of(), broker.fetch(queue, "w2", 3, null, LEASE).jobs(), "counted: 7 run, over the cap of 3");
         assertEquals(List.of(new GroupStatus("pubA", new GroupSettings(1, OptionalInt.of(3)), 7, 3)), broker.groups(queue));
+
+        // the janitor of every worker calls trim: the count runs at most once per 30 s per version
+        redis.hset(keys.groups, "run:pubA", "1");
+        assertEquals(List.of(), broker.trim(queue), "counted a moment ago");
+        clock.advance(Duration.ofSeconds(30));
+        assertEquals(List.of(new CountCorrection("pubA", 1, 7)), broker.trim(queue));
+        clock.advance(Duration.ofSeconds(30));
         assertEquals(List.of(), broker.trim(queue), "a true count is left alone");
     }
 

@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code bin/packline bench queue}: no-op jobs through the full durable path. Phase 1 enqueues
  * {@code --jobs} in batches (enqueuePerSec), then one worker with {@code --concurrency} slots
  * fetches each into its active list, runs it and acknowledges it (processPerSec, measured from
- * the first fetch to the last ack). Phase 2 measures enqueue-to-start latency at a steady
+ * creating the worker to the last ack, as bench/bullmq/bench.mjs measures BullMQ's). Phase 2 measures enqueue-to-start latency at a steady
  * producer rate with idle workers waiting, which is what a user notices. Prints one JSON line.
  */
 public final class QueueBenchmark {

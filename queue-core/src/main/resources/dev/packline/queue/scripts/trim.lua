@@ -1,7 +1,7 @@
 -- trim.lua: drop done records and dead letters older than their retention age (the count bounds
 -- are kept by complete.lua and dead_letter.lua as they add). At most 1000 of each per call. Also
 -- forgets fair tags nothing needs any more, about 1000 fields of the groups hash per call, and keeps
--- the running counts of capped groups true (fair_queue.lua).
+-- the running counts of capped groups true (fair_queue.lua; at most one count every 30 s per version).
 -- KEYS[1] meta     hash
 -- KEYS[2] payload  hash
 -- KEYS[3] done     zset
@@ -76,11 +76,15 @@ else
 end
 
 -- Every capped group's running jobs counted again (a read of every active record: only while some
--- group has a cap). A count that differs is corrected, and parked jobs it kept out go back: the count
--- of a cap set by an older build's admin (which counts nothing), or one changed by a path that got it
--- wrong, holds for one janitor interval at most.
+-- group has a cap, and at most once per RECOUNT_EVERY_MS per version whatever the number of workers,
+-- each of which runs a janitor; the time of the last count is the field counted-at). A count that
+-- differs is corrected, and parked jobs it kept out go back: the count of a cap set by an older build's
+-- admin (which counts nothing), or one changed by a path that got it wrong, holds until the next count.
+local RECOUNT_EVERY_MS = 30000
 local out = {#done, #dead}
-if any_cap then
+local counted_at = tonumber(redis.call('HGET', KEYS[5], 'counted-at'))
+if any_cap and (not counted_at or now - counted_at >= RECOUNT_EVERY_MS or now < counted_at) then
+  redis.call('HSET', KEYS[5], 'counted-at', string.format('%d', now))
   local counted = count_running(KEYS[7], KEYS[1], caps)
   local names = {}
   for group in pairs(caps) do names[#names + 1] = fair:run_name(group) end
@@ -97,5 +101,7 @@ if any_cap then
     if running < cap and fair:get(fair:names(group).parked) then fair:unpark(group, math.min(cap - running, 1000)) end
   end
   fair:flush()
+elseif not any_cap and counted_at then
+  redis.call('HDEL', KEYS[5], 'counted-at')
 end
 return out
