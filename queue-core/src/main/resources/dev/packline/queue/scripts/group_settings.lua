@@ -18,11 +18,11 @@ local fair = fair_open({pending = KEYS[1], urgent = KEYS[2], normal = KEYS[3], b
 local group = ARGV[1]
 if ARGV[2] == '' then redis.call('HDEL', KEYS[6], 'weight:' .. group) else redis.call('HSET', KEYS[6], 'weight:' .. group, ARGV[2]) end
 local room = 1000
-local running = count_running(KEYS[8], KEYS[9], {[group] = true})[group] or 0
 if ARGV[3] == '' then
   redis.call('HDEL', KEYS[6], 'cap:' .. group)
   fair:set(fair:run_name(group), nil)
 else
+  local running = count_running(KEYS[8], KEYS[9], {[group] = true})[group] or 0
   redis.call('HSET', KEYS[6], 'cap:' .. group, ARGV[3])
   fair:set(fair:run_name(group), running)
   room = math.min(room, tonumber(ARGV[3]) - running)
