@@ -69,9 +69,8 @@ public final class CatalogCache {
         }
         long now = clock.millis();
         if (inFlight.get() != null || now - lastMissReload >= missInterval.toMillis()) {
-            lastMissReload = now;
             try {
-                reload(false);
+                reload(false, true);
             } catch (RuntimeException e) {
                 return new Found(Lookup.UNAVAILABLE, null);
             }
@@ -87,6 +86,16 @@ public final class CatalogCache {
      * already under way is enough. Throws when Redis cannot be read; the snapshot is then unchanged.
      */
     public Catalog reload(boolean fresh) {
+        return reload(fresh, false);
+    }
+
+    /**
+     * With {@code miss}, a reload this call starts counts as the miss reload {@link #lookup} allows one
+     * of per interval: its time is set once the reload is in flight, never before, so a lookup that
+     * finds no reload in flight and the interval not over knows the last one has ended (a lookup
+     * between the two steps answered an unknown key that the reload under way was about to list).
+     */
+    private Catalog reload(boolean fresh, boolean miss) {
         long wanted = requests.incrementAndGet();
         while (true) {
             CompletableFuture<Catalog> running = inFlight.get();
@@ -94,6 +103,9 @@ public final class CatalogCache {
                 CompletableFuture<Catalog> mine = new CompletableFuture<>();
                 if (!inFlight.compareAndSet(null, mine)) {
                     continue;
+                }
+                if (miss) {
+                    lastMissReload = clock.millis();
                 }
                 long covers = requests.get();
                 try {
