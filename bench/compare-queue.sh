@@ -2,7 +2,8 @@
 # bench/compare-queue.sh: Packline's durable queue and BullMQ side by side, on ONE redis-server
 # (loopback, no persistence) started here, with the same job count and concurrency, alternating
 # packline, bullmq, packline, bullmq, ... Prints each run's JSON line, then one summary line with
-# the medians and the ratio packline processPerSec / bullmq processPerSec.
+# the medians and the ratio packline processPerSec / bullmq processPerSec, and that ratio per round
+# (each Packline run against the BullMQ run after it) with its median.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -25,7 +26,8 @@ Starts one redis-server on a free 127.0.0.1 port (save "", appendonly no), then 
   bin/packline bench queue --redis URL --jobs N --concurrency C
   node bench/bullmq/bench.mjs --redis URL --jobs N --concurrency C
 alternating, R rounds of each (packline first). Prints every JSON line and a summary line with
-the medians and packline processPerSec / bullmq processPerSec. Stops the server on exit.
+the medians and packline processPerSec / bullmq processPerSec, also per round
+(processRatioPerRound) and the median of those. Stops the server on exit.
   --jobs N           jobs in the throughput phase (default 100000; env JOBS)
   --concurrency C    worker concurrency for both (default 100; env CONCURRENCY)
   --rounds R         rounds, each one packline run then one bullmq run (default 2; env ROUNDS)
@@ -185,11 +187,17 @@ const median = xs => { const s = [...xs].sort((a, b) => a - b), m = s.length >> 
 const of = (sys, f) => median(rows.filter(r => r.system === sys).map(r => r[f]));
 const p = f => of("packline", f), b = f => of("bullmq", f);
 const bull = rows.find(r => r.system === "bullmq");
+const runs = sys => rows.filter(r => r.system === sys).map(r => r.processPerSec);
+const pairs = runs("bullmq").map((rate, i) => runs("packline")[i] / rate);
 console.log(JSON.stringify({
   summary: "median of " + rows.filter(r => r.system === "bullmq").length + " rounds",
   jobs: bull.jobs, concurrency: bull.concurrency, redisVersion: process.env.REDIS_VERSION, bullmq: bull.version,
   packlineProcessPerSec: p("processPerSec"), bullmqProcessPerSec: b("processPerSec"),
   processRatio: Math.round(p("processPerSec") / b("processPerSec") * 100) / 100,
+  // each round pairs a Packline run with the BullMQ run right after it: the spread of these is what
+  // the medians hide (on 2026-12-06 one idle machine gave per-round ratios from 1.74x to 3.24x)
+  processRatioPerRound: pairs.map(r => Math.round(r * 100) / 100),
+  processRatioMedianOfRounds: Math.round(median(pairs) * 100) / 100,
   packlineEnqueuePerSec: p("enqueuePerSec"), bullmqEnqueuePerSec: b("enqueuePerSec"),
   enqueueRatio: Math.round(p("enqueuePerSec") / b("enqueuePerSec") * 100) / 100,
   packlineP50Ms: p("p50Ms"), bullmqP50Ms: b("p50Ms"), packlineP99Ms: p("p99Ms"), bullmqP99Ms: b("p99Ms"),
