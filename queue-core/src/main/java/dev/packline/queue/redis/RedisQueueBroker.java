@@ -2,9 +2,9 @@ package dev.packline.queue.redis;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.packline.queue.CountCorrection;
 import dev.packline.queue.Enqueued;
 import dev.packline.queue.GroupSettings;
-import dev.packline.queue.CountCorrection;
 import dev.packline.queue.GroupStatus;
 import dev.packline.queue.Job;
 import dev.packline.queue.JobAction;
