@@ -23,9 +23,9 @@
 -- keeping one for every group (a count up at each fetch, down at each ack) was about an eighth of a
 -- grouped job's Redis instructions. So a group that gets a cap has its running jobs counted then
 -- (count_running: its jobs among the active ones, the deadlines zset), one that loses its cap loses
--- its count, and trim.lua counts every capped group again at each pass and corrects a count that
--- differs (a cap set by an older build's admin, which does not count; a count an older build's
--- worker kept for an uncapped group is deleted there). Who wants the running jobs of every group
+-- its count, and trim.lua counts every capped group again (at most every 30 s per version) and
+-- corrects a count that differs (a cap set by an older build's admin, which does not count; a count
+-- an older build's worker kept for an uncapped group is deleted there). Who wants the running jobs of every group
 -- (admin group list, the group gauges) counts them with running_groups.lua.
 --
 -- Workers blocked in BLMOVE wait on the pending list only, so making a zset job ready pushes a wake
