@@ -29,6 +29,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The serving snapshot on a real redis-server: single-flight loads, change announcements, and a Redis outage. */
 class CatalogCacheTest {
 
+    /** Starts {@code checks} lookups of the key at once, each on its own virtual thread; returns how many found it. */
+    private static int foundByConcurrentChecks(CatalogCache cache, String key, int checks) throws InterruptedException {
+        CountDownLatch go = new CountDownLatch(1);
+        AtomicInteger found = new AtomicInteger();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < checks; i++) {
+            threads.add(Thread.ofVirtual().start(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (cache.lookup(key).outcome() == Lookup.FOUND) {
+                    found.incrementAndGet();
+                }
+            }));
+        }
+        go.countDown();
+        for (Thread t : threads) {
+            t.join();
+        }
+        return found.get();
+    }
+
     @Test
     void aThousandChecksOfANewKeyCauseOneLoad() throws Exception {
         try (UnifiedJedis redis = TestRedis.client()) {
@@ -38,26 +62,7 @@ class CatalogCacheTest {
             String app = TestReleases.uniqueApp("flight");
             String key = store.createApp(app, "acme", List.of("production"), "alice").deployment("production").orElseThrow().key();
             long loadsBefore = cache.appLoads();
-            CountDownLatch go = new CountDownLatch(1);
-            AtomicInteger found = new AtomicInteger();
-            List<Thread> checks = new ArrayList<>();
-            for (int i = 0; i < 1000; i++) {
-                checks.add(Thread.ofVirtual().start(() -> {
-                    try {
-                        go.await();
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                    if (cache.lookup(key).outcome() == Lookup.FOUND) {
-                        found.incrementAndGet();
-                    }
-                }));
-            }
-            go.countDown();
-            for (Thread t : checks) {
-                t.join();
-            }
-            assertEquals(1000, found.get());
+            assertEquals(1000, foundByConcurrentChecks(cache, key, 1000));
             assertEquals(1, cache.appLoads() - loadsBefore, "one load of the new app for a thousand checks");
             assertEquals(Lookup.UNKNOWN, cache.lookup("dk_no-such-key").outcome());
         }
@@ -79,27 +84,9 @@ class CatalogCacheTest {
             for (int round = 0; round < 150; round++) {
                 String key = store.createApp(TestReleases.uniqueApp("window"), "acme", List.of("production"), "alice")
                         .deployment("production").orElseThrow().key();
-                CountDownLatch go = new CountDownLatch(1);
-                AtomicInteger found = new AtomicInteger();
-                List<Thread> checks = new ArrayList<>();
-                for (int i = 0; i < 200; i++) {
-                    checks.add(Thread.ofVirtual().start(() -> {
-                        try {
-                            go.await();
-                        } catch (InterruptedException e) {
-                            return;
-                        }
-                        if (cache.lookup(key).outcome() == Lookup.FOUND) {
-                            found.incrementAndGet();
-                        }
-                    }));
-                }
-                go.countDown();
-                for (Thread t : checks) {
-                    t.join();
-                }
-                if (found.get() != 200) {
-                    missed.add("round " + round + ": " + (200 - found.get()) + " checks");
+                int found = foundByConcurrentChecks(cache, key, 200);
+                if (found != 200) {
+                    missed.add("round " + round + ": " + (200 - found) + " checks");
                 }
                 Thread.sleep(55); // past the miss interval: the next round's first check may reload
             }
