@@ -145,8 +145,10 @@ public final class Keys {
             this.active = k.base + "active:" + workerId;
             this.fetch = List.of(k.info, k.pending, active, k.delayed, k.retry, k.deadlines, k.meta, k.payload, k.workers,
                     k.urgent, k.normal, k.bulk, k.groups, k.groupSettings, k.parked);
-            this.complete = List.of(active, k.deadlines, k.meta, k.payload, k.done, k.stats, k.pending, k.urgent, k.normal, k.bulk,
-                    k.groups, k.groupSettings, k.parked, k.progress);
+            List<String> complete = new java.util.ArrayList<>(List.of(active, k.deadlines, k.meta, k.payload, k.done, k.stats));
+            complete.addAll(k.readyPlaces());
+            complete.add(k.progress);
+            this.complete = List.copyOf(complete);
         }
     }
 

@@ -132,6 +132,18 @@ end
 -- group; false when it is larger (then caps are read per group). Read once per script call, so a cap an
 -- admin set with any build is seen by the next call.
 local SMALL_SETTINGS = 64
+
+-- every group's cap in the settings hash (HGETALL), group -> cap
+local function read_caps(settings)
+  local caps = {}
+  local pairs_list = redis.call('HGETALL', settings)
+  for i = 1, #pairs_list, 2 do
+    local group = string.match(pairs_list[i], '^cap:(.*)$')
+    if group then caps[group] = tonumber(pairs_list[i + 1]) end
+  end
+  return caps
+end
+
 function Fair:all_caps()
   local all = self.caps_all
   if all == nil then
@@ -139,12 +151,7 @@ function Fair:all_caps()
     if size == 0 then
       all = {}
     elseif size <= SMALL_SETTINGS then
-      all = {}
-      local pairs_list = redis.call('HGETALL', self.k.settings)
-      for i = 1, #pairs_list, 2 do
-        local group = string.match(pairs_list[i], '^cap:(.*)$')
-        if group then all[group] = tonumber(pairs_list[i + 1]) end
-      end
+      all = read_caps(self.k.settings)
     else
       all = false
     end

@@ -38,15 +38,8 @@ end
 -- The same passes forget running counts of uncapped groups, which older builds' workers keep.
 local fair = fair_open({pending = KEYS[8], urgent = KEYS[9], normal = KEYS[10], bulk = KEYS[11], groups = KEYS[5],
   settings = KEYS[6], parked = KEYS[12]})
-local caps, any_cap = {}, false
-local settings = redis.call('HGETALL', KEYS[6])
-for i = 1, #settings, 2 do
-  local group = string.match(settings[i], '^cap:(.*)$')
-  if group then
-    caps[group] = tonumber(settings[i + 1])
-    any_cap = true
-  end
-end
+local caps = read_caps(KEYS[6]) -- all of them, however many settings there are
+local any_cap = next(caps) ~= nil
 local scan = redis.call('HSCAN', KEYS[5], redis.call('HGET', KEYS[5], 'trim-cursor') or '0', 'COUNT', 1000)
 local virtual_time, stale, n_stale = {}, {}, 0
 for i = 1, #scan[2], 2 do
